@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+
+from iskra.accounts.models import User
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Six-digit code",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class ProfileForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "pronouns",
+            "phone",
+            "address",
+            "postcode",
+            "workplace",
+            "employer",
+            "job_title",
+            "union",
+            "consent_email",
+            "consent_phone",
+            "consent_sms",
+            "consent_post",
+        ]
+        labels = {
+            "consent_email": "You may email me",
+            "consent_phone": "You may phone me",
+            "consent_sms": "You may text me",
+            "consent_post": "You may send me post",
+        }
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'branch spreadsheet'."
+    )

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from iskra.accounts import services
+from iskra.accounts.forms import CodeForm, LoginForm, ProfileForm, TokenForm
+from iskra.accounts.models import User
+from iskra.core.errors import DomainError
+from iskra.members.services import update_profile
+from iskra.organisation.models import Organisation
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return str(reverse_lazy("core:home"))
+
+
+@login_not_required
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        client = _client(request)
+        if services.is_rate_limited(email=email, client=client):
+            form.add_error(
+                None, "Too many failed attempts. Wait fifteen minutes, or reset your password."
+            )
+        else:
+            user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+            if user is None or not user.check_password(form.cleaned_data["password"]):
+                services.note_login_failure(email=email, client=client)
+                form.add_error(None, "That email address and password do not match.")
+            else:
+                services.clear_login_failures(email=email)
+                if services.has_confirmed_totp(user):
+                    request.session["pending_2fa_user"] = user.pk
+                    request.session["pending_2fa_next"] = _next(request)
+                    return redirect("accounts:2fa_verify")
+                login(request, user)
+                request.session["2fa_ok"] = not services.two_factor_required(user)
+                return redirect(_next(request))
+    return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
+
+
+@login_not_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user_id = request.session.get("pending_2fa_user")
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = _client(request)
+        if services.is_rate_limited(email=user.email, client=client):
+            form.add_error(None, "Too many failed attempts. Wait fifteen minutes.")
+        elif services.check_totp(user=user, code=form.cleaned_data["code"]):
+            target = request.session.get("pending_2fa_next") or str(reverse_lazy("core:home"))
+            login(request, user)
+            request.session["2fa_ok"] = True
+            return redirect(target)
+        else:
+            services.note_login_failure(email=user.email, client=client)
+            form.add_error("code", "That code is not right. Try the newest one from your app.")
+    return render(request, "accounts/2fa_verify.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("accounts:login")
+
+
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    if services.has_confirmed_totp(request.user):
+        return render(request, "accounts/2fa_on.html", {"form": CodeForm()})
+    device = services.start_totp_setup(user=request.user)
+    uri = services.provisioning_uri(device, Organisation.current().name)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_totp(user=request.user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            request.session["2fa_ok"] = True
+            messages.success(request, "Two-factor sign-in is on.")
+            return redirect("accounts:profile")
+    qr = segno.make(uri).svg_data_uri(scale=4)
+    return render(
+        request,
+        "accounts/2fa_setup.html",
+        {
+            "form": form,
+            "secret": device.secret,
+            "qr": qr,
+            "required": services.two_factor_required(request.user),
+        },
+    )
+
+
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = CodeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("Enter a code.")
+        services.disable_totp(user=request.user, code=form.cleaned_data["code"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session["2fa_ok"] = False
+        messages.success(request, "Two-factor sign-in is off.")
+    return redirect("accounts:2fa_setup")
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_profile(
+                actor=user, user=user, changes={f: form.cleaned_data[f] for f in form.changed_data}
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": user.tokens.all(),
+            "has_2fa": services.has_confirmed_totp(user),
+        },
+    )
+
+
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, raw = services.create_token(user=request.user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
+    else:
+        messages.error(request, "Give the token a name.")
+    return redirect("accounts:profile")
+
+
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    try:
+        services.revoke_token(user=request.user, token_id=token_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Token revoked.")
+    return redirect("accounts:profile")
+
+
+password_reset = login_not_required(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        html_email_template_name="accounts/email/password_reset.html",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)

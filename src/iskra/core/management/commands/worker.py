@@ -1,0 +1,53 @@
+"""``iskra worker``: run background tasks, and the periodic sweeps that back up scheduled ones."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+def sweep() -> None:
+    """Idempotent catch-up for time-based changes (probation ends, suspensions end)."""
+    from iskra.members.services import complete_due_probations, end_due_suspensions
+
+    complete_due_probations()
+    end_due_suspensions()
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (emails, probation and suspension ends)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--sweep-every", type=int, default=600, help="Seconds between sweeps.")
+        parser.add_argument("--once", action="store_true", help="Run one sweep and exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["once"]:
+            sweep()
+            return
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    sweep()
+                except Exception:
+                    logger.exception("sweep failed")
+                finally:
+                    close_old_connections()
+                stop.wait(options["sweep_every"])
+
+        thread = threading.Thread(target=loop, name="iskra-sweeps", daemon=True)
+        thread.start()
+        try:
+            call_command("db_worker", interval=1.0)
+        finally:
+            stop.set()

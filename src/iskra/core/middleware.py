@@ -1,0 +1,48 @@
+"""Deny-by-default sign-in and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+class IskraLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a signed-in person unless its view opts out with ``login_not_required``.
+
+    The API under /api/ authenticates each request itself (tokens or session) and answers 401 in
+    JSON, so it is left to its own deny-by-default authentication.
+    """
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        if request.path_info.startswith("/api/"):
+            return None
+        result = super().process_view(request, view_func, view_args, view_kwargs)
+        return result if isinstance(result, HttpResponse) else None
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path_info.startswith("/admin/"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        return response

@@ -1,0 +1,82 @@
+"""Reads of member data. Every list is already limited to what the person may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from iskra.members.models import Application, DisciplinaryCase, Membership, Transfer
+from iskra.organisation.models import SeatHolding, Unit
+from iskra.organisation.permissions import officer_scope_q
+
+
+def directory(
+    user: Any,
+    *,
+    query: str = "",
+    status: str = "",
+    unit: Unit | None = None,
+    seat_role: str = "",
+) -> QuerySet[Membership]:
+    """Members within the officer's units, filtered. Ordered by name for stable pages."""
+    members = Membership.objects.filter(officer_scope_q(user)).select_related("user", "unit")
+    if query:
+        query = query.strip()
+        members = members.filter(
+            Q(user__full_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(number__iexact=query)
+            | Q(user__postcode__istartswith=query)
+            | Q(user__workplace__icontains=query)
+        )
+    if status:
+        members = members.filter(status=status)
+    if unit is not None:
+        members = members.filter(unit__path__startswith=unit.path)
+    if seat_role:
+        holders = SeatHolding.objects.current().filter(seat__role=seat_role).values("holder_id")
+        members = members.filter(user_id__in=holders)
+    return members.order_by("user__full_name", "pk")
+
+
+def branch_roster(unit: Unit) -> QuerySet[Membership]:
+    """What ordinary members see of each other: names in a branch (fields per org policy)."""
+    return (
+        Membership.objects.filter(unit=unit, status__in=["member", "candidate"])
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def pending_applications(user: Any) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(decision=Application.Decision.PENDING)
+        .filter(officer_scope_q(user))
+        .select_related("membership__user", "unit")
+        .order_by("submitted_at")
+    )
+
+
+def incoming_transfers(user: Any) -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.filter(state=Transfer.State.PENDING)
+        .filter(officer_scope_q(user, "to_unit__path"))
+        .select_related("membership__user", "from_unit", "to_unit")
+    )
+
+
+def cases_for(user: Any) -> QuerySet[DisciplinaryCase]:
+    """Cases the person is party to or deals with as an officer or body member."""
+    bodies = SeatHolding.objects.current().filter(holder_id=user.pk).values("seat__body_id")
+    return (
+        DisciplinaryCase.objects.filter(
+            Q(membership__user_id=user.pk)
+            | Q(complainant_id=user.pk)
+            | officer_scope_q(user, "membership__unit__path")
+            | Q(deciding_body_id__in=bodies)
+            | Q(appeal_body_id__in=bodies)
+        )
+        .select_related("membership__user", "deciding_body", "appeal_body")
+        .distinct()
+    )

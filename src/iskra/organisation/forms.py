@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+
+from iskra.organisation.models import Body, Organisation, Seat, Unit, UnitKind
+
+
+class SettingsForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "statement_of_aims",
+            "probation_days",
+            "require_2fa_for_officers",
+            "share_pronouns_with_members",
+            "share_email_with_members",
+            "share_phone_with_members",
+            "share_workplace_with_members",
+            "default_quorum_percent",
+            "default_turnout_threshold_percent",
+        ]
+        widgets = {"statement_of_aims": forms.Textarea(attrs={"rows": 6})}
+
+
+class UnitKindForm(forms.ModelForm[UnitKind]):
+    class Meta:
+        model = UnitKind
+        fields = ["name", "level", "holds_members"]
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ModelChoiceField(queryset=UnitKind.objects.all())
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class MoveUnitForm(forms.Form):
+    new_parent = forms.ModelChoiceField(
+        queryset=Unit.objects.select_related("kind").all(), label="New parent unit"
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class BodyForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Body.Kind.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class SeatForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    role = forms.ChoiceField(choices=Seat.Role.choices)
+    grants_officer_rights = forms.BooleanField(
+        required=False, label="Gives access to member records of this unit and below"
+    )
+    term_months = forms.IntegerField(min_value=1, max_value=120, required=False)
+
+
+class AppointForm(forms.Form):
+    holder_email = forms.EmailField(label="Email of the member elected")
+    started_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Empty: today."
+    )
+
+
+class EndHoldingForm(forms.Form):
+    reason = forms.CharField(max_length=200, help_text="Resigned, recalled, term over…")

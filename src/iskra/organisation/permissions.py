@@ -1,0 +1,109 @@
+"""Who may do what with the organisation's structure. Rights come from current seats only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from iskra.core.errors import NotFound, PermissionDenied
+from iskra.organisation.models import Body, SeatHolding, Unit
+
+_CACHE_ATTR = "_iskra_officer_paths"
+
+
+def officer_paths(user: Any) -> tuple[str, ...]:
+    """The paths of the units this person is an officer of today (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached: tuple[str, ...] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = tuple(
+            SeatHolding.objects.current()
+            # Only seats that say so give rights over member data.
+            .filter(holder=user, seat__grants_officer_rights=True)
+            .values_list("seat__body__unit__path", flat=True)
+            .distinct()
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_rights(user: Any) -> None:
+    """Drop the cached rights, e.g. after a seat changes hands within one request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_officer_of(user: Any, unit: Unit) -> bool:
+    # Superusers administer the installation and may act everywhere.
+    if getattr(user, "is_superuser", False):
+        return True
+    # An officer of a unit is an officer of every unit below it.
+    return any(unit.path.startswith(path) for path in officer_paths(user))
+
+
+def is_any_officer(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or bool(officer_paths(user))
+
+
+def officer_scope_q(user: Any, path_field: str = "unit__path") -> Q:
+    """A filter keeping only rows whose unit lies within this person's officer rights."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    paths = officer_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return condition
+
+
+def is_national_officer(user: Any) -> bool:
+    # National officers hold an officer seat on a body of the root unit.
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(path.count("/") == 2 for path in officer_paths(user))
+
+
+def can_manage_settings(user: Any) -> bool:
+    return is_national_officer(user)
+
+
+def can_manage_structure(user: Any, unit: Unit) -> bool:
+    # Units, bodies and seats are managed by officers of the unit (or above).
+    return is_officer_of(user, unit)
+
+
+def can_view_organisation(user: Any) -> bool:
+    # The structure (units, bodies, who holds which office) is visible to every active member.
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) or officer_paths(user):
+        return True
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.status in {"candidate", "member"}
+
+
+def load_unit(user: Any, unit_id: int) -> Unit:
+    if not can_view_organisation(user):
+        raise NotFound("No such unit.")
+    unit = Unit.objects.select_related("kind", "parent").filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound("No such unit.")
+    return unit
+
+
+def load_body(user: Any, body_id: int) -> Body:
+    if not can_view_organisation(user):
+        raise NotFound("No such body.")
+    body = Body.objects.select_related("unit").filter(pk=body_id).first()
+    if body is None:
+        raise NotFound("No such body.")
+    return body
+
+
+def require(condition: bool, message: str = "You do not have permission to do this.") -> None:
+    if not condition:
+        raise PermissionDenied(message)

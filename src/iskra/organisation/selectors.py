@@ -1,0 +1,82 @@
+"""Reads of the organisation's structure, shaped for pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from iskra.organisation.models import Body, Seat, SeatHolding, Unit
+
+
+def current_holdings() -> QuerySet[SeatHolding]:
+    return SeatHolding.objects.current().select_related("holder")
+
+
+def bodies_with_seats(unit: Unit) -> QuerySet[Body]:
+    """A unit's bodies with their seats and current holders, in a fixed number of queries."""
+    return Body.objects.filter(unit=unit).prefetch_related(
+        Prefetch(
+            "seats",
+            queryset=Seat.objects.select_related("represents_unit").prefetch_related(
+                Prefetch("holdings", queryset=current_holdings(), to_attr="current_holdings")
+            ),
+        )
+    )
+
+
+def unit_member_counts(unit: Unit) -> dict[str, int]:
+    from iskra.members.models import Membership, Status
+
+    rows = (
+        Membership.objects.filter(unit__path__startswith=unit.path)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    return {
+        "members": counts.get(Status.MEMBER, 0),
+        "candidates": counts.get(Status.CANDIDATE, 0),
+        "applicants": counts.get(Status.APPLICANT, 0),
+    }
+
+
+def unit_children(unit: Unit) -> QuerySet[Unit]:
+    return unit.children.select_related("kind").order_by("name")
+
+
+def unit_officers(unit: Unit) -> QuerySet[SeatHolding]:
+    return (
+        SeatHolding.objects.current()
+        .filter(seat__body__unit=unit)
+        .filter(
+            Q(seat__grants_officer_rights=True)
+            | Q(seat__role__in=["secretary", "treasurer", "chair"])
+        )
+        .select_related("holder", "seat")
+        .order_by("seat__role", "seat__title")
+    )
+
+
+def breadcrumbs(unit: Unit) -> list[Unit]:
+    ids = unit.ancestor_ids[:-1]
+    by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def seat_history(seat: Seat) -> QuerySet[SeatHolding]:
+    return seat.holdings.select_related("holder").order_by("-started_on")
+
+
+def body_detail(body: Body) -> dict[str, Any]:
+    seats = list(
+        body.seats.select_related(
+            "represents_unit", "constituency_unit", "constituency_body"
+        ).prefetch_related(
+            Prefetch(
+                "holdings",
+                queryset=SeatHolding.objects.select_related("holder").order_by("-started_on"),
+            )
+        )
+    )
+    return {"seats": seats}

@@ -1,0 +1,297 @@
+"""Changing the organisation's structure. Every verb checks rights and writes the audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iskra.audit.services import record
+from iskra.core.errors import DomainError
+from iskra.organisation.models import (
+    Body,
+    Organisation,
+    Seat,
+    SeatHolding,
+    Unit,
+    UnitKind,
+    UnitMove,
+)
+from iskra.organisation.permissions import (
+    can_manage_settings,
+    can_manage_structure,
+    forget_rights,
+    require,
+)
+
+
+def _set_path(unit: Unit) -> None:
+    prefix = unit.parent.path if unit.parent else "/"
+    unit.path = f"{prefix}{unit.pk}/"
+    unit.depth = unit.path.count("/") - 2
+
+
+@transaction.atomic
+def create_unit(
+    *, actor: Any, name: str, kind: UnitKind, parent: Unit | None, description: str = ""
+) -> Unit:
+    if parent is None:
+        require(
+            getattr(actor, "is_superuser", False), "Only an administrator can add a top-level unit."
+        )
+    else:
+        require(can_manage_structure(actor, parent))
+    if not name.strip():
+        raise DomainError("A unit needs a name.")
+    unit = Unit.objects.create(name=name.strip(), kind=kind, parent=parent, description=description)
+    _set_path(unit)
+    unit.save(update_fields=["path", "depth"])
+    record(
+        actor=actor,
+        action="unit.create",
+        obj=unit,
+        unit=unit,
+        data={"name": unit.name, "kind": kind.name, "parent": parent.pk if parent else None},
+    )
+    return unit
+
+
+@transaction.atomic
+def move_unit(*, actor: Any, unit: Unit, new_parent: Unit, reason: str = "") -> Unit:
+    """Re-hang a unit (and its subtree) under a new parent, keeping the move on record."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    require(can_manage_structure(actor, unit) and can_manage_structure(actor, new_parent))
+    if new_parent.path.startswith(unit.path):
+        raise DomainError("A unit cannot be moved under itself or one of its own units.")
+    if unit.parent_id == new_parent.pk:
+        raise DomainError(f"{unit.name} is already part of {new_parent.name}.")
+    old_parent = unit.parent
+    old_path = unit.path
+    unit.parent = new_parent
+    _set_path(unit)
+    unit.save(update_fields=["parent", "path", "depth"])
+    # Rewrite the subtree's paths: one pass over the descendants, in path order.
+    for child in (
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path")
+    ):
+        child.path = unit.path + child.path[len(old_path) :]
+        child.depth = child.path.count("/") - 2
+        child.save(update_fields=["path", "depth"])
+    UnitMove.objects.create(
+        unit=unit,
+        from_parent=old_parent,
+        to_parent=new_parent,
+        moved_by=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+    )
+    record(
+        actor=actor,
+        action="unit.move",
+        obj=unit,
+        unit=unit,
+        data={"from": old_parent.pk if old_parent else None, "to": new_parent.pk, "reason": reason},
+    )
+    return unit
+
+
+@transaction.atomic
+def create_body(*, actor: Any, unit: Unit, kind: str, name: str, description: str = "") -> Body:
+    require(can_manage_structure(actor, unit))
+    if kind not in Body.Kind.values:
+        raise DomainError(
+            "Choose a kind of body: general meeting, committee, council or conference."
+        )
+    if not name.strip():
+        raise DomainError("A body needs a name.")
+    body = Body.objects.create(unit=unit, kind=kind, name=name.strip(), description=description)
+    record(
+        actor=actor,
+        action="body.create",
+        obj=body,
+        unit=unit,
+        data={"name": body.name, "kind": kind},
+    )
+    return body
+
+
+@transaction.atomic
+def create_seat(
+    *,
+    actor: Any,
+    body: Body,
+    role: str,
+    title: str,
+    grants_officer_rights: bool = False,
+    constituency_unit: Unit | None = None,
+    constituency_body: Body | None = None,
+    represents_unit: Unit | None = None,
+    term_months: int | None = None,
+) -> Seat:
+    require(can_manage_structure(actor, body.unit))
+    if role not in Seat.Role.values:
+        raise DomainError("Unknown role for a seat.")
+    if not title.strip():
+        raise DomainError("A seat needs a title.")
+    if constituency_unit is None and constituency_body is None:
+        constituency_unit = body.unit
+    seat = Seat.objects.create(
+        body=body,
+        role=role,
+        title=title.strip(),
+        grants_officer_rights=grants_officer_rights,
+        constituency_unit=constituency_unit,
+        constituency_body=constituency_body,
+        represents_unit=represents_unit,
+        term_months=term_months,
+    )
+    record(
+        actor=actor,
+        action="seat.create",
+        obj=seat,
+        unit=body.unit,
+        data={"title": seat.title, "role": role, "officer_rights": grants_officer_rights},
+    )
+    return seat
+
+
+@transaction.atomic
+def appoint_to_seat(
+    *, actor: Any, seat: Seat, holder: Any, started_on: date | None = None
+) -> SeatHolding:
+    """Record who now holds a seat (after their election). The previous holder's term ends."""
+    seat = Seat.objects.select_for_update().select_related("body__unit").get(pk=seat.pk)
+    require(can_manage_structure(actor, seat.body.unit))
+    start = started_on or timezone.localdate()
+    current = SeatHolding.objects.filter(seat=seat, ended_on__isnull=True).first()
+    if current is not None:
+        if current.holder_id == holder.pk:
+            raise DomainError(f"{holder} already holds this seat.")
+        if current.started_on > start:
+            raise DomainError("The new term cannot start before the current holder's began.")
+        current.ended_on = start
+        current.end_reason = "succeeded"
+        current.save(update_fields=["ended_on", "end_reason"])
+    try:
+        with transaction.atomic():
+            holding = SeatHolding.objects.create(seat=seat, holder=holder, started_on=start)
+    except IntegrityError:
+        raise DomainError("This seat already has a holder.") from None
+    forget_rights(holder)
+    record(
+        actor=actor,
+        action="seat.appoint",
+        obj=holding,
+        unit=seat.body.unit,
+        data={
+            "seat": seat.pk,
+            "holder": holder.pk,
+            "previous": current.holder_id if current else None,
+        },
+    )
+    return holding
+
+
+@transaction.atomic
+def end_holding(
+    *, actor: Any, holding: SeatHolding, ended_on: date | None = None, reason: str
+) -> SeatHolding:
+    holding = (
+        SeatHolding.objects.select_for_update()
+        .select_related("seat__body__unit")
+        .get(pk=holding.pk)
+    )
+    require(can_manage_structure(actor, holding.seat.body.unit))
+    if holding.ended_on is not None:
+        raise DomainError("This term has already ended.")
+    end = ended_on or timezone.localdate()
+    if end < holding.started_on:
+        raise DomainError("A term cannot end before it started.")
+    if not reason.strip():
+        raise DomainError("Say why the term ends (resigned, recalled, term over…).")
+    holding.ended_on = end
+    holding.end_reason = reason.strip()
+    holding.save(update_fields=["ended_on", "end_reason"])
+    forget_rights(holding.holder)
+    record(
+        actor=actor,
+        action="seat.end",
+        obj=holding,
+        unit=holding.seat.body.unit,
+        data={"ended_on": end, "reason": holding.end_reason},
+    )
+    return holding
+
+
+SETTINGS_FIELDS = (
+    "name",
+    "short_name",
+    "statement_of_aims",
+    "probation_days",
+    "require_2fa_for_officers",
+    "share_email_with_members",
+    "share_phone_with_members",
+    "share_workplace_with_members",
+    "share_pronouns_with_members",
+    "default_quorum_percent",
+    "default_turnout_threshold_percent",
+)
+
+
+@transaction.atomic
+def update_settings(*, actor: Any, changes: dict[str, Any]) -> Organisation:
+    require(
+        can_manage_settings(actor), "Only national officers can change the organisation's settings."
+    )
+    organisation = Organisation.current()
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for field, value in changes.items():
+        if getattr(organisation, field) != value:
+            old[field] = getattr(organisation, field)
+            new[field] = value
+            setattr(organisation, field, value)
+    if new:
+        organisation.full_clean()
+        organisation.save(update_fields=list(new))
+        record(
+            actor=actor,
+            action="organisation.settings",
+            obj=organisation,
+            data={"old": old, "new": new},
+        )
+    return organisation
+
+
+@transaction.atomic
+def save_unit_kind(
+    *, actor: Any, name: str, level: int, holds_members: bool, kind: UnitKind | None = None
+) -> UnitKind:
+    require(can_manage_settings(actor), "Only national officers can change unit kinds.")
+    if not name.strip():
+        raise DomainError("A unit kind needs a name.")
+    if (
+        UnitKind.objects.filter(name__iexact=name.strip())
+        .exclude(pk=kind.pk if kind else 0)
+        .exists()
+    ):
+        raise DomainError(f"There is already a unit kind called {name.strip()}.")
+    if kind is None:
+        kind = UnitKind.objects.create(name=name.strip(), level=level, holds_members=holds_members)
+        action = "unitkind.create"
+    else:
+        kind.name, kind.level, kind.holds_members = name.strip(), level, holds_members
+        kind.save(update_fields=["name", "level", "holds_members"])
+        action = "unitkind.update"
+    record(
+        actor=actor,
+        action=action,
+        obj=kind,
+        data={"name": kind.name, "level": level, "holds_members": holds_members},
+    )
+    return kind
