@@ -10,6 +10,21 @@ import os
 import sys
 
 
+ISKRA_HELP = """Iskra: internal democracy and organising for membership organisations.
+
+Iskra's own commands:
+  iskra demo [--port 8000] [--data-dir DIR]     serve a seeded demo organisation
+  iskra worker                                  run background tasks (email, probation ends)
+  iskra count FILE --method METHOD [...]        count a ballot file (BLT, PrefLib, CSV)
+  iskra import members FILE.csv [...]           import members from a CRM export
+  iskra seed --members N [--branches M]         build a large synthetic organisation
+  iskra audit verify                            check the audit log's hash chain
+  iskra check --deploy                          check production settings
+
+All Django management commands follow (iskra help COMMAND for one command's options).
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "count":
@@ -28,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iskra.settings")
 
     from iskra.env import ConfigurationError
+
+    if not args or args[0] in {"help", "--help", "-h"} and len(args) == 1:
+        print(ISKRA_HELP)
 
     try:
         from django.core.management import execute_from_command_line
