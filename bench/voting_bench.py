@@ -1,0 +1,213 @@
+"""Benchmark of the counting engine (run: ``uv run python bench/voting_bench.py``).
+
+Generates seeded synthetic profiles (see ``voting_profiles.py``) in a temporary
+directory and measures, parse included:
+
+1. 100 000 ballots, 12 candidates, 3 seats, stv-scottish: iskra vs pref_voting's
+   ``stv_scottish`` vs a naive exact per-paper Decimal counter (``voting_naive_scottish``),
+   asserting identical winners.
+2. 1 000 000 ballots, 12 candidates, 3 seats, from BLT: in-process time and, in a child
+   process running the CLI with JSON output, wall time and peak memory.
+3. Schulze, 1 000 000 ballots x 10 candidates, from BLT.
+4. cProfile of the 1 000 000-ballot STV count.
+
+Prints Markdown for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import platform
+import pstats
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from voting_naive_scottish import count_file
+from voting_profiles import rankings, write_blt
+
+from iskra.voting import count, read_profile
+
+
+def best_of(n: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(n):
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
+def pref_voting_scottish(path: Path, seats: int) -> list[str]:
+    """Parse the BLT for pref_voting (grouping identical lines) and count."""
+    from pref_voting.profiles_with_ties import ProfileWithTies
+    from pref_voting.proportional_methods import stv_scottish
+
+    lines = path.read_text().splitlines()
+    n = int(lines[0].split()[0])
+    end = lines.index("0")
+    grouped = Counter(lines[1:end])
+    rankings_, counts = [], []
+    for line, times in grouped.items():
+        nums = [int(x) for x in line.split()]
+        rankings_.append({c - 1: k + 1 for k, c in enumerate(nums[1:-1])})
+        counts.append(nums[0] * times)
+    names = [lines[end + 1 + i].strip('"') for i in range(n)]
+    profile = ProfileWithTies(rankings_, rcounts=counts, candidates=list(range(n)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        winners = stv_scottish(profile, num_seats=seats)
+    return sorted(names[c] for c in winners)
+
+
+def machine() -> list[str]:
+    model = ""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        model = next(
+            (ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name")),
+            "",
+        )
+    except OSError:
+        pass
+    return [
+        f"- CPUs (`nproc`): {os.cpu_count()}",
+        f"- CPU (`lscpu | grep 'Model name'`): {model}",
+        f"- Python: {platform.python_version()} ({platform.python_implementation()})",
+        f"- Load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
+    ]
+
+
+def child_run(path: Path, method: str) -> tuple[float, int]:
+    """Wall time and peak RSS (kB) of the CLI in a child process."""
+    cmd = [sys.executable, "-m", "iskra.voting", str(path), "--method", method, "--format", "json"]
+    if Path("/usr/bin/time").exists():
+        proc = subprocess.run(
+            ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, check=True
+        )
+        wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        assert wall and rss
+        seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
+        return seconds, int(rss.group(1))
+    import resource
+
+    t = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True)
+    return time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def main() -> None:
+    out = [
+        "## Counting engine",
+        "",
+        "Machine:",
+        "",
+        *machine(),
+        "",
+        "Command: `uv run python bench/voting_bench.py` (times are the best of several runs"
+        " unless stated; parse included).",
+        "",
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+
+        # 1. 100k ballots, 12 candidates, 3 seats.
+        f100k = tmpdir / "100k.blt"
+        write_blt(f100k, rankings(100_000, 12, seed=2), 12, 3)
+        t_ours, res = best_of(5, lambda: count(read_profile(f100k), method="stv-scottish", seats=3))
+        ours = sorted(res.elected_names)
+        t_naive, naive = best_of(2, lambda: count_file(f100k))
+        naive_names = sorted(naive[0][c] for c in naive[1])
+        t_pv, pv = best_of(1, lambda: pref_voting_scottish(f100k, 3))
+        assert ours == naive_names == pv, (ours, naive_names, pv)
+        out += [
+            "### stv-scottish, 100 000 ballots, 12 candidates, 3 seats",
+            "",
+            f"Distinct ballots: {len(res.stages) and len(read_profile(f100k).ballots)}; "
+            f"stages: {len(res.stages)}; elected (all three agree): {', '.join(ours)}.",
+            "",
+            "| counter | time (s) | iskra is faster by |",
+            "|---|---:|---:|",
+            f"| iskra `stv-scottish` | {t_ours:.3f} | |",
+            f"| pref_voting 1.18 `stv_scottish` | {t_pv:.3f} | {t_pv / t_ours:.1f}x |",
+            f"| naive exact per-paper Decimal counter (bench/voting_naive_scottish.py) "
+            f"| {t_naive:.3f} | {t_naive / t_ours:.1f}x |",
+            "",
+        ]
+
+        # 2. 1M ballots from BLT.
+        f1m = tmpdir / "1m.blt"
+        write_blt(f1m, rankings(1_000_000, 12, seed=1), 12, 3)
+        t_parse, profile = best_of(3, lambda: read_profile(f1m))
+        t_count, res1m = best_of(3, lambda: count(profile, method="stv-scottish", seats=3))
+        t_both, _ = best_of(5, lambda: count(read_profile(f1m), method="stv-scottish", seats=3))
+        wall, rss = child_run(f1m, "stv-scottish")
+        out += [
+            "### stv-scottish, 1 000 000 ballots, 12 candidates, 3 seats, BLT file",
+            "",
+            f"File: {f1m.stat().st_size / 1e6:.1f} MB, one line per ballot, "
+            f"{len(profile.ballots)} distinct ballots; {len(res1m.stages)} stages.",
+            "",
+            "| measure | result |",
+            "|---|---:|",
+            f"| parse (in process) | {t_parse:.3f} s |",
+            f"| count (in process) | {t_count:.3f} s |",
+            f"| parse + count (in process) | {t_both:.3f} s |",
+            f"| CLI child process, JSON output: wall (interpreter start-up and imports "
+            f"included) | {wall:.2f} s |",
+            f"| CLI child process: peak memory (max RSS) | {rss / 1024:.0f} MB |",
+            "",
+        ]
+
+        # 3. Schulze 1M x 10.
+        f10 = tmpdir / "schulze.blt"
+        write_blt(f10, rankings(1_000_000, 10, seed=3), 10, 1)
+        t_s, res_s = best_of(5, lambda: count(read_profile(f10), method="schulze"))
+        t_sc, _ = best_of(3, lambda: count(read_profile(f10), method="ranked-pairs"))
+        out += [
+            "### Condorcet, 1 000 000 ballots, 10 candidates, BLT file",
+            "",
+            "| method | parse + count (s) |",
+            "|---|---:|",
+            f"| schulze | {t_s:.3f} |",
+            f"| ranked-pairs | {t_sc:.3f} |",
+            "",
+            f"Schulze winner: {res_s.elected_names[0]}.",
+            "",
+        ]
+
+        # 4. Profile.
+        prof = cProfile.Profile()
+        prof.enable()
+        count(read_profile(f1m), method="stv-scottish", seats=3)
+        prof.disable()
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(8)
+        table = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
+        start = next(i for i, ln in enumerate(table) if ln.lstrip().startswith("ncalls"))
+        cleaned = [re.sub(r"\S*/src/iskra/", "iskra/", ln) for ln in table[start:]]
+        out += [
+            "### Where the time goes (cProfile, 1 000 000-ballot stv-scottish, parse included)",
+            "",
+            "```",
+            *cleaned,
+            "```",
+            "",
+        ]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The :func:`count` dispatcher over all election methods."""
+
+from __future__ import annotations
+
+from .ballots import Profile, gc_paused
+from .condorcet import count_ranked_pairs, count_schulze
+from .errors import CountError
+from .irv import count_irv
+from .plurality import count_approval, count_block, count_plurality
+from .results import CountResult
+from .stv.common import Progress
+from .stv.ers97 import count_ers97
+from .stv.meek import count_meek
+from .stv.scottish import count_scottish
+
+METHODS: tuple[str, ...] = (
+    "plurality",
+    "block",
+    "approval",
+    "irv",
+    "stv-scottish",
+    "stv-ers97",
+    "stv-meek",
+    "schulze",
+    "ranked-pairs",
+)
+
+
+def count(
+    profile: Profile,
+    *,
+    method: str,
+    seats: int = 1,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> CountResult:
+    """Count ``profile`` by ``method`` for ``seats`` winners.
+
+    ``seed`` makes any drawing of lots reproducible (see :mod:`iskra.voting.ties`);
+    ``progress`` is called with each stage number as a long count advances.
+    Raises :class:`CountError` for an unknown method or impossible number of seats.
+    """
+    if method not in METHODS:
+        raise CountError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    if seats < 1:
+        raise CountError("seats must be at least 1")
+    standing = len(profile.candidates) - len(profile.withdrawn)
+    if seats > standing:
+        raise CountError(f"{seats} seats but only {standing} candidates standing")
+    if method == "irv" and seats != 1:
+        raise CountError("irv elects one candidate; use an stv method for several seats")
+    with gc_paused():
+        return _dispatch(profile, method, seats, seed, progress)
+
+
+def _dispatch(
+    profile: Profile, method: str, seats: int, seed: int | None, progress: Progress | None
+) -> CountResult:
+    if method == "plurality":
+        return count_plurality(profile, seats, seed)
+    if method == "block":
+        return count_block(profile, seats, seed)
+    if method == "approval":
+        return count_approval(profile, seats, seed)
+    if method == "irv":
+        return count_irv(profile, seed, progress)
+    if method == "stv-scottish":
+        return count_scottish(profile, seats, seed, progress)
+    if method == "stv-ers97":
+        return count_ers97(profile, seats, seed, progress)
+    if method == "stv-meek":
+        return count_meek(profile, seats, seed, progress)
+    if method == "schulze":
+        return count_schulze(profile, seats, seed)
+    return count_ranked_pairs(profile, seats, seed)

@@ -1,0 +1,191 @@
+"""STV as in the Scottish Local Government Elections Order 2007 (SSI 2007/42), Sch. 1.
+
+Rules 45-52 (see docs/voting.md for the clause-by-clause mapping). All vote values are
+integers in units of 0.00001, the five decimal places rule 48(3) calculates to, so the
+arithmetic is exact and the truncation ("any remainder being ignored") is an integer
+floor division.
+"""
+
+from __future__ import annotations
+
+from ..ballots import Profile
+from ..results import CountResult
+from ..ties import TieBreaker
+from .common import Progress, make_stage, order_of_election, pick_largest, pick_lowest
+
+SCALE = 100_000
+PRECISION = 5
+
+# A pile maps (ballot index, position of the current preference, value of one paper)
+# to the number of papers; papers of the same ballot and value travel together. A bare
+# ballot index stands for (index, 0, 1.00000), the first-preference papers.
+Pile = dict[int | tuple[int, int, int], int]
+
+
+def count_scottish(
+    profile: Profile, seats: int, seed: int | None = None, progress: Progress | None = None
+) -> CountResult:
+    """Count ``profile`` for ``seats`` vacancies under SSI 2007/42 Sch. 1 rules 46-52."""
+    names = profile.candidates
+    n = len(names)
+    rankings, weights = profile.strict_ballots()
+    valid = sum(weights)
+    # Rule 46(3): valid papers divided by (seats + 1), fraction disregarded, plus one.
+    quota = (valid // (seats + 1) + 1) * SCALE
+    ties = TieBreaker(seed)
+
+    piles: list[Pile] = [{} for _ in range(n)]
+    # First-preference papers are keyed by the bare ballot index (position 0, value 1),
+    # which saves building a million small tuples for the largest parcel set.
+    for bi, ranking in enumerate(rankings):
+        piles[ranking[0]][bi] = weights[bi]
+    totals = [sum(pile.values()) * SCALE for pile in piles]
+
+    continuing = [c not in profile.withdrawn for c in range(n)]
+    shown = [c for c in range(n) if c not in profile.withdrawn]
+    elected: list[int] = []
+    surplus_done = [False] * n
+    nt = 0
+    history: list[list[int]] = []
+
+    def transfer(source: int, surplus: int | None) -> None:
+        """Move all papers of ``source`` to their next continuing preference.
+
+        With ``surplus`` (rule 48) each paper's new value is surplus x value / total,
+        truncated to 5 decimals; without it (exclusion, rule 50) papers keep their value.
+        """
+        nonlocal nt
+        pile = piles[source]
+        piles[source] = {}
+        total = totals[source]
+        moved = 0
+        # Papers share few distinct values, so each new value is computed once.
+        new_values: dict[int, int] = {}
+        for key, cnt in pile.items():
+            if isinstance(key, int):
+                # A first-preference parcel: key is the ballot index (see below).
+                bi, pos, value = key, 0, SCALE
+            else:
+                bi, pos, value = key
+            if surplus is None:
+                nv = value
+            else:
+                nv = new_values.get(value, -1)
+                if nv < 0:
+                    nv = new_values[value] = surplus * value // total
+                if nv == 0:
+                    continue
+            ranking = rankings[bi]
+            p = pos + 1
+            end = len(ranking)
+            while p < end and not continuing[ranking[p]]:
+                p += 1
+            if p < end:
+                to = ranking[p]
+                dest = piles[to]
+                k = (bi, p, nv)
+                dest[k] = dest.get(k, 0) + cnt
+                totals[to] += nv * cnt
+                moved += nv * cnt
+        if surplus is None:
+            nt += total - moved
+            totals[source] = 0
+        else:
+            # The difference between the surplus and what reached continuing candidates
+            # (non-transferable papers plus fractions lost to truncation) leaves the count;
+            # the elected candidate keeps exactly the quota.
+            nt += surplus - moved
+            totals[source] = quota
+
+    def elect_reaching_quota(stage_no: int) -> list[int]:
+        # Rule 46(4)/47: a continuing candidate with the quota or more is deemed elected.
+        reached = [c for c in range(n) if continuing[c] and totals[c] >= quota]
+        ordered = order_of_election(reached, totals, history[:-1], ties, stage_no)
+        for c in ordered:
+            continuing[c] = False
+            elected.append(c)
+        return ordered[: max(0, seats - (len(elected) - len(ordered)))]
+
+    stage = make_stage(1, "First preferences", "first", shown, None, totals, 0, 0)
+    history.append(list(totals))
+    stage.elected = elect_reaching_quota(1)
+    stages = [stage]
+    if progress:
+        progress(1)
+
+    while len(elected) < seats:
+        cont = [c for c in range(n) if continuing[c]]
+        remaining = seats - len(elected)
+        if len(cont) <= remaining:
+            # Rule 52: as many continuing candidates as vacancies; they are elected and
+            # no further transfer is made.
+            ordered = order_of_election(cont, totals, history[:-1], ties, len(stages))
+            for c in ordered:
+                continuing[c] = False
+                elected.append(c)
+            stages[-1].elected.extend(ordered)
+            if ordered:
+                stages[-1].notes.append(
+                    "last vacancies filled by the remaining continuing candidates (rule 52)"
+                )
+            break
+        number = len(stages) + 1
+        notes: list[str] = []
+        before = list(totals)
+        nt_before = nt
+        pending = [c for c in elected if not surplus_done[c] and totals[c] > quota]
+        if pending:
+            # Rule 49: the largest surplus first; equal surpluses by earlier stages, then lot.
+            c = pick_largest(pending, totals, history, ties, number, notes, names)
+            surplus_done[c] = True
+            transfer(c, totals[c] - quota)
+            stage = make_stage(
+                number,
+                f"Surplus of {names[c]}",
+                "surplus",
+                shown,
+                before,
+                totals,
+                nt_before,
+                nt,
+                subject=[c],
+            )
+        else:
+            # Rules 50-51: exclude the lowest continuing candidate, ties by earlier
+            # stages then lot; all their papers move at their current value.
+            c = pick_lowest(cont, totals, history, ties, number, notes, names)
+            continuing[c] = False
+            transfer(c, None)
+            stage = make_stage(
+                number,
+                f"Exclusion of {names[c]}",
+                "exclusion",
+                shown,
+                before,
+                totals,
+                nt_before,
+                nt,
+                subject=[c],
+            )
+            stage.excluded = [c]
+        stage.notes.extend(notes)
+        history.append(list(totals))
+        stage.elected = elect_reaching_quota(number)
+        stages.append(stage)
+        if progress:
+            progress(number)
+
+    return CountResult(
+        method="stv-scottish",
+        seats=seats,
+        candidates=names,
+        elected=elected[:seats],
+        valid_ballots=valid,
+        precision=PRECISION,
+        quota=quota,
+        stages=stages,
+        lots=ties.lots,
+        seed=ties.seed if ties.lots else None,
+        withdrawn=profile.withdrawn,
+        title=profile.title,
+    )
