@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-
 ISKRA_HELP = """Iskra: internal democracy and organising for membership organisations.
 
 Iskra's own commands:
@@ -44,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from iskra.env import ConfigurationError
 
-    if not args or args[0] in {"help", "--help", "-h"} and len(args) == 1:
+    if not args or (args[0] in {"help", "--help", "-h"} and len(args) == 1):
         print(ISKRA_HELP)
 
     try:

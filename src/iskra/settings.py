@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "iskra.accounts",
     "iskra.organisation",
     "iskra.members",
+    "iskra.motions",
+    "iskra.meetings",
+    "iskra.decisions",
     "iskra.api",
 ]
 

@@ -45,6 +45,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     consent_phone = models.BooleanField(default=False)
     consent_sms = models.BooleanField(default=False)
     consent_post = models.BooleanField(default=False)
+    class EmailPreference(models.TextChoices):
+        IMMEDIATE = "immediate", "Email me as things happen"
+        DAILY = "daily", "One email a day (digest)"
+        NONE = "none", "No email; I'll look in the app"
+
+    email_preference = models.CharField(
+        max_length=10, choices=EmailPreference.choices, default=EmailPreference.IMMEDIATE
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -16,7 +16,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("unit").order_by("-seq")
     if not request.user.is_superuser:
         entries = entries.filter(officer_scope_q(request.user))
-    action = request.GET.get("action", "").strip()
+    # NUL cannot be stored or searched for in PostgreSQL text; nothing real contains it.
+    action = request.GET.get("action", "").replace("\x00", "").strip()
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

@@ -69,11 +69,17 @@ def incoming_transfers(user: Any) -> QuerySet[Transfer]:
 def cases_for(user: Any) -> QuerySet[DisciplinaryCase]:
     """Cases the person is party to or deals with as an officer or body member."""
     bodies = SeatHolding.objects.current().filter(holder_id=user.pk).values("seat__body_id")
+    # An administrator's officer scope is the empty Q(), which an OR would silently drop.
+    officer_scope = (
+        Q(pk__isnull=False)
+        if getattr(user, "is_superuser", False)
+        else officer_scope_q(user, "membership__unit__path")
+    )
     return (
         DisciplinaryCase.objects.filter(
             Q(membership__user_id=user.pk)
             | Q(complainant_id=user.pk)
-            | officer_scope_q(user, "membership__unit__path")
+            | officer_scope
             | Q(deciding_body_id__in=bodies)
             | Q(appeal_body_id__in=bodies)
         )

@@ -78,6 +78,8 @@ def _transition(
     body: Body | None = None,
 ) -> MembershipEvent:
     """Apply one allowed status change and record it. Callers hold the row lock."""
+    if to_status not in Status.values:
+        raise DomainError("Choose one of the membership statuses.")
     if to_status not in ALLOWED_TRANSITIONS.get(membership.status, frozenset()):
         raise DomainError(
             f"A {membership.get_status_display().lower()} cannot become "
@@ -691,7 +693,8 @@ def decide_appeal(
 ) -> DisciplinaryCase:
     """The body above decides; its decision is final."""
     case = (
-        DisciplinaryCase.objects.select_for_update()
+        # Lock only the case row: PostgreSQL cannot lock the nullable side of the appeal join.
+        DisciplinaryCase.objects.select_for_update(of=("self",))
         .select_related("appeal_body__unit", "membership")
         .get(pk=case.pk)
     )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
@@ -252,18 +253,21 @@ def directory(request: HttpRequest) -> HttpResponseBase:
             action="directory.export",
             data={"filters": {k: str(v) for k, v in filters.items() if v}},
         )
-        response = StreamingHttpResponse(rows(), content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="members.csv"'
-        return response
+        export = StreamingHttpResponse(rows(), content_type="text/csv")
+        export["Content-Disposition"] = 'attachment; filename="members.csv"'
+        return export
     page = Paginator(members, 50).get_page(request.GET.get("page"))
-    template = (
-        "members/_directory_rows.html"
-        if request.headers.get("HX-Request")
-        else "members/directory.html"
+    # htmx asks for the results only; when it restores history (back button, cache miss) it
+    # wants the whole page. Vary on the header so a browser never shows the fragment as a page.
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
     )
+    template = "members/_directory_rows.html" if partial else "members/directory.html"
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    response = render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @domain_view

@@ -22,6 +22,11 @@ class SettingsForm(forms.ModelForm[Organisation]):
             "default_turnout_threshold_percent",
         ]
         widgets = {"statement_of_aims": forms.Textarea(attrs={"rows": 6})}
+        labels = {
+            "require_2fa_for_officers": "Require two-factor sign-in for officers",
+            "default_quorum_percent": "Default quorum (% of members)",
+            "default_turnout_threshold_percent": "Default minimum turnout (%)",
+        }
 
 
 class UnitKindForm(forms.ModelForm[UnitKind]):

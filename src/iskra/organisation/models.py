@@ -126,6 +126,31 @@ class Body(models.Model):
     quorum_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Empty: the organisation's default."
     )
+    # Standing orders: how motions reach this body and how it decides (policy is data).
+    members_may_propose = models.BooleanField(
+        default=True, help_text="Individual members may propose motions, with supporters."
+    )
+    supporters_required = models.PositiveSmallIntegerField(
+        default=5, help_text="Supporters a member's motion needs before it can be submitted."
+    )
+    units_may_propose = models.BooleanField(
+        default=True, help_text="Units within the body's scope may propose by their own decision."
+    )
+    majority_numerator = models.PositiveSmallIntegerField(default=1)
+    majority_denominator = models.PositiveSmallIntegerField(default=2)
+    majority_strict = models.BooleanField(
+        default=True, help_text="Votes for must exceed (not just reach) the fraction."
+    )
+    abstentions_count = models.BooleanField(
+        default=False, help_text="Abstentions count as votes cast."
+    )
+    votes_are_secret = models.BooleanField(
+        default=False, help_text="The body's rules require secret votes."
+    )
+    discussion_days = models.PositiveSmallIntegerField(default=28)
+    dissent_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days after a decision in which dissent may be recorded."
+    )
 
     class Meta:
         ordering = ["unit__path", "name"]

@@ -178,7 +178,10 @@ def appoint_to_seat(
             holding = SeatHolding.objects.create(seat=seat, holder=holder, started_on=start)
     except IntegrityError:
         raise DomainError("This seat already has a holder.") from None
+    # Rights change hands now: drop cached rights of everyone involved, including the actor
+    # (who may be the holder, as the same object, within one request).
     forget_rights(holder)
+    forget_rights(actor)
     record(
         actor=actor,
         action="seat.appoint",
@@ -213,7 +216,9 @@ def end_holding(
     holding.ended_on = end
     holding.end_reason = reason.strip()
     holding.save(update_fields=["ended_on", "end_reason"])
+    # The holder's rights end now, even on the object acting in this request.
     forget_rights(holding.holder)
+    forget_rights(actor)
     record(
         actor=actor,
         action="seat.end",

@@ -11,3 +11,8 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter(name="get_item")
+def get_item(mapping: dict[object, object], key: object) -> object:
+    return mapping.get(key, [])

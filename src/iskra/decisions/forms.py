@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django import forms
+
+from iskra.decisions.models import Decision
+from iskra.organisation.models import Body, Unit
+
+
+class DissentForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, label="Dissent statement"
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="On behalf of (optional)",
+        empty_label="Myself",
+    )
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if units is not None:
+            field.queryset = units  # type: ignore[assignment]
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.IntegerField(min_value=0, required=False, help_text="e.g. 1000")
+    measure = forms.CharField(
+        max_length=60, required=False, help_text="What it counts, e.g. leaflets"
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label="Assign to a unit"
+    )
+    assignee_email = forms.EmailField(required=False, label="…or to a member (email)")
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if units is not None:
+            field.queryset = units  # type: ignore[assignment]
+
+
+class CommitmentForm(forms.Form):
+    description = forms.CharField(
+        max_length=300, label="What you'll do", help_text="e.g. 'I'll leaflet Saturday, 2 hours'"
+    )
+    amount = forms.IntegerField(
+        min_value=0, required=False, initial=0, label="How many (of the target)"
+    )
+
+
+class ReportForm(forms.Form):
+    figure = forms.IntegerField(min_value=0, required=False, initial=0)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What happened"
+    )
+    commitment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RegisterFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", widget=forms.SearchInput)
+    body = forms.ModelChoiceField(
+        queryset=Body.objects.all(), required=False, empty_label="Any body"
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.all(), required=False, empty_label="Any unit", label="Binding on"
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Decision.Status.choices], required=False
+    )

@@ -1,0 +1,97 @@
+"""Who sees decisions, records dissent, and acts on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iskra.core.errors import NotFound
+from iskra.decisions.models import Action, Decision
+from iskra.meetings.models import Attendance, Ballot, Vote
+from iskra.motions.models import Position
+from iskra.motions.permissions import is_active_member
+from iskra.organisation.permissions import is_officer_of
+
+
+def can_view_decision(user: Any, decision: Decision) -> bool:
+    # Public decisions are for everyone; the rest for members.
+    if decision.is_public:
+        return True
+    return (
+        bool(getattr(user, "is_superuser", False))
+        or is_active_member(user)
+        or is_officer_of(user, decision.scope)
+    )
+
+
+def can_dissent_as_member(user: Any, decision: Decision) -> bool:
+    """A member who voted against (by name), or who was present at a vote taken by show of
+    hands (where votes are not recorded by name, they state it themselves)."""
+    vote = decision.vote
+    if vote is None:
+        return False
+    if vote.method in {Vote.Method.ROLL_CALL, Vote.Method.CARD}:
+        return Ballot.objects.filter(
+            vote=vote, user_id=getattr(user, "pk", None) or 0, choice=Ballot.Choice.AGAINST
+        ).exists()
+    return Attendance.objects.filter(
+        meeting_id=vote.meeting_id, user_id=getattr(user, "pk", None) or 0
+    ).exists()
+
+
+def can_dissent_for_unit(user: Any, decision: Decision, unit: Any) -> bool:
+    """A unit whose recorded position the decision rejected: it opposed, and the motion carried."""
+    if not is_officer_of(user, unit):
+        return False
+    return Position.objects.filter(
+        motion_id=decision.motion_id, unit=unit, is_current=True, stance=Position.Stance.OPPOSE
+    ).exists()
+
+
+def can_assign_action(user: Any, decision: Decision, parent: Action | None) -> bool:
+    # Top-level actions by officers of the deciding body's unit; cascaded ones by officers of
+    # the unit the parent action was assigned to.
+    if parent is None:
+        return is_officer_of(user, decision.body.unit)
+    return parent.unit is not None and is_officer_of(user, parent.unit)
+
+
+def can_report(user: Any, action: Action) -> bool:
+    # The assignee, or an officer of the assigned unit, reports back.
+    if action.assignee_id is not None and action.assignee_id == getattr(user, "pk", None):
+        return True
+    return action.unit is not None and is_officer_of(user, action.unit)
+
+
+def can_commit(user: Any, action: Action) -> bool:
+    # Any member within the assigned unit can take on part of the work.
+    from iskra.members.models import Membership, Status
+
+    if action.unit is None:
+        return action.assignee_id == getattr(user, "pk", None)
+    return Membership.objects.filter(
+        user_id=getattr(user, "pk", None) or 0,
+        status__in=[Status.MEMBER, Status.CANDIDATE],
+        unit__path__startswith=action.unit.path,
+    ).exists()
+
+
+def load_decision(user: Any, decision_id: int) -> Decision:
+    decision = (
+        Decision.objects.select_related("body__unit", "motion", "vote", "meeting", "scope")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None or not can_view_decision(user, decision):
+        raise NotFound("No such decision.")
+    return decision
+
+
+def load_action(user: Any, action_id: int) -> Action:
+    action = (
+        Action.objects.select_related("decision__body__unit", "unit", "assignee", "parent")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None or not can_view_decision(user, action.decision):
+        raise NotFound("No such action.")
+    return action

@@ -1,0 +1,290 @@
+"""Decisions, dissent, and the actions that carry a decision out: assigned down the tree,
+taken on by members, reported back."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from iskra.accounts.models import User
+from iskra.audit.services import record
+from iskra.core.errors import DomainError
+from iskra.core.notifications import notify, notify_members_under
+from iskra.decisions.models import Action, Commitment, Decision, Dissent, Report
+from iskra.decisions.permissions import (
+    can_assign_action,
+    can_commit,
+    can_dissent_as_member,
+    can_dissent_for_unit,
+    can_report,
+)
+from iskra.meetings.models import Vote
+from iskra.motions.models import Motion
+from iskra.organisation.models import SeatHolding, Unit
+from iskra.organisation.permissions import require
+
+
+def _number(motion: Motion) -> str:
+    year = timezone.localdate().year
+    prefix = (
+        "".join(word[0] for word in motion.body.name.split() if word[:1].isalpha()).upper()[:6]
+        or "D"
+    )
+    count = Decision.objects.filter(body=motion.body, created_at__year=year).count() + 1
+    return f"{prefix}-{year}-{count:03d}"
+
+
+def record_decision(*, actor: Any, motion: Motion, vote: Vote | None) -> Decision:
+    """Turn a carried motion into a Decision (called inside the vote's transaction)."""
+    today = timezone.localdate()
+    decision = Decision.objects.create(
+        number=_number(motion),
+        motion=motion,
+        body=motion.body,
+        meeting=vote.meeting if vote else None,
+        vote=vote,
+        title=motion.title,
+        text=motion.text,
+        scope=motion.body.unit,
+        scope_path=motion.body.unit.path,
+        effective_on=today,
+        amends=motion.amends_decision,
+        rescinds=motion.rescinds_decision,
+        dissent_until=today + timedelta(days=motion.body.dissent_days),
+        created_at=timezone.now(),
+    )
+    for old, status in (
+        (motion.amends_decision, Decision.Status.AMENDED),
+        (motion.rescinds_decision, Decision.Status.RESCINDED),
+    ):
+        if old is not None:
+            Decision.objects.filter(pk=old.pk).update(status=status)
+    notify_members_under(
+        path=decision.scope_path,
+        kind="decision",
+        title=f"Decided by {motion.body.name}: {decision.title}",
+        url=reverse("decisions:detail", args=[decision.pk]),
+    )
+    record(
+        actor=actor,
+        action="decision.record",
+        obj=decision,
+        unit=decision.scope,
+        data={"number": decision.number, "motion": motion.pk, "vote": vote.pk if vote else None},
+    )
+    return decision
+
+
+@transaction.atomic
+def add_dissent(*, actor: Any, decision: Decision, text: str, unit: Unit | None = None) -> Dissent:
+    """The minority puts its view on the record, once, within the period; the decision binds."""
+    decision = (
+        Decision.objects.select_for_update().select_related("vote", "scope").get(pk=decision.pk)
+    )
+    if timezone.localdate() > decision.dissent_until:
+        raise DomainError(f"Dissent could be recorded until {decision.dissent_until:%-d %B %Y}.")
+    if not text.strip():
+        raise DomainError("Write the dissent statement.")
+    if len(text) > 2000:
+        raise DomainError("Keep a dissent statement under 2,000 characters.")
+    if unit is None:
+        require(
+            can_dissent_as_member(actor, decision),
+            "Only members who voted against can record a dissent.",
+        )
+    else:
+        require(
+            can_dissent_for_unit(actor, decision, unit),
+            "Only a unit whose position was rejected can record a dissent, through its officers.",
+        )
+    try:
+        with transaction.atomic():
+            dissent = Dissent.objects.create(
+                decision=decision,
+                user=None if unit else actor,
+                unit=unit,
+                text=text.strip(),
+                created_by=actor,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise DomainError("A dissent has already been recorded; it can be recorded once.") from None
+    record(
+        actor=actor,
+        action="decision.dissent",
+        obj=dissent,
+        unit=decision.scope,
+        data={"decision": decision.pk, "unit": unit.pk if unit else None},
+    )
+    return dissent
+
+
+@transaction.atomic
+def create_action(
+    *,
+    actor: Any,
+    decision: Decision,
+    title: str,
+    due_on: date,
+    description: str = "",
+    target: int | None = None,
+    measure: str = "",
+    unit: Unit | None = None,
+    assignee: User | None = None,
+    parent: Action | None = None,
+) -> Action:
+    require(can_assign_action(actor, decision, parent), "You cannot assign this action.")
+    if decision.status not in {Decision.Status.IN_FORCE, Decision.Status.AMENDED}:
+        raise DomainError("This decision is no longer in force.")
+    if not title.strip():
+        raise DomainError("An action needs a title.")
+    if (unit is None) == (assignee is None):
+        raise DomainError("Assign the action to a unit or to a member (one of the two).")
+    if target is not None and target < 0:
+        raise DomainError("A target cannot be negative.")
+    if due_on < timezone.localdate():
+        raise DomainError("The due date is in the past.")
+    anchor = parent.unit if parent is not None else decision.scope
+    if unit is not None and (anchor is None or not unit.path.startswith(anchor.path)):
+        raise DomainError("Actions are assigned within the decision's scope, down the tree.")
+    if parent is not None and parent.decision_id != decision.pk:
+        raise DomainError("A cascaded action belongs to the same decision.")
+    action = Action.objects.create(
+        decision=decision,
+        parent=parent,
+        title=title.strip(),
+        description=description.strip(),
+        due_on=due_on,
+        target=target,
+        measure=measure.strip(),
+        unit=unit,
+        unit_path=unit.path if unit else "",
+        assignee=assignee,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    url = reverse("decisions:action", args=[action.pk])
+    if assignee is not None:
+        notify(
+            users=[assignee],
+            kind="action.assigned",
+            title=f"Action for you: {action.title}",
+            url=url,
+        )
+    elif unit is not None:
+        officers = (
+            SeatHolding.objects.current()
+            .filter(seat__grants_officer_rights=True, seat__body__unit=unit)
+            .values_list("holder_id", flat=True)
+        )
+        notify(
+            users=list(officers),
+            kind="action.assigned",
+            title=f"Action for {unit.name}: {action.title}",
+            url=url,
+        )
+    record(
+        actor=actor,
+        action="action.create",
+        obj=action,
+        unit=unit or decision.scope,
+        data={
+            "decision": decision.pk,
+            "title": action.title,
+            "target": target,
+            "due_on": due_on,
+            "parent": parent.pk if parent else None,
+        },
+    )
+    return action
+
+
+@transaction.atomic
+def commit_to_action(
+    *, actor: Any, action: Action, description: str, amount: int = 0, due_on: date | None = None
+) -> Commitment:
+    require(
+        can_commit(actor, action),
+        "Only members of the unit the action is assigned to can take part of it on.",
+    )
+    if not description.strip():
+        raise DomainError("Say what you will do, e.g. 'Leaflet Saturday, 2 hours'.")
+    if amount < 0:
+        raise DomainError("An amount cannot be negative.")
+    commitment = Commitment.objects.create(
+        action=action,
+        user=actor,
+        description=description.strip()[:300],
+        amount=amount,
+        due_on=due_on or action.due_on,
+        created_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="action.commit",
+        obj=commitment,
+        unit=action.unit,
+        data={"action": action.pk, "amount": amount},
+    )
+    return commitment
+
+
+@transaction.atomic
+def report_back(
+    *,
+    actor: Any,
+    action: Action,
+    figure: int = 0,
+    text: str = "",
+    commitment: Commitment | None = None,
+) -> Report:
+    if commitment is not None:
+        require(
+            commitment.user_id == actor.pk and commitment.action_id == action.pk,
+            "You can report only on your own commitment.",
+        )
+    else:
+        require(
+            can_report(actor, action),
+            "Only the assignee or the unit's officers report on this action.",
+        )
+    if figure < 0:
+        raise DomainError("A figure cannot be negative.")
+    if figure == 0 and not text.strip():
+        raise DomainError("Report a figure or a few words on what was done.")
+    report = Report.objects.create(
+        action=action,
+        unit=action.unit,
+        commitment=commitment,
+        figure=figure,
+        text=text.strip(),
+        reported_by=actor,
+        created_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="action.report",
+        obj=report,
+        unit=action.unit,
+        data={"action": action.pk, "figure": figure},
+    )
+    return report
+
+
+@transaction.atomic
+def complete_decision(*, actor: Any, decision: Decision) -> Decision:
+    decision = Decision.objects.select_for_update().select_related("body__unit").get(pk=decision.pk)
+    require(
+        can_assign_action(actor, decision, None),
+        "Only the deciding body's officers mark a decision completed.",
+    )
+    if decision.status != Decision.Status.IN_FORCE:
+        raise DomainError("Only a decision in force can be marked completed.")
+    decision.status = Decision.Status.COMPLETED
+    decision.save(update_fields=["status"])
+    record(actor=actor, action="decision.complete", obj=decision, unit=decision.scope)
+    return decision

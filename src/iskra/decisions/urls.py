@@ -1,0 +1,14 @@
+from django.urls import path
+
+from iskra.decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("decisions/", views.register, name="register"),
+    path("decisions/<int:decision_id>/", views.decision_detail, name="detail"),
+    path("decisions/<int:decision_id>/dissent/", views.dissent_new, name="dissent"),
+    path("decisions/<int:decision_id>/actions/new/", views.action_new, name="action_new"),
+    path("actions/<int:action_id>/", views.action_detail, name="action"),
+    path("units/<int:unit_id>/accountability/", views.unit_dashboard, name="dashboard"),
+]

@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from iskra.accounts.models import User
+from iskra.core.errors import DomainError, NotFound
+from iskra.core.web import domain_view
+from iskra.decisions import selectors, services
+from iskra.decisions.forms import (
+    ActionForm,
+    CommitmentForm,
+    DissentForm,
+    RegisterFilterForm,
+    ReportForm,
+)
+from iskra.decisions.models import Action, Commitment
+from iskra.decisions.permissions import (
+    can_assign_action,
+    can_commit,
+    can_dissent_as_member,
+    can_report,
+    load_action,
+    load_decision,
+)
+from iskra.motions.permissions import is_active_member
+from iskra.motions.selectors import discussion_state
+from iskra.organisation.models import Unit
+from iskra.organisation.permissions import load_unit, officer_paths, require
+
+
+@login_not_required
+@domain_view
+def register(request: HttpRequest) -> HttpResponse:
+    """The decisions register: public decisions for everyone, all decisions for members."""
+    user = request.user
+    members_view = user.is_authenticated and (is_active_member(user) or user.is_superuser)
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    decisions = selectors.decisions_register(
+        body_id=filters["body"].pk if filters.get("body") else None,
+        unit=filters.get("unit"),
+        status=filters.get("status", ""),
+        query=filters.get("q", ""),
+        public_only=not members_view,
+    )
+    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "decisions/register.html",
+        {"form": form, "page": page, "members_view": members_view},
+    )
+
+
+@login_not_required
+@domain_view
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    user = request.user
+    decision = load_decision(user, decision_id)
+    motion = decision.motion
+    is_member = user.is_authenticated and (is_active_member(user) or user.is_superuser)
+    context = {
+        "decision": decision,
+        "motion": motion,
+        "versions": motion.versions.all(),
+        "amendments": motion.amendments.select_related("proposing_unit"),
+        "positions": motion.positions.filter(is_current=True)
+        .select_related("unit")
+        .order_by("unit__name")
+        if is_member
+        else [],
+        "state": discussion_state(motion) if is_member else None,
+        "votes": motion.votes.select_related("meeting", "amendment").prefetch_related(
+            "ballots__user"
+        )
+        if is_member
+        else [],
+        "dissents": decision.dissents.select_related("user", "unit"),
+        "actions": decision.actions.filter(parent__isnull=True)
+        .select_related("unit", "assignee")
+        .prefetch_related("children__unit"),
+        "is_member": is_member,
+        "can_dissent": is_member
+        and timezone.localdate() <= decision.dissent_until
+        and (can_dissent_as_member(user, decision) or bool(officer_paths(user))),
+        "can_assign": is_member and can_assign_action(user, decision, None),
+        "dissent_form": DissentForm(units=Unit.objects.filter(path__in=officer_paths(user)))
+        if is_member
+        else None,
+        "amended_by": decision.amended_by.all(),
+        "rescinded_by": decision.rescinded_by.all(),
+    }
+    if is_member:
+        total, rows = selectors.dashboard(decision=decision, unit=decision.scope)
+        context.update(total=total, rows=rows)
+    return render(request, "decisions/detail.html", context)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@domain_view
+def dissent_new(request: HttpRequest, decision_id: int) -> HttpResponse:
+    user = _user(request)
+    decision = load_decision(user, decision_id)
+    form = DissentForm(
+        request.POST or None, units=Unit.objects.filter(path__in=officer_paths(user))
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_dissent(
+                actor=user,
+                decision=decision,
+                text=form.cleaned_data["text"],
+                unit=form.cleaned_data["unit"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Your dissent is on the record. The decision still binds.")
+    elif request.method == "POST":
+        messages.error(request, "Write the dissent statement (under 2,000 characters).")
+    return redirect("decisions:detail", decision_id=decision.pk)
+
+
+@domain_view
+def action_new(request: HttpRequest, decision_id: int) -> HttpResponse:
+    user = _user(request)
+    decision = load_decision(user, decision_id)
+    parent_id = request.GET.get("parent") or request.POST.get("parent")
+    parent = (
+        Action.objects.filter(pk=int(parent_id), decision=decision).select_related("unit").first()
+        if parent_id and str(parent_id).isdigit()
+        else None
+    )
+    require(can_assign_action(user, decision, parent), "You cannot assign actions here.")
+    anchor = parent.unit if parent is not None and parent.unit is not None else decision.scope
+    form = ActionForm(request.POST or None, units=Unit.objects.filter(path__startswith=anchor.path))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assignee = (
+            User.objects.filter(email__iexact=data["assignee_email"]).first()
+            if data["assignee_email"]
+            else None
+        )
+        if data["assignee_email"] and assignee is None:
+            form.add_error("assignee_email", "No member with that email address.")
+        else:
+            try:
+                services.create_action(
+                    actor=user,
+                    decision=decision,
+                    title=data["title"],
+                    description=data["description"],
+                    due_on=data["due_on"],
+                    target=data["target"],
+                    measure=data["measure"],
+                    unit=data["unit"],
+                    assignee=assignee,
+                    parent=parent,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Action assigned.")
+                return redirect("decisions:detail", decision_id=decision.pk)
+    title = (
+        f"Assign an action under “{parent.title}”"
+        if parent
+        else f"Assign an action for {decision.number}"
+    )
+    return render(
+        request, "core/form_page.html", {"form": form, "title": title, "submit": "Assign"}
+    )
+
+
+@domain_view
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    user = _user(request)
+    action = load_action(user, action_id)
+    commit_form = CommitmentForm(request.POST if "description" in request.POST else None)
+    report_form = ReportForm(
+        request.POST if "figure" in request.POST or "text" in request.POST else None
+    )
+    if request.method == "POST":
+        try:
+            if commit_form.is_bound and commit_form.is_valid():
+                services.commit_to_action(
+                    actor=user,
+                    action=action,
+                    description=commit_form.cleaned_data["description"],
+                    amount=commit_form.cleaned_data["amount"] or 0,
+                )
+                messages.success(request, "Thank you: your commitment is recorded.")
+            elif report_form.is_bound and report_form.is_valid():
+                commitment = (
+                    Commitment.objects.filter(
+                        pk=report_form.cleaned_data["commitment"], action=action
+                    ).first()
+                    if report_form.cleaned_data["commitment"]
+                    else None
+                )
+                services.report_back(
+                    actor=user,
+                    action=action,
+                    figure=report_form.cleaned_data["figure"] or 0,
+                    text=report_form.cleaned_data["text"],
+                    commitment=commitment,
+                )
+                messages.success(request, "Report recorded.")
+            else:
+                raise DomainError("Check the form.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("decisions:action", action_id=action.pk)
+    total, rows = (
+        selectors.dashboard(decision=action.decision, unit=action.unit)
+        if action.unit
+        else (None, [])
+    )
+    context = {
+        "action": action,
+        "children": action.children.select_related("unit", "assignee"),
+        "commitments": action.commitments.select_related("user").prefetch_related("reports"),
+        "reports": action.reports.select_related("reported_by", "commitment"),
+        "can_commit": can_commit(user, action),
+        "can_report": can_report(user, action),
+        "can_cascade": action.unit is not None and can_assign_action(user, action.decision, action),
+        "my_commitments": action.commitments.filter(user=user),
+        "commit_form": commit_form,
+        "report_form": report_form,
+        "total": total,
+        "rows": rows,
+    }
+    return render(request, "decisions/action.html", context)
+
+
+@domain_view
+def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Accountability per unit: every action assigned in it and below, rolled up."""
+    unit = load_unit(request.user, unit_id)
+    total, rows = selectors.dashboard(unit=unit)
+    actions = (
+        Action.objects.filter(unit_path__startswith=unit.path)
+        .select_related("decision", "unit")
+        .order_by("due_on")[:100]
+    )
+    template = (
+        "decisions/_dashboard.html"
+        if request.headers.get("HX-Request")
+        else "decisions/dashboard.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "unit": unit,
+            "total": total,
+            "rows": rows,
+            "actions": actions,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+__all__ = ["NotFound"]

@@ -1,0 +1,171 @@
+"""Meetings of bodies: notice, agenda, attendance and quorum, recorded votes, minutes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    body = models.ForeignKey("organisation.Body", on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    notice = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    card_vote_snapshot_on = models.DateField(
+        null=True, blank=True, help_text="Card-vote weights use membership on this date."
+    )
+    minutes = models.TextField(blank=True)
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_at_meeting = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="approved_minutes_of"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["body", "starts_at"], name="meeting_body_start_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        MOTION = "motion", "Motion"
+        REPORT = "report", "Report"
+        OTHER = "other", "Other business"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    motion = models.ForeignKey(
+        "motions.Motion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances"
+    )
+    at = models.DateTimeField()
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attend_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.meeting}"
+
+
+class Vote(models.Model):
+    """A recorded vote on a motion or an amendment at a meeting."""
+
+    class Method(models.TextChoices):
+        SHOW_OF_HANDS = "hands", "Show of hands"
+        ROLL_CALL = "roll_call", "Roll call"
+        CARD = "card", "Card vote"
+        SECRET = "secret", "Secret ballot"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Voting"
+        COUNTED = "counted", "Counted"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="votes")
+    motion = models.ForeignKey("motions.Motion", on_delete=models.PROTECT, related_name="votes")
+    amendment = models.ForeignKey(
+        "motions.Amendment", null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
+    )
+    method = models.CharField(max_length=10, choices=Method.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    votes_for = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    votes_against = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    abstentions = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    present = models.PositiveIntegerField(default=0)
+    entitled = models.PositiveIntegerField(default=0)
+    carried = models.BooleanField(null=True)
+    result = models.JSONField(default=dict, blank=True)
+    opened_at = models.DateTimeField()
+    counted_at = models.DateTimeField(null=True, blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        subject = (
+            f"amendment {self.amendment.number}"
+            if self.amendment_id and self.amendment
+            else "the motion"
+        )
+        return f"Vote on {subject}: {self.motion}"
+
+
+class Ballot(models.Model):
+    """One named vote in a roll call or card vote (open voting: recorded by name)."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", "For"
+        AGAINST = "against", "Against"
+        ABSTAIN = "abstain", "Abstain"
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_votes"
+    )
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    weight = models.DecimalField(max_digits=14, decimal_places=2, default=1)
+    represents_unit = models.ForeignKey(
+        "organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "user"], name="one_named_vote_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.choice}"
+
+
+class CalendarFeed(models.Model):
+    """A member's secret calendar feed address; revealing the token reveals only meeting times."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from iskra.accounts.models import User
+from iskra.core.errors import DomainError, NotFound
+from iskra.core.web import domain_view
+from iskra.meetings import services
+from iskra.meetings.forms import (
+    AgendaItemForm,
+    CastForm,
+    HandsForm,
+    MarkAttendanceForm,
+    MeetingForm,
+    MinutesForm,
+    OpenVoteForm,
+    parse_subject,
+)
+from iskra.meetings.models import CalendarFeed, Meeting, Vote
+from iskra.meetings.permissions import can_run_meeting, load_meeting
+from iskra.motions.models import Amendment, MotionStatus
+from iskra.organisation.permissions import load_body, require
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@domain_view
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    meetings = Meeting.objects.select_related("body__unit").order_by("-starts_at")
+    body_id = request.GET.get("body", "")
+    if body_id.isdigit():
+        meetings = meetings.filter(body_id=int(body_id))
+    feed = services.calendar_feed_for(user)
+    return render(request, "meetings/list.html", {"meetings": meetings[:100], "feed": feed})
+
+
+@domain_view
+def meeting_new(request: HttpRequest, body_id: int) -> HttpResponse:
+    user = _user(request)
+    body = load_body(user, body_id)
+    require(
+        can_run_meeting(user, body),
+        "Only the body's secretary, chair or officers call its meetings.",
+    )
+    motions = body.motions.filter(status__in=[MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION])
+    form = MeetingForm(request.POST or None, motions=motions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.schedule_meeting(
+                actor=user,
+                body=body,
+                title=form.cleaned_data["title"],
+                starts_at=form.cleaned_data["starts_at"],
+                location=form.cleaned_data["location"],
+                notice=form.cleaned_data["notice"],
+                motions=list(form.cleaned_data["motions"]),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Meeting called; notice sent.")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Call a meeting of {body.name}", "submit": "Call the meeting"},
+    )
+
+
+@domain_view
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    run = can_run_meeting(user, meeting.body)
+    q = services.quorum(meeting)
+    items = list(meeting.items.select_related("motion"))
+    motion_ids = [i.motion_id for i in items if i.motion_id]
+    amendments = Amendment.objects.filter(motion_id__in=motion_ids).order_by("motion_id", "number")
+    votes = list(
+        meeting.votes.select_related("motion", "amendment").prefetch_related("ballots__user")
+    )
+    open_votes = [v for v in votes if v.state == Vote.State.OPEN]
+    my_ballots = {b.vote_id for v in open_votes for b in v.ballots.all() if b.user_id == user.pk}
+    context = {
+        "meeting": meeting,
+        "can_run": run,
+        "quorum": q,
+        "items": items,
+        "amendments": {mid: [a for a in amendments if a.motion_id == mid] for mid in motion_ids},
+        "votes": votes,
+        "open_votes": open_votes,
+        "my_ballots": my_ballots,
+        "attendance": meeting.attendance.select_related("user").order_by("user__full_name"),
+        "signed_in": meeting.attendance.filter(user=user).exists(),
+        "is_member": services.is_body_member(user, meeting.body),
+        "cast_form": CastForm(),
+        "agenda_form": AgendaItemForm(),
+        "mark_form": MarkAttendanceForm(),
+        "earlier": Meeting.objects.filter(
+            body=meeting.body,
+            starts_at__lt=meeting.starts_at,
+            status=Meeting.Status.CLOSED,
+            minutes_approved_at__isnull=True,
+        ).order_by("-starts_at")[:3],
+    }
+    template = (
+        "meetings/_live.html" if request.headers.get("HX-Request") else "meetings/detail.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+@domain_view
+def meeting_action(request: HttpRequest, meeting_id: int, verb: str) -> HttpResponse:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    motion_ids = set(meeting.items.exclude(motion__isnull=True).values_list("motion_id", flat=True))
+    try:
+        if verb == "open":
+            services.open_meeting(actor=user, meeting=meeting)
+        elif verb == "close":
+            services.close_meeting(actor=user, meeting=meeting)
+        elif verb == "sign-in":
+            services.sign_in(actor=user, meeting=meeting)
+            messages.success(request, "You are signed in.")
+        elif verb == "mark":
+            form = MarkAttendanceForm(request.POST)
+            person = (
+                User.objects.filter(email__iexact=form.data.get("email", "")).first()
+                if form.is_valid()
+                else None
+            )
+            if person is None:
+                raise DomainError("No member with that email address.")
+            services.mark_attendance(actor=user, meeting=meeting, user=person)
+        elif verb == "agenda":
+            agenda_form = AgendaItemForm(request.POST)
+            if not agenda_form.is_valid():
+                raise DomainError("Give the item a title.")
+            services.add_agenda_item(actor=user, meeting=meeting, **agenda_form.cleaned_data)
+        elif verb == "hands":
+            hands = HandsForm(request.POST)
+            subject = parse_subject(request.POST.get("subject", ""), motion_ids)
+            if not hands.is_valid() or subject is None:
+                raise DomainError("Enter the figures for, against and abstaining.")
+            motion, amendment = subject
+            vote = services.take_show_of_hands(
+                actor=user,
+                meeting=meeting,
+                motion=motion,
+                amendment=amendment,
+                votes_for=hands.cleaned_data["votes_for"],
+                votes_against=hands.cleaned_data["votes_against"],
+                abstentions=hands.cleaned_data["abstentions"],
+            )
+            messages.success(request, f"{'Carried' if vote.carried else 'Lost'}.")
+        elif verb == "vote":
+            open_form = OpenVoteForm(request.POST)
+            subject = parse_subject(request.POST.get("subject", ""), motion_ids)
+            if not open_form.is_valid() or subject is None:
+                raise DomainError("Choose what to vote on and how.")
+            motion, amendment = subject
+            services.open_vote(
+                actor=user,
+                meeting=meeting,
+                motion=motion,
+                amendment=amendment,
+                method=open_form.cleaned_data["method"],
+            )
+        else:
+            raise NotFound("No such action.")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+def _load_vote(user: User, vote_id: int) -> Vote:
+    vote = Vote.objects.select_related("meeting__body__unit").filter(pk=vote_id).first()
+    if vote is None:
+        raise NotFound("No such vote.")
+    load_meeting(user, vote.meeting_id)
+    return vote
+
+
+@require_POST
+@domain_view
+def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponse:
+    user = _user(request)
+    vote = _load_vote(user, vote_id)
+    form = CastForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("Choose for, against or abstain.")
+        services.cast_named_vote(actor=user, vote=vote, choice=form.cleaned_data["choice"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Your vote is recorded.")
+    return redirect("meetings:detail", meeting_id=vote.meeting_id)
+
+
+@require_POST
+@domain_view
+def vote_close(request: HttpRequest, vote_id: int) -> HttpResponse:
+    user = _user(request)
+    vote = _load_vote(user, vote_id)
+    try:
+        vote = services.close_vote(actor=user, vote=vote)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{'Carried' if vote.carried else 'Lost'}.")
+    return redirect("meetings:detail", meeting_id=vote.meeting_id)
+
+
+@domain_view
+def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the secretary edits the minutes.")
+    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_minutes(actor=user, meeting=meeting, text=form.cleaned_data["minutes"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Minutes saved.")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Minutes: {meeting.title}", "submit": "Save minutes"},
+    )
+
+
+@require_POST
+@domain_view
+def approve_minutes(request: HttpRequest, meeting_id: int, earlier_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    earlier = load_meeting(user, earlier_id)
+    try:
+        services.approve_minutes(actor=user, meeting=earlier, at_meeting=meeting)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Minutes of {earlier.title} approved.")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@domain_view
+def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = load_meeting(request.user, meeting_id)
+    response = HttpResponse(services._ics(meeting), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's feed, for calendar apps that cannot sign in: the secret token is the key."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        raise Http404("No such calendar.")
+    return HttpResponse(services.calendar_for(feed.user), content_type="text/calendar")

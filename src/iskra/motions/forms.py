@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django import forms
+
+from iskra.motions.models import Amendment, Position
+from iskra.organisation.models import Body, Unit
+
+
+class MotionForm(forms.Form):
+    body = forms.ModelChoiceField(
+        queryset=Body.objects.select_related("unit"), label="To which body"
+    )
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown: *emphasis*, lists with -, paragraphs with a blank line.",
+    )
+    supporting_statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    on_behalf_of = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Propose on behalf of (optional)",
+        empty_label="Myself, with supporters",
+    )
+    authority = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Decided at (for a unit's motion)",
+        help_text="e.g. 'Branch meeting, 3 March'",
+    )
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["on_behalf_of"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if units is not None:
+            field.queryset = units  # type: ignore[assignment]
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+    supporting_statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DiscussionForm(forms.Form):
+    deadline = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text="Empty: the body's usual discussion period.",
+    )
+
+
+class AmendmentForm(forms.Form):
+    kind = forms.ChoiceField(choices=Amendment.Kind.choices, widget=forms.RadioSelect)
+    passage = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Copy the exact words from the motion (not needed to replace the whole text).",
+    )
+    new_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="New words"
+    )
+    explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    proposing_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Tabled by (optional)",
+        empty_label="Myself",
+    )
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["proposing_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if units is not None:
+            field.queryset = units  # type: ignore[assignment]
+
+
+class PositionForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Unit")
+    stance = forms.ChoiceField(
+        choices=Position.Stance.choices, widget=forms.RadioSelect, label="Position"
+    )
+    votes_for = forms.IntegerField(min_value=0, initial=0)
+    votes_against = forms.IntegerField(min_value=0, initial=0)
+    abstentions = forms.IntegerField(min_value=0, initial=0)
+    mandate = forms.ChoiceField(choices=Position.Mandate.choices, widget=forms.RadioSelect)
+    mandate_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if units is not None:
+            field.queryset = units  # type: ignore[assignment]
+
+
+class PostForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Your contribution", max_length=10000
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(max_length=300)
+
+
+class BulletinForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ContributionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+    signature = forms.CharField(
+        max_length=200, required=False, help_text="How to sign it; empty: your name."
+    )

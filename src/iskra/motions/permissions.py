@@ -1,0 +1,140 @@
+"""Who may do what with motions. Discussion is open to every member in the body's scope;
+managing a motion's passage belongs to the officers of the body's unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iskra.core.errors import NotFound
+from iskra.members.models import Membership, Status
+from iskra.motions.models import Motion, MotionStatus, Post
+from iskra.organisation.models import Body, SeatHolding, Unit
+from iskra.organisation.permissions import is_officer_of
+
+
+def _membership(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_iskra_membership"):
+        user._iskra_membership = (
+            Membership.objects.select_related("unit").filter(user_id=user.pk).first()
+        )
+    membership: Membership | None = user._iskra_membership
+    return membership
+
+
+def is_active_member(user: Any) -> bool:
+    membership = _membership(user)
+    return membership is not None and membership.status in {Status.MEMBER, Status.CANDIDATE}
+
+
+def in_scope(user: Any, body: Body) -> bool:
+    """Members whose branch lies under the body's unit take part in its discussions."""
+    membership = _membership(user)
+    return (
+        membership is not None
+        and membership.status in {Status.MEMBER, Status.CANDIDATE}
+        and membership.unit.path.startswith(body.unit.path)
+    )
+
+
+def in_good_standing_in_scope(user: Any, body: Body) -> bool:
+    membership = _membership(user)
+    return (
+        membership is not None
+        and membership.status == Status.MEMBER
+        and membership.unit.path.startswith(body.unit.path)
+    )
+
+
+def can_view_motion(user: Any, motion: Motion) -> bool:
+    # Superusers and officers anywhere above the body see everything.
+    if getattr(user, "is_superuser", False) or is_officer_of(user, motion.body.unit):
+        return True
+    # Every active member may read motions: freedom of discussion across the organisation.
+    return (
+        is_active_member(user)
+        or SeatHolding.objects.current().filter(holder_id=getattr(user, "pk", None)).exists()
+    )
+
+
+def can_manage_motion(user: Any, motion: Motion) -> bool:
+    # Admission, ruling out, circulation and compositing are for the body's unit's officers.
+    return is_officer_of(user, motion.body.unit)
+
+
+def can_propose_to(user: Any, body: Body) -> bool:
+    # Members in good standing within the body's scope propose if standing orders allow.
+    if body.members_may_propose and in_good_standing_in_scope(user, body):
+        return True
+    # Officers propose on behalf of their unit or body.
+    return is_officer_of(user, body.unit) or (
+        body.units_may_propose and bool(proposing_units(user, body))
+    )
+
+
+def proposing_units(user: Any, body: Body) -> list[Unit]:
+    """Units within the body's scope this person may propose for (as their officer)."""
+    from iskra.organisation.permissions import officer_paths
+
+    if not body.units_may_propose:
+        return []
+    paths = [p for p in officer_paths(user) if p.startswith(body.unit.path)]
+    return list(Unit.objects.filter(path__in=paths))
+
+
+def can_edit_draft(user: Any, motion: Motion) -> bool:
+    return motion.status == MotionStatus.DRAFT and motion.created_by_id == getattr(user, "pk", None)
+
+
+def can_support(user: Any, motion: Motion) -> bool:
+    # Support counts only from members in good standing in scope, before admission.
+    if motion.status not in {MotionStatus.DRAFT, MotionStatus.SUBMITTED}:
+        return False
+    if motion.proposed_by != Motion.ProposedBy.MEMBER:
+        return False
+    return in_good_standing_in_scope(user, motion.body)
+
+
+def can_withdraw(user: Any, motion: Motion) -> bool:
+    # The mover may withdraw until the motion is decided.
+    return motion.created_by_id == getattr(user, "pk", None) or can_manage_motion(user, motion)
+
+
+def can_discuss(user: Any, motion: Motion) -> bool:
+    if motion.status not in {MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION}:
+        return False
+    return in_scope(user, motion.body) or can_manage_motion(user, motion)
+
+
+def can_table_amendment(user: Any, motion: Motion) -> bool:
+    if motion.status not in {
+        MotionStatus.SUBMITTED,
+        MotionStatus.ADMITTED,
+        MotionStatus.IN_DISCUSSION,
+    }:
+        return False
+    return in_good_standing_in_scope(user, motion.body) or can_manage_motion(user, motion)
+
+
+def can_record_position(user: Any, motion: Motion, unit: Unit) -> bool:
+    # A unit's position is recorded by its officers (after its meeting decided it).
+    if motion.status != MotionStatus.IN_DISCUSSION:
+        return False
+    return unit.path.startswith(motion.body.unit.path) and is_officer_of(user, unit)
+
+
+def can_moderate(user: Any, post: Post) -> bool:
+    # Officers of the body's unit moderate its motions' discussions.
+    return is_officer_of(user, post.motion.body.unit)
+
+
+def load_motion(user: Any, motion_id: int) -> Motion:
+    motion = (
+        Motion.objects.select_related("body__unit", "created_by", "proposing_unit")
+        .filter(pk=motion_id)
+        .first()
+    )
+    if motion is None or not can_view_motion(user, motion):
+        raise NotFound("No such motion.")
+    return motion

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from iskra.motions import views
+
+app_name = "motions"
+
+urlpatterns = [
+    path("motions/", views.motion_list, name="list"),
+    path("motions/new/", views.motion_new, name="new"),
+    path("motions/<int:motion_id>/", views.motion_detail, name="detail"),
+    path("motions/<int:motion_id>/edit/", views.motion_edit, name="edit"),
+    path("motions/<int:motion_id>/discussion/", views.motion_discussion, name="open_discussion"),
+    path("motions/<int:motion_id>/amend/", views.amendment_new, name="amend"),
+    path("motions/<int:motion_id>/position/", views.position_new, name="position"),
+    path("motions/<int:motion_id>/posts/", views.post_new, name="post"),
+    path("motions/<int:motion_id>/state/", views.state_of_discussion, name="state"),
+    path("motions/<int:motion_id>/<slug:verb>/", views.motion_action, name="action"),
+    path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:post_id>/hide/", views.post_hide, name="post_hide"),
+    path("bulletins/", views.bulletin_list, name="bulletins"),
+    path("bulletins/new/<int:body_id>/", views.bulletin_new, name="bulletin_new"),
+    path("bulletins/<int:bulletin_id>/", views.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:bulletin_id>/publish/", views.bulletin_publish, name="bulletin_publish"),
+    path("bulletins/<int:bulletin_id>/pdf/", views.bulletin_pdf, name="bulletin_pdf"),
+]
