@@ -186,8 +186,16 @@ def test_officer_password_login_with_policy_on_then_setup(client: Client, world:
 
 def test_token_create_and_revoke_on_profile(client: Client, world: World) -> None:
     client.force_login(world.member)
-    response = client.post("/accounts/tokens/", {"name": "spreadsheet"})
+    response = client.post("/accounts/tokens/", {"name": "spreadsheet"}, follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/accounts/tokens/new/"
+    # The token is shown once: reloading the page shows it no more and creates nothing.
+    first_page = response.content.decode()
+    raw_once = re.search(r"isk_[A-Za-z0-9_\-]{20,}", first_page)
+    assert raw_once is not None
+    again = client.get("/accounts/tokens/new/", follow=True)
+    assert raw_once.group(0) not in again.content.decode()
+    assert PersonalAccessToken.objects.filter(user=world.member).count() == 1
     raw = re.search(r"isk_[A-Za-z0-9_\-]+", response.content.decode())
     assert raw is not None
     token = PersonalAccessToken.objects.get(user=world.member)

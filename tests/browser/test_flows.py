@@ -28,7 +28,7 @@ def test_member_walks_home_branch_profile_and_membership(new_page: Any) -> None:
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Members", exact=True)).to_have_count(0)
 
-    page.get_by_role("main").get_by_role("link", name="Riverside Branch").click()
+    page.get_by_role("main").get_by_role("link", name="Riverside Branch", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Riverside Branch")
     expect(page.get_by_role("heading", name="Bodies and officers")).to_be_visible()
     expect(page.get_by_text("Riverside Branch Secretary: Sam Secretary")).to_be_visible()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("two-factor/", views.two_factor_setup, name="2fa_setup"),
     path("two-factor/off/", views.two_factor_disable, name="2fa_disable"),
     path("tokens/", views.token_create, name="token_create"),
+    path("tokens/new/", views.token_created, name="token_created"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),

@@ -169,10 +169,23 @@ def token_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
+            # Post/redirect/get: a refresh must not create a second token. The raw value is
+            # kept in the session just long enough to be shown once.
+            request.session["new_token"] = {"id": token.pk, "raw": raw}
+            return redirect("accounts:token_created")
     else:
         messages.error(request, "Give the token a name.")
     return redirect("accounts:profile")
+
+
+def token_created(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    shown = request.session.pop("new_token", None)
+    token = request.user.tokens.filter(pk=shown["id"]).first() if shown else None
+    if token is None or shown is None:
+        messages.info(request, "A token is shown only once, right after it is created.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/token_created.html", {"token": token, "raw": shown["raw"]})
 
 
 @require_POST

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from iskra.members.models import DisciplinaryCase, Status
@@ -64,6 +66,26 @@ class DirectoryFilterForm(forms.Form):
     seat = forms.ChoiceField(
         choices=[("", "Any or no seat"), *Seat.Role.choices], required=False, label="Holds a seat"
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from iskra.organisation.permissions import officer_scope_q
+
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # Any unit within the officer's rights is a valid filter (a link may name a branch)…
+        scope = Unit.objects.filter(officer_scope_q(user, "path")) if user is not None else Unit.objects.none()
+        field.queryset = scope
+        # …but the menu lists only the upper levels (and the officer's own branches): listing
+        # thousands of branches would make the page slow and the menu unusable. Branches are
+        # found by typing their name into the search.
+        listed = list(scope.filter(kind__holds_members=False).order_by("path")[:300])
+        if len(listed) < 2:
+            listed = list(scope.order_by("path")[:300])
+        selected = self.data.get("unit") if self.is_bound else None
+        if selected and str(selected).isdigit() and all(str(u.pk) != str(selected) for u in listed):
+            listed += list(scope.filter(pk=int(selected)))
+        field.widget.choices = [("", "Any unit"), *((u.pk, u.name) for u in listed)]
 
 
 class StatusForm(forms.Form):

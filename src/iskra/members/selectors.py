@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from iskra.accounts.models import User
 from iskra.members.models import Application, DisciplinaryCase, Membership, Transfer
 from iskra.organisation.models import SeatHolding, Unit
 from iskra.organisation.permissions import officer_scope_q
@@ -23,12 +24,16 @@ def directory(
     members = Membership.objects.filter(officer_scope_q(user)).select_related("user", "unit")
     if query:
         query = query.strip()
+        # The person's fields are matched in one subquery on the people table, where trigram
+        # indexes (PostgreSQL) answer it; OR-ing across the join would scan both tables.
+        people = User.objects.filter(
+            Q(full_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(postcode__istartswith=query)
+            | Q(workplace__icontains=query)
+        ).values("pk")
         members = members.filter(
-            Q(user__full_name__icontains=query)
-            | Q(user__email__icontains=query)
-            | Q(number__iexact=query)
-            | Q(user__postcode__istartswith=query)
-            | Q(user__workplace__icontains=query)
+            Q(user_id__in=people) | Q(number__iexact=query) | Q(unit__name__iexact=query)
         )
     if status:
         members = members.filter(status=status)

@@ -207,7 +207,7 @@ class _Echo:
 @domain_view
 def directory(request: HttpRequest) -> HttpResponseBase:
     require(can_view_directory(request.user), "The member directory is for officers.")
-    form = DirectoryFilterForm(request.GET or None)
+    form = DirectoryFilterForm(request.GET or None, user=request.user)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {
