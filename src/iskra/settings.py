@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "iskra.motions",
     "iskra.meetings",
     "iskra.decisions",
+    "iskra.ballots",
     "iskra.api",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("iskra.motions.urls")),
     path("", include("iskra.meetings.urls")),
     path("", include("iskra.decisions.urls")),
+    path("", include("iskra.ballots.urls")),
     path("audit/", include("iskra.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

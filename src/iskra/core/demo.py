@@ -363,7 +363,9 @@ def seed_demo_cycle(*, admin: User) -> None:
         return User.objects.get(email=email)
 
     nc = Body.objects.get(name="National Committee")
-    branch = {u.name.removesuffix(" Branch"): u for u in Unit.objects.filter(kind__holds_members=True)}
+    branch = {
+        u.name.removesuffix(" Branch"): u for u in Unit.objects.filter(kind__holds_members=True)
+    }
     member, secretary, officer = (
         person("member@example.org"),
         person("secretary@example.org"),

@@ -15,18 +15,28 @@ logger = logging.getLogger(__name__)
 
 
 def sweep() -> None:
-    """Idempotent catch-up for time-based changes (probation ends, suspensions end)."""
+    """Idempotent work that falls due with time: ballots closing, probation and suspension ends,
+    notification emails."""
+    from iskra.ballots.services import close_due_ballots
+    from iskra.core.notifications import send_due_notification_emails
     from iskra.members.services import complete_due_probations, end_due_suspensions
 
+    close_due_ballots()
     complete_due_probations()
     end_due_suspensions()
+    send_due_notification_emails()
 
 
 class Command(BaseCommand):
     help = "Run the background worker (emails, probation and suspension ends)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--sweep-every", type=int, default=600, help="Seconds between sweeps.")
+        parser.add_argument(
+            "--sweep-every",
+            type=int,
+            default=20,
+            help="Seconds between sweeps (ballots close on the next sweep after their time).",
+        )
         parser.add_argument("--once", action="store_true", help="Run one sweep and exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,711 @@
+"""The verbs of a secret ballot: define, check, open (freeze the roll, send credentials),
+cast, extend, close and count, publish, challenge, and the scrutineer's sign-off."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from iskra.accounts.models import User
+from iskra.audit.services import record
+from iskra.ballots import tally
+from iskra.ballots.models import (
+    Ballot,
+    BoardEntry,
+    CastBallot,
+    Challenge,
+    Extension,
+    Option,
+    Preset,
+    Question,
+    RollEntry,
+    VoteMark,
+)
+from iskra.ballots.permissions import (
+    can_manage,
+    holds_office_in,
+    in_constituency_unit,
+    is_scrutineer,
+    on_roll,
+)
+from iskra.core.errors import DomainError, PermissionDenied
+from iskra.core.notifications import notify
+from iskra.members.models import Status
+from iskra.organisation.models import Unit
+from iskra.organisation.permissions import is_officer_of, require
+
+TRACKER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def hash_credential(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_tracker() -> str:
+    code = "".join(secrets.choice(TRACKER_ALPHABET) for _ in range(12))
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def _lock_for_casting(ballot_id: int, *, exclusive: bool) -> None:
+    """Casting holds a shared lock and closing an exclusive one (PostgreSQL advisory locks), so
+    the close waits for every cast in flight and no cast slips in after the count. SQLite runs
+    one writing transaction at a time, which gives the same guarantee."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [7017, ballot_id])
+
+
+# --- Defining ----------------------------------------------------------------------------------
+
+
+YES_NO_PRESETS = {
+    Preset.UK_INDUSTRIAL_ACTION,
+    Preset.UNION_TWO_THIRDS,
+    Preset.SIMPLE_MAJORITY,
+    Preset.RECALL,
+}
+
+STATUTORY_STATEMENT = (
+    "If you take part in a strike or other industrial action, you may be in breach of your "
+    "contract of employment.\n\nHowever, if you are dismissed for taking part in a strike or "
+    "other industrial action which is called officially and is otherwise lawful, the dismissal "
+    "will be unfair if it takes place fewer than twelve weeks after you started taking part in "
+    "the action, and depending on the circumstances may be unfair if it takes place later."
+)
+
+
+@transaction.atomic
+def create_ballot(
+    *,
+    actor: Any,
+    unit: Unit,
+    title: str,
+    preset: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    description: str = "",
+    paper_text: str = "",
+    question: str = "",
+    filter_workplace: str = "",
+    filter_employer: str = "",
+    filter_job_title: str = "",
+    important_public_service: bool = False,
+    constituency_body: Any = None,
+) -> Ballot:
+    require(is_officer_of(actor, unit), "Only officers of the unit define its ballots.")
+    if preset not in Preset.values:
+        raise DomainError("Choose the kind of ballot.")
+    if not title.strip():
+        raise DomainError("A ballot needs a title.")
+    if closes_at <= opens_at:
+        raise DomainError("The ballot must close after it opens.")
+    if preset == Preset.UK_INDUSTRIAL_ACTION and not paper_text.strip():
+        paper_text = STATUTORY_STATEMENT
+    ballot = Ballot.objects.create(
+        unit=unit,
+        title=title.strip(),
+        preset=preset,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        description=description.strip(),
+        paper_text=paper_text.strip(),
+        filter_workplace=filter_workplace.strip(),
+        filter_employer=filter_employer.strip(),
+        filter_job_title=filter_job_title.strip(),
+        important_public_service=important_public_service,
+        constituency_body=constituency_body,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    if preset in YES_NO_PRESETS and question.strip():
+        add_question(
+            actor=actor,
+            ballot=ballot,
+            kind=Question.Kind.YES_NO,
+            text=question.strip(),
+            options=["Yes", "No"],
+        )
+    record(
+        actor=actor,
+        action="ballot.create",
+        obj=ballot,
+        unit=unit,
+        data={"title": ballot.title, "preset": preset},
+    )
+    return ballot
+
+
+def _lock_draft(actor: Any, ballot: Ballot) -> Ballot:
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    require(can_manage(actor, ballot), "Only officers of the unit change this ballot.")
+    if ballot.state != Ballot.State.DRAFT:
+        raise DomainError("An opened ballot cannot be changed.")
+    return ballot
+
+
+@transaction.atomic
+def add_question(
+    *,
+    actor: Any,
+    ballot: Ballot,
+    kind: str,
+    text: str,
+    options: list[str],
+    seats: int = 1,
+    max_choices: int = 1,
+) -> Question:
+    ballot = _lock_draft(actor, ballot)
+    if kind not in Question.Kind.values:
+        raise DomainError("Choose the kind of question.")
+    labels = [o.strip() for o in options if o.strip()]
+    if kind == Question.Kind.YES_NO:
+        labels = labels or ["Yes", "No"]
+        if len(labels) != 2:
+            raise DomainError("A yes/no question has exactly two options.")
+    if not text.strip():
+        raise DomainError("Write the question.")
+    if len(set(labels)) != len(labels):
+        raise DomainError("Two options have the same name.")
+    if kind == Question.Kind.STV and not 1 <= seats < max(2, len(labels)):
+        raise DomainError("An STV election needs more candidates than seats.")
+    if kind == Question.Kind.APPROVAL and not 1 <= max_choices <= max(1, len(labels)):
+        raise DomainError("'Choose up to' must be between 1 and the number of options.")
+    position = (ballot.questions.aggregate(n=Max("position"))["n"] or 0) + 1
+    question = Question.objects.create(
+        ballot=ballot,
+        position=position,
+        kind=kind,
+        text=text.strip(),
+        seats=seats,
+        max_choices=max_choices,
+    )
+    Option.objects.bulk_create(
+        [Option(question=question, position=i + 1, label=label) for i, label in enumerate(labels)]
+    )
+    record(
+        actor=actor,
+        action="ballot.question",
+        obj=question,
+        unit=ballot.unit,
+        data={"kind": kind, "options": labels},
+    )
+    return question
+
+
+@transaction.atomic
+def appoint_scrutineer(*, actor: Any, ballot: Ballot, scrutineer: User) -> Ballot:
+    ballot = _lock_draft(actor, ballot)
+    if holds_office_in(scrutineer, ballot):
+        raise DomainError(
+            f"{scrutineer} holds an office in {ballot.unit.name}; the scrutineer must be independent of it."
+        )
+    ballot.scrutineer = scrutineer
+    ballot.save(update_fields=["scrutineer"])
+    record(
+        actor=actor,
+        action="ballot.scrutineer",
+        obj=ballot,
+        unit=ballot.unit,
+        data={"scrutineer": scrutineer.pk},
+    )
+    return ballot
+
+
+def constituency(ballot: Ballot) -> QuerySet[User]:
+    """Who is entitled: members in good standing of the unit (or of a body), narrowed by the
+    workplace, employer and job filters recorded on member profiles."""
+    if ballot.constituency_body is not None:
+        from iskra.meetings.services import body_members
+
+        people = body_members(ballot.constituency_body).filter(membership__status=Status.MEMBER)
+    else:
+        people = User.objects.filter(
+            membership__unit__path__startswith=ballot.unit.path, membership__status=Status.MEMBER
+        )
+    if ballot.filter_workplace:
+        people = people.filter(workplace__iexact=ballot.filter_workplace)
+    if ballot.filter_employer:
+        people = people.filter(employer__iexact=ballot.filter_employer)
+    if ballot.filter_job_title:
+        people = people.filter(job_title__iexact=ballot.filter_job_title)
+    return people.filter(is_active=True)
+
+
+def problems(ballot: Ballot, *, now: datetime | None = None) -> list[str]:
+    """Everything that stops this ballot from opening (shown on its page; opening refuses)."""
+    now = now or timezone.now()
+    found = []
+    if ballot.state != Ballot.State.DRAFT:
+        found.append("The ballot is no longer a draft.")
+    if ballot.scrutineer_id is None:
+        found.append("No scrutineer has been appointed.")
+    elif holds_office_in(ballot.scrutineer, ballot):
+        found.append("The scrutineer holds an office in the unit.")
+    questions = list(ballot.questions.prefetch_related("options"))
+    if not questions:
+        found.append("The ballot has no question.")
+    for q in questions:
+        n = len(q.options.all())
+        if n < 2:
+            found.append(f"Question {q.position} needs at least two options.")
+        if q.kind == Question.Kind.STV and q.seats >= n:
+            found.append(f"Question {q.position} elects {q.seats} but has only {n} candidates.")
+    if ballot.closes_at <= now:
+        found.append("The closing time is in the past.")
+    if ballot.closes_at <= ballot.opens_at:
+        found.append("The ballot closes before it opens.")
+    if not constituency(ballot).exists():
+        found.append(
+            "The roll would be empty: nobody in the constituency is a member in good standing."
+        )
+    if ballot.preset == Preset.UK_INDUSTRIAL_ACTION and not ballot.paper_text.strip():
+        found.append("An industrial action ballot paper needs the statutory statement.")
+    return found
+
+
+@transaction.atomic
+def open_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
+    """Freeze the roll, open voting and send every voter their credential."""
+    ballot = _lock_draft(actor, ballot)
+    blocking = problems(ballot)
+    if blocking:
+        raise DomainError("The ballot cannot open yet: " + " ".join(blocking))
+    now = timezone.now()
+    people = list(constituency(ballot).values_list("pk", flat=True))
+    RollEntry.objects.bulk_create(
+        [
+            RollEntry(
+                ballot=ballot,
+                user_id=pk,
+                credential_hash=hash_credential(secrets.token_urlsafe(24)),
+            )
+            for pk in people
+        ],
+        batch_size=5000,
+    )
+    ballot.state = Ballot.State.OPEN
+    ballot.opened_at = now
+    if ballot.opens_at > now:
+        ballot.opens_at = now
+    ballot.roll_size = len(people)
+    ballot.save(update_fields=["state", "opened_at", "opens_at", "roll_size"])
+    record(
+        actor=actor,
+        action="ballot.open",
+        obj=ballot,
+        unit=ballot.unit,
+        data={"roll_size": ballot.roll_size, "closes_at": ballot.closes_at},
+    )
+    ballot_id = ballot.pk
+    transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id))
+    return ballot
+
+
+def queue_credentials(*, ballot_id: int, only_unvoted: bool = False, batch: int = 500) -> int:
+    """One background task per batch of voters; each issues fresh credentials and emails them."""
+    from iskra.ballots.tasks import send_credentials
+
+    entries = RollEntry.objects.filter(ballot_id=ballot_id)
+    if only_unvoted:
+        entries = entries.filter(mark__isnull=True)
+    ids = list(entries.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        send_credentials.enqueue(
+            ballot_id=ballot_id, roll_entry_ids=ids[start : start + batch], reminder=only_unvoted
+        )
+    return len(ids)
+
+
+def issue_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bool = False) -> int:
+    """Give each voter a new one-time link (only its hash is kept) and email it.
+
+    A reminder issues a new link too; the earlier one stops working, and the email says so.
+    """
+    from iskra.core.email import send_now
+
+    ballot = Ballot.objects.select_related("unit").get(pk=ballot_id)
+    if ballot.state != Ballot.State.OPEN:
+        return 0
+    entries = list(
+        RollEntry.objects.filter(pk__in=roll_entry_ids, mark__isnull=True).select_related("user")
+    )
+    tokens = {}
+    for entry in entries:
+        raw = secrets.token_urlsafe(24)
+        tokens[entry.pk] = raw
+        entry.credential_hash = hash_credential(raw)
+        entry.reminded_at = timezone.now() if reminder else entry.reminded_at
+    RollEntry.objects.bulk_update(entries, ["credential_hash", "reminded_at"], batch_size=1000)
+    sent = 0
+    for entry in entries:
+        link = reverse("ballots:vote_by_link", args=[ballot.pk, tokens[entry.pk]])
+        try:
+            send_now(
+                to=entry.user.email,
+                template="ballots/email/credential",
+                context={
+                    "name": entry.user.full_name,
+                    "ballot": ballot.title,
+                    "closes_at": timezone.localtime(ballot.closes_at).strftime(
+                        "%A %-d %B %Y, %H:%M"
+                    ),
+                    "link": link,
+                    "reminder": reminder,
+                },
+            )
+            sent += 1
+        except Exception as exc:
+            from iskra.ballots.models import DeliveryFailure
+
+            DeliveryFailure.objects.create(
+                ballot=ballot, roll_entry=entry, error=str(exc)[:300], at=timezone.now()
+            )
+    return sent
+
+
+@transaction.atomic
+def send_reminders(*, actor: Any, ballot: Ballot) -> int:
+    ballot = Ballot.objects.select_related("unit").get(pk=ballot.pk)
+    require(
+        can_manage(actor, ballot) or is_scrutineer(actor, ballot),
+        "Only officers or the scrutineer send reminders.",
+    )
+    if ballot.state != Ballot.State.OPEN:
+        raise DomainError("Reminders go out while the ballot is open.")
+    ballot_id = ballot.pk
+    pending = RollEntry.objects.filter(ballot=ballot, mark__isnull=True).count()
+    transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id, only_unvoted=True))
+    record(
+        actor=actor, action="ballot.remind", obj=ballot, unit=ballot.unit, data={"voters": pending}
+    )
+    return pending
+
+
+# --- Casting -----------------------------------------------------------------------------------
+
+
+def questions_data(ballot: Ballot) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": q.pk,
+            "position": q.position,
+            "kind": q.kind,
+            "text": q.text,
+            "seats": q.seats,
+            "max_choices": q.max_choices,
+            "options": [o.label for o in q.options.all()],
+        }
+        for q in ballot.questions.prefetch_related("options")
+    ]
+
+
+class AlreadyVoted(DomainError):
+    status_code = 409
+
+
+def cast_ballot(
+    *, ballot: Ballot, answers: dict[str, Any], credential: str | None = None, user: Any = None
+) -> str:
+    """Record one vote. In one transaction: the roll entry is marked (its uniqueness refuses a
+    second vote, under any concurrency) and the ballot is stored with no link to the voter.
+    Returns the tracker code. Nothing about the voter is written anywhere with the ballot."""
+    questions = questions_data(ballot)
+    clean: dict[str, Any] = {}
+    for q in questions:
+        try:
+            clean[str(q["id"])] = tally.validate_answer(q, answers.get(str(q["id"])))
+        except ValueError as exc:
+            raise DomainError(f"Question {q['position']}: {exc}") from None
+    tracker = new_tracker()
+    try:
+        with transaction.atomic():
+            _lock_for_casting(ballot.pk, exclusive=False)
+            current = Ballot.objects.only("state", "closes_at").get(pk=ballot.pk)
+            if current.state != Ballot.State.OPEN or current.closes_at <= timezone.now():
+                raise DomainError("This ballot is not open for voting.")
+            entries = RollEntry.objects.filter(ballot_id=ballot.pk)
+            if credential is not None:
+                entry = entries.filter(credential_hash=hash_credential(credential)).first()
+                if entry is None:
+                    raise PermissionDenied(
+                        "This voting link is not valid: it may have been replaced by a newer one. Use the newest email, or sign in to vote."
+                    )
+            elif user is not None and getattr(user, "is_authenticated", False):
+                entry = entries.filter(user_id=user.pk).first()
+                if entry is None:
+                    raise PermissionDenied(
+                        "You are not on the roll for this ballot. If you think you should be, raise a challenge."
+                    )
+            else:
+                raise PermissionDenied("Sign in, or use the link from your email, to vote.")
+            VoteMark.objects.create(roll_entry=entry)
+            CastBallot.objects.create(ballot_id=ballot.pk, tracker=tracker, content=clean)
+    except IntegrityError:
+        Ballot.objects.filter(pk=ballot.pk).update(
+            refused_second_attempts=F("refused_second_attempts") + 1
+        )
+        raise AlreadyVoted(
+            "You have already voted in this ballot. Your vote was recorded once and has not been changed."
+        ) from None
+    return tracker
+
+
+def voted(ballot: Ballot, user: Any) -> bool | None:
+    """The member's own roll status: None if not on the roll, else whether they voted."""
+    entry = (
+        RollEntry.objects.filter(ballot=ballot, user_id=getattr(user, "pk", None) or 0)
+        .select_related("mark")
+        .first()
+    )
+    if entry is None:
+        return None
+    return hasattr(entry, "mark")
+
+
+# --- Challenges and extensions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def raise_challenge(*, actor: Any, ballot: Ballot, reason: str) -> Challenge:
+    if ballot.state != Ballot.State.OPEN:
+        raise DomainError("Challenges are raised while the ballot is open.")
+    if on_roll(actor, ballot):
+        raise DomainError("You are on the roll already.")
+    if not in_constituency_unit(actor, ballot):
+        raise DomainError("Only members of the unit can challenge this roll.")
+    if not reason.strip():
+        raise DomainError(
+            "Say why you believe you are entitled to vote (e.g. your workplace and job)."
+        )
+    try:
+        with transaction.atomic():
+            challenge = Challenge.objects.create(
+                ballot=ballot, user=actor, reason=reason.strip(), created_at=timezone.now()
+            )
+    except IntegrityError:
+        raise DomainError(
+            "You have already raised a challenge; the scrutineer will decide it."
+        ) from None
+    record(actor=actor, action="ballot.challenge", obj=challenge, unit=ballot.unit)
+    if ballot.scrutineer_id:
+        notify(
+            users=[ballot.scrutineer_id],
+            kind="ballot.challenge",
+            title=f"Roll challenge to decide: {ballot.title}",
+            url=reverse("ballots:detail", args=[ballot.pk]),
+        )
+    return challenge
+
+
+@transaction.atomic
+def decide_challenge(*, actor: Any, challenge: Challenge, uphold: bool, reason: str) -> Challenge:
+    challenge = (
+        Challenge.objects.select_for_update()
+        .select_related("ballot__unit", "user")
+        .get(pk=challenge.pk)
+    )
+    ballot = challenge.ballot
+    require(is_scrutineer(actor, ballot), "Only the scrutineer decides challenges.")
+    if challenge.state != Challenge.State.PENDING:
+        raise DomainError("This challenge has been decided.")
+    if uphold and ballot.state != Ballot.State.OPEN:
+        raise DomainError("The ballot has closed; nobody can be added to the roll now.")
+    if not reason.strip():
+        raise DomainError("Record the reason for the decision.")
+    challenge.state = Challenge.State.UPHELD if uphold else Challenge.State.REJECTED
+    challenge.decided_at = timezone.now()
+    challenge.decision_reason = reason.strip()
+    challenge.save(update_fields=["state", "decided_at", "decision_reason"])
+    if uphold:
+        entry = RollEntry.objects.create(
+            ballot=ballot,
+            user=challenge.user,
+            credential_hash=hash_credential(secrets.token_urlsafe(24)),
+            added_on_challenge=True,
+        )
+        Ballot.objects.filter(pk=ballot.pk).update(roll_size=F("roll_size") + 1)
+        ballot_id, entry_id = ballot.pk, entry.pk
+        transaction.on_commit(
+            lambda: issue_credentials(ballot_id=ballot_id, roll_entry_ids=[entry_id])
+        )
+    record(
+        actor=actor,
+        action="ballot.challenge_decide",
+        obj=challenge,
+        unit=ballot.unit,
+        data={"upheld": uphold, "reason": challenge.decision_reason},
+    )
+    return challenge
+
+
+@transaction.atomic
+def extend_ballot(*, actor: Any, ballot: Ballot, closes_at: datetime, reason: str) -> Ballot:
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    require(can_manage(actor, ballot), "Only officers of the unit extend a ballot.")
+    now = timezone.now()
+    if ballot.state != Ballot.State.OPEN or ballot.closes_at <= now:
+        raise DomainError("Only an open ballot can be extended, before its closing time passes.")
+    if closes_at <= ballot.closes_at:
+        raise DomainError("A ballot can only be extended, never shortened.")
+    if not reason.strip():
+        raise DomainError("Record the reason for extending the ballot.")
+    Extension.objects.create(
+        ballot=ballot,
+        old_closes_at=ballot.closes_at,
+        new_closes_at=closes_at,
+        reason=reason.strip(),
+        by=actor,
+        at=now,
+    )
+    old = ballot.closes_at
+    ballot.closes_at = closes_at
+    ballot.save(update_fields=["closes_at"])
+    record(
+        actor=actor,
+        action="ballot.extend",
+        obj=ballot,
+        unit=ballot.unit,
+        data={"from": old, "to": closes_at, "reason": reason.strip()},
+    )
+    return ballot
+
+
+# --- Closing, counting, publishing --------------------------------------------------------------
+
+
+def rule_for(ballot: Ballot) -> Any:
+    opened = timezone.localtime(ballot.opened_at or ballot.opens_at).date()
+    return tally.ballot_rule(
+        ballot.preset,
+        opened_on=opened,
+        important_public_service=ballot.important_public_service,
+        turnout_rule_repealed=ballot.turnout_rule_repealed,
+    )
+
+
+@transaction.atomic
+def close_ballot(*, ballot_id: int, now: datetime | None = None) -> bool:
+    """Close a ballot whose time has come, count it and publish the board. Called by the worker;
+    refuses to close early. Returns whether it closed."""
+    import random
+
+    _lock_for_casting(ballot_id, exclusive=True)
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot_id)
+    now = now or timezone.now()
+    if ballot.state != Ballot.State.OPEN or ballot.closes_at > now:
+        return False
+    contents = list(CastBallot.objects.filter(ballot=ballot).values_list("tracker", "content"))
+    # The board's order is random, so it says nothing about the order in which votes came.
+    random.SystemRandom().shuffle(contents)
+    hashes = tally.chain(str(ballot.pk), contents)
+    BoardEntry.objects.bulk_create(
+        [
+            BoardEntry(ballot=ballot, position=i + 1, tracker=t, content=c, chain_hash=h)
+            for i, ((t, c), h) in enumerate(zip(contents, hashes, strict=True))
+        ],
+        batch_size=5000,
+    )
+    result = tally.tally(
+        questions=questions_data(ballot),
+        contents=[c for _, c in contents],
+        entitled=ballot.roll_size,
+        rule=rule_for(ballot),
+    )
+    ballot.state = Ballot.State.CLOSED
+    ballot.closed_at = now
+    ballot.board_hash = hashes[-1] if hashes else tally.genesis(str(ballot.pk))
+    result["board_hash"] = ballot.board_hash
+    ballot.result = result
+    ballot.save(update_fields=["state", "closed_at", "board_hash", "result"])
+    record(
+        actor=None,
+        action="ballot.close",
+        obj=ballot,
+        unit=ballot.unit,
+        data={
+            "cast": result["cast"],
+            "entitled": result["entitled"],
+            "board_hash": ballot.board_hash,
+        },
+    )
+    people = list(RollEntry.objects.filter(ballot=ballot).values_list("user_id", flat=True))
+    notify(
+        users=people,
+        kind="ballot.result",
+        title=f"Result: {ballot.title}",
+        url=reverse("ballots:result", args=[ballot.pk]),
+    )
+    return True
+
+
+def close_due_ballots(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    due = Ballot.objects.filter(state=Ballot.State.OPEN, closes_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    return sum(close_ballot(ballot_id=pk, now=now) for pk in list(due))
+
+
+def board_is_public(ballot: Ballot) -> bool:
+    return ballot.state == Ballot.State.CLOSED and ballot.roll_size >= ballot.min_published_roll
+
+
+@transaction.atomic
+def sign_report(*, actor: Any, ballot: Ballot) -> Ballot:
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    require(is_scrutineer(actor, ballot), "Only the scrutineer signs the report.")
+    if ballot.state != Ballot.State.CLOSED:
+        raise DomainError("The report is signed after the count.")
+    if ballot.report_signed_at is not None:
+        raise DomainError("The report is already signed.")
+    if ballot.challenges.filter(state=Challenge.State.PENDING).exists():
+        raise DomainError("Decide every challenge before signing.")
+    ballot.report_signed_at = timezone.now()
+    ballot.report_signed_by = actor
+    ballot.save(update_fields=["report_signed_at", "report_signed_by"])
+    record(
+        actor=actor,
+        action="ballot.report_signed",
+        obj=ballot,
+        unit=ballot.unit,
+        data={"board_hash": ballot.board_hash},
+    )
+    return ballot
+
+
+def export(ballot: Ballot) -> dict[str, Any]:
+    """The published record: definition, board with its chain, result. Enough to recount."""
+    if ballot.state != Ballot.State.CLOSED:
+        raise DomainError("A ballot is exported after its count.")
+    public = board_is_public(ballot)
+    return {
+        "format": "iskra-ballot-export/1",
+        "ballot": {
+            "ref": str(ballot.pk),
+            "title": ballot.title,
+            "preset": ballot.preset,
+            "opened_on": timezone.localtime(ballot.opened_at or ballot.opens_at).date().isoformat(),
+            "important_public_service": ballot.important_public_service,
+            "turnout_rule_repealed": ballot.turnout_rule_repealed,
+            "entitled": ballot.roll_size,
+        },
+        "questions": questions_data(ballot),
+        "board_public": public,
+        "board": [
+            {"tracker": e.tracker, "content": e.content, "hash": e.chain_hash}
+            for e in ballot.board.all()
+        ]
+        if public
+        else [],
+        "board_hash": ballot.board_hash,
+        "result": ballot.result,
+    }

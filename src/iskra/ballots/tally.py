@@ -1,0 +1,165 @@
+"""Counting a secret ballot from its published contents alone.
+
+Pure functions over plain data (no Django), so ``iskra ballot verify`` recounts an export with
+exactly the code the server used, and anyone can check the chain of the bulletin board.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from iskra.voting import (
+    BallotRule,
+    Profile,
+    count,
+    evaluate_ballot,
+    uk_industrial_action_rules,
+)
+
+BLANK = "blank"
+
+
+def genesis(ballot_ref: str) -> str:
+    return hashlib.sha256(f"iskra-ballot:{ballot_ref}".encode()).hexdigest()
+
+
+def entry_json(tracker: str, content: dict[str, Any]) -> str:
+    return json.dumps(
+        {"tracker": tracker, "content": content}, sort_keys=True, separators=(",", ":")
+    )
+
+
+def chain(ballot_ref: str, entries: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The hash after each board entry: h_i = sha256(h_{i-1} + canonical JSON of entry i)."""
+    hashes = []
+    current = genesis(ballot_ref)
+    for tracker, content in entries:
+        current = hashlib.sha256((current + entry_json(tracker, content)).encode()).hexdigest()
+        hashes.append(current)
+    return hashes
+
+
+def ballot_rule(
+    preset: str, *, opened_on: date, important_public_service: bool, turnout_rule_repealed: bool
+) -> BallotRule:
+    if preset == "uk_industrial_action":
+        return uk_industrial_action_rules(
+            opened_on, important_public_service, turnout_rule_repealed
+        )
+    if preset == "union_two_thirds":
+        return BallotRule(
+            name="union constitution: more than two thirds of those voting", majority=Fraction(2, 3)
+        )
+    if preset == "recall":
+        return BallotRule(name="recall: a majority of those voting")
+    return BallotRule(name="simple majority of those voting")
+
+
+def count_question(
+    question: dict[str, Any], answers: list[Any], *, entitled: int, rule: BallotRule
+) -> dict[str, Any]:
+    """Count one question. ``answers`` holds each ballot's answer (or "blank")."""
+    options: list[str] = question["options"]
+    kind = question["kind"]
+    blank = sum(1 for a in answers if a == BLANK or a in (None, []))
+    given = [a for a in answers if not (a == BLANK or a in (None, []))]
+    out: dict[str, Any] = {
+        "question": question["text"],
+        "kind": kind,
+        "blank": blank,
+        "cast": len(answers),
+    }
+    if kind == "yes_no":
+        yes = sum(1 for a in given if a == 0)
+        no = sum(1 for a in given if a == 1)
+        # Blank yes/no papers count as papers returned (turnout) but not as votes: the
+        # statutory definition of spoilt papers in industrial-action ballots.
+        evaluation = evaluate_ballot(yes=yes, no=no, spoilt=blank, entitled=entitled, rule=rule)
+        out.update(
+            votes={options[0]: yes, options[1]: no},
+            passed=evaluation.passed,
+            thresholds=evaluation.to_dict(),
+        )
+        return out
+    if kind in {"choose_one", "approval"}:
+        rankings = [(tuple(a) if isinstance(a, list) else (a,), 1) for a in given]
+        method = "plurality" if kind == "choose_one" else "approval"
+    else:
+        rankings = [(tuple(a), 1) for a in given]
+        method = "irv" if kind == "ranked" else "stv-scottish"
+    seats = int(question.get("seats", 1)) if kind in {"stv"} else 1
+    votes = [0] * len(options)
+    for ranking, _ in rankings:
+        if ranking:
+            if kind == "approval":
+                for choice in ranking:
+                    votes[choice] += 1
+            else:
+                votes[ranking[0]] += 1
+    out["votes"] = dict(zip(options, votes, strict=True))
+    out["votes_label"] = (
+        "approvals"
+        if kind == "approval"
+        else "first preferences"
+        if kind in {"ranked", "stv"}
+        else "votes"
+    )
+    if not rankings:
+        out.update(elected=[], sheet=None)
+        return out
+    profile = Profile.from_rankings(options, rankings, seats=seats)
+    result = count(profile, method=method, seats=seats, seed=int(question.get("seed", 0)))
+    sheet = result.to_dict()
+    out.update(
+        elected=sheet["elected"], sheet=sheet if kind in {"ranked", "stv"} else None, method=method
+    )
+    return out
+
+
+def tally(
+    *,
+    questions: list[dict[str, Any]],
+    contents: list[dict[str, Any]],
+    entitled: int,
+    rule: BallotRule,
+) -> dict[str, Any]:
+    """The whole result: turnout and each question's count, from ballot contents only."""
+    cast = len(contents)
+    results = []
+    for q in questions:
+        answers = [c.get(str(q["id"]), BLANK) for c in contents]
+        results.append(count_question(q, answers, entitled=entitled, rule=rule))
+    turnout = Fraction(cast, entitled) if entitled else Fraction(0)
+    return {
+        "entitled": entitled,
+        "cast": cast,
+        "turnout": f"{float(turnout) * 100:.2f}%",
+        "turnout_arithmetic": f"{cast} / {entitled} = {float(turnout) * 100:.2f}%"
+        if entitled
+        else "no one entitled",
+        "rule": rule.name,
+        "questions": results,
+    }
+
+
+def validate_answer(question: dict[str, Any], answer: Any) -> Any:
+    """Check one answer against its question; raise ValueError with a voter-facing message."""
+    n = len(question["options"])
+    kind = question["kind"]
+    if answer in (None, "", [], BLANK):
+        return BLANK
+    if kind in {"yes_no", "choose_one"}:
+        if not isinstance(answer, int) or not 0 <= answer < n:
+            raise ValueError("Choose one of the options.")
+        return answer
+    if not isinstance(answer, list) or not all(isinstance(a, int) and 0 <= a < n for a in answer):
+        raise ValueError("That answer does not fit the question.")
+    if len(set(answer)) != len(answer):
+        raise ValueError("Each option can be chosen only once.")
+    if kind == "approval" and len(answer) > int(question.get("max_choices", 1)):
+        raise ValueError(f"Choose at most {question.get('max_choices', 1)}.")
+    return answer

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from iskra.ballots import services
+
+
+@task()
+def send_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bool = False) -> int:
+    return services.issue_credentials(
+        ballot_id=ballot_id, roll_entry_ids=roll_entry_ids, reminder=reminder
+    )
+
+
+@task()
+def close_ballot(*, ballot_id: int) -> bool:
+    return services.close_ballot(ballot_id=ballot_id)

@@ -1,0 +1,374 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from iskra.accounts.models import User
+from iskra.ballots import services
+from iskra.ballots.forms import (
+    BallotForm,
+    ChallengeDecisionForm,
+    ChallengeForm,
+    ExtendForm,
+    QuestionForm,
+    ScrutineerForm,
+    answers_from_post,
+)
+from iskra.ballots.models import Ballot, Challenge, RollEntry
+from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
+from iskra.core.errors import DomainError, NotFound
+from iskra.core.web import domain_view
+from iskra.organisation.permissions import load_unit, officer_paths, require
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@domain_view
+def ballot_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    mine = Ballot.objects.filter(roll__user=user).select_related("unit").order_by("-opens_at")
+    managed = Ballot.objects.none()
+    paths = officer_paths(user)
+    if paths or user.is_superuser:
+        from iskra.organisation.permissions import officer_scope_q
+
+        managed = Ballot.objects.filter(officer_scope_q(user)).select_related("unit")
+    scrutinised = Ballot.objects.filter(scrutineer=user)
+    statuses = {
+        e.ballot_id: hasattr(e, "mark")
+        for e in RollEntry.objects.filter(user=user).select_related("mark")
+    }
+    return render(
+        request,
+        "ballots/list.html",
+        {
+            "mine": [(b, statuses.get(b.pk)) for b in mine],
+            "managed": managed,
+            "scrutinised": scrutinised,
+            "officer_units": paths,
+        },
+    )
+
+
+@domain_view
+def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponse:
+    user = _user(request)
+    unit = load_unit(user, unit_id)
+    form = BallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = services.create_ballot(actor=user, unit=unit, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("ballots:detail", ballot_id=ballot.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Define a ballot for {unit.name}", "submit": "Save draft"},
+    )
+
+
+@domain_view
+def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    manage = can_manage(user, ballot)
+    scrutineer = is_scrutineer(user, ballot)
+    context: dict[str, Any] = {
+        "ballot": ballot,
+        "questions": ballot.questions.prefetch_related("options"),
+        "can_manage": manage,
+        "is_scrutineer": scrutineer,
+        "my_status": services.voted(ballot, user),
+        "problems": services.problems(ballot)
+        if ballot.state == Ballot.State.DRAFT and (manage or scrutineer)
+        else [],
+        "question_form": QuestionForm(),
+        "scrutineer_form": ScrutineerForm(),
+        "extend_form": ExtendForm(),
+        "challenge_form": ChallengeForm(),
+        "challenges": ballot.challenges.select_related("user")
+        if (scrutineer or manage)
+        else ballot.challenges.filter(user=user),
+        "decision_form": ChallengeDecisionForm(),
+        "extensions": ballot.extensions.select_related("by"),
+        "board_public": services.board_is_public(ballot),
+    }
+    return render(request, "ballots/detail.html", context)
+
+
+@require_POST
+@domain_view
+def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpResponse:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    try:
+        if verb == "question":
+            form = QuestionForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("Write the question and its options.")
+            d = form.cleaned_data
+            services.add_question(
+                actor=user,
+                ballot=ballot,
+                kind=d["kind"],
+                text=d["text"],
+                options=d["options"].splitlines(),
+                seats=d["seats"] or 1,
+                max_choices=d["max_choices"] or 1,
+            )
+        elif verb == "scrutineer":
+            sform = ScrutineerForm(request.POST)
+            person = (
+                User.objects.filter(email__iexact=sform.data.get("email", "")).first()
+                if sform.is_valid()
+                else None
+            )
+            if person is None:
+                raise DomainError("Nobody with that email address.")
+            services.appoint_scrutineer(actor=user, ballot=ballot, scrutineer=person)
+        elif verb == "open":
+            services.open_ballot(actor=user, ballot=ballot)
+            messages.success(
+                request, "The ballot is open; credentials are being emailed to every voter."
+            )
+        elif verb == "extend":
+            eform = ExtendForm(request.POST)
+            if not eform.is_valid():
+                raise DomainError("Give the new closing time and the reason.")
+            services.extend_ballot(
+                actor=user,
+                ballot=ballot,
+                closes_at=eform.cleaned_data["closes_at"],
+                reason=eform.cleaned_data["reason"],
+            )
+        elif verb == "remind":
+            n = services.send_reminders(actor=user, ballot=ballot)
+            messages.success(request, f"Reminders are going to {n} voters who have not voted.")
+        elif verb == "challenge":
+            cform = ChallengeForm(request.POST)
+            if not cform.is_valid():
+                raise DomainError("Say why you should be on the roll.")
+            services.raise_challenge(actor=user, ballot=ballot, reason=cform.cleaned_data["reason"])
+            messages.success(request, "Your challenge is with the scrutineer.")
+        elif verb == "sign":
+            services.sign_report(actor=user, ballot=ballot)
+            messages.success(request, "You have signed the scrutineer's report.")
+        else:
+            raise NotFound("No such action.")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("ballots:detail", ballot_id=ballot.pk)
+
+
+@require_POST
+@domain_view
+def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    user = _user(request)
+    challenge = Challenge.objects.select_related("ballot").filter(pk=challenge_id).first()
+    if challenge is None:
+        raise NotFound("No such challenge.")
+    load_ballot(user, challenge.ballot_id)
+    form = ChallengeDecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("Choose a decision and give the reason.")
+        services.decide_challenge(
+            actor=user,
+            challenge=challenge,
+            uphold=form.cleaned_data["uphold"] == "yes",
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("ballots:detail", ballot_id=challenge.ballot_id)
+
+
+def _vote_page(request: HttpRequest, ballot: Ballot, *, credential: str | None) -> HttpResponse:
+    questions = services.questions_data(ballot)
+    if request.method == "POST":
+        try:
+            answers = answers_from_post(questions, request.POST)
+            tracker = services.cast_ballot(
+                ballot=ballot,
+                answers=answers,
+                credential=credential,
+                user=None if credential else request.user,
+            )
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        except services.AlreadyVoted as exc:
+            return render(
+                request,
+                "ballots/already_voted.html",
+                {"ballot": ballot, "message": exc.message},
+                status=409,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return render(request, "ballots/voted.html", {"ballot": ballot, "tracker": tracker})
+    return render(
+        request,
+        "ballots/vote.html",
+        {"ballot": ballot, "questions": questions, "credential": credential},
+    )
+
+
+@domain_view
+def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Voting while signed in."""
+    ballot = load_ballot(request.user, ballot_id)
+    if services.voted(ballot, request.user):
+        return render(
+            request,
+            "ballots/already_voted.html",
+            {"ballot": ballot, "message": "You have already voted in this ballot."},
+        )
+    return _vote_page(request, ballot, credential=None)
+
+
+@login_not_required
+@domain_view
+def vote_by_link(request: HttpRequest, ballot_id: int, token: str) -> HttpResponse:
+    """Voting from the emailed one-time link: no sign-in needed, the link is the credential."""
+    ballot = Ballot.objects.filter(pk=ballot_id).first()
+    if ballot is None:
+        raise NotFound("No such ballot.")
+    entry = (
+        RollEntry.objects.filter(ballot=ballot, credential_hash=services.hash_credential(token))
+        .select_related("mark")
+        .first()
+    )
+    if entry is None:
+        return render(request, "ballots/link_invalid.html", {"ballot": ballot}, status=403)
+    if hasattr(entry, "mark"):
+        return render(
+            request,
+            "ballots/already_voted.html",
+            {"ballot": ballot, "message": "A vote has already been cast with your credential."},
+        )
+    response = _vote_page(request, ballot, credential=token)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@domain_view
+def result(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
+    if ballot is None or not request.user.is_authenticated:
+        raise NotFound("No such ballot.")
+    ballot = load_ballot(request.user, ballot_id)
+    if ballot.state != Ballot.State.CLOSED:
+        raise NotFound(
+            "Results are published when the ballot closes; nothing is counted or shown before."
+        )
+    return render(
+        request,
+        "ballots/result.html",
+        {
+            "ballot": ballot,
+            "result": ballot.result,
+            "board_public": services.board_is_public(ballot),
+        },
+    )
+
+
+@domain_view
+def board(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = load_ballot(request.user, ballot_id)
+    if not services.board_is_public(ballot):
+        raise NotFound(
+            "The bulletin board is published after the close, for rolls of at least the publication minimum."
+        )
+    tracker = request.GET.get("tracker", "").strip().upper()
+    found = ballot.board.filter(tracker=tracker).first() if tracker else None
+    entries = ballot.board.all()[:500] if not tracker else []
+    return render(
+        request,
+        "ballots/board.html",
+        {
+            "ballot": ballot,
+            "tracker": tracker,
+            "found": found,
+            "entries": entries,
+            "questions": services.questions_data(ballot),
+        },
+    )
+
+
+@domain_view
+def roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """After the close, the scrutineer sees who voted (never how) to detect impersonation."""
+    ballot = load_ballot(request.user, ballot_id)
+    require(
+        can_see_whole_roll(request.user, ballot),
+        "The whole roll is for the scrutineer, after the close.",
+    )
+    entries = (
+        RollEntry.objects.filter(ballot=ballot)
+        .select_related("user", "mark")
+        .order_by("user__full_name")
+    )
+    return render(request, "ballots/roll.html", {"ballot": ballot, "entries": entries})
+
+
+def _report_context(ballot: Ballot) -> dict[str, Any]:
+    return {
+        "ballot": ballot,
+        "result": ballot.result,
+        "challenges": ballot.challenges.select_related("user"),
+        "extensions": ballot.extensions.select_related("by"),
+        "failures": ballot.delivery_failures.count(),
+    }
+
+
+@domain_view
+def report(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = load_ballot(request.user, ballot_id)
+    if ballot.state != Ballot.State.CLOSED:
+        raise NotFound("The report is written after the count.")
+    return render(
+        request,
+        "ballots/report.html",
+        {**_report_context(ballot), "is_scrutineer": is_scrutineer(request.user, ballot)},
+    )
+
+
+@domain_view
+def report_pdf(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    ballot = load_ballot(request.user, ballot_id)
+    if ballot.state != Ballot.State.CLOSED:
+        raise NotFound("The report is written after the count.")
+    html = render_to_string("ballots/report_print.html", _report_context(ballot))
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="scrutineer-report-{ballot.pk}.pdf"'
+    return response
+
+
+@domain_view
+def export_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
+    ballot = load_ballot(request.user, ballot_id)
+    try:
+        data = services.export(ballot)
+    except DomainError as exc:
+        raise NotFound(exc.message) from None
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}.json"'
+    return response
