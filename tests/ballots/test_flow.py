@@ -72,7 +72,7 @@ def test_strike_ballot_end_to_end(
     assert strike.roll_size == 3
     links = _credential_links()
     assert len(links) == 3
-    porter0, porter1, porter2 = (f"porter{n}@example.org" for n in range(3))
+    porter0, porter1, _porter2 = (f"porter{n}@example.org" for n in range(3))
 
     # Nothing is counted or shown before the close.
     assert strike.result == {}
