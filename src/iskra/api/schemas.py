@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Schema
 
@@ -16,6 +17,11 @@ class UnitOut(Schema):
     parent_id: int | None
     path: str
     depth: int
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        # Accepts a Unit (querysets paginate lazily) or an already-shaped dict.
+        return str(obj["kind"]) if isinstance(obj, dict) else str(obj.kind.name)
 
 
 class UnitIn(Schema):
@@ -63,6 +69,22 @@ class SeatOut(Schema):
     represents_unit_id: int | None
     holders: list[HolderOut]
 
+    @staticmethod
+    def resolve_holders(obj: Any) -> list[dict[str, Any]]:
+        if isinstance(obj, dict):
+            return list(obj["holders"])
+        return [
+            {
+                "id": h.pk,
+                "holder_id": h.holder_id,
+                "holder_name": h.holder.full_name,
+                "started_on": h.started_on,
+                "ended_on": h.ended_on,
+                "end_reason": h.end_reason,
+            }
+            for h in obj.holdings.all()
+        ]
+
 
 class SeatIn(Schema):
     body_id: int
@@ -93,6 +115,18 @@ class MemberOut(Schema):
     status: str
     admitted_on: date | None
     probation_ends_on: date | None
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj["name"]) if isinstance(obj, dict) else str(obj.user.full_name)
+
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return str(obj["email"]) if isinstance(obj, dict) else str(obj.user.email)
+
+    @staticmethod
+    def resolve_unit_name(obj: Any) -> str:
+        return str(obj["unit_name"]) if isinstance(obj, dict) else str(obj.unit.name)
 
 
 class MemberPublicOut(Schema):

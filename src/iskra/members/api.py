@@ -99,7 +99,8 @@ def list_members(
     members = selectors.directory(
         request.user, query=q, status=status, unit=unit, seat_role=seat_role
     )
-    return [_member_out(m) for m in members]
+    # A queryset: the paginator slices it in SQL.
+    return members
 
 
 @router.get("/members/{membership_id}", response={200: MemberOut, **ERRORS})

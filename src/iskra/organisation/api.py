@@ -72,7 +72,8 @@ def list_units(request: HttpRequest, parent_id: int | None = None) -> Any:
     units = Unit.objects.select_related("kind").order_by("path")
     if parent_id is not None:
         units = units.filter(parent_id=parent_id)
-    return [_unit_out(u) for u in units]
+    # A queryset: the paginator slices it in SQL, so a large organisation is never loaded whole.
+    return units
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
@@ -146,7 +147,7 @@ def list_seats(request: HttpRequest, body_id: int | None = None) -> Any:
     )
     if body_id is not None:
         seats = seats.filter(body_id=body_id)
-    return [_seat_out(s) for s in seats]
+    return seats
 
 
 @router.post("/seats", response={201: SeatOut, **ERRORS})
