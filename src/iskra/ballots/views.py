@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
@@ -22,8 +26,10 @@ from iskra.ballots.forms import (
 )
 from iskra.ballots.models import Ballot, Challenge, RollEntry
 from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
-from iskra.core.errors import DomainError, NotFound
+from iskra.core.email import send_after_commit
+from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import domain_view
+from iskra.organisation.permissions import is_officer_of as can_manage_unit
 from iskra.organisation.permissions import load_unit, officer_paths, require
 
 
@@ -63,7 +69,11 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
 def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponse:
     user = _user(request)
     unit = load_unit(user, unit_id)
-    form = BallotForm(request.POST or None)
+    require(can_manage_unit(user, unit), "Only officers of the unit define its ballots.")
+    start = timezone.localtime().replace(second=0, microsecond=0)
+    form = BallotForm(
+        request.POST or None, initial={"opens_at": start, "closes_at": start + timedelta(days=14)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             ballot = services.create_ballot(actor=user, unit=unit, **form.cleaned_data)
@@ -74,7 +84,12 @@ def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(
         request,
         "core/form_page.html",
-        {"form": form, "title": f"Define a ballot for {unit.name}", "submit": "Save draft"},
+        {
+            "form": form,
+            "unit": unit,
+            "title": f"Define a ballot for {unit.name}",
+            "submit": "Save draft",
+        },
     )
 
 
@@ -93,6 +108,7 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "problems": services.problems(ballot)
         if ballot.state == Ballot.State.DRAFT and (manage or scrutineer)
         else [],
+        "closes_passed": ballot.closes_at <= timezone.now(),
         "question_form": QuestionForm(),
         "scrutineer_form": ScrutineerForm(),
         "extend_form": ExtendForm(),
@@ -128,6 +144,8 @@ def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpRespon
                 max_choices=d["max_choices"] or 1,
             )
         elif verb == "scrutineer":
+            # Check the right first, so the form cannot be used to probe who has an account.
+            require(can_manage(user, ballot), "Only officers of the unit appoint the scrutineer.")
             sform = ScrutineerForm(request.POST)
             person = (
                 User.objects.filter(email__iexact=sform.data.get("email", "")).first()
@@ -166,7 +184,7 @@ def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpRespon
             messages.success(request, "You have signed the scrutineer's report.")
         else:
             raise NotFound("No such action.")
-    except NotFound:
+    except (NotFound, PermissionDenied):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -196,8 +214,26 @@ def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponse:
     return redirect("ballots:detail", ballot_id=challenge.ballot_id)
 
 
-def _vote_page(request: HttpRequest, ballot: Ballot, *, credential: str | None) -> HttpResponse:
+def _count_refusal(request: HttpRequest, ballot: Ballot) -> None:
+    """A second vote submitted is an anomaly for the scrutineer's report (a second look is not)."""
+    if request.method == "POST":
+        Ballot.objects.filter(pk=ballot.pk).update(
+            refused_second_attempts=F("refused_second_attempts") + 1
+        )
+
+
+def _not_open(request: HttpRequest, ballot: Ballot) -> HttpResponse | None:
+    """A page saying why nobody can vote now, or None while the ballot is open."""
+    if ballot.state == Ballot.State.OPEN and ballot.closes_at > timezone.now():
+        return None
+    return render(request, "ballots/not_open.html", {"ballot": ballot}, status=409)
+
+
+def _vote_page(
+    request: HttpRequest, ballot: Ballot, *, credential: str | None, voter: User | None
+) -> HttpResponse:
     questions = services.questions_data(ballot)
+    error = ""
     if request.method == "POST":
         try:
             answers = answers_from_post(questions, request.POST)
@@ -208,7 +244,7 @@ def _vote_page(request: HttpRequest, ballot: Ballot, *, credential: str | None) 
                 user=None if credential else request.user,
             )
         except ValueError as exc:
-            messages.error(request, str(exc))
+            error = str(exc)
         except services.AlreadyVoted as exc:
             return render(
                 request,
@@ -217,27 +253,56 @@ def _vote_page(request: HttpRequest, ballot: Ballot, *, credential: str | None) 
                 status=409,
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            error = exc.message
         else:
+            if voter is not None and voter.email:
+                # The voter keeps their tracker code: shown now, and emailed to them alone.
+                send_after_commit(
+                    to=voter.email,
+                    template="ballots/email/tracker",
+                    context={
+                        "name": voter.full_name,
+                        "ballot": ballot.title,
+                        "tracker": tracker,
+                        "ballot_url": reverse("ballots:detail", args=[ballot.pk]),
+                    },
+                )
             return render(request, "ballots/voted.html", {"ballot": ballot, "tracker": tracker})
+    for q in questions:
+        key = f"q{q['id']}"
+        q["chosen"] = request.POST.getlist(key) if request.method == "POST" else []
+        q["ranks"] = [
+            (i, label, request.POST.get(f"{key}_{i}", "") if request.method == "POST" else "")
+            for i, label in enumerate(q["options"])
+        ]
     return render(
         request,
         "ballots/vote.html",
-        {"ballot": ballot, "questions": questions, "credential": credential},
+        {"ballot": ballot, "questions": questions, "credential": credential, "error": error},
+        status=400 if error else 200,
     )
 
 
 @domain_view
 def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Voting while signed in."""
-    ballot = load_ballot(request.user, ballot_id)
-    if services.voted(ballot, request.user):
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    closed = _not_open(request, ballot)
+    if closed is not None:
+        return closed
+    status = services.voted(ballot, user)
+    if status is None:
+        return render(request, "ballots/not_on_roll.html", {"ballot": ballot}, status=403)
+    if status:
+        _count_refusal(request, ballot)
         return render(
             request,
             "ballots/already_voted.html",
             {"ballot": ballot, "message": "You have already voted in this ballot."},
+            status=409 if request.method == "POST" else 200,
         )
-    return _vote_page(request, ballot, credential=None)
+    return _vote_page(request, ballot, credential=None, voter=user)
 
 
 @login_not_required
@@ -249,19 +314,27 @@ def vote_by_link(request: HttpRequest, ballot_id: int, token: str) -> HttpRespon
         raise NotFound("No such ballot.")
     entry = (
         RollEntry.objects.filter(ballot=ballot, credential_hash=services.hash_credential(token))
-        .select_related("mark")
+        .select_related("mark", "user")
         .first()
     )
     if entry is None:
         return render(request, "ballots/link_invalid.html", {"ballot": ballot}, status=403)
     if hasattr(entry, "mark"):
+        _count_refusal(request, ballot)
         return render(
             request,
             "ballots/already_voted.html",
             {"ballot": ballot, "message": "A vote has already been cast with your credential."},
+            status=409 if request.method == "POST" else 200,
         )
-    response = _vote_page(request, ballot, credential=token)
-    response.headers["Referrer-Policy"] = "no-referrer"
+    closed = _not_open(request, ballot)
+    if closed is not None:
+        return closed
+    response = _vote_page(request, ballot, credential=token, voter=entry.user)
+    # The link is the credential: keep it out of the Referer sent to other sites. Not
+    # "no-referrer": that makes the browser send "Origin: null" with the form, which Django's
+    # CSRF check refuses, so nobody could vote from the link.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -295,9 +368,10 @@ def board(request: HttpRequest, ballot_id: int) -> HttpResponse:
         raise NotFound(
             "The bulletin board is published after the close, for rolls of at least the publication minimum."
         )
-    tracker = request.GET.get("tracker", "").strip().upper()
+    tracker = request.GET.get("tracker", "").strip().upper()[:40]
+    questions = services.questions_data(ballot)
     found = ballot.board.filter(tracker=tracker).first() if tracker else None
-    entries = ballot.board.all()[:500] if not tracker else []
+    entries = list(ballot.board.all()[:500]) if not tracker else []
     return render(
         request,
         "ballots/board.html",
@@ -305,10 +379,35 @@ def board(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "ballot": ballot,
             "tracker": tracker,
             "found": found,
-            "entries": entries,
-            "questions": services.questions_data(ballot),
+            "found_answers": describe_content(questions, found.content) if found else [],
+            "entries": [(e, describe_content(questions, e.content)) for e in entries],
+            "questions": questions,
+            "total": ballot.board.count(),
         },
     )
+
+
+def describe_content(questions: list[dict[str, Any]], content: dict[str, Any]) -> list[Any]:
+    """A ballot as the voter marked it: each question with its answer in words."""
+    out = []
+    for q in questions:
+        answer = content.get(str(q["id"]))
+        labels = q["options"]
+
+        def label(i: Any, labels: list[str] = labels) -> str:
+            return labels[i] if isinstance(i, int) and 0 <= i < len(labels) else "?"
+
+        if answer in (None, [], "blank"):
+            words = "blank"
+        elif isinstance(answer, list):
+            if q["kind"] == "approval":
+                words = ", ".join(label(i) for i in answer)
+            else:
+                words = ", ".join(f"{n}. {label(i)}" for n, i in enumerate(answer, start=1))
+        else:
+            words = label(answer)
+        out.append((q, words))
+    return out
 
 
 @domain_view

@@ -34,8 +34,11 @@ def _number(motion: Motion) -> str:
         "".join(word[0] for word in motion.body.name.split() if word[:1].isalpha()).upper()[:6]
         or "D"
     )
-    count = Decision.objects.filter(body=motion.body, created_at__year=year).count() + 1
-    return f"{prefix}-{year}-{count:03d}"
+    # Count by the number's own stem, not by body: two bodies can share initials
+    # ("National Committee", "North Caucus") and the number must stay unique.
+    stem = f"{prefix}-{year}-"
+    count = Decision.objects.filter(number__startswith=stem).count() + 1
+    return f"{stem}{count:03d}"
 
 
 def record_decision(*, actor: Any, motion: Motion, vote: Vote | None) -> Decision:
@@ -83,7 +86,9 @@ def record_decision(*, actor: Any, motion: Motion, vote: Vote | None) -> Decisio
 def add_dissent(*, actor: Any, decision: Decision, text: str, unit: Unit | None = None) -> Dissent:
     """The minority puts its view on the record, once, within the period; the decision binds."""
     decision = (
-        Decision.objects.select_for_update().select_related("vote", "scope").get(pk=decision.pk)
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("vote", "scope")
+        .get(pk=decision.pk)
     )
     if timezone.localdate() > decision.dissent_until:
         raise DomainError(f"Dissent could be recorded until {decision.dissent_until:%-d %B %Y}.")
@@ -137,6 +142,8 @@ def create_action(
     assignee: User | None = None,
     parent: Action | None = None,
 ) -> Action:
+    # Judge on the decision as it is now: it may have been rescinded or completed since.
+    decision = Decision.objects.select_related("body__unit", "scope").get(pk=decision.pk)
     require(can_assign_action(actor, decision, parent), "You cannot assign this action.")
     if decision.status not in {Decision.Status.IN_FORCE, Decision.Status.AMENDED}:
         raise DomainError("This decision is no longer in force.")

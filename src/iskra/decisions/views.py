@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,7 +30,7 @@ from iskra.decisions.permissions import (
     load_decision,
 )
 from iskra.motions.permissions import is_active_member
-from iskra.motions.selectors import discussion_state
+from iskra.motions.selectors import discussion_overall
 from iskra.organisation.models import Unit
 from iskra.organisation.permissions import load_unit, officer_paths, require
 
@@ -56,6 +58,11 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Cascaded actions listed under each action on the decision page (thousands of branches would
+# otherwise all be listed there); the rollup table counts every one.
+CHILD_ACTIONS_LISTED = 5
+
+
 @login_not_required
 @domain_view
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -73,7 +80,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         .order_by("unit__name")
         if is_member
         else [],
-        "state": discussion_state(motion) if is_member else None,
+        "state": discussion_overall(motion) if is_member else None,
         "votes": motion.votes.select_related("meeting", "amendment").prefetch_related(
             "ballots__user"
         )
@@ -82,7 +89,22 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "dissents": decision.dissents.select_related("user", "unit"),
         "actions": decision.actions.filter(parent__isnull=True)
         .select_related("unit", "assignee")
-        .prefetch_related("children__unit"),
+        .prefetch_related(
+            # The first few cascaded actions under each; the action's own page lists them all.
+            Prefetch(
+                "children",
+                queryset=Action.objects.select_related("unit")
+                .annotate(
+                    rank=Window(
+                        RowNumber(),
+                        partition_by=F("parent_id"),
+                        order_by=[F("unit__name"), F("pk")],
+                    )
+                )
+                .filter(rank__lte=CHILD_ACTIONS_LISTED)
+                .order_by("unit__name", "pk"),
+            )
+        ),
         "is_member": is_member,
         "can_dissent": is_member
         and timezone.localdate() <= decision.dissent_until

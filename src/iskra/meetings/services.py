@@ -233,8 +233,9 @@ def add_agenda_item(
 
 @transaction.atomic
 def sign_in(*, actor: Any, meeting: Meeting) -> Attendance:
-    if not is_body_member(actor, meeting.body):
-        raise DomainError("Only members of this body can sign in to its meeting.")
+    require(
+        is_body_member(actor, meeting.body), "Only members of this body can sign in to its meeting."
+    )
     return _attend(meeting=meeting, user=actor, marked_by=None, actor=actor)
 
 
@@ -247,6 +248,8 @@ def mark_attendance(*, actor: Any, meeting: Meeting, user: User) -> Attendance:
 
 
 def _attend(*, meeting: Meeting, user: User, marked_by: Any, actor: Any) -> Attendance:
+    # Judge on the meeting as it is now: it may have closed since the caller read it.
+    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CLOSED:
         raise DomainError("The meeting is closed.")
     try:
@@ -307,6 +310,11 @@ def _check_can_vote_on(meeting: Meeting, motion: Motion, amendment: Amendment | 
     if motion.status not in {MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION}:
         raise DomainError("This motion is not open to a vote.")
     if amendment is not None:
+        if amendment.motion_id == motion.pk and amendment.status == Amendment.Status.FALLEN:
+            raise DomainError(
+                f"Amendment {amendment.number} has fallen: the words it changes are no longer "
+                "in the motion."
+            )
         if amendment.motion_id != motion.pk or amendment.status != Amendment.Status.TABLED:
             raise DomainError("This amendment is not open to a vote.")
     elif motion.amendments.filter(status=Amendment.Status.TABLED).exists():
@@ -546,7 +554,7 @@ def close_vote(*, actor: Any, vote: Vote) -> Vote:
     from iskra.voting import aggregate_card_votes
 
     vote = (
-        Vote.objects.select_for_update()
+        Vote.objects.select_for_update(of=("self",))
         .select_related("meeting__body__unit", "amendment", "motion")
         .get(pk=vote.pk)
     )

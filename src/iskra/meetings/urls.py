@@ -18,5 +18,5 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/<slug:verb>/", views.meeting_action, name="action"),
     path("votes/<int:vote_id>/cast/", views.vote_cast, name="cast"),
     path("votes/<int:vote_id>/close/", views.vote_close, name="close_vote"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="feed"),
 ]

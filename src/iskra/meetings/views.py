@@ -23,7 +23,8 @@ from iskra.meetings.forms import (
 from iskra.meetings.models import CalendarFeed, Meeting, Vote
 from iskra.meetings.permissions import can_run_meeting, load_meeting
 from iskra.motions.models import Amendment, MotionStatus
-from iskra.organisation.permissions import load_body, require
+from iskra.motions.permissions import is_active_member
+from iskra.organisation.permissions import is_any_officer, load_body, require
 
 
 def _user(request: HttpRequest) -> User:
@@ -36,8 +37,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     meetings = Meeting.objects.select_related("body__unit").order_by("-starts_at")
     body_id = request.GET.get("body", "")
-    if body_id.isdigit():
+    # Longer digit strings overflow the database's integers (a 500, not an empty list).
+    if body_id.isdigit() and len(body_id) < 19:
         meetings = meetings.filter(body_id=int(body_id))
+    # The same rule as a meeting's own page: members (and those who run meetings) only.
+    if not (user.is_superuser or is_active_member(user) or is_any_officer(user)):
+        meetings = meetings.none()
     feed = services.calendar_feed_for(user)
     return render(request, "meetings/list.html", {"meetings": meetings[:100], "feed": feed})
 

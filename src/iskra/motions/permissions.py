@@ -7,7 +7,7 @@ from typing import Any
 
 from iskra.core.errors import NotFound
 from iskra.members.models import Membership, Status
-from iskra.motions.models import Motion, MotionStatus, Post
+from iskra.motions.models import Bulletin, Motion, MotionStatus, Post
 from iskra.organisation.models import Body, SeatHolding, Unit
 from iskra.organisation.permissions import is_officer_of
 
@@ -138,3 +138,17 @@ def load_motion(user: Any, motion_id: int) -> Motion:
     if motion is None or not can_view_motion(user, motion):
         raise NotFound("No such motion.")
     return motion
+
+
+def load_bulletin(user: Any, bulletin_id: int) -> Bulletin:
+    """Members see published bulletins, and open ones of bodies whose scope they are in."""
+    bulletin = Bulletin.objects.select_related("body__unit").filter(pk=bulletin_id).first()
+    # Bulletins are for members (and superusers).
+    if bulletin is None or not (is_active_member(user) or getattr(user, "is_superuser", False)):
+        raise NotFound("No such bulletin.")
+    # Before publication, only those in the body's scope and its officers see it.
+    if bulletin.published_at is None and not (
+        in_scope(user, bulletin.body) or is_officer_of(user, bulletin.body.unit)
+    ):
+        raise NotFound("No such bulletin.")
+    return bulletin

@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from iskra.motions.models import Circulation, Motion, MotionStatus, Position
 from iskra.organisation.models import Unit
@@ -73,6 +74,26 @@ def discussion_state(motion: Motion) -> DiscussionState:
         ((units[g], t) for g, t in by_group.items() if g in units), key=lambda pair: pair[0].name
     )
     return DiscussionState(overall=overall, groups=groups)
+
+
+def discussion_overall(motion: Motion) -> DiscussionState:
+    """The overall totals of ``discussion_state`` (no groups), counted by the database: one
+    query returning at most four rows, for pages that show only the national figures."""
+    current = Position.objects.filter(
+        motion=motion, unit_id=OuterRef("unit_id"), is_current=True
+    ).values("stance")[:1]
+    rows = (
+        Circulation.objects.filter(motion=motion)
+        .annotate(stance=Coalesce(Subquery(current), Value("not_yet")))
+        .values("stance")
+        .annotate(branches=Count("pk"), members=Sum("members"))
+        .order_by()
+    )
+    overall = Tally()
+    for row in rows:
+        overall.branches[row["stance"]] += row["branches"]
+        overall.members[row["stance"]] += row["members"] or 0
+    return DiscussionState(overall=overall, groups=[])
 
 
 def before_unit(unit: Unit) -> QuerySet[Circulation]:

@@ -44,7 +44,7 @@ from iskra.motions.permissions import (
     in_scope,
     proposing_units,
 )
-from iskra.motions.text import apply_amendment
+from iskra.motions.text import AmendmentFalls, apply_amendment
 from iskra.organisation.models import Body, SeatHolding, Unit
 from iskra.organisation.permissions import is_officer_of, require
 
@@ -332,8 +332,7 @@ def agree_to_composite(*, actor: Any, motion: Motion) -> None:
     updated = Proposer.objects.filter(motion=motion, user=actor, is_mover=True).update(
         agreed_to_composite_at=timezone.now()
     )
-    if not updated:
-        raise DomainError("Only the motion's mover can agree to compositing it.")
+    require(bool(updated), "Only the motion's mover can agree to compositing it.")
     record(actor=actor, action="motion.agree_composite", obj=motion, unit=motion.body.unit)
 
 
@@ -457,6 +456,10 @@ def withdraw_amendment(*, actor: Any, amendment: Amendment) -> Amendment:
     )
     if amendment.status != Amendment.Status.TABLED:
         raise DomainError("This amendment has already been dealt with.")
+    # Once a meeting is voting on it, the vote decides its fate (closing it would overwrite
+    # a withdrawal).
+    if amendment.votes.filter(state="open").exists():
+        raise DomainError("A meeting is voting on this amendment; it can no longer be withdrawn.")
     amendment.status = Amendment.Status.WITHDRAWN
     amendment.decided_at = timezone.now()
     amendment.save(update_fields=["status", "decided_at"])
@@ -484,6 +487,7 @@ def settle_amendment(*, actor: Any, amendment: Amendment, carried: bool) -> Amen
         motion.text = new_text
         motion.save(update_fields=["text"])
         amendment.status = Amendment.Status.CARRIED
+        _fall_amendments_without_passage(actor=actor, motion=motion, carried=amendment)
     else:
         amendment.status = Amendment.Status.LOST
     amendment.save(update_fields=["status", "decided_at"])
@@ -495,6 +499,28 @@ def settle_amendment(*, actor: Any, amendment: Amendment, carried: bool) -> Amen
         data={"status": amendment.status},
     )
     return amendment
+
+
+def _fall_amendments_without_passage(*, actor: Any, motion: Motion, carried: Amendment) -> None:
+    """Tabled amendments whose passage the new text no longer contains (exactly once) fall:
+    they are recorded as fallen rather than left to block the vote on the motion."""
+    tabled = motion.amendments.filter(status=Amendment.Status.TABLED).exclude(pk=carried.pk)
+    for other in tabled:
+        try:
+            apply_amendment(
+                motion.text, kind=other.kind, passage=other.passage, new_text=other.new_text
+            )
+        except AmendmentFalls:
+            other.status = Amendment.Status.FALLEN
+            other.decided_at = carried.decided_at
+            other.save(update_fields=["status", "decided_at"])
+            record(
+                actor=actor,
+                action="amendment.fall",
+                obj=other,
+                unit=motion.body.unit,
+                data={"after": carried.pk},
+            )
 
 
 # --- Positions ---------------------------------------------------------------------------------
@@ -657,6 +683,8 @@ def contribute(
     signature: str = "",
     motion: Motion | None = None,
 ) -> Contribution:
+    # Judge on the bulletin as it is now: it may have been published since the caller read it.
+    bulletin = Bulletin.objects.select_for_update().select_related("body__unit").get(pk=bulletin.pk)
     require(
         in_scope(actor, bulletin.body), "Contributions come from members within the body's scope."
     )

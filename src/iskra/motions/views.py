@@ -35,6 +35,7 @@ from iskra.motions.permissions import (
     can_withdraw,
     in_scope,
     is_active_member,
+    load_bulletin,
     load_motion,
     proposing_units,
 )
@@ -63,7 +64,9 @@ def motion_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     body_id = request.GET.get("body", "")
     motions = selectors.motions_for_body(
-        int(body_id) if body_id.isdigit() else None, status if status in MotionStatus.values else ""
+        # Longer digit strings overflow the database's integers (a 500, not an empty list).
+        int(body_id) if body_id.isdigit() and len(body_id) < 19 else None,
+        status if status in MotionStatus.values else "",
     )
     return render(
         request,
@@ -105,6 +108,18 @@ def motion_new(request: HttpRequest) -> HttpResponse:
         request,
         "core/form_page.html",
         {"form": form, "title": "Propose a motion", "submit": "Save draft"},
+    )
+
+
+# The motion page lists the latest positions recorded; its rollup counts every branch. A page
+# listing all of them would grow with the organisation (5 000 branches: 5 000 rows).
+POSITIONS_LISTED = 50
+
+
+def _latest_positions(motion: Motion) -> list[Any]:
+    latest = motion.positions.filter(is_current=True).select_related("unit")
+    return sorted(
+        latest.order_by("-recorded_at", "-pk")[:POSITIONS_LISTED], key=lambda p: p.unit.name
     )
 
 
@@ -164,9 +179,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "state": selectors.discussion_state(motion)
         if motion.status != MotionStatus.DRAFT
         else None,
-        "positions": motion.positions.filter(is_current=True)
-        .select_related("unit")
-        .order_by("unit__name"),
+        "positions": _latest_positions(motion),
         "history": motion.status_changes.select_related("by"),
         "post_form": PostForm(),
         "decision": getattr(motion, "decision", None),
@@ -393,14 +406,7 @@ def state_of_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 
 def _load_bulletin(user: Any, bulletin_id: int) -> Bulletin:
-    bulletin = Bulletin.objects.select_related("body__unit").filter(pk=bulletin_id).first()
-    if bulletin is None or not (is_active_member(user) or getattr(user, "is_superuser", False)):
-        raise NotFound("No such bulletin.")
-    if bulletin.published_at is None and not (
-        in_scope(user, bulletin.body) or is_officer_of(user, bulletin.body.unit)
-    ):
-        raise NotFound("No such bulletin.")
-    return bulletin
+    return load_bulletin(user, bulletin_id)
 
 
 @domain_view
