@@ -14,7 +14,9 @@ from iskra.core.errors import DomainError
 api = NinjaAPI(
     title="Iskra API",
     version="1",
-    description="Units, bodies, seats, members, memberships and applications. "
+    description="The organisation (units, bodies, seats), members, memberships and applications; "
+    "motions, amendments, discussion and branch positions; meetings and recorded votes; "
+    "decisions, dissent, actions and accountability; secret ballots. "
     "Authenticate with a personal access token: `Authorization: Bearer isk_…`.",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
@@ -60,8 +62,15 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
+from iskra.decisions.api import router as decisions_router  # noqa: E402
+from iskra.meetings.api import router as meetings_router  # noqa: E402
 from iskra.members.api import router as members_router  # noqa: E402
+from iskra.motions.api import router as motions_router  # noqa: E402
 from iskra.organisation.api import router as organisation_router  # noqa: E402
 
 api.add_router("/", organisation_router)
 api.add_router("/", members_router)
+api.add_router("/", motions_router)
+api.add_router("/", meetings_router)
+api.add_router("/", decisions_router)
+api.add_router("/", "iskra.ballots.api.router")

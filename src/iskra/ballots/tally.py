@@ -153,10 +153,13 @@ def validate_answer(question: dict[str, Any], answer: Any) -> Any:
     if answer in (None, "", [], BLANK):
         return BLANK
     if kind in {"yes_no", "choose_one"}:
-        if not isinstance(answer, int) or not 0 <= answer < n:
+        # bool is a subclass of int: true/false must not pass as options 1/0.
+        if isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer < n:
             raise ValueError("Choose one of the options.")
         return answer
-    if not isinstance(answer, list) or not all(isinstance(a, int) and 0 <= a < n for a in answer):
+    if not isinstance(answer, list) or not all(
+        isinstance(a, int) and not isinstance(a, bool) and 0 <= a < n for a in answer
+    ):
         raise ValueError("That answer does not fit the question.")
     if len(set(answer)) != len(answer):
         raise ValueError("Each option can be chosen only once.")

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from iskra.accounts.models import User
+from iskra.api.pagination import Pages
 from iskra.api.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -84,7 +85,7 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> Any:
 
 
 @router.get("/members", response={200: list[MemberOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_members(
     request: HttpRequest,
     q: str = "",
@@ -127,7 +128,7 @@ def change_status(request: HttpRequest, membership_id: int, payload: StatusIn) -
 
 
 @router.get("/applications", response={200: list[ApplicationOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_applications(request: HttpRequest) -> Any:
     return [_application_out(a) for a in selectors.pending_applications(request.user)]
 

@@ -28,7 +28,6 @@ from iskra.api.cycle_schemas import (
     MotionOut,
     MotionSummaryOut,
     Paged,
-    Pages,
     PositionIn,
     PositionOut,
     PostEditIn,
@@ -36,6 +35,7 @@ from iskra.api.cycle_schemas import (
     PostOut,
     ReasonIn,
 )
+from iskra.api.pagination import Pages
 from iskra.api.schemas import Error
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown

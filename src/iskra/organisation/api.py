@@ -5,9 +5,10 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from iskra.accounts.models import User
+from iskra.api.pagination import Pages
 from iskra.api.schemas import (
     AppointIn,
     BodyIn,
@@ -66,7 +67,7 @@ def _seat_out(seat: Seat) -> dict[str, Any]:
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_units(request: HttpRequest, parent_id: int | None = None) -> Any:
     require(can_view_organisation(request.user))
     units = Unit.objects.select_related("kind").order_by("path")
@@ -109,7 +110,7 @@ def move_unit(request: HttpRequest, unit_id: int, payload: UnitMoveIn) -> Any:
 
 
 @router.get("/bodies", response={200: list[BodyOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_bodies(request: HttpRequest, unit_id: int | None = None) -> Any:
     require(can_view_organisation(request.user))
     bodies = Body.objects.order_by("unit__path", "name")
@@ -136,7 +137,7 @@ def create_body(request: HttpRequest, payload: BodyIn) -> Any:
 
 
 @router.get("/seats", response={200: list[SeatOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_seats(request: HttpRequest, body_id: int | None = None) -> Any:
     require(can_view_organisation(request.user))
     seats = Seat.objects.order_by("body_id", "pk").prefetch_related(

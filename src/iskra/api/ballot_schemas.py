@@ -1,0 +1,277 @@
+"""Schemas of the secret-ballot API. Nothing here can carry a partial count: a ballot's figures
+appear only in the result, the report and the export, which exist after the close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.db.models import QuerySet
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+Label = Annotated[str, Field(max_length=200)]
+RollStatus = Literal["voted", "not voted", "not on roll"]
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Far-off years overflow when converted to UTC for storage.
+    if not 1970 <= moment.year <= 9000:
+        raise ValueError("must be a time between the years 1970 and 9000")
+    return moment
+
+
+Moment = Annotated[datetime, AfterValidator(_plausible)]
+
+
+class Page:
+    """A queryset serialised one page at a time (ninja's pagination counts it, then slices)."""
+
+    def __init__(self, queryset: QuerySet[Any], serialise: Callable[[Any], dict[str, Any]]):
+        self.queryset = queryset
+        self.serialise = serialise
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [self.serialise(row) for row in self.queryset[page]]
+
+
+# --- In ----------------------------------------------------------------------------------------
+
+
+class BallotIn(Schema):
+    unit_id: int
+    title: str = Field(max_length=200)
+    preset: str = Field(
+        description="uk_industrial_action, union_two_thirds, simple_majority, stv_committee or recall"
+    )
+    opens_at: Moment
+    closes_at: Moment
+    description: str = Field("", max_length=20_000)
+    paper_text: str = Field("", max_length=20_000)
+    question: str = Field(
+        "", max_length=500, description="For yes/no presets: adds the question with Yes/No."
+    )
+    filter_workplace: Label = ""
+    filter_employer: Label = ""
+    filter_job_title: Label = ""
+    important_public_service: bool = False
+    constituency_body_id: int | None = Field(
+        None, description="Instead of the unit's members: the members of this body of the unit."
+    )
+
+
+class QuestionIn(Schema):
+    kind: str = Field(description="yes_no, choose_one, approval, ranked or stv")
+    text: str = Field(max_length=2000)
+    options: list[Label] = Field(default_factory=list, max_length=200)
+    seats: int = Field(1, ge=1, le=1000)
+    max_choices: int = Field(1, ge=1, le=1000)
+
+
+class ScrutineerIn(Schema):
+    email: str | None = Field(None, max_length=254)
+    user_id: int | None = None
+
+
+class ChallengeIn(Schema):
+    reason: str = Field(max_length=5000)
+
+
+class ChallengeDecisionIn(Schema):
+    uphold: bool
+    reason: str = Field(max_length=5000)
+
+
+class ExtendIn(Schema):
+    closes_at: Moment
+    reason: str = Field(max_length=5000)
+
+
+class VoteIn(Schema):
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Question id → answer: an option index for yes/no and choose-one, a list of "
+        'indexes for approval and ranked/STV (in order of preference), or "blank".',
+    )
+
+
+class CredentialIn(Schema):
+    credential: str = Field(min_length=1, max_length=500, description="The token from the email")
+
+
+class CredentialVoteIn(VoteIn):
+    credential: str = Field(min_length=1, max_length=500, description="The token from the email")
+
+
+# --- Out ---------------------------------------------------------------------------------------
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    kind: str
+    text: str
+    seats: int
+    max_choices: int
+    options: list[str]
+
+
+class BallotSummaryOut(Schema):
+    id: int
+    title: str
+    preset: str
+    state: str
+    unit_id: int
+    unit_name: str
+    opens_at: datetime
+    closes_at: datetime
+    roll_size: int
+    my_status: RollStatus
+    can_manage: bool
+    is_scrutineer: bool
+
+
+class ExtensionOut(Schema):
+    old_closes_at: datetime
+    new_closes_at: datetime
+    reason: str
+    by: str
+    at: datetime
+
+
+class BallotOut(Schema):
+    id: int
+    title: str
+    preset: str
+    description: str
+    paper_text: str
+    state: str
+    unit_id: int
+    unit_name: str
+    constituency_body_id: int | None
+    filter_workplace: str
+    filter_employer: str
+    filter_job_title: str
+    important_public_service: bool
+    turnout_rule_repealed: bool
+    opens_at: datetime
+    closes_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+    scrutineer_id: int | None
+    scrutineer_name: str | None
+    roll_size: int
+    min_published_roll: int
+    my_status: RollStatus
+    can_manage: bool
+    is_scrutineer: bool
+    questions: list[QuestionOut]
+    extensions: list[ExtensionOut]
+    board_public: bool
+    board_hash: str
+    report_signed_at: datetime | None
+
+
+class ProblemsOut(Schema):
+    problems: list[str]
+    can_open: bool
+
+
+class OpenRefusedOut(Schema):
+    detail: str
+    problems: list[str]
+
+
+class PaperOut(Schema):
+    ballot_id: int
+    title: str
+    description: str
+    paper_text: str
+    closes_at: datetime
+    voted: bool
+    questions: list[QuestionOut]
+
+
+class TrackerOut(Schema):
+    tracker: str
+    message: str
+
+
+class RemindOut(Schema):
+    detail: str
+
+
+class ChallengeOut(Schema):
+    id: int
+    ballot_id: int
+    name: str | None
+    reason: str | None
+    state: str
+    created_at: datetime
+    decided_at: datetime | None
+    decision_reason: str
+
+
+class ResultOut(Schema):
+    ballot_id: int
+    title: str
+    closed_at: datetime | None
+    entitled: int
+    cast: int
+    turnout: str
+    turnout_arithmetic: str
+    rule: str
+    questions: list[dict[str, Any]]
+    board_hash: str
+    board_public: bool
+
+
+class BoardEntryOut(Schema):
+    position: int
+    tracker: str
+    content: dict[str, Any]
+    chain_hash: str
+
+
+class ReadableAnswerOut(Schema):
+    question: str
+    blank: bool
+    choices: list[str]
+
+
+class TrackerFoundOut(BoardEntryOut):
+    answers: list[ReadableAnswerOut]
+    board_hash: str
+
+
+class RollEntryOut(Schema):
+    user_id: int
+    name: str
+    email: str
+    voted: bool
+    added_on_challenge: bool
+
+
+class ReportOut(Schema):
+    ballot_id: int
+    title: str
+    preset: str
+    scrutineer_name: str | None
+    opened_at: datetime | None
+    closes_at: datetime
+    closed_at: datetime | None
+    roll_size: int
+    cast: int
+    turnout: str
+    refused_second_attempts: int
+    failed_deliveries: int
+    board_hash: str
+    challenges: list[ChallengeOut]
+    extensions: list[ExtensionOut]
+    result: dict[str, Any]
+    signed_at: datetime | None
+    signed_by: str | None

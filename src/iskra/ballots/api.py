@@ -1,0 +1,596 @@
+"""The secret-ballot API: every step of a ballot through the same services and permission
+loaders as the pages. Nothing here shows a count before the close, to anybody."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from iskra.accounts.models import User
+from iskra.api.ballot_schemas import (
+    BallotIn,
+    BallotOut,
+    BallotSummaryOut,
+    BoardEntryOut,
+    ChallengeDecisionIn,
+    ChallengeIn,
+    ChallengeOut,
+    CredentialIn,
+    CredentialVoteIn,
+    ExtendIn,
+    OpenRefusedOut,
+    Page,
+    PaperOut,
+    ProblemsOut,
+    QuestionIn,
+    QuestionOut,
+    RemindOut,
+    ReportOut,
+    ResultOut,
+    RollEntryOut,
+    ScrutineerIn,
+    TrackerFoundOut,
+    TrackerOut,
+    VoteIn,
+)
+from iskra.api.pagination import Pages
+from iskra.api.schemas import Error
+from iskra.ballots import services
+from iskra.ballots.models import Ballot, Challenge, RollEntry, VoteMark
+from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
+from iskra.core.errors import DomainError, NotFound, PermissionDenied
+from iskra.organisation.models import Body
+from iskra.organisation.permissions import load_unit, officer_scope_q, require
+
+router = Router(tags=["ballots"])
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+VOTE_ERRORS: dict[int, Any] = {**ERRORS, 409: Error}
+OPEN_ERRORS: dict[int, Any] = {**ERRORS, 400: OpenRefusedOut}
+
+NOT_YET_COUNTED = (
+    "Results are published when the ballot closes; nothing is counted or shown before."
+)
+VOTED_MESSAGE = (
+    "Your vote has been recorded. Keep your tracker code: after the close you can find your "
+    "ballot on the bulletin board with it."
+)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _aware(moment: datetime) -> datetime:
+    """Times without an offset are read in the organisation's time zone."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _status(voted: bool | None) -> str:
+    return "not on roll" if voted is None else "voted" if voted else "not voted"
+
+
+def _no_store(response: HttpResponse) -> None:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+
+
+def _closed(ballot: Ballot, message: str = NOT_YET_COUNTED) -> None:
+    if ballot.state != Ballot.State.CLOSED:
+        raise NotFound(message)
+
+
+def _questions(ballot: Ballot) -> list[dict[str, Any]]:
+    return services.questions_data(ballot)
+
+
+def _extensions(ballot: Ballot) -> list[dict[str, Any]]:
+    return [
+        {
+            "old_closes_at": e.old_closes_at,
+            "new_closes_at": e.new_closes_at,
+            "reason": e.reason,
+            "by": e.by.full_name,
+            "at": e.at,
+        }
+        for e in ballot.extensions.select_related("by")
+    ]
+
+
+def _ballot_out(user: User, ballot_id: int) -> dict[str, Any]:
+    ballot = load_ballot(user, ballot_id)
+    return {
+        "id": ballot.pk,
+        "title": ballot.title,
+        "preset": ballot.preset,
+        "description": ballot.description,
+        "paper_text": ballot.paper_text,
+        "state": ballot.state,
+        "unit_id": ballot.unit_id,
+        "unit_name": ballot.unit.name,
+        "constituency_body_id": ballot.constituency_body_id,
+        "filter_workplace": ballot.filter_workplace,
+        "filter_employer": ballot.filter_employer,
+        "filter_job_title": ballot.filter_job_title,
+        "important_public_service": ballot.important_public_service,
+        "turnout_rule_repealed": ballot.turnout_rule_repealed,
+        "opens_at": ballot.opens_at,
+        "closes_at": ballot.closes_at,
+        "opened_at": ballot.opened_at,
+        "closed_at": ballot.closed_at,
+        "scrutineer_id": ballot.scrutineer_id,
+        "scrutineer_name": ballot.scrutineer.full_name if ballot.scrutineer else None,
+        "roll_size": ballot.roll_size,
+        "min_published_roll": ballot.min_published_roll,
+        "my_status": _status(services.voted(ballot, user)),
+        "can_manage": can_manage(user, ballot),
+        "is_scrutineer": is_scrutineer(user, ballot),
+        "questions": _questions(ballot),
+        "extensions": _extensions(ballot),
+        "board_public": services.board_is_public(ballot),
+        # The final hash exists only once the board is published, at the close.
+        "board_hash": ballot.board_hash,
+        "report_signed_at": ballot.report_signed_at,
+    }
+
+
+def _sees_challengers(user: User, ballot: Ballot) -> bool:
+    return is_scrutineer(user, ballot) or can_manage(user, ballot)
+
+
+def _challenge_out(c: Challenge, *, named: bool) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "ballot_id": c.ballot_id,
+        "name": c.user.full_name if named else None,
+        "reason": c.reason if named else None,
+        "state": c.state,
+        "created_at": c.created_at,
+        "decided_at": c.decided_at,
+        "decision_reason": c.decision_reason,
+    }
+
+
+def _result_out(ballot: Ballot) -> dict[str, Any]:
+    result = ballot.result
+    return {
+        "ballot_id": ballot.pk,
+        "title": ballot.title,
+        "closed_at": ballot.closed_at,
+        "entitled": result.get("entitled", ballot.roll_size),
+        "cast": result.get("cast", 0),
+        "turnout": result.get("turnout", ""),
+        "turnout_arithmetic": result.get("turnout_arithmetic", ""),
+        "rule": result.get("rule", ""),
+        "questions": result.get("questions", []),
+        "board_hash": ballot.board_hash,
+        "board_public": services.board_is_public(ballot),
+    }
+
+
+def _report_out(user: User, ballot: Ballot) -> dict[str, Any]:
+    named = _sees_challengers(user, ballot)
+    return {
+        "ballot_id": ballot.pk,
+        "title": ballot.title,
+        "preset": ballot.preset,
+        "scrutineer_name": ballot.scrutineer.full_name if ballot.scrutineer else None,
+        "opened_at": ballot.opened_at,
+        "closes_at": ballot.closes_at,
+        "closed_at": ballot.closed_at,
+        "roll_size": ballot.roll_size,
+        "cast": ballot.result.get("cast", 0),
+        "turnout": ballot.result.get("turnout", ""),
+        "refused_second_attempts": ballot.refused_second_attempts,
+        "failed_deliveries": ballot.delivery_failures.count(),
+        "board_hash": ballot.board_hash,
+        "challenges": [
+            _challenge_out(c, named=named) for c in ballot.challenges.select_related("user")
+        ],
+        "extensions": _extensions(ballot),
+        "result": ballot.result,
+        "signed_at": ballot.report_signed_at,
+        "signed_by": ballot.report_signed_by.full_name if ballot.report_signed_by else None,
+    }
+
+
+# --- Listing and defining ------------------------------------------------------------------------
+
+
+@router.get("/ballots", response={200: list[BallotSummaryOut], **ERRORS})
+@paginate(Pages, page_size=50)
+def list_ballots(request: HttpRequest) -> Any:
+    """Ballots I am on the roll of, manage or scrutinise, each with my own roll status."""
+    user = _user(request)
+    mine = RollEntry.objects.filter(ballot=OuterRef("pk"), user=user)
+    voted = VoteMark.objects.filter(roll_entry__ballot=OuterRef("pk"), roll_entry__user=user)
+    # officer_scope_q is an empty Q for administrators, which would vanish from an "or".
+    scope = (
+        Q()
+        if user.is_superuser
+        else Q(roll__user=user) | Q(scrutineer=user) | officer_scope_q(user)
+    )
+    ballots = (
+        Ballot.objects.filter(scope)
+        .distinct()
+        .select_related("unit")
+        .annotate(on_roll=Exists(mine), has_voted=Exists(voted))
+        .order_by("-opens_at", "-pk")
+    )
+
+    def serialise(b: Any) -> dict[str, Any]:
+        return {
+            "id": b.pk,
+            "title": b.title,
+            "preset": b.preset,
+            "state": b.state,
+            "unit_id": b.unit_id,
+            "unit_name": b.unit.name,
+            "opens_at": b.opens_at,
+            "closes_at": b.closes_at,
+            "roll_size": b.roll_size,
+            "my_status": _status(b.has_voted if b.on_roll else None),
+            "can_manage": can_manage(user, b),
+            "is_scrutineer": is_scrutineer(user, b),
+        }
+
+    return Page(ballots, serialise)
+
+
+@router.post("/ballots", response={201: BallotOut, **ERRORS})
+def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
+    """Define a draft ballot for a unit (officers of the unit)."""
+    user = _user(request)
+    unit = load_unit(user, payload.unit_id)
+    body = None
+    if payload.constituency_body_id is not None:
+        body = Body.objects.select_related("unit").filter(pk=payload.constituency_body_id).first()
+        if body is None:
+            raise NotFound("No such body.")
+    ballot = services.create_ballot(
+        actor=user,
+        unit=unit,
+        title=payload.title,
+        preset=payload.preset,
+        opens_at=_aware(payload.opens_at),
+        closes_at=_aware(payload.closes_at),
+        description=payload.description,
+        paper_text=payload.paper_text,
+        question=payload.question,
+        filter_workplace=payload.filter_workplace,
+        filter_employer=payload.filter_employer,
+        filter_job_title=payload.filter_job_title,
+        important_public_service=payload.important_public_service,
+        constituency_body=body,
+    )
+    return Status(201, _ballot_out(user, ballot.pk))
+
+
+@router.get("/ballots/{ballot_id}", response={200: BallotOut, **ERRORS})
+def get_ballot(request: HttpRequest, ballot_id: int) -> Any:
+    """The definition, state, roll size and my roll status. Never a count while open."""
+    return _ballot_out(_user(request), ballot_id)
+
+
+@router.post("/ballots/{ballot_id}/questions", response={201: QuestionOut, **ERRORS})
+def add_question(request: HttpRequest, ballot_id: int, payload: QuestionIn) -> Any:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    question = services.add_question(
+        actor=user,
+        ballot=ballot,
+        kind=payload.kind,
+        text=payload.text,
+        options=payload.options,
+        seats=payload.seats,
+        max_choices=payload.max_choices,
+    )
+    return Status(201, next(q for q in _questions(ballot) if q["id"] == question.pk))
+
+
+@router.post("/ballots/{ballot_id}/scrutineer", response={200: BallotOut, **ERRORS})
+def appoint_scrutineer(request: HttpRequest, ballot_id: int, payload: ScrutineerIn) -> Any:
+    """Appoint the scrutineer, by email address or user id: someone with no office in the unit."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    # Officers only, before any lookup: nobody else may probe who has an account.
+    require(can_manage(user, ballot), "Only officers of the unit change this ballot.")
+    people = User.objects.filter(is_active=True)
+    if payload.user_id is not None:
+        person = people.filter(pk=payload.user_id).first()
+    elif payload.email:
+        person = people.filter(email__iexact=payload.email.strip()).first()
+    else:
+        raise DomainError("Give the scrutineer's email address or user id.")
+    if person is None:
+        raise DomainError("Nobody with that email address or id.")
+    services.appoint_scrutineer(actor=user, ballot=ballot, scrutineer=person)
+    return _ballot_out(user, ballot.pk)
+
+
+@router.get("/ballots/{ballot_id}/problems", response={200: ProblemsOut, **ERRORS})
+def ballot_problems(request: HttpRequest, ballot_id: int) -> Any:
+    """Everything that stops the ballot from opening (officers and the scrutineer)."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    require(
+        can_manage(user, ballot) or is_scrutineer(user, ballot),
+        "The checklist is for the officers and the scrutineer.",
+    )
+    found = services.problems(ballot)
+    return {"problems": found, "can_open": not found}
+
+
+@router.post("/ballots/{ballot_id}/open", response={200: BallotOut, **OPEN_ERRORS})
+def open_ballot(request: HttpRequest, ballot_id: int) -> Any:
+    """Freeze the roll and email every voter their credential. Refused while problems remain."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    try:
+        services.open_ballot(actor=user, ballot=ballot)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        ballot.refresh_from_db()
+        return Status(400, {"detail": exc.message, "problems": services.problems(ballot)})
+    return _ballot_out(user, ballot.pk)
+
+
+# --- Voting --------------------------------------------------------------------------------------
+
+
+@router.post("/ballots/{ballot_id}/vote", response={201: TrackerOut, **VOTE_ERRORS})
+def vote(request: HttpRequest, ballot_id: int, payload: VoteIn, response: HttpResponse) -> Any:
+    """Vote as the signed-in (or token-holding) member on the roll. Returns the tracker."""
+    _no_store(response)
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    tracker = services.cast_ballot(ballot=ballot, answers=payload.answers, user=user)
+    return Status(201, {"tracker": tracker, "message": VOTED_MESSAGE})
+
+
+def _ballot_for_credential(ballot_id: int) -> Ballot:
+    ballot = Ballot.objects.filter(pk=ballot_id).exclude(state=Ballot.State.DRAFT).first()
+    if ballot is None:
+        raise NotFound("No such ballot.")
+    return ballot
+
+
+def _credential(raw: str) -> str:
+    # The whole emailed link is accepted as well as the token it ends with.
+    raw = raw.strip()
+    return raw.rstrip("/").rsplit("/", 1)[-1] if "/v/" in raw else raw
+
+
+@router.post(
+    "/ballots/{ballot_id}/vote-with-credential",
+    auth=None,
+    response={201: TrackerOut, **VOTE_ERRORS},
+)
+def vote_with_credential(
+    request: HttpRequest, ballot_id: int, payload: CredentialVoteIn, response: HttpResponse
+) -> Any:
+    """Vote with the one-time credential from the email; no sign-in. Returns the tracker."""
+    _no_store(response)
+    ballot = _ballot_for_credential(ballot_id)
+    tracker = services.cast_ballot(
+        ballot=ballot, answers=payload.answers, credential=_credential(payload.credential)
+    )
+    return Status(201, {"tracker": tracker, "message": VOTED_MESSAGE})
+
+
+@router.post("/ballots/{ballot_id}/paper", auth=None, response={200: PaperOut, **ERRORS})
+def voting_paper(
+    request: HttpRequest, ballot_id: int, payload: CredentialIn, response: HttpResponse
+) -> Any:
+    """The voting paper for a credential holder (the credential goes in the body, never in a
+    URL): the questions to answer and whether the credential has been used."""
+    _no_store(response)
+    ballot = _ballot_for_credential(ballot_id)
+    entry = (
+        RollEntry.objects.filter(
+            ballot=ballot,
+            credential_hash=services.hash_credential(_credential(payload.credential)),
+        )
+        .select_related("mark")
+        .first()
+    )
+    if entry is None:
+        raise PermissionDenied(
+            "This voting link is not valid: it may have been replaced by a newer one."
+        )
+    return {
+        "ballot_id": ballot.pk,
+        "title": ballot.title,
+        "description": ballot.description,
+        "paper_text": ballot.paper_text,
+        "closes_at": ballot.closes_at,
+        "voted": hasattr(entry, "mark"),
+        "questions": _questions(ballot),
+    }
+
+
+# --- During the ballot ---------------------------------------------------------------------------
+
+
+@router.get("/ballots/{ballot_id}/challenges", response={200: list[ChallengeOut], **ERRORS})
+def list_challenges(request: HttpRequest, ballot_id: int) -> Any:
+    """Every challenge for the scrutineer and the officers; my own for anyone else."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    challenges = ballot.challenges.select_related("user")
+    if not _sees_challengers(user, ballot):
+        challenges = challenges.filter(user=user)
+    return [_challenge_out(c, named=True) for c in challenges]
+
+
+@router.post("/ballots/{ballot_id}/challenges", response={201: ChallengeOut, **ERRORS})
+def raise_challenge(request: HttpRequest, ballot_id: int, payload: ChallengeIn) -> Any:
+    """I believe I was wrongly left off the roll; the scrutineer decides."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    challenge = services.raise_challenge(actor=user, ballot=ballot, reason=payload.reason)
+    return Status(201, _challenge_out(challenge, named=True))
+
+
+@router.post("/challenges/{challenge_id}/decide", response={200: ChallengeOut, **ERRORS})
+def decide_challenge(request: HttpRequest, challenge_id: int, payload: ChallengeDecisionIn) -> Any:
+    """Uphold (the person is added to the roll and sent a credential) or reject: the scrutineer."""
+    user = _user(request)
+    challenge = Challenge.objects.filter(pk=challenge_id).first()
+    if challenge is None:
+        raise NotFound("No such challenge.")
+    load_ballot(user, challenge.ballot_id)
+    challenge = services.decide_challenge(
+        actor=user, challenge=challenge, uphold=payload.uphold, reason=payload.reason
+    )
+    return _challenge_out(challenge, named=True)
+
+
+@router.post("/ballots/{ballot_id}/extend", response={200: BallotOut, **ERRORS})
+def extend_ballot(request: HttpRequest, ballot_id: int, payload: ExtendIn) -> Any:
+    """Move the closing time later, with a recorded reason, before it passes (officers)."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    services.extend_ballot(
+        actor=user, ballot=ballot, closes_at=_aware(payload.closes_at), reason=payload.reason
+    )
+    return _ballot_out(user, ballot.pk)
+
+
+@router.post("/ballots/{ballot_id}/remind", response={200: RemindOut, **ERRORS})
+def remind(request: HttpRequest, ballot_id: int) -> Any:
+    """Send a fresh credential to everyone on the roll who has not voted yet. How many that is
+    is not said: it would be the turnout so far, and nothing is counted before the close."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    services.send_reminders(actor=user, ballot=ballot)
+    return {
+        "detail": "Reminders with a new voting link are going to everyone on the roll who has "
+        "not voted yet; their earlier links stop working."
+    }
+
+
+# --- After the close -----------------------------------------------------------------------------
+
+
+@router.get("/ballots/{ballot_id}/result", response={200: ResultOut, **ERRORS})
+def result(request: HttpRequest, ballot_id: int) -> Any:
+    """The count with every threshold's arithmetic. Not found before the close — for anyone."""
+    ballot = load_ballot(_user(request), ballot_id)
+    _closed(ballot)
+    return _result_out(ballot)
+
+
+def _public_board(user: User, ballot_id: int) -> Ballot:
+    ballot = load_ballot(user, ballot_id)
+    if not services.board_is_public(ballot):
+        raise NotFound(
+            "The bulletin board is published after the close, for rolls of at least the "
+            "publication minimum."
+        )
+    return ballot
+
+
+@router.get("/ballots/{ballot_id}/board", response={200: list[BoardEntryOut], **ERRORS})
+@paginate(Pages, page_size=100)
+def board(request: HttpRequest, ballot_id: int) -> Any:
+    """The bulletin board: every ballot in random order, each chained to the one before."""
+    ballot = _public_board(_user(request), ballot_id)
+    return Page(
+        ballot.board.order_by("position"),
+        lambda e: {
+            "position": e.position,
+            "tracker": e.tracker,
+            "content": e.content,
+            "chain_hash": e.chain_hash,
+        },
+    )
+
+
+def _readable(questions: list[dict[str, Any]], content: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for q in questions:
+        answer = content.get(str(q["id"]), "blank")
+        picked = [answer] if isinstance(answer, int) else answer if isinstance(answer, list) else []
+        labels = [
+            q["options"][i] for i in picked if isinstance(i, int) and 0 <= i < len(q["options"])
+        ]
+        out.append({"question": q["text"], "blank": not labels, "choices": labels})
+    return out
+
+
+@router.get("/ballots/{ballot_id}/board/{tracker}", response={200: TrackerFoundOut, **ERRORS})
+def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
+    """Find my ballot on the board by its tracker code and see it as cast."""
+    ballot = _public_board(_user(request), ballot_id)
+    entry = ballot.board.filter(tracker=tracker.strip().upper()).first()
+    if entry is None:
+        raise NotFound("No ballot with that tracker code on this board.")
+    return {
+        "position": entry.position,
+        "tracker": entry.tracker,
+        "content": entry.content,
+        "chain_hash": entry.chain_hash,
+        "answers": _readable(_questions(ballot), entry.content),
+        "board_hash": ballot.board_hash,
+    }
+
+
+@router.get("/ballots/{ballot_id}/roll", response={200: list[RollEntryOut], **ERRORS})
+@paginate(Pages, page_size=100)
+def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
+    """Who voted — never how: for the scrutineer, after the close."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    require(
+        can_see_whole_roll(user, ballot), "The whole roll is for the scrutineer, after the close."
+    )
+    entries = (
+        RollEntry.objects.filter(ballot=ballot)
+        .select_related("user")
+        .annotate(voted=Exists(VoteMark.objects.filter(roll_entry=OuterRef("pk"))))
+        .order_by("user__full_name", "pk")
+    )
+    return Page(
+        entries,
+        lambda e: {
+            "user_id": e.user_id,
+            "name": e.user.full_name,
+            "email": e.user.email,
+            "voted": e.voted,
+            "added_on_challenge": e.added_on_challenge,
+        },
+    )
+
+
+@router.get("/ballots/{ballot_id}/report", response={200: ReportOut, **ERRORS})
+def report(request: HttpRequest, ballot_id: int) -> Any:
+    """The scrutineer's report: roll, challenges, timings, anomalies, result and final hash."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    _closed(ballot, "The report is written after the count.")
+    return _report_out(user, ballot)
+
+
+@router.post("/ballots/{ballot_id}/report/sign", response={200: ReportOut, **ERRORS})
+def sign_report(request: HttpRequest, ballot_id: int) -> Any:
+    """The scrutineer signs the report off (recorded in the audit log)."""
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    services.sign_report(actor=user, ballot=ballot)
+    return _report_out(user, load_ballot(user, ballot_id))
+
+
+@router.get("/ballots/{ballot_id}/export", response={200: dict[str, Any], **ERRORS})
+def export(request: HttpRequest, ballot_id: int) -> Any:
+    """The published record, exactly as `iskra ballot export` writes it: enough to recount."""
+    ballot = load_ballot(_user(request), ballot_id)
+    _closed(ballot, "A ballot is exported after its count.")
+    return services.export(ballot)

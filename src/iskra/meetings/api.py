@@ -1,0 +1,330 @@
+"""The meetings API: notice, agenda, attendance and quorum, recorded votes and minutes —
+the same services and loaders as the meeting pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from iskra.accounts.models import User
+from iskra.api.cycle_schemas import (
+    ID_FILTER,
+    AgendaItemIn,
+    AgendaItemOut,
+    ApproveMinutesIn,
+    AttendanceOut,
+    BallotOut,
+    CastIn,
+    HandsIn,
+    MarkAttendanceIn,
+    MeetingIn,
+    MeetingOut,
+    MeetingSummaryOut,
+    MinutesIn,
+    OpenVoteIn,
+    Paged,
+    SubjectIn,
+    VoteOut,
+)
+from iskra.api.pagination import Pages
+from iskra.api.schemas import Error
+from iskra.core.errors import DomainError, NotFound
+from iskra.meetings import services
+from iskra.meetings.forms import parse_subject
+from iskra.meetings.models import AgendaItem, Attendance, Ballot, Meeting, Vote
+from iskra.meetings.permissions import can_run_meeting, load_meeting
+from iskra.motions.models import Amendment, Motion
+from iskra.motions.permissions import is_active_member, load_motion
+from iskra.organisation.permissions import is_any_officer, load_body, require
+
+router = Router(tags=["meetings"])
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _summary(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "body_id": m.body_id,
+        "body_name": m.body.name,
+        "title": m.title,
+        "starts_at": m.starts_at,
+        "ends_at": m.ends_at,
+        "location": m.location,
+        "status": m.status,
+    }
+
+
+def _ballot_out(b: Ballot) -> dict[str, Any]:
+    return {
+        "user_id": b.user_id,
+        "name": b.user.full_name,
+        "choice": b.choice,
+        "weight": float(b.weight),
+        "represents_unit_id": b.represents_unit_id,
+    }
+
+
+def vote_out(v: Vote) -> dict[str, Any]:
+    """A vote with its figures; names once it is counted (open voting, recorded by name)."""
+    ballots = list(v.ballots.all())
+    return {
+        "id": v.pk,
+        "meeting_id": v.meeting_id,
+        "motion_id": v.motion_id,
+        "amendment_id": v.amendment_id,
+        "method": v.method,
+        "state": v.state,
+        "votes_for": float(v.votes_for),
+        "votes_against": float(v.votes_against),
+        "abstentions": float(v.abstentions),
+        "present": v.present,
+        "entitled": v.entitled,
+        "carried": v.carried,
+        "opened_at": v.opened_at,
+        "counted_at": v.counted_at,
+        "ballots": [_ballot_out(b) for b in ballots] if v.state == Vote.State.COUNTED else [],
+        "voted": len(ballots),
+    }
+
+
+def _item_out(i: AgendaItem) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "position": i.position,
+        "kind": i.kind,
+        "title": i.title,
+        "motion_id": i.motion_id,
+        "notes": i.notes,
+    }
+
+
+def _attendance_out(a: Attendance) -> dict[str, Any]:
+    return {
+        "user_id": a.user_id,
+        "name": a.user.full_name,
+        "at": a.at,
+        "marked_by_id": a.marked_by_id,
+    }
+
+
+def _meeting_out(user: User, meeting_id: int) -> dict[str, Any]:
+    meeting = load_meeting(user, meeting_id)
+    q = services.quorum(meeting)
+    attendance = list(meeting.attendance.select_related("user").order_by("user__full_name"))
+    return {
+        **_summary(meeting),
+        "notice": meeting.notice,
+        "opened_at": meeting.opened_at,
+        "closed_at": meeting.closed_at,
+        "minutes": meeting.minutes,
+        "minutes_approved_at": meeting.minutes_approved_at,
+        "minutes_approved_at_meeting_id": meeting.minutes_approved_at_meeting_id,
+        "agenda": [_item_out(i) for i in meeting.items.all()],
+        "attendance": [_attendance_out(a) for a in attendance],
+        "quorum": {
+            "present": q.present,
+            "entitled": q.entitled,
+            "required": q.required,
+            "met": q.met,
+        },
+        "votes": [
+            vote_out(v)
+            for v in meeting.votes.prefetch_related("ballots__user").order_by("opened_at", "pk")
+        ],
+        "can_run": can_run_meeting(user, meeting.body),
+        "signed_in": any(a.user_id == user.pk for a in attendance),
+    }
+
+
+def _subject(meeting: Meeting, payload: SubjectIn) -> tuple[Motion, Amendment | None]:
+    """The motion (or one of its amendments) being voted on: it must be on the agenda."""
+    on_agenda = set(meeting.items.exclude(motion__isnull=True).values_list("motion_id", flat=True))
+    code = (
+        f"a{payload.amendment_id}" if payload.amendment_id is not None else f"m{payload.motion_id}"
+    )
+    subject = parse_subject(code, on_agenda)
+    if subject is None or subject[0].pk != payload.motion_id:
+        raise NotFound("That motion or amendment is not on this meeting's agenda.")
+    return subject
+
+
+def _load_vote(user: User, vote_id: int) -> Vote:
+    vote = Vote.objects.filter(pk=vote_id).first()
+    if vote is None:
+        raise NotFound("No such vote.")
+    vote.meeting = load_meeting(user, vote.meeting_id)
+    return vote
+
+
+@router.get("/meetings", response={200: list[MeetingSummaryOut], **ERRORS})
+@paginate(Pages, page_size=50)
+def list_meetings(request: HttpRequest, body_id: int | None = ID_FILTER, status: str = "") -> Any:
+    """Meetings, latest first; filter by body and status."""
+    user = _user(request)
+    require(
+        is_active_member(user) or is_any_officer(user), "Meetings are for members and officers."
+    )
+    meetings = Meeting.objects.select_related("body").order_by("-starts_at")
+    if body_id is not None:
+        meetings = meetings.filter(body_id=body_id)
+    if status:
+        if status not in Meeting.Status.values:
+            raise DomainError("Unknown status: " + ", ".join(Meeting.Status.values) + ".")
+        meetings = meetings.filter(status=status)
+    return Paged(meetings, _summary)
+
+
+@router.post("/meetings", response={201: MeetingOut, **ERRORS})
+def schedule(request: HttpRequest, payload: MeetingIn) -> Any:
+    """Call a meeting: notice with an iCalendar invitation goes to everyone who sits in it,
+    and the motions given start the agenda."""
+    user = _user(request)
+    body = load_body(user, payload.body_id)
+    motions = [load_motion(user, pk) for pk in dict.fromkeys(payload.motion_ids)]
+    meeting = services.schedule_meeting(
+        actor=user,
+        body=body,
+        title=payload.title,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        location=payload.location,
+        notice=payload.notice,
+        motions=motions,
+    )
+    return Status(201, _meeting_out(user, meeting.pk))
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS})
+def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
+    """Agenda, attendance, quorum (live) and votes."""
+    return _meeting_out(_user(request), meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/agenda", response={201: AgendaItemOut, **ERRORS})
+def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Any:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    motion = load_motion(user, payload.motion_id) if payload.motion_id is not None else None
+    item = services.add_agenda_item(
+        actor=user,
+        meeting=meeting,
+        kind=payload.kind,
+        title=payload.title,
+        motion=motion,
+        notes=payload.notes,
+    )
+    return Status(201, _item_out(item))
+
+
+@router.post("/meetings/{meeting_id}/open", response={200: MeetingOut, **ERRORS})
+def open_meeting(request: HttpRequest, meeting_id: int) -> Any:
+    user = _user(request)
+    services.open_meeting(actor=user, meeting=load_meeting(user, meeting_id))
+    return _meeting_out(user, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/close", response={200: MeetingOut, **ERRORS})
+def close_meeting(request: HttpRequest, meeting_id: int) -> Any:
+    """Close the meeting; draft minutes are generated from the record."""
+    user = _user(request)
+    services.close_meeting(actor=user, meeting=load_meeting(user, meeting_id))
+    return _meeting_out(user, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/sign-in", response={201: AttendanceOut, **ERRORS})
+def sign_in(request: HttpRequest, meeting_id: int) -> Any:
+    """A member of the body signs themselves in."""
+    user = _user(request)
+    attendance = services.sign_in(actor=user, meeting=load_meeting(user, meeting_id))
+    return Status(201, _attendance_out(attendance))
+
+
+@router.post("/meetings/{meeting_id}/attendance", response={201: AttendanceOut, **ERRORS})
+def mark_attendance(request: HttpRequest, meeting_id: int, payload: MarkAttendanceIn) -> Any:
+    """The secretary marks a member of the body present."""
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the secretary records attendance.")
+    person = User.objects.filter(pk=payload.user_id).first()
+    if person is None:
+        raise NotFound("No such person.")
+    attendance = services.mark_attendance(actor=user, meeting=meeting, user=person)
+    return Status(201, _attendance_out(attendance))
+
+
+@router.post("/meetings/{meeting_id}/hands", response={201: VoteOut, **ERRORS})
+def show_of_hands(request: HttpRequest, meeting_id: int, payload: HandsIn) -> Any:
+    """The chair enters the totals of a show of hands; it is counted at once."""
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    motion, amendment = _subject(meeting, payload)
+    vote = services.take_show_of_hands(
+        actor=user,
+        meeting=meeting,
+        motion=motion,
+        amendment=amendment,
+        votes_for=payload.votes_for,
+        votes_against=payload.votes_against,
+        abstentions=payload.abstentions,
+    )
+    return Status(201, vote_out(vote))
+
+
+@router.post("/meetings/{meeting_id}/votes", response={201: VoteOut, **ERRORS})
+def open_vote(request: HttpRequest, meeting_id: int, payload: OpenVoteIn) -> Any:
+    """Open a roll call or card vote; each member present then votes by name."""
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    motion, amendment = _subject(meeting, payload)
+    vote = services.open_vote(
+        actor=user, meeting=meeting, motion=motion, amendment=amendment, method=payload.method
+    )
+    return Status(201, vote_out(vote))
+
+
+@router.get("/votes/{vote_id}", response={200: VoteOut, **ERRORS})
+def get_vote(request: HttpRequest, vote_id: int) -> Any:
+    return vote_out(_load_vote(_user(request), vote_id))
+
+
+@router.post("/votes/{vote_id}/ballots", response={201: BallotOut, **ERRORS})
+def cast(request: HttpRequest, vote_id: int, payload: CastIn) -> Any:
+    """Cast your named vote: for, against or abstain."""
+    user = _user(request)
+    ballot = services.cast_named_vote(
+        actor=user, vote=_load_vote(user, vote_id), choice=payload.choice
+    )
+    return Status(201, _ballot_out(ballot))
+
+
+@router.post("/votes/{vote_id}/close", response={200: VoteOut, **ERRORS})
+def close_vote(request: HttpRequest, vote_id: int) -> Any:
+    """Close and count the vote with the body's rule; a carried motion becomes a decision."""
+    user = _user(request)
+    vote = services.close_vote(actor=user, vote=_load_vote(user, vote_id))
+    return vote_out(vote)
+
+
+@router.put("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **ERRORS})
+def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> Any:
+    user = _user(request)
+    services.save_minutes(actor=user, meeting=load_meeting(user, meeting_id), text=payload.text)
+    return _meeting_out(user, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/minutes/approve", response={200: MeetingOut, **ERRORS})
+def approve_minutes(request: HttpRequest, meeting_id: int, payload: ApproveMinutesIn) -> Any:
+    """Record that a later meeting of the body, in progress, approved these minutes."""
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    at_meeting = load_meeting(user, payload.at_meeting_id)
+    services.approve_minutes(actor=user, meeting=meeting, at_meeting=at_meeting)
+    return _meeting_out(user, meeting_id)
