@@ -104,7 +104,7 @@ def test_officer_searches_the_directory_and_opens_a_record(new_page: Any) -> Non
     expect(page.get_by_role("heading", level=1)).to_have_text("Members")
     results = page.locator("#results")
     count = page.locator("#member-count")
-    expect(count).to_have_text(re.compile(r"^5\d members$"))
+    expect(count).to_have_text(re.compile(r"^[5-9]\d members$"))
 
     # Live search (htmx): typing replaces the results without a page load.
     page.evaluate("window.__marker = 'same page'")

@@ -270,17 +270,18 @@ def test_show_of_hands(nc: World) -> None:
     assert not hasattr(motion, "decision") or motion.decision is None  # type: ignore[truthy-function]
 
 
-def test_secret_votes_are_not_available(nc: World) -> None:
+def test_secret_votes_go_to_the_ballot_machinery(nc: World) -> None:
+    """A meeting cannot take a secret vote itself; it points to a secret ballot of the body."""
     motion = motion_at(nc, MotionStatus.IN_DISCUSSION)
     s = sitting(nc, [motion])
-    with pytest.raises(DomainError, match="not available"):
+    with pytest.raises(DomainError, match="Put to a secret ballot"):
         meetings.open_vote(
             actor=fresh(nc.officer), meeting=s.meeting, motion=motion, method=Vote.Method.SECRET
         )
     body = nc.national_committee
     body.votes_are_secret = True
     body.save()
-    with pytest.raises(DomainError, match="not available"):
+    with pytest.raises(DomainError, match="Put to a secret ballot"):
         meetings.open_vote(
             actor=fresh(nc.officer), meeting=s.meeting, motion=motion, method=Vote.Method.ROLL_CALL
         )

@@ -44,6 +44,14 @@ class Ballot(models.Model):
         related_name="+",
         help_text="Instead of the unit's members: the members of this body.",
     )
+    motion = models.ForeignKey(
+        "motions.Motion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ballots",
+        help_text="A motion decided by this ballot: carried or lost when the ballot closes.",
+    )
     filter_workplace = models.CharField(max_length=200, blank=True)
     filter_employer = models.CharField(max_length=200, blank=True)
     filter_job_title = models.CharField(max_length=200, blank=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -26,11 +27,13 @@ from iskra.ballots.forms import (
 )
 from iskra.ballots.models import Ballot, Challenge, RollEntry
 from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
-from iskra.core.email import send_after_commit
+from iskra.core.email import send_now
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import domain_view
 from iskra.organisation.permissions import is_officer_of as can_manage_unit
 from iskra.organisation.permissions import load_unit, officer_paths, require
+
+logger = logging.getLogger(__name__)
 
 
 def _user(request: HttpRequest) -> User:
@@ -257,16 +260,22 @@ def _vote_page(
         else:
             if voter is not None and voter.email:
                 # The voter keeps their tracker code: shown now, and emailed to them alone.
-                send_after_commit(
-                    to=voter.email,
-                    template="ballots/email/tracker",
-                    context={
-                        "name": voter.full_name,
-                        "ballot": ballot.title,
-                        "tracker": tracker,
-                        "ballot_url": reverse("ballots:detail", args=[ballot.pk]),
-                    },
-                )
+                # Sent here and now, never queued: a queued task is a database row holding
+                # the voter's address, the tracker and a timestamp — with the published board,
+                # a record of how they voted. A failed send loses only this copy of the code.
+                try:
+                    send_now(
+                        to=voter.email,
+                        template="ballots/email/tracker",
+                        context={
+                            "name": voter.full_name,
+                            "ballot": ballot.title,
+                            "tracker": tracker,
+                            "ballot_url": reverse("ballots:detail", args=[ballot.pk]),
+                        },
+                    )
+                except Exception:
+                    logger.warning("tracker email to a voter of ballot %s failed", ballot.pk)
             return render(request, "ballots/voted.html", {"ballot": ballot, "tracker": tracker})
     for q in questions:
         key = f"q{q['id']}"

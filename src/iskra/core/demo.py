@@ -24,6 +24,7 @@ DEMO_LOGINS = [
     ("secretary@example.org", "secretary of Riverside branch"),
     ("officer@example.org", "national secretary (national officer)"),
     ("admin@example.org", "administrator (superuser)"),
+    ("scrutineer@example.org", "independent scrutineer of the Riverside ballots"),
 ]
 
 AIMS = """We organise workers and tenants to win better conditions and a say over our lives.
@@ -348,6 +349,7 @@ def seed_demo() -> None:
         actor=mover, to_unit=branches["Riverside"], reason="Moved house to Riverside."
     )
     seed_demo_cycle(admin=admin)
+    seed_demo_ballots()
 
 
 def seed_demo_cycle(*, admin: User) -> None:
@@ -622,3 +624,103 @@ def seed_demo_cycle(*, admin: User) -> None:
 def fresh(user: User) -> User:
     """The same person with no cached rights (rights are cached per request/object)."""
     return User.objects.get(pk=user.pk)
+
+
+def seed_demo_ballots() -> None:
+    """Two secret ballots in Riverside: a strike ballot at the hospital, closed and counted with
+    its board published and the scrutineer's report signed, and a branch committee election
+    (STV) that is open and that the demo member has not voted in yet."""
+    from iskra.ballots import services as ballots
+    from iskra.ballots.models import Ballot, Preset, Question, RollEntry
+
+    riverside = Unit.objects.get(name="Riverside Branch")
+    hillside = Unit.objects.get(name="Hillside Branch")
+    secretary = User.objects.get(email="secretary@example.org")
+    rng = random.Random(1926)
+    hospital = "Riverside Hospital"
+    # The hospital is the branch's biggest workplace: every seeded Riverside member works there,
+    # and enough more join them for the board to be published (a roll of at least 20).
+    User.objects.filter(membership__unit=riverside).exclude(email="secretary@example.org").exclude(
+        workplace=hospital
+    ).update(workplace=hospital)
+    jobs = ["Porter", "Nurse", "Healthcare assistant", "Cleaner", "Cook", "Radiographer"]
+    for n in range(18):
+        name = f"{FIRST[(n * 5 + 3) % len(FIRST)]} {LAST[(n * 3 + 11) % len(LAST)]}"
+        email = f"{name.lower().replace(' ', '.').replace(chr(39), '')}.h{n}@example.org"
+        user = _person(
+            email, name, workplace=hospital, employer="Riverside NHS Trust", job_title=jobs[n % 6]
+        )
+        _member(user, riverside, days_ago=rng.randint(60, 2500))
+    scrutineer = _person(
+        "scrutineer@example.org", "Sky Scrutineer", pronouns="she/her", workplace="Hillside School"
+    )
+    _member(scrutineer, hillside, days_ago=1500)
+
+    # 1. Closed: the hospital strike ballot, counted, published and signed off.
+    now = timezone.now()
+    strike = ballots.create_ballot(
+        actor=fresh(secretary),
+        unit=riverside,
+        title="Riverside Hospital: strike ballot on the pay cut",
+        preset=Preset.UK_INDUSTRIAL_ACTION,
+        opens_at=now,
+        closes_at=now + timedelta(minutes=30),
+        description="The Trust plans to cut unsocial-hours pay by a third from April. "
+        "The branch meeting voted to ballot every member at the hospital for strike action.",
+        question="Are you prepared to take part in strike action?",
+        filter_workplace=hospital,
+    )
+    ballots.appoint_scrutineer(actor=fresh(secretary), ballot=strike, scrutineer=scrutineer)
+    ballots.open_ballot(actor=fresh(secretary), ballot=strike)
+    question = strike.questions.get()
+    entries = list(RollEntry.objects.filter(ballot=strike).select_related("user").order_by("pk"))
+    rng.shuffle(entries)
+    voters = entries[: max(1, round(len(entries) * 0.78))]
+    for i, entry in enumerate(voters):
+        # About five in six vote yes; one paper is returned blank.
+        answer = None if i == 3 else (1 if i % 6 == 5 else 0)
+        ballots.cast_ballot(ballot=strike, answers={str(question.pk): answer}, user=entry.user)
+    opened = now - timedelta(days=17)
+    closed = now - timedelta(days=3)
+    Ballot.objects.filter(pk=strike.pk).update(
+        opens_at=opened, opened_at=opened, closes_at=closed, created_at=opened
+    )
+    ballots.close_ballot(ballot_id=strike.pk, now=closed)
+    ballots.sign_report(actor=fresh(scrutineer), ballot=strike)
+
+    # 2. Open: the branch committee election, which the demo member can vote in.
+    election = ballots.create_ballot(
+        actor=fresh(secretary),
+        unit=riverside,
+        title="Riverside Branch Committee election",
+        preset=Preset.STV_COMMITTEE,
+        opens_at=now,
+        closes_at=now + timedelta(days=10),
+        description="Three seats on the branch committee, for a year. "
+        "Number the candidates in your order of preference.",
+    )
+    candidates = list(
+        User.objects.filter(membership__unit=riverside, membership__status=Status.MEMBER)
+        .exclude(email__in=["member@example.org", "secretary@example.org"])
+        .order_by("full_name")
+        .values_list("full_name", flat=True)[:5]
+    )
+    committee = ballots.add_question(
+        actor=fresh(secretary),
+        ballot=election,
+        kind=Question.Kind.STV,
+        text="Elect three members of the Riverside Branch Committee",
+        options=candidates,
+        seats=3,
+    )
+    ballots.appoint_scrutineer(actor=fresh(secretary), ballot=election, scrutineer=scrutineer)
+    ballots.open_ballot(actor=fresh(secretary), ballot=election)
+    early = (
+        RollEntry.objects.filter(ballot=election)
+        .exclude(user__email="member@example.org")
+        .select_related("user")
+        .order_by("pk")[:7]
+    )
+    for entry in early:
+        ranking = rng.sample(range(len(candidates)), k=rng.randint(1, len(candidates)))
+        ballots.cast_ballot(ballot=election, answers={str(committee.pk): ranking}, user=entry.user)

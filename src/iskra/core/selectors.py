@@ -49,6 +49,7 @@ def what_needs_me(user: Any) -> list[NeedsMe]:
             )
         )
     items.extend(_cycle_needs(user))
+    items.extend(_ballot_needs(user))
     return items
 
 
@@ -140,3 +141,29 @@ def _cycle_needs(user: Any) -> list[NeedsMe]:
                 )
             )
     return items
+
+
+def _ballot_needs(user: Any) -> list[NeedsMe]:
+    """Open secret ballots this person is on the roll of and has not voted in."""
+    from django.utils import timezone
+
+    from iskra.ballots.models import Ballot
+
+    ballots = (
+        Ballot.objects.filter(
+            state=Ballot.State.OPEN,
+            closes_at__gt=timezone.now(),
+            roll__user_id=user.pk,
+            roll__mark__isnull=True,
+        )
+        .order_by("closes_at")
+        .only("pk", "title", "closes_at")[:5]
+    )
+    return [
+        NeedsMe(
+            f"Ballot: {b.title}",
+            f"you have not voted; closes {timezone.localtime(b.closes_at):%a %-d %b %H:%M}",
+            reverse("ballots:detail", args=[b.pk]),
+        )
+        for b in ballots
+    ]

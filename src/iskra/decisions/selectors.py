@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from iskra.decisions.models import Action, Commitment, Decision, Report
@@ -45,11 +45,18 @@ class Row:
 
 def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, list[Row]]:
     """Totals for ``unit`` and for each unit directly below it, over every action assigned
-    within the unit (optionally for one decision). A fixed number of queries: actions with
-    their commitment and report sums, then the child units."""
+    within the unit (optionally for one decision). A fixed number of queries: the report
+    sums, the child units, then the actions with their commitment sums."""
+    # Actions for a unit in the subtree, or for a member whose branch is in it. The member
+    # actions are found from the (few) actions with an assignee, not by joining every action
+    # to the memberships.
+    member_actions = Action.objects.filter(
+        assignee__isnull=False, assignee__membership__unit__path__startswith=unit.path
+    )
+    if decision is not None:
+        member_actions = member_actions.filter(decision=decision)
     actions = Action.objects.filter(
-        Q(unit_path__startswith=unit.path)
-        | Q(assignee__membership__unit__path__startswith=unit.path)
+        Q(unit_path__startswith=unit.path) | Q(pk__in=member_actions.values("pk"))
     )
     if decision is not None:
         actions = actions.filter(decision=decision)
@@ -58,18 +65,15 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
         committed=Sum("commitments__amount", distinct=False),
         n_commitments=Count("commitments", distinct=True),
     ).values("pk", "unit_path", "target", "due_on", "committed", "n_commitments", "parent_id")
-    reports = dict(
-        Report.objects.filter(action__in=actions)
+    reports: dict[int, int] = {}
+    report_counts: dict[int, int] = {}
+    for action_id, total_figure, n in (
+        Report.objects.filter(action__in=actions.values("pk"))
         .values("action_id")
-        .annotate(total=Sum("figure"), n=Count("pk"), last=Max("created_at"))
-        .values_list("action_id", "total")
-    )
-    report_counts = dict(
-        Report.objects.filter(action__in=actions)
-        .values("action_id")
-        .annotate(n=Count("pk"))
-        .values_list("action_id", "n")
-    )
+        .annotate(total=Sum("figure"), n=Count("pk"))
+        .values_list("action_id", "total", "n")
+    ):
+        reports[action_id], report_counts[action_id] = total_figure or 0, n
     depth = unit.path.count("/")
     children = {u.pk: u for u in unit.children.all()}
     total = Row(unit=unit)

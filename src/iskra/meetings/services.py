@@ -444,7 +444,7 @@ def open_vote(
     require(can_run_meeting(actor, meeting.body), "Only the chair opens a vote.")
     if method == Vote.Method.SECRET or meeting.body.votes_are_secret:
         raise DomainError(
-            "Secret votes are taken through the secret ballot machinery, which is not available yet. Take this vote on paper and enter the totals, or use a roll call if the rules allow."
+            "A secret vote is taken by secret ballot: use “Put to a secret ballot” on the motion's page (a ballot of this body's members, with a scrutineer)."
         )
     if method not in {Vote.Method.ROLL_CALL, Vote.Method.CARD}:
         raise DomainError("Choose a roll call or a card vote.")

@@ -318,6 +318,23 @@ def open_discussion(*, actor: Any, motion: Motion, deadline: date | None = None)
 
 
 @transaction.atomic
+def remit_motion(*, actor: Any, motion: Motion, reason: str) -> Motion:
+    """The body refers the motion elsewhere (e.g. to the committee for a report) instead of
+    deciding it; the reason records the meeting's decision and where it went."""
+    motion = _lock(motion)
+    require(
+        can_manage_motion(actor, motion),
+        "Only the body's officers record that a motion was remitted.",
+    )
+    if not reason.strip():
+        raise DomainError("Record where the motion was remitted to, and by which meeting.")
+    if motion.status == MotionStatus.ADMITTED:
+        transition(motion, to=MotionStatus.IN_DISCUSSION, actor=actor, reason="Taken at a meeting")
+    transition(motion, to=MotionStatus.REMITTED, actor=actor, reason=reason.strip())
+    return motion
+
+
+@transaction.atomic
 def withdraw_motion(*, actor: Any, motion: Motion, reason: str = "") -> Motion:
     motion = _lock(motion)
     require(can_withdraw(actor, motion), "Only the mover can withdraw the motion.")

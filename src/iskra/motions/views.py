@@ -236,6 +236,8 @@ def _act(request: HttpRequest, motion_id: int, verb: str) -> HttpResponse:
             services.admit_motion(actor=user, motion=motion, reason=reason)
         elif verb == "rule_out":
             services.rule_out_of_order(actor=user, motion=motion, reason=reason)
+        elif verb == "remit":
+            services.remit_motion(actor=user, motion=motion, reason=reason)
         elif verb == "withdraw":
             services.withdraw_motion(actor=user, motion=motion, reason=reason)
         elif verb == "agree_composite":
@@ -279,6 +281,54 @@ def motion_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
             "form": form,
             "title": f"Open the discussion of “{motion.title}”",
             "submit": "Circulate to every branch",
+        },
+    )
+
+
+@domain_view
+def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
+    """Decide the motion by secret ballot instead of a meeting vote."""
+    from datetime import timedelta
+
+    from iskra.ballots.services import put_motion_to_ballot
+    from iskra.motions.forms import ToBallotForm
+
+    user = _user(request)
+    motion = load_motion(user, motion_id)
+    require(can_manage_motion(user, motion), "Only the body's officers put a motion to a ballot.")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = ToBallotForm(
+        request.POST or None,
+        initial={
+            "constituency": "all",
+            "preset": "simple_majority",
+            "opens_at": now,
+            "closes_at": now + timedelta(days=14),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ballot = put_motion_to_ballot(
+                actor=user,
+                motion=motion,
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                preset=data["preset"],
+                of_body=data["constituency"] == "body",
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Ballot drafted: appoint a scrutineer and open it.")
+            return redirect("ballots:detail", ballot_id=ballot.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Put “{motion.title}” to a secret ballot",
+            "submit": "Draft the ballot",
         },
     )
 
