@@ -45,6 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     consent_phone = models.BooleanField(default=False)
     consent_sms = models.BooleanField(default=False)
     consent_post = models.BooleanField(default=False)
+
     class EmailPreference(models.TextChoices):
         IMMEDIATE = "immediate", "Email me as things happen"
         DAILY = "daily", "One email a day (digest)"
