@@ -74,7 +74,11 @@ class DirectoryFilterForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
         # Any unit within the officer's rights is a valid filter (a link may name a branch)…
-        scope = Unit.objects.filter(officer_scope_q(user, "path")) if user is not None else Unit.objects.none()
+        scope = (
+            Unit.objects.filter(officer_scope_q(user, "path"))
+            if user is not None
+            else Unit.objects.none()
+        )
         field.queryset = scope
         # …but the menu lists only the upper levels (and the officer's own branches): listing
         # thousands of branches would make the page slow and the menu unusable. Branches are
