@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -408,19 +408,34 @@ def send_reminders(*, actor: Any, ballot: Ballot) -> int:
 # --- Casting -----------------------------------------------------------------------------------
 
 
+# Questions cannot change once a ballot has opened (add_question needs a draft), so each
+# process keeps them: the voting page and the cast read them on every request. Keyed on the
+# opening time too, so that a reused id (SQLite after a rollback) never finds another's.
+_OPEN_QUESTIONS: dict[tuple[int, Any], list[dict[str, Any]]] = {}
+
+
 def questions_data(ballot: Ballot) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": q.pk,
-            "position": q.position,
-            "kind": q.kind,
-            "text": q.text,
-            "seats": q.seats,
-            "max_choices": q.max_choices,
-            "options": [o.label for o in q.options.all()],
-        }
-        for q in ballot.questions.prefetch_related("options")
-    ]
+    key = (ballot.pk, ballot.opened_at)
+    cached = _OPEN_QUESTIONS.get(key) if ballot.opened_at is not None else None
+    if cached is None:
+        cached = [
+            {
+                "id": q.pk,
+                "position": q.position,
+                "kind": q.kind,
+                "text": q.text,
+                "seats": q.seats,
+                "max_choices": q.max_choices,
+                "options": [o.label for o in q.options.all()],
+            }
+            for q in ballot.questions.prefetch_related("options")
+        ]
+        if ballot.opened_at is not None and ballot.state != Ballot.State.DRAFT:
+            if len(_OPEN_QUESTIONS) >= 1000:
+                _OPEN_QUESTIONS.clear()
+            _OPEN_QUESTIONS[key] = cached
+    # Callers may annotate the dicts (the voting page does): hand out copies.
+    return [{**q, "options": list(q["options"])} for q in cached]
 
 
 class AlreadyVoted(DomainError):
@@ -428,41 +443,55 @@ class AlreadyVoted(DomainError):
 
 
 def cast_ballot(
-    *, ballot: Ballot, answers: dict[str, Any], credential: str | None = None, user: Any = None
+    *,
+    ballot: Ballot,
+    answers: dict[str, Any],
+    credential: str | None = None,
+    user: Any = None,
+    questions: list[dict[str, Any]] | None = None,
 ) -> str:
     """Record one vote. In one transaction: the roll entry is marked (its uniqueness refuses a
     second vote, under any concurrency) and the ballot is stored with no link to the voter.
-    Returns the tracker code. Nothing about the voter is written anywhere with the ballot."""
-    questions = questions_data(ballot)
+    Returns the tracker code. Nothing about the voter is written anywhere with the ballot.
+    ``questions`` (from ``questions_data(ballot)``) saves reading them again."""
+    if questions is None:
+        questions = questions_data(ballot)
     clean: dict[str, Any] = {}
     for q in questions:
         try:
             clean[str(q["id"])] = tally.validate_answer(q, answers.get(str(q["id"])))
         except ValueError as exc:
             raise DomainError(f"Question {q['position']}: {exc}") from None
+    if credential is not None:
+        who = Q(credential_hash=hash_credential(credential))
+    elif user is not None and getattr(user, "is_authenticated", False):
+        who = Q(user_id=user.pk)
+    else:
+        raise PermissionDenied("Sign in, or use the link from your email, to vote.")
     tracker = new_tracker()
     try:
         with transaction.atomic():
             _lock_for_casting(ballot.pk, exclusive=False)
-            current = Ballot.objects.only("state", "closes_at").get(pk=ballot.pk)
-            if current.state != Ballot.State.OPEN or current.closes_at <= timezone.now():
-                raise DomainError("This ballot is not open for voting.")
-            entries = RollEntry.objects.filter(ballot_id=ballot.pk)
-            if credential is not None:
-                entry = entries.filter(credential_hash=hash_credential(credential)).first()
-                if entry is None:
-                    raise PermissionDenied(
-                        "This voting link is not valid: it may have been replaced by a newer one. Use the newest email, or sign in to vote."
-                    )
-            elif user is not None and getattr(user, "is_authenticated", False):
-                entry = entries.filter(user_id=user.pk).first()
-                if entry is None:
-                    raise PermissionDenied(
-                        "You are not on the roll for this ballot. If you think you should be, raise a challenge."
-                    )
+            # Read after the lock: the roll entry and the ballot's state in one query.
+            row = (
+                RollEntry.objects.filter(who, ballot_id=ballot.pk)
+                .values_list("pk", "ballot__state", "ballot__closes_at")
+                .first()
+            )
+            if row is None:
+                current = Ballot.objects.only("state", "closes_at").get(pk=ballot.pk)
+                state, closes_at = current.state, current.closes_at
             else:
-                raise PermissionDenied("Sign in, or use the link from your email, to vote.")
-            VoteMark.objects.create(roll_entry=entry)
+                entry_id, state, closes_at = row
+            if state != Ballot.State.OPEN or closes_at <= timezone.now():
+                raise DomainError("This ballot is not open for voting.")
+            if row is None:
+                raise PermissionDenied(
+                    "This voting link is not valid: it may have been replaced by a newer one. Use the newest email, or sign in to vote."
+                    if credential is not None
+                    else "You are not on the roll for this ballot. If you think you should be, raise a challenge."
+                )
+            VoteMark.objects.create(roll_entry_id=entry_id)
             CastBallot.objects.create(ballot_id=ballot.pk, tracker=tracker, content=clean)
     except IntegrityError:
         Ballot.objects.filter(pk=ballot.pk).update(

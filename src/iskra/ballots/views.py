@@ -245,6 +245,7 @@ def _vote_page(
                 answers=answers,
                 credential=credential,
                 user=None if credential else request.user,
+                questions=questions,
             )
         except ValueError as exc:
             error = str(exc)

@@ -295,3 +295,27 @@ def complete_decision(*, actor: Any, decision: Decision) -> Decision:
     decision.save(update_fields=["status"])
     record(actor=actor, action="decision.complete", obj=decision, unit=decision.scope)
     return decision
+
+
+@transaction.atomic
+def set_public(*, actor: Any, decision: Decision, is_public: bool) -> Decision:
+    """Officers of the deciding body choose whether a decision is published to everyone."""
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("body__unit", "scope")
+        .get(pk=decision.pk)
+    )
+    require(
+        can_assign_action(actor, decision, None),
+        "Only the deciding body's officers publish a decision.",
+    )
+    if decision.is_public != is_public:
+        decision.is_public = is_public
+        decision.save(update_fields=["is_public"])
+        record(
+            actor=actor,
+            action="decision.public" if is_public else "decision.private",
+            obj=decision,
+            unit=decision.scope,
+        )
+    return decision

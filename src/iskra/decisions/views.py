@@ -8,6 +8,7 @@ from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
@@ -148,6 +149,28 @@ def dissent_new(request: HttpRequest, decision_id: int) -> HttpResponse:
             messages.success(request, "Your dissent is on the record. The decision still binds.")
     elif request.method == "POST":
         messages.error(request, "Write the dissent statement (under 2,000 characters).")
+    return redirect("decisions:detail", decision_id=decision.pk)
+
+
+@require_POST
+@domain_view
+def decision_action(request: HttpRequest, decision_id: int, verb: str) -> HttpResponse:
+    """The deciding body's officers: publish or unpublish, mark completed."""
+    user = _user(request)
+    decision = load_decision(user, decision_id)
+    try:
+        if verb == "publish":
+            services.set_public(actor=user, decision=decision, is_public=True)
+        elif verb == "unpublish":
+            services.set_public(actor=user, decision=decision, is_public=False)
+        elif verb == "complete":
+            services.complete_decision(actor=user, decision=decision)
+        else:
+            raise NotFound("No such action.")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("decisions:detail", decision_id=decision.pk)
 
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/<slug:verb>/", views.meeting_action, name="action"),
     path("votes/<int:vote_id>/cast/", views.vote_cast, name="cast"),
     path("votes/<int:vote_id>/close/", views.vote_close, name="close_vote"),
+    path("people/<int:user_id>/votes/", views.voting_record, name="voting_record"),
     path("calendar/<slug:token>.ics", views.calendar_feed, name="feed"),
 ]

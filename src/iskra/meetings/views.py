@@ -283,3 +283,26 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404("No such calendar.")
     return HttpResponse(services.calendar_for(feed.user), content_type="text/calendar")
+
+
+@domain_view
+def voting_record(request: HttpRequest, user_id: int) -> HttpResponse:
+    """How a leader or delegate voted in the bodies they sit on, next to the mandate of the
+    branch they answer to: visible to members, as every recorded vote of a body is."""
+    from iskra.meetings.selectors import holds_or_held_a_seat
+    from iskra.meetings.selectors import voting_record as record_of
+    from iskra.motions.permissions import is_active_member
+
+    viewer = request.user
+    person = User.objects.select_related("membership__unit").filter(pk=user_id).first()
+    allowed = is_active_member(viewer) or getattr(viewer, "is_superuser", False)
+    if person is None or not allowed or not holds_or_held_a_seat(person):
+        raise NotFound("No voting record to show.")
+    seats = person.seat_holdings.select_related(
+        "seat__body__unit", "seat__represents_unit"
+    ).order_by("-started_on")
+    return render(
+        request,
+        "meetings/voting_record.html",
+        {"person": person, "rows": record_of(person), "seats": seats},
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from iskra.decisions.models import Decision
 from iskra.motions.models import Amendment, Position
 from iskra.organisation.models import Body, Unit
 
@@ -27,6 +28,16 @@ class MotionForm(forms.Form):
         required=False,
         label="Decided at (for a unit's motion)",
         help_text="e.g. 'Branch meeting, 3 March'",
+    )
+    amends_decision = forms.ModelChoiceField(
+        queryset=Decision.objects.filter(status__in=["in_force", "amended"]),
+        required=False,
+        label="This motion amends decision (optional)",
+    )
+    rescinds_decision = forms.ModelChoiceField(
+        queryset=Decision.objects.filter(status__in=["in_force", "amended"]),
+        required=False,
+        label="This motion rescinds decision (optional)",
     )
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:

@@ -137,6 +137,16 @@ def create_motion(
             "Members cannot propose motions to this body directly; ask your branch.",
         )
         proposed_by = Motion.ProposedBy.MEMBER
+    for earlier in (amends_decision, rescinds_decision):
+        # A decision is changed only by the body that took it (or by a new decision of it).
+        if earlier is not None and (
+            earlier.body_id != body.pk or earlier.status not in {"in_force", "amended"}
+        ):
+            raise DomainError(
+                "Only a decision of this body that is still in force can be amended or rescinded by it."
+            )
+    if amends_decision is not None and rescinds_decision is not None:
+        raise DomainError("A motion either amends or rescinds a decision, not both.")
     if proposed_by != Motion.ProposedBy.MEMBER and not authority.strip():
         raise DomainError(
             "Say which meeting decided to propose it (e.g. 'Branch meeting, 3 March')."

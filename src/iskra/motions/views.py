@@ -86,7 +86,12 @@ def motion_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require(is_active_member(user) or user.is_superuser, "Only members propose motions.")
     units = Unit.objects.filter(path__in=officer_paths(user))
-    form = MotionForm(request.POST or None, units=units, initial={"body": request.GET.get("body")})
+    initial = {
+        "body": request.GET.get("body"),
+        "amends_decision": request.GET.get("amends"),
+        "rescinds_decision": request.GET.get("rescinds"),
+    }
+    form = MotionForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -98,6 +103,8 @@ def motion_new(request: HttpRequest) -> HttpResponse:
                 supporting_statement=data["supporting_statement"],
                 proposing_unit=data["on_behalf_of"],
                 authority=data["authority"],
+                amends_decision=data["amends_decision"],
+                rescinds_decision=data["rescinds_decision"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.web import domain_view
+from iskra.motions.selectors import before_unit
 from iskra.organisation import selectors, services
 from iskra.organisation.forms import (
     AppointForm,
@@ -47,6 +48,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "counts": selectors.unit_member_counts(unit),
         "can_manage": can_manage_structure(request.user, unit),
         "moves": unit.moves.select_related("from_parent", "to_parent")[:10],
+        # What is before this unit for discussion, soonest deadline first.
+        "before_us": before_unit(unit)[:20],
         "unit_form": UnitForm(),
         "body_form": BodyForm(),
         "move_form": MoveUnitForm(),
