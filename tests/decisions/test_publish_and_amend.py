@@ -72,3 +72,27 @@ def test_motion_form_prefills_the_decision(client: Client, nc: World) -> None:
     page = client.get(f"/motions/new/?body={decision.body_id}&amends={decision.pk}")
     assert page.status_code == 200
     assert f'<option value="{decision.pk}" selected' in page.content.decode()
+
+
+def test_composite_page(client: Client, nc: World) -> None:
+    from tests.motions.helpers import motion_at
+
+    a = motion_at(nc, "submitted")
+    b = motion_at(nc, "submitted")
+    client.force_login(nc.member)
+    assert client.get(f"/bodies/{a.body_id}/composite/").status_code == 403
+    client.force_login(nc.officer)
+    page = client.get(f"/bodies/{a.body_id}/composite/")
+    assert page.status_code == 200 and "has not agreed yet" in page.content.decode()
+    refused = client.post(
+        f"/bodies/{a.body_id}/composite/", {"motions": [a.pk, b.pk], "title": "C", "text": "Both."}
+    )
+    assert "not agreed" in refused.content.decode()
+    for m in (a, b):
+        motions.agree_to_composite(actor=fresh(m.created_by), motion=m)
+    done = client.post(
+        f"/bodies/{a.body_id}/composite/", {"motions": [a.pk, b.pk], "title": "C", "text": "Both."}
+    )
+    assert done.status_code == 302
+    a.refresh_from_db()
+    assert a.status == "composited" and a.composite is not None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from iskra.decisions.models import Decision
-from iskra.motions.models import Amendment, Position
+from iskra.motions.models import Amendment, Motion, Position
 from iskra.organisation.models import Body, Unit
 
 
@@ -158,3 +158,20 @@ class ToBallotForm(forms.Form):
     closes_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
+
+
+class CompositeForm(forms.Form):
+    motions = forms.ModelMultipleChoiceField(
+        queryset=Motion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Motions to merge",
+    )
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), label="Text of the composite")
+
+    def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["motions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        if motions is not None:
+            field.queryset = motions  # type: ignore[assignment]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("motions/<int:motion_id>/<slug:verb>/", views.motion_action, name="action"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/hide/", views.post_hide, name="post_hide"),
+    path("bodies/<int:body_id>/composite/", views.composite_new, name="composite"),
     path("bulletins/", views.bulletin_list, name="bulletins"),
     path("bulletins/new/<int:body_id>/", views.bulletin_new, name="bulletin_new"),
     path("bulletins/<int:bulletin_id>/", views.bulletin_detail, name="bulletin"),

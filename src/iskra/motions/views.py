@@ -341,6 +341,44 @@ def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 
 @domain_view
+def composite_new(request: HttpRequest, body_id: int) -> HttpResponse:
+    """Officers merge motions on the same subject into a composite, once every mover agreed."""
+    from iskra.motions.forms import CompositeForm
+    from iskra.organisation.permissions import load_body
+
+    user = _user(request)
+    body = load_body(user, body_id)
+    require(is_officer_of(user, body.unit), "Only the body's officers composite motions.")
+    candidates = Motion.objects.filter(
+        body=body,
+        status__in=[MotionStatus.SUBMITTED, MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION],
+    ).prefetch_related("proposers__user")
+    form = CompositeForm(request.POST or None, motions=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            composite = services.composite_motions(
+                actor=user,
+                motions=list(form.cleaned_data["motions"]),
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Composite created; the merged motions point to it.")
+            return redirect("motions:detail", motion_id=composite.pk)
+    agreement = {
+        m.pk: any(p.is_mover and p.agreed_to_composite_at for p in m.proposers.all())
+        for m in candidates
+    }
+    return render(
+        request,
+        "motions/composite_form.html",
+        {"form": form, "body": body, "candidates": candidates, "agreement": agreement},
+    )
+
+
+@domain_view
 def amendment_new(request: HttpRequest, motion_id: int) -> HttpResponse:
     user = _user(request)
     motion = load_motion(user, motion_id)
