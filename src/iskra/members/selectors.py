@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -32,9 +33,15 @@ def directory(
             | Q(postcode__istartswith=query)
             | Q(workplace__icontains=query)
         ).values("pk")
-        members = members.filter(
-            Q(user_id__in=people) | Q(number__iexact=query) | Q(unit__name__iexact=query)
-        )
+        matches = Q(user_id__in=people)
+        # Other kinds of match are added only when the text could be one, so the common case
+        # (a name) stays a single indexed semi-join rather than a per-row OR over every member.
+        if re.fullmatch(r"[A-Za-z]{0,3}\d+", query):
+            matches |= Q(number__iexact=query)
+        unit_ids = list(Unit.objects.filter(name__iexact=query).values_list("pk", flat=True)[:50])
+        if unit_ids:
+            matches |= Q(unit_id__in=unit_ids)
+        members = members.filter(matches)
     if status:
         members = members.filter(status=status)
     if unit is not None:
