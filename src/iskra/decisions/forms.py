@@ -28,7 +28,7 @@ class DissentForm(forms.Form):
 class ActionForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     target = forms.IntegerField(min_value=0, required=False, help_text="e.g. 1000")
     measure = forms.CharField(
         max_length=60, required=False, help_text="What it counts, e.g. leaflets"

@@ -573,7 +573,8 @@ def generate_minutes(meeting: Meeting) -> str:
     body = meeting.body
     present = list(meeting.attendance.select_related("user").order_by("user__full_name"))
     lines = [
-        f"# {body.name}: {meeting.title}",
+        # The minutes sit under the meeting page's own title, so they start one level down.
+        f"## {body.name}: {meeting.title}",
         "",
         f"{timezone.localtime(meeting.starts_at):%A %-d %B %Y, %H:%M}"
         + (f", {meeting.location}" if meeting.location else ""),
@@ -581,7 +582,7 @@ def generate_minutes(meeting: Meeting) -> str:
     ]
     lines += [f"**Present ({len(present)}):** " + ", ".join(a.user.full_name for a in present), ""]
     for item in meeting.items.select_related("motion"):
-        lines.append(f"## {item.position}. {item.title}")
+        lines.append(f"### {item.position}. {item.title}")
         if item.notes:
             lines += ["", item.notes]
         votes = [

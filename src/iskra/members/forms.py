@@ -106,7 +106,7 @@ class ProbationForm(forms.Form):
     )
     extend_to = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         label="Or extend probation to",
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
@@ -146,7 +146,7 @@ class CaseDecisionForm(forms.Form):
     outcome = forms.ChoiceField(choices=DisciplinaryCase.Outcome.choices, widget=forms.RadioSelect)
     suspended_until = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="For a suspension.",
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Written reason")

@@ -60,7 +60,7 @@ class ReasonForm(forms.Form):
 
 class DiscussionForm(forms.Form):
     deadline = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         required=False,
         help_text="Empty: the body's usual discussion period.",
     )
@@ -124,8 +124,8 @@ class HideForm(forms.Form):
 
 class BulletinForm(forms.Form):
     title = forms.CharField(max_length=200)
-    opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ContributionForm(forms.Form):

@@ -66,7 +66,9 @@ class SeatForm(forms.Form):
 class AppointForm(forms.Form):
     holder_email = forms.EmailField(label="Email of the member elected")
     started_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Empty: today."
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Empty: today.",
     )
 
 
