@@ -230,6 +230,10 @@ LOGIN_RATE_WINDOW_SECONDS = env_int("LOGIN_RATE_WINDOW_SECONDS", 15 * 60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A voting link's path is a voter's credential: it never reaches the logs.
+    "filters": {"redact_credentials": {"()": "iskra.core.logfilters.RedactCredentials"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_credentials"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING") or "WARNING"},
 }
