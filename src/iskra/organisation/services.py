@@ -262,6 +262,11 @@ def update_settings(*, actor: Any, changes: dict[str, Any]) -> Organisation:
             new[field] = value
             setattr(organisation, field, value)
     if new:
+        from django.core.cache import cache
+
+        from iskra.core.context_processors import ORGANISATION_CACHE_KEY
+
+        cache.delete(ORGANISATION_CACHE_KEY)
         organisation.full_clean()
         organisation.save(update_fields=list(new))
         record(
