@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from iskra.accounts.models import User
@@ -41,14 +43,25 @@ class ProfileForm(forms.ModelForm[User]):
             "consent_phone",
             "consent_sms",
             "consent_post",
+            "email_preference",
         ]
         labels = {
             "consent_email": "You may email me",
             "consent_phone": "You may phone me",
             "consent_sms": "You may text me",
             "consent_post": "You may send me post",
+            "email_preference": "Emails about what needs me",
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Older clients and forms that do not send it keep the person's current choice.
+        self.fields["email_preference"].required = False
+
+    def clean_email_preference(self) -> str:
+        value = self.cleaned_data.get("email_preference")
+        return str(value or self.instance.email_preference)
 
 
 class TokenForm(forms.Form):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 
@@ -190,6 +190,7 @@ class ProfileIn(Schema):
     consent_phone: bool | None = None
     consent_sms: bool | None = None
     consent_post: bool | None = None
+    email_preference: Literal["immediate", "daily", "none"] | None = None
 
 
 class MeOut(Schema):

@@ -54,6 +54,7 @@ PROFILE_FIELDS = (
     "consent_phone",
     "consent_sms",
     "consent_post",
+    "email_preference",
 )
 
 
@@ -393,6 +394,11 @@ def update_profile(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise DomainError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if (
+        "email_preference" in changes
+        and changes["email_preference"] not in User.EmailPreference.values
+    ):
+        raise DomainError("Choose how often to be emailed: as things happen, daily, or never.")
     if "full_name" in changes and not str(changes["full_name"]).strip():
         raise DomainError("A name cannot be empty.")
     old: dict[str, Any] = {}
