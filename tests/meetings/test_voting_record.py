@@ -63,3 +63,33 @@ def test_record_shows_vote_and_mandate(client: Client, world: World) -> None:
     assert client.get(f"/people/{world.member.pk}/votes/").status_code == 404
     client.force_login(world.outsider)
     assert client.get(f"/people/{world.committee_member.pk}/votes/").status_code == 404
+
+
+def test_live_section_does_not_refresh_under_a_voter(client: Client, world: World) -> None:
+    body = world.national_committee
+    body.supporters_required = 0
+    body.quorum_percent = 1
+    body.save()
+    motion = motions.create_motion(
+        actor=fresh(world.member), body=body, title="Library", text="Keep it open."
+    )
+    motions.submit_motion(actor=fresh(world.member), motion=motion)
+    motions.admit_motion(actor=fresh(world.officer), motion=motion)
+    meeting = meetings.schedule_meeting(
+        actor=fresh(world.officer),
+        body=body,
+        title="M",
+        starts_at=timezone.now() + timedelta(hours=1),
+        motions=[motion],
+    )
+    meetings.open_meeting(actor=fresh(world.officer), meeting=meeting)
+    meetings.sign_in(actor=fresh(world.committee_member), meeting=meeting)
+    client.force_login(world.committee_member)
+    assert 'hx-trigger="every 10s"' in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    vote = meetings.open_vote(
+        actor=fresh(world.officer), meeting=meeting, motion=motion, method=Vote.Method.ROLL_CALL
+    )
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "Cast my vote" in page and 'hx-trigger="every 10s"' not in page
+    meetings.cast_named_vote(actor=fresh(world.committee_member), vote=vote, choice="for")
+    assert 'hx-trigger="every 10s"' in client.get(f"/meetings/{meeting.pk}/").content.decode()

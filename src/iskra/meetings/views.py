@@ -103,6 +103,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "votes": votes,
         "open_votes": open_votes,
         "my_ballots": my_ballots,
+        # While someone has a ballot form in front of them the section must not refresh under
+        # them (it would clear their choice); it refreshes again once they have voted.
+        "awaiting_my_vote": any(v.pk not in my_ballots for v in open_votes)
+        and meeting.attendance.filter(user=user).exists(),
         "attendance": meeting.attendance.select_related("user").order_by("user__full_name"),
         "signed_in": meeting.attendance.filter(user=user).exists(),
         "is_member": services.is_body_member(user, meeting.body),
