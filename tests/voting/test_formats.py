@@ -43,6 +43,35 @@ def test_blt_groups_identical_lines() -> None:
     assert dict(p.ballots) == {(0, 1): 1000, (1,): 1}
 
 
+def test_blt_unit_weight_fast_path_matches_line_parser() -> None:
+    # Every line "1 ... 0": the fast path. Lines differing only in spacing merge, an
+    # empty ballot stays empty, a repeated candidate is kept for strict_ballots to cut.
+    unit = b'3 1\n1 1 2 0\n1 1  2 0\n1 0\n1 3 1 3 0\n1 1 2 0\n0\n"A"\n"B"\n"C"\n'
+    expected = {(0, 1): 3, (): 1, (2, 0, 2): 1}
+    assert dict(parse_blt(unit).ballots) == expected
+    # One line with another weight sends the whole file through the line parser.
+    mixed = unit.replace(b"1 0\n", b"2 0\n")
+    assert dict(parse_blt(mixed).ballots) == {**expected, (): 2}
+    # A token the fast lookup does not know ("01") is left to the line parser too.
+    assert dict(parse_blt(unit.replace(b"1 1  2 0", b"1 01 2 0")).ballots) == expected
+    rankings, weights = parse_blt(unit).strict_ballots()
+    assert dict(zip(rankings, weights, strict=True)) == {(0, 1): 3, (2, 0): 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("3 1\n1 1 2 0\n1 0 0\n0\n", 3, "preference 0 is not a candidate"),
+        ("3 1\n1 1 2 0\n1 1 4 0\n0\n", 3, "preference 4 is not a candidate"),
+    ],
+)
+def test_blt_fast_path_falls_back_for_errors(text: str, line: int, message: str) -> None:
+    with pytest.raises(BallotFileError) as info:
+        parse_blt(text.encode(), "f.blt")
+    assert str(info.value).startswith(f"f.blt:{line}: ")
+    assert message in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
@@ -154,3 +183,12 @@ def test_profile_strict_ballots_drop_withdrawn_and_repeats() -> None:
     )
     rankings, weights = p.strict_ballots()
     assert dict(zip(rankings, weights, strict=True)) == {(0,): 2, (2,): 1}
+
+
+def test_profile_strict_ballots_fast_path_cuts_repeats_and_drops_empty() -> None:
+    p = Profile(
+        candidates=("A", "B", "C"),
+        ballots=(((0, 1, 0, 2), 2), ((1, 2), 1), ((), 3), ((2,), 0), ((2, 2), 4)),
+    )
+    rankings, weights = p.strict_ballots()
+    assert list(zip(rankings, weights, strict=True)) == [((0, 1), 2), ((1, 2), 1), ((2,), 4)]

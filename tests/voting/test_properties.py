@@ -123,3 +123,41 @@ def test_deterministic_given_the_seed(
     b = count(profile, method=method, seats=seats, seed=seed).to_dict()
     assert a == b
     assert a["seed"] in (None, seed)
+
+
+@FAST
+@given(
+    st.integers(1, 20).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.lists(st.integers(0, n - 1), max_size=n + 2), st.integers(0, 9)),
+                max_size=15,
+            ),
+            st.sets(st.integers(0, n - 1), max_size=2),
+        )
+    )
+)
+def test_pairwise_matrix_matches_its_definition(
+    case: tuple[int, list[tuple[list[int], int]], set[int]],
+) -> None:
+    from iskra.voting.condorcet import pairwise_matrix
+
+    n, ballots, withdrawn = case
+    profile = Profile(
+        candidates=tuple(f"c{i}" for i in range(n)),
+        ballots=tuple((tuple(r), w) for r, w in ballots),
+        withdrawn=frozenset(withdrawn),
+    )
+    expected = [[0] * n for _ in range(n)]
+    for r, w in ballots:
+        place: dict[int, int] = {}
+        for c in r:  # a ranking stops at its first repeated candidate
+            if c in place:
+                break
+            place[c] = len(place)
+        for i in place:
+            for j in range(n):
+                if i != j and not {i, j} & withdrawn and (j not in place or place[i] < place[j]):
+                    expected[i][j] += w
+    assert pairwise_matrix(profile) == expected

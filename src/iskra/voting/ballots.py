@@ -12,6 +12,8 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter, ne
 from typing import cast
 
 # A ranked ballot lists candidate indices in order of preference. An entry that is a
@@ -102,13 +104,21 @@ class Profile:
             # Fast path for strict rankings (BLT, CSV): only repeated candidates need
             # attention, and they are rare.
             strict = cast(tuple[tuple[tuple[int, ...], int], ...], self.ballots)
-            rankings = [r for r, w in strict if w > 0 and r]
-            weights = [w for r, w in strict if w > 0 and r]
-            for i, r in enumerate(rankings):
-                if len(r) > 1 and len(set(r)) != len(r):
+            if not strict:
+                return [], []
+            # C-level passes (map, compress) rather than a Python loop over every ballot.
+            rankings = list(map(itemgetter(0), strict))
+            weights = list(map(itemgetter(1), strict))
+            if not all(rankings) or min(weights) <= 0:
+                rankings = [r for r, w in strict if w > 0 and r]
+                weights = [w for r, w in strict if w > 0 and r]
+            lengths = list(map(len, rankings))
+            distinct = list(map(len, map(set, rankings)))
+            if lengths != distinct:
+                for i in compress(range(len(rankings)), map(ne, lengths, distinct)):
                     seen: set[int] = set()
                     cut = []
-                    for c in r:
+                    for c in rankings[i]:
                         if c in seen:
                             break
                         seen.add(c)

@@ -21,16 +21,32 @@ def pairwise_matrix(profile: Profile) -> list[list[int]]:
     if not profile.has_ties:
         rankings, weights = profile.strict_ballots()
         # For strict rankings: i beats j on a ballot iff i is listed and j is not listed
-        # before i. So d[i][j] = listed[i] - before[i][j], which needs only the pairs
-        # inside each ranking rather than all n*n pairs per ballot.
+        # before i. So d[i][j] = listed[i] - before[i][j]. Only the *set* of candidates
+        # listed before each preference matters, so the weights are first added up per
+        # (set before, candidate), with the set as a bit mask above the candidate's
+        # number; far fewer such keys exist than ballots, and each is expanded once.
+        shift = n.bit_length()
+        low = (1 << shift) - 1
+        bits = [1 << (c + shift) for c in range(n)]
+        acc: dict[int, int] = {}
+        get = acc.get
+        for r, w in zip(rankings, weights, strict=True):
+            mask = 0
+            for c in r:
+                key = mask | c
+                acc[key] = get(key, 0) + w
+                mask |= bits[c]
         listed = [0] * n
         before = [[0] * n for _ in range(n)]
-        for r, w in zip(rankings, weights, strict=True):
-            for k, c in enumerate(r):
-                listed[c] += w
-                row = before[c]
-                for j in r[:k]:
-                    row[j] += w
+        for key, w in acc.items():
+            c = key & low
+            listed[c] += w
+            row = before[c]
+            mask = key >> shift
+            while mask:
+                bit = mask & -mask
+                row[bit.bit_length() - 1] += w
+                mask ^= bit
         for i in range(n):
             li, bi, di = listed[i], before[i], d[i]
             for j in range(n):

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
 from typing import cast
 
@@ -66,6 +68,33 @@ def _parse_ballot(toks: list[bytes], n_cands: int, name: str, line: int) -> tupl
                 name, line, f"preference {p} is not a candidate number (1..{n_cands})"
             )
     return nums[0], tuple(p - 1 for p in prefs)
+
+
+def _parse_unit_weight_lines(
+    counts: Counter[bytes], lookup: Callable[[bytes], int]
+) -> dict[Ranking, int] | None:
+    """Fast path for the usual export, one ballot per line: ``1 <preferences> 0``.
+
+    If every distinct line starts with ``1 `` and ends with `` 0`` and every preference
+    is a candidate number, the rankings are built in one list comprehension; otherwise
+    return None and let the line-by-line parser (with its precise errors) handle the file.
+    """
+    if not (
+        all(map(bytes.startswith, counts, repeat(b"1 ")))
+        and all(map(bytes.endswith, counts, repeat(b" 0")))
+    ):
+        return None
+    try:
+        keys: list[Ranking] = [tuple(map(lookup, raw[2:-2].split())) for raw in counts]
+    except KeyError:
+        return None
+    ballots: dict[Ranking, int] = dict(zip(keys, counts.values(), strict=True))
+    if len(ballots) != len(keys):
+        # Lines that differ only in spacing give the same ranking: add them up.
+        ballots = {}
+        for key, times in zip(keys, counts.values(), strict=True):
+            ballots[key] = ballots.get(key, 0) + times
+    return ballots
 
 
 def read_blt(path: str | Path) -> Profile:
@@ -126,25 +155,27 @@ def parse_blt(data: bytes, name: str = "<blt>") -> Profile:
                 name, len(lines), "missing the line '0' that ends the ballots"
             ) from None
     counts = Counter(lines[start:end])
-    ballots: dict[Ranking, int] = {}
     # Candidate numbers are looked up as bytes, which is faster than int() and checks
     # the range at the same time; anything unusual falls back to the careful parser.
     index = {str(i + 1).encode(): i for i in range(n_cands)}
     lookup = index.__getitem__
-    for raw, times in counts.items():
-        toks = raw.split()
-        try:
-            if toks[-1] != b"0":
-                raise KeyError
-            key: Ranking = tuple(map(lookup, toks[1:-1]))
-            weight = int(toks[0])
-            if weight < 0:
-                raise KeyError
-        except (KeyError, IndexError, ValueError):
-            if not toks or toks[0].startswith(b"#"):
-                continue
-            weight, key = _parse_ballot(toks, n_cands, name, _first_line(lines, raw, start))
-        ballots[key] = ballots.get(key, 0) + weight * times
+    ballots = _parse_unit_weight_lines(counts, lookup)
+    if ballots is None:
+        ballots = {}
+        for raw, times in counts.items():
+            toks = raw.split()
+            try:
+                if toks[-1] != b"0":
+                    raise KeyError
+                key: Ranking = tuple(map(lookup, toks[1:-1]))
+                weight = int(toks[0])
+                if weight < 0:
+                    raise KeyError
+            except (KeyError, IndexError, ValueError):
+                if not toks or toks[0].startswith(b"#"):
+                    continue
+                weight, key = _parse_ballot(toks, n_cands, name, _first_line(lines, raw, start))
+            ballots[key] = ballots.get(key, 0) + weight * times
     names: list[str] = []
     i = end + 1
     title: str | None = None

@@ -16,10 +16,11 @@ from .common import Progress, make_stage, order_of_election, pick_largest, pick_
 SCALE = 100_000
 PRECISION = 5
 
-# A pile maps (ballot index, position of the current preference, value of one paper)
-# to the number of papers; papers of the same ballot and value travel together. A bare
-# ballot index stands for (index, 0, 1.00000), the first-preference papers.
-Pile = dict[int | tuple[int, int, int], int]
+# A pile maps the value of one paper to the indices of the ballots whose papers the
+# candidate holds at that value. All papers of one ballot always travel together (every
+# transfer moves every paper of a parcel, at one value), so a ballot index is in at
+# most one pile, and its current position in the ranking is kept in one shared list.
+Pile = dict[int, list[int]]
 
 
 def count_scottish(
@@ -34,12 +35,19 @@ def count_scottish(
     quota = (valid // (seats + 1) + 1) * SCALE
     ties = TieBreaker(seed)
 
-    piles: list[Pile] = [{} for _ in range(n)]
-    # First-preference papers are keyed by the bare ballot index (position 0, value 1),
-    # which saves building a million small tuples for the largest parcel set.
-    for bi, ranking in enumerate(rankings):
-        piles[ranking[0]][bi] = weights[bi]
-    totals = [sum(pile.values()) * SCALE for pile in piles]
+    # Each ranking ends with the sentinel ``n``, a pseudo-candidate that is always
+    # "continuing" during a transfer and collects the non-transferable papers, so the
+    # search for the next preference needs no bounds check.
+    end_mark = (n,)
+    padded = [r + end_mark for r in rankings]
+    position = [0] * len(rankings)
+    weight_of = weights.__getitem__
+    firsts: list[list[int]] = [[] for _ in range(n)]
+    add_first = [f.append for f in firsts]
+    for bi, r in enumerate(rankings):
+        add_first[r[0]](bi)
+    piles: list[Pile] = [{SCALE: f} if f else {} for f in firsts]
+    totals = [sum(map(weight_of, f)) * SCALE for f in firsts]
 
     continuing = [c not in profile.withdrawn for c in range(n)]
     shown = [c for c in range(n) if c not in profile.withdrawn]
@@ -59,34 +67,35 @@ def count_scottish(
         piles[source] = {}
         total = totals[source]
         moved = 0
-        # Papers share few distinct values, so each new value is computed once.
-        new_values: dict[int, int] = {}
-        for key, cnt in pile.items():
-            if isinstance(key, int):
-                # A first-preference parcel: key is the ballot index (see below).
-                bi, pos, value = key, 0, SCALE
-            else:
-                bi, pos, value = key
-            if surplus is None:
-                nv = value
-            else:
-                nv = new_values.get(value, -1)
-                if nv < 0:
-                    nv = new_values[value] = surplus * value // total
-                if nv == 0:
-                    continue
-            ranking = rankings[bi]
-            p = pos + 1
-            end = len(ranking)
-            while p < end and not continuing[ranking[p]]:
-                p += 1
-            if p < end:
-                to = ranking[p]
-                dest = piles[to]
-                k = (bi, p, nv)
-                dest[k] = dest.get(k, 0) + cnt
-                totals[to] += nv * cnt
-                moved += nv * cnt
+        live = [*continuing, True]
+        for value, ballots in pile.items():
+            nv = value if surplus is None else surplus * value // total
+            if nv == 0:
+                # Worth nothing after truncation: these papers leave the count.
+                continue
+            out: list[list[int]] = [[] for _ in range(n + 1)]
+            add = [o.append for o in out]
+            for bi in ballots:
+                r = padded[bi]
+                p = position[bi] + 1
+                to = r[p]
+                while not live[to]:
+                    p += 1
+                    to = r[p]
+                position[bi] = p
+                add[to](bi)
+            for to in range(n):
+                arrived = out[to]
+                if arrived:
+                    dest = piles[to]
+                    held = dest.get(nv)
+                    if held is None:
+                        dest[nv] = arrived
+                    else:
+                        held.extend(arrived)
+                    v = nv * sum(map(weight_of, arrived))
+                    totals[to] += v
+                    moved += v
         if surplus is None:
             nt += total - moved
             totals[source] = 0
