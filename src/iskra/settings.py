@@ -232,8 +232,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     # A voting link's path is a voter's credential: it never reaches the logs.
     "filters": {"redact_credentials": {"()": "iskra.core.logfilters.RedactCredentials"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_credentials"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_credentials"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING") or "WARNING"},
 }
