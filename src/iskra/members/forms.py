@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from iskra.core.widgets import FastSelect
 from iskra.members.models import DisciplinaryCase, Status
 from iskra.organisation.models import Body, Seat, Unit
 
@@ -61,7 +62,7 @@ class DirectoryFilterForm(forms.Form):
     )
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.all(), required=False, empty_label="Any unit"
+        queryset=Unit.objects.all(), required=False, widget=FastSelect, empty_label="Any unit"
     )
     seat = forms.ChoiceField(
         choices=[("", "Any or no seat"), *Seat.Role.choices], required=False, label="Holds a seat"
