@@ -33,6 +33,8 @@ def forget_rights(user: Any) -> None:
     """Drop the cached rights, e.g. after a seat changes hands within one request."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    if hasattr(user, "_iskra_covers_all"):
+        delattr(user, "_iskra_covers_all")
 
 
 def is_officer_of(user: Any, unit: Unit) -> bool:
@@ -47,6 +49,18 @@ def is_any_officer(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or bool(officer_paths(user))
 
 
+def _covers_every_root(user: Any, paths: tuple[str, ...]) -> bool:
+    cached: bool | None = getattr(user, "_iskra_covers_all", None)
+    if cached is None:
+        root_paths = [p for p in paths if p.count("/") == 2]
+        cached = (
+            bool(root_paths)
+            and not Unit.objects.filter(parent__isnull=True).exclude(path__in=root_paths).exists()
+        )
+        user._iskra_covers_all = cached
+    return cached
+
+
 def officer_scope_q(user: Any, path_field: str = "unit__path") -> Q:
     """A filter keeping only rows whose unit lies within this person's officer rights."""
     if getattr(user, "is_superuser", False):
@@ -54,6 +68,10 @@ def officer_scope_q(user: Any, path_field: str = "unit__path") -> Q:
     paths = officer_paths(user)
     if not paths:
         return Q(pk__in=[])
+    # An officer of the only root unit covers everything: a filter that is always true (and
+    # needs no join) replaces the path test. It must not be an empty Q(), which an OR drops.
+    if _covers_every_root(user, paths):
+        return Q(pk__isnull=False)
     condition = Q()
     for path in paths:
         condition |= Q(**{f"{path_field}__startswith": path})
