@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -59,11 +58,6 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Cascaded actions listed under each action on the decision page (thousands of branches would
-# otherwise all be listed there); the rollup table counts every one.
-CHILD_ACTIONS_LISTED = 5
-
-
 @login_not_required
 @domain_view
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -88,24 +82,11 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         if is_member
         else [],
         "dissents": decision.dissents.select_related("user", "unit"),
+        # Top-level actions with how many were passed down from each; the action's own page
+        # lists those (a national decision may cascade to thousands of branches).
         "actions": decision.actions.filter(parent__isnull=True)
         .select_related("unit", "assignee")
-        .prefetch_related(
-            # The first few cascaded actions under each; the action's own page lists them all.
-            Prefetch(
-                "children",
-                queryset=Action.objects.select_related("unit")
-                .annotate(
-                    rank=Window(
-                        RowNumber(),
-                        partition_by=F("parent_id"),
-                        order_by=[F("unit__name"), F("pk")],
-                    )
-                )
-                .filter(rank__lte=CHILD_ACTIONS_LISTED)
-                .order_by("unit__name", "pk"),
-            )
-        ),
+        .annotate(passed_down=Count("children")),
         "is_member": is_member,
         "can_dissent": is_member
         and timezone.localdate() <= decision.dissent_until
