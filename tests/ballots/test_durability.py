@@ -19,6 +19,7 @@ import importlib.util
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,25 @@ def _stored_trackers(url: str, ballot_id: int) -> tuple[set[str], int]:
     return trackers, int(row[0])
 
 
+def _run_in_own_loop(make: Any) -> Any:
+    """Run a coroutine to completion in a thread with its own event loop: the browser tests'
+    session-wide Playwright leaves an event loop running in the main thread."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = asyncio.run(make())
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
 def test_acknowledged_votes_survive_sigkill_of_the_server(tmp_path: Path) -> None:
     import psycopg
 
@@ -151,7 +171,7 @@ def test_acknowledged_votes_survive_sigkill_of_the_server(tmp_path: Path) -> Non
             stop.set()
             return await task
 
-        first = asyncio.run(load_then_kill())
+        first = _run_in_own_loop(load_then_kill)
         assert server.poll() is not None, "the server survived SIGKILL"
 
         acknowledged = {o.token: o.tracker for o in first.outcomes if o.tracker}
@@ -173,7 +193,7 @@ def test_acknowledged_votes_survive_sigkill_of_the_server(tmp_path: Path) -> Non
         h.wait_ready(port)
         attempted = {o.token for o in first.outcomes if o.status in (200, 409)}
         rest = [t for t in tokens if t not in attempted]
-        second = asyncio.run(h.cast_many(port, ballot_id, qid, rest, clients=16))
+        second = _run_in_own_loop(lambda: h.cast_many(port, ballot_id, qid, rest, clients=16))
         assert len(second.outcomes) == len(rest)
         for o in second.outcomes:
             if o.status == 409:
