@@ -24,8 +24,9 @@ from iskra.decisions.permissions import (
 )
 from iskra.meetings.models import Vote
 from iskra.motions.models import Motion
-from iskra.organisation.models import SeatHolding, Unit
+from iskra.organisation.models import Unit
 from iskra.organisation.permissions import require
+from iskra.organisation.selectors import unit_officer_holdings
 
 
 def _number(motion: Motion) -> str:
@@ -183,11 +184,7 @@ def create_action(
             url=url,
         )
     elif unit is not None:
-        officers = (
-            SeatHolding.objects.current()
-            .filter(seat__grants_officer_rights=True, seat__body__unit=unit)
-            .values_list("holder_id", flat=True)
-        )
+        officers = unit_officer_holdings(unit).values_list("holder_id", flat=True)
         notify(
             users=list(officers),
             kind="action.assigned",

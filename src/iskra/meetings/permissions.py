@@ -35,6 +35,15 @@ def can_view_meeting(user: Any, meeting: Meeting) -> bool:
     )
 
 
+def can_list_meetings(user: Any) -> bool:
+    # The same rule as a meeting's own page: members, and officers who run meetings.
+    from iskra.organisation.permissions import is_any_officer
+
+    return (
+        bool(getattr(user, "is_superuser", False)) or is_active_member(user) or is_any_officer(user)
+    )
+
+
 def load_meeting(user: Any, meeting_id: int) -> Meeting:
     meeting = Meeting.objects.select_related("body__unit").filter(pk=meeting_id).first()
     if meeting is None or not can_view_meeting(user, meeting):

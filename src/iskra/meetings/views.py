@@ -21,10 +21,10 @@ from iskra.meetings.forms import (
     parse_subject,
 )
 from iskra.meetings.models import CalendarFeed, Meeting, Vote
-from iskra.meetings.permissions import can_run_meeting, load_meeting
+from iskra.meetings.permissions import can_list_meetings, can_run_meeting, load_meeting
 from iskra.motions.models import Amendment, MotionStatus
 from iskra.motions.permissions import is_active_member
-from iskra.organisation.permissions import is_any_officer, load_body, require
+from iskra.organisation.permissions import load_body, require
 
 
 def _user(request: HttpRequest) -> User:
@@ -40,8 +40,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     # Longer digit strings overflow the database's integers (a 500, not an empty list).
     if body_id.isdigit() and len(body_id) < 19:
         meetings = meetings.filter(body_id=int(body_id))
-    # The same rule as a meeting's own page: members (and those who run meetings) only.
-    if not (user.is_superuser or is_active_member(user) or is_any_officer(user)):
+    if not can_list_meetings(user):
         meetings = meetings.none()
     feed = services.calendar_feed_for(user)
     return render(request, "meetings/list.html", {"meetings": meetings[:100], "feed": feed})
@@ -295,7 +294,6 @@ def voting_record(request: HttpRequest, user_id: int) -> HttpResponse:
     branch they answer to: visible to members, as every recorded vote of a body is."""
     from iskra.meetings.selectors import holds_or_held_a_seat
     from iskra.meetings.selectors import voting_record as record_of
-    from iskra.motions.permissions import is_active_member
 
     viewer = request.user
     person = User.objects.select_related("membership__unit").filter(pk=user_id).first()

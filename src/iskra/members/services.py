@@ -59,15 +59,9 @@ PROFILE_FIELDS = (
 
 
 def _officer_emails(unit: Unit) -> list[str]:
-    from iskra.organisation.models import SeatHolding
+    from iskra.organisation.selectors import unit_officer_holdings
 
-    # The officers of the unit itself (its secretary and the like) are the ones to tell.
-    holders = (
-        SeatHolding.objects.current()
-        .filter(seat__grants_officer_rights=True, seat__body__unit=unit)
-        .values_list("holder__email", flat=True)
-    )
-    return sorted(set(holders))
+    return sorted(set(unit_officer_holdings(unit).values_list("holder__email", flat=True)))
 
 
 def _transition(

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from iskra.core.errors import NotFound
 from iskra.members.models import Membership, Status
 from iskra.motions.models import Bulletin, Motion, MotionStatus, Post
 from iskra.organisation.models import Body, SeatHolding, Unit
-from iskra.organisation.permissions import is_officer_of
+from iskra.organisation.permissions import is_officer_of, officer_paths
 
 
 def _membership(user: Any) -> Membership | None:
@@ -122,6 +124,18 @@ def can_record_position(user: Any, motion: Motion, unit: Unit) -> bool:
     if motion.status != MotionStatus.IN_DISCUSSION:
         return False
     return unit.path.startswith(motion.body.unit.path) and is_officer_of(user, unit)
+
+
+def position_units(user: Any, motion: Motion) -> QuerySet[Unit]:
+    """The units whose position on this motion the person may record: the units within the
+    body's scope they are an officer of, and the branches directly below those."""
+    scope = motion.body.unit.path
+    if getattr(user, "is_superuser", False):
+        return Unit.objects.filter(path__startswith=scope, kind__holds_members=True)
+    paths = [p for p in officer_paths(user) if p.startswith(scope)]
+    return Unit.objects.filter(path__in=paths) | Unit.objects.filter(
+        kind__holds_members=True, path__startswith=scope, parent__path__in=paths
+    )
 
 
 def can_moderate(user: Any, post: Post) -> bool:

@@ -45,8 +45,9 @@ from iskra.motions.permissions import (
     proposing_units,
 )
 from iskra.motions.text import AmendmentFalls, apply_amendment
-from iskra.organisation.models import Body, SeatHolding, Unit
+from iskra.organisation.models import Body, Unit
 from iskra.organisation.permissions import is_officer_of, require
+from iskra.organisation.selectors import unit_officer_holdings
 
 
 def _url(motion: Motion) -> str:
@@ -94,12 +95,8 @@ def _lock(motion: Motion) -> Motion:
     return Motion.objects.select_for_update().select_related("body__unit").get(pk=motion.pk)
 
 
-def _body_officer_emails(body: Body) -> list[Any]:
-    return list(
-        SeatHolding.objects.current()
-        .filter(seat__grants_officer_rights=True, seat__body__unit=body.unit)
-        .values_list("holder_id", flat=True)
-    )
+def _body_officer_ids(body: Body) -> list[Any]:
+    return list(unit_officer_holdings(body.unit).values_list("holder_id", flat=True))
 
 
 @transaction.atomic
@@ -245,7 +242,7 @@ def submit_motion(*, actor: Any, motion: Motion) -> Motion:
     )
     transition(motion, to=MotionStatus.SUBMITTED, actor=actor)
     notify(
-        users=_body_officer_emails(motion.body),
+        users=_body_officer_ids(motion.body),
         kind="motion.submitted",
         title=f"Motion submitted to {motion.body.name}: {motion.title}",
         url=_url(motion),

@@ -37,6 +37,7 @@ from iskra.motions.permissions import (
     is_active_member,
     load_bulletin,
     load_motion,
+    position_units,
     proposing_units,
 )
 from iskra.motions.text import diff_html
@@ -47,15 +48,6 @@ from iskra.organisation.permissions import is_officer_of, officer_paths, require
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _position_units(user: User, motion: Motion) -> Any:
-    paths = [p for p in officer_paths(user) if p.startswith(motion.body.unit.path)]
-    if user.is_superuser:
-        return Unit.objects.filter(path__startswith=motion.body.unit.path, kind__holds_members=True)
-    return Unit.objects.filter(path__in=paths) | Unit.objects.filter(
-        kind__holds_members=True, path__startswith=motion.body.unit.path, parent__path__in=paths
-    )
 
 
 @domain_view
@@ -182,7 +174,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "can_discuss": can_discuss(user, motion),
         "can_amend": can_table_amendment(user, motion),
         "can_record_position": motion.status == MotionStatus.IN_DISCUSSION
-        and _position_units(user, motion).exists(),
+        and position_units(user, motion).exists(),
         "state": selectors.discussion_state(motion)
         if motion.status != MotionStatus.DRAFT
         else None,
@@ -402,7 +394,7 @@ def amendment_new(request: HttpRequest, motion_id: int) -> HttpResponse:
 def position_new(request: HttpRequest, motion_id: int) -> HttpResponse:
     user = _user(request)
     motion = load_motion(user, motion_id)
-    units = _position_units(user, motion)
+    units = position_units(user, motion)
     require(units.exists(), "Only officers of a unit in the body's scope record its position.")
     form = PositionForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from iskra.organisation.models import Body, Seat, SeatHolding, Unit
 
 
+def unit_officer_holdings(unit: Unit) -> QuerySet[SeatHolding]:
+    """The current holders of seats with officer rights on the unit's own bodies (its
+    secretary and the like): the people to tell about the unit's business."""
+    return SeatHolding.objects.current().filter(
+        seat__grants_officer_rights=True, seat__body__unit=unit
+    )
+
+
 def current_holdings() -> QuerySet[SeatHolding]:
     return SeatHolding.objects.current().select_related("holder")
 
