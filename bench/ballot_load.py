@@ -62,6 +62,8 @@ OUT = Path(__file__).resolve().parent / "out"
 CONFIGS = {
     "sync-4": (4, 1, "sync"),
     "sync-5": (5, 1, "sync"),
+    "sync-8": (8, 1, "sync"),
+    "sync-12": (12, 1, "sync"),
     "gthread-2x8": (2, 8, "gthread"),
     "gthread-4x4": (4, 4, "gthread"),
 }
@@ -181,9 +183,15 @@ def run_config(
         print(f"[{name}] healthz {result['healthz']}", flush=True)
 
         reserve = 512
-        phases = [("voter_path", False, False), ("cast_only", True, False)]
-        if args.api:
-            phases.append(("api_cast", False, True))
+        phases = [
+            (phase, reuse, api)
+            for phase, reuse, api in (
+                ("voter_path", False, False),
+                ("cast_only", True, False),
+                ("api_cast", False, True),
+            )
+            if phase in args.phases or (api and args.api)
+        ]
         half = (len(pool) - reserve) // len(phases)
         for phase, reuse, api in phases:
             with CpuMeter(server.pid, database) as cpu:
@@ -277,6 +285,12 @@ def main() -> int:
     parser.add_argument("--only-emails", action="store_true")
     parser.add_argument(
         "--api", action="store_true", help="also cast through POST /api/v1/…/vote-with-credential"
+    )
+    parser.add_argument(
+        "--phases",
+        default="voter_path,cast_only",
+        type=lambda text: text.split(","),
+        help="comma-separated: voter_path, cast_only, api_cast (default: the first two)",
     )
     parser.add_argument("--reuse", action="store_true", help="keep the database")
     args = parser.parse_args()

@@ -42,6 +42,10 @@ from foundation_bench import _env, iskra, machine, recreate_database
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/iskra_cycle_bench"
 GOALS = {"circulation_s": 2.0, "rollup_p95_ms": 100.0, "page_p95_ms": 50.0}
+# The issue's goals: motion and decision pages p95 <= 50 ms; the state-of-discussion rollup and
+# the accountability dashboard p95 <= 100 ms -- measured both called directly and as the pages
+# that show them.
+DASHBOARD_PAGES = ("state of discussion page", "accountability page, national")
 MOTION_TEXT = """Conference notes the rise in rents across every district.
 
 Conference resolves:
@@ -536,7 +540,7 @@ def main() -> int:
     print("|---|---:|---:|---:|---|")
     for group, goal in (("rollups", "rollup_p95_ms"), ("pages", "page_p95_ms")):
         for name, result in report[group].items():
-            limit = GOALS[goal]
+            limit = GOALS["rollup_p95_ms" if name in DASHBOARD_PAGES else goal]
             ok = "met" if result["p95_ms"] <= limit else "MISSED"
             print(
                 f"| {name} | {result['p50_ms']} | {result['p95_ms']} | {result['queries']} "

@@ -278,11 +278,11 @@ def test_a_failure_while_storing_the_ballot_leaves_no_mark(
     entry = RollEntry.objects.filter(ballot=ballot).first()
     assert entry is not None
 
-    def broken(**kwargs: Any) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
     with monkeypatch.context() as m:
-        m.setattr(CastBallot.objects, "create", broken)
+        m.setattr(services, "_store_ballot", broken)
         with pytest.raises(RuntimeError):
             services.cast_ballot(ballot=ballot, answers={qid: 0}, credential=f"tok-{entry.pk}")
     assert VoteMark.objects.count() == CastBallot.objects.count() == 0

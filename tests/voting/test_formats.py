@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -192,3 +195,133 @@ def test_profile_strict_ballots_fast_path_cuts_repeats_and_drops_empty() -> None
     )
     rankings, weights = p.strict_ballots()
     assert list(zip(rankings, weights, strict=True)) == [((0, 1), 2), ((1, 2), 1), ((2,), 4)]
+
+
+# City of Edinburgh Council "preference profile report" (edinburgh-csv).
+
+EDINBURGH = Path(__file__).resolve().parents[1] / "data" / "elections"
+EDINBURGH_DIR = EDINBURGH / "edinburgh2017_council_format"
+
+
+def _official_rows() -> list[dict[str, str]]:
+    with (EDINBURGH_DIR / "official_elected.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r for r in rows if (EDINBURGH_DIR / r["file"]).exists()]
+
+
+def _without_party(name: str) -> str:
+    return re.sub(r"\s*\([^)]*\)$", "", name.strip())
+
+
+@pytest.mark.parametrize("row", _official_rows(), ids=lambda r: r["file"].split("_-_")[1])
+def test_edinburgh_report_matches_the_blt_and_the_official_result(row: dict[str, str]) -> None:
+    path = EDINBURGH_DIR / row["file"]
+    profile = read_profile(path)  # detected from the content of a .csv file
+    blt = read_profile(EDINBURGH / row["same_election_as"])
+    assert dict(profile.ballots) == dict(blt.ballots)
+    assert profile.seats == blt.seats
+    assert profile.title == blt.title
+    # The council's names have no party and some doubled spaces ("Kevin  LANG").
+    assert list(profile.candidates) == [_without_party(n) for n in blt.candidates]
+    assert read_profile(path, "edinburgh-csv") == profile
+    assert read_profile(path, "csv") == profile
+    result = count(profile, method="stv-scottish", seats=profile.seats or 1)
+    official = {_without_party(n) for n in row["official_elected"].split(";")}
+    assert set(result.elected_names) == official
+
+
+def test_edinburgh_files_copied() -> None:
+    assert len(_official_rows()) == 3
+
+
+EDINBURGH_PADDED = (
+    "4 2" + " " * 60 + "\r\n"
+    "3 1 2 0" + " " * 56 + "\r\n"
+    "2 2  3 0" + " " * 55 + "\r\n"
+    "1 4 0" + " " * 58 + "\r\n"
+    "\r\n"
+    "0" + " " * 62 + "\r\n"
+    '"Ann  ONE"' + " " * 53 + "\r\n"
+    '"Bob TWO"\r\n'
+    '"Cat\tTHREE"\r\n'
+    '"Dan FOUR"\r\n'
+    '"Ward 99 - Test"   \r\n'
+)
+
+
+def test_edinburgh_padding_crlf_and_spaces_in_names(tmp_path: Path) -> None:
+    f = tmp_path / "ward_99_-_test_-_preference_profile_report.csv"
+    f.write_bytes(b"\xef\xbb\xbf" + EDINBURGH_PADDED.encode())
+    p = read_profile(f)
+    assert p.candidates == ("Ann ONE", "Bob TWO", "Cat THREE", "Dan FOUR")
+    assert p.seats == 2
+    assert p.title == "Ward 99 - Test"
+    assert dict(p.ballots) == {(0, 1): 3, (1, 2): 2, (3,): 1}
+
+
+def test_edinburgh_names_in_windows_1252(tmp_path: Path) -> None:
+    f = tmp_path / "w.csv"
+    f.write_bytes('2 1\n1 1 0\n0\n"Se\u00e1n \u00d3G"\n"B"\n"W"\n'.encode("cp1252"))
+    assert read_profile(f).candidates == ("Se\u00e1n \u00d3G", "B")
+
+
+def test_generic_csv_is_not_taken_for_edinburgh(tmp_path: Path) -> None:
+    f = tmp_path / "b.csv"
+    f.write_text("count,rank1,rank2\n2,1,3\n1,2,1\n")
+    p = read_profile(f)
+    assert p.candidates == ("1", "3", "2")
+    assert dict(p.ballots) == {(0, 1): 2, (2, 0): 1}
+    # Numbers only, but not "candidates seats" then a ballot line: still one ballot a row.
+    f.write_text("1 2 3\n4 5 0\n")
+    assert read_profile(f).candidates == ("1 2 3", "4 5 0")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("", 1, "empty file"),
+        ("4\n1 1 0\n0\n", 1, "two whole numbers"),
+        ('2 1\n1 1 x 0\n0\n"A"\n"B"\n', 2, "expected numbers"),
+        ('2 1\n1 1 3 0\n0\n"A"\n"B"\n', 2, "preference 3 is not a candidate"),
+        ('2 1\n1 1 2\n0\n"A"\n"B"\n', 2, "must end with 0"),
+        ("2 1\n1 1 0\n", 2, "missing the line '0'"),
+        ('2 1\n1 1 0\n0\n"A"\n', 4, "expected 2 candidate names, found 1"),
+        ('2 1\n1 1 0\n0\n"A"\nB\n"W"\n', 5, "candidate name in double quotes"),
+        ('2 1\n1 1 0\n0\n"A"\n"A "\n"W"\n', 5, "repeats the name on line 4"),
+        ('2 1\n1 1 0\n0\n"A"\n"B"\nWard\n', 6, "ward name in double quotes"),
+        ('2 1\n1 1 0\n0\n"A"\n"B"\n"W"\n"X"\n', 7, "unexpected line after the ward name"),
+    ],
+)
+def test_edinburgh_errors_name_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(text)
+    with pytest.raises(BallotFileError) as info:
+        read_profile(f, "edinburgh-csv")
+    assert str(info.value).startswith(f"{f}:{line}: ")
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_cli_reads_edinburgh_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    from iskra.voting.cli import main
+
+    path = EDINBURGH_DIR / "ward_13_-_leith_-_preference_profile_report.csv"
+    for extra in ([], ["--input-format", "edinburgh-csv"]):
+        assert main([str(path), "--method", "stv-scottish", "--format", "json", *extra]) == 0
+        d = json.loads(capsys.readouterr().out)
+        assert d["title"] == "Ward 13 - Leith"
+        assert d["seats"] == 3
+        assert set(d["elected"]) == {"Chas BOOTH", "Adam MCVEY", "Gordon John MUNRO"}
+
+
+def test_cli_reports_edinburgh_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from iskra.voting.cli import main
+
+    f = tmp_path / "ward.csv"
+    f.write_text('2 1\n1 1 0\n0\n"A"\nB\n')
+    assert main([str(f), "--method", "stv-meek"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"iskra count: error: {f}:5: expected a candidate name")
+    assert err.count("\n") == 1

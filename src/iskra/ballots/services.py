@@ -4,12 +4,14 @@ cast, extend, close and count, publish, challenge, and the scrutineer's sign-off
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+import uuid
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +28,6 @@ from iskra.ballots.models import (
     Preset,
     Question,
     RollEntry,
-    VoteMark,
 )
 from iskra.ballots.permissions import (
     can_manage,
@@ -442,6 +443,37 @@ class AlreadyVoted(DomainError):
     status_code = 409
 
 
+# The casting statements, written out (tables as in the models' default names; nothing in
+# them comes from input except through parameters).
+_ROLL_ENTRY_SELECT = (
+    "SELECT r.id, CASE WHEN b.state = %s AND b.closes_at > %s THEN 1 ELSE 0 END"
+    " FROM ballots_rollentry r JOIN ballots_ballot b ON b.id = r.ballot_id WHERE "
+)
+_ROLL_ENTRY_SQL = {
+    "credential_hash": _ROLL_ENTRY_SELECT + "r.credential_hash = %s AND r.ballot_id = %s",
+    "user_id": _ROLL_ENTRY_SELECT + "r.user_id = %s AND r.ballot_id = %s",
+}
+_MARK_SQL = "INSERT INTO ballots_votemark (id, roll_entry_id) VALUES (%s, %s)"
+_CAST_SQL = (
+    "INSERT INTO ballots_castballot (id, ballot_id, tracker, content) VALUES (%s, %s, %s, %s)"
+)
+
+
+def _uuid_value() -> Any:
+    # As the UUIDField would store it: a uuid on PostgreSQL, 32 hex digits on SQLite.
+    value = uuid.uuid4()
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def _store_ballot(cursor: Any, *, ballot_id: int, tracker: str, content: dict[str, Any]) -> None:
+    cursor.execute(_CAST_SQL, [_uuid_value(), ballot_id, tracker, json.dumps(content)])
+
+
+def _is_open(ballot_id: int) -> bool:
+    current = Ballot.objects.only("state", "closes_at").get(pk=ballot_id)
+    return current.state == Ballot.State.OPEN and current.closes_at > timezone.now()
+
+
 def cast_ballot(
     *,
     ballot: Ballot,
@@ -463,27 +495,31 @@ def cast_ballot(
         except ValueError as exc:
             raise DomainError(f"Question {q['position']}: {exc}") from None
     if credential is not None:
-        who = Q(credential_hash=hash_credential(credential))
+        who_column, who_value = "credential_hash", hash_credential(credential)
     elif user is not None and getattr(user, "is_authenticated", False):
-        who = Q(user_id=user.pk)
+        who_column, who_value = "user_id", user.pk
     else:
         raise PermissionDenied("Sign in, or use the link from your email, to vote.")
     tracker = new_tracker()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), connection.cursor() as cursor:
             _lock_for_casting(ballot.pk, exclusive=False)
-            # Read after the lock: the roll entry and the ballot's state in one query.
-            row = (
-                RollEntry.objects.filter(who, ballot_id=ballot.pk)
-                .values_list("pk", "ballot__state", "ballot__closes_at")
-                .first()
+            # The hot path of a ballot under load, so plain SQL (the ORM's query building was a
+            # fifth of the CPU a cast costs): read after the lock, in one query, the roll entry
+            # and whether the ballot is still open; then the mark (its uniqueness refuses a
+            # second vote) and the ballot, which holds nothing about the voter.
+            cursor.execute(
+                _ROLL_ENTRY_SQL[who_column],
+                [
+                    Ballot.State.OPEN,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    who_value,
+                    ballot.pk,
+                ],
             )
-            if row is None:
-                current = Ballot.objects.only("state", "closes_at").get(pk=ballot.pk)
-                state, closes_at = current.state, current.closes_at
-            else:
-                entry_id, state, closes_at = row
-            if state != Ballot.State.OPEN or closes_at <= timezone.now():
+            row = cursor.fetchone()
+            is_open = bool(row[1]) if row is not None else _is_open(ballot.pk)
+            if not is_open:
                 raise DomainError("This ballot is not open for voting.")
             if row is None:
                 raise PermissionDenied(
@@ -491,8 +527,8 @@ def cast_ballot(
                     if credential is not None
                     else "You are not on the roll for this ballot. If you think you should be, raise a challenge."
                 )
-            VoteMark.objects.create(roll_entry_id=entry_id)
-            CastBallot.objects.create(ballot_id=ballot.pk, tracker=tracker, content=clean)
+            cursor.execute(_MARK_SQL, [_uuid_value(), row[0]])
+            _store_ballot(cursor, ballot_id=ballot.pk, tracker=tracker, content=clean)
     except IntegrityError:
         Ballot.objects.filter(pk=ballot.pk).update(
             refused_second_attempts=F("refused_second_attempts") + 1

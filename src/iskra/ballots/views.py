@@ -319,16 +319,20 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @domain_view
 def vote_by_link(request: HttpRequest, ballot_id: int, token: str) -> HttpResponse:
     """Voting from the emailed one-time link: no sign-in needed, the link is the credential."""
-    ballot = Ballot.objects.filter(pk=ballot_id).first()
-    if ballot is None:
-        raise NotFound("No such ballot.")
-    entry = (
-        RollEntry.objects.filter(ballot=ballot, credential_hash=services.hash_credential(token))
-        .select_related("mark", "user")
-        .first()
-    )
-    if entry is None:
+    # The roll entry, its ballot, voter and mark in one query: every voter opens this page.
+    # (get(), not first(): the credential is unique, and ordering costs query building.)
+    try:
+        entry = (
+            RollEntry.objects.select_related("ballot__unit", "mark", "user")
+            .only("ballot", "mark__id", "user__email", "user__full_name")
+            .get(ballot_id=ballot_id, credential_hash=services.hash_credential(token))
+        )
+    except RollEntry.DoesNotExist:
+        ballot = Ballot.objects.filter(pk=ballot_id).first()
+        if ballot is None:
+            raise NotFound("No such ballot.") from None
         return render(request, "ballots/link_invalid.html", {"ballot": ballot}, status=403)
+    ballot = entry.ballot
     if hasattr(entry, "mark"):
         _count_refusal(request, ballot)
         return render(

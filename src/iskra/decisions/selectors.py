@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.utils import timezone
 
 from iskra.decisions.models import Action, Commitment, Decision, Report
@@ -23,7 +35,6 @@ class Row:
     reported: int = 0
     reports: int = 0
     overdue: int = 0
-    action_ids: list[int] = field(default_factory=list)
 
     @property
     def progress_percent(self) -> int:
@@ -43,10 +54,26 @@ class Row:
         }
 
 
+def _child_segment(path_field: str, unit: Unit) -> Case:
+    """SQL for the id (as text) of the unit directly below ``unit`` whose subtree holds the
+    row's path, or '' when the path is ``unit``'s own, outside it, or empty (member actions)."""
+    rest = Substr(path_field, len(unit.path) + 1)
+    return Case(
+        When(
+            Q(**{f"{path_field}__startswith": unit.path}) & ~Q(**{path_field: unit.path}),
+            then=Substr(rest, 1, StrIndex(rest, Value("/")) - 1),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, list[Row]]:
     """Totals for ``unit`` and for each unit directly below it, over every action assigned
-    within the unit (optionally for one decision). A fixed number of queries: the report
-    sums, the child units, then the actions with their commitment sums."""
+    within the unit (optionally for one decision). Three grouped queries (actions,
+    commitments, reports), each returning one row per unit below, plus the child units: the
+    database does the adding up, so the cost does not grow with the number of actions passed
+    down to branches."""
     # Actions for a unit in the subtree, or for a member whose branch is in it. The member
     # actions are found from the (few) actions with an assignee, not by joining every action
     # to the memberships.
@@ -61,45 +88,91 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
     if decision is not None:
         actions = actions.filter(decision=decision)
     today = timezone.localdate()
-    rows = actions.annotate(
-        committed=Sum("commitments__amount", distinct=False),
-        n_commitments=Count("commitments", distinct=True),
-    ).values("pk", "unit_path", "target", "due_on", "committed", "n_commitments", "parent_id")
-    reports: dict[int, int] = {}
-    report_counts: dict[int, int] = {}
-    for action_id, total_figure, n in (
-        Report.objects.filter(action__in=actions.values("pk"))
-        .values("action_id")
-        .annotate(total=Sum("figure"), n=Count("pk"))
-        .values_list("action_id", "total", "n")
-    ):
-        reports[action_id], report_counts[action_id] = total_figure or 0, n
-    depth = unit.path.count("/")
-    children = {u.pk: u for u in unit.children.all()}
+    unreported = ~Exists(Report.objects.filter(action_id=OuterRef("pk")))
+    per_child = (
+        actions.annotate(child=_child_segment("unit_path", unit))
+        .order_by()
+        .values("child")
+        .annotate(
+            asked=Count("pk"),
+            target=Coalesce(Sum("target"), 0),
+            overdue=Count("pk", filter=Q(due_on__lt=today) & Q(unreported)),
+        )
+        .values_list("child", "asked", "target", "overdue")
+    )
+    action_ids = actions.values("pk")
+    commitments = (
+        Commitment.objects.filter(action_id__in=action_ids)
+        .annotate(child=_child_segment("action__unit_path", unit))
+        .order_by()
+        .values("child")
+        .annotate(amount=Coalesce(Sum("amount"), 0), n=Count("pk"))
+        .values_list("child", "amount", "n")
+    )
+    reports = (
+        Report.objects.filter(action_id__in=action_ids)
+        .annotate(child=_child_segment("action__unit_path", unit))
+        .order_by()
+        .values("child")
+        .annotate(figure=Coalesce(Sum("figure"), 0), n=Count("pk"))
+        .values_list("child", "figure", "n")
+    )
+    children = {str(u.pk): u for u in unit.children.all()}
     total = Row(unit=unit)
-    by_child: dict[int, Row] = defaultdict(lambda: Row(unit=None))
-    for row in rows:
-        reported = reports.get(row["pk"]) or 0
-        n_reports = report_counts.get(row["pk"], 0)
-        target = row["target"] or 0
-        overdue = int(row["due_on"] < today and n_reports == 0)
-        targets = [total]
-        parts = row["unit_path"].strip("/").split("/") if row["unit_path"] else []
-        if len(parts) >= depth:
-            child_id = int(parts[depth - 1])
-            if child_id in children:
-                child_row = by_child[child_id]
-                child_row.unit = children[child_id]
-                targets.append(child_row)
-        for t in targets:
-            t.asked += 1
-            t.target += target
-            t.committed += row["committed"] or 0
-            t.commitments += row["n_commitments"]
-            t.reported += reported
-            t.reports += n_reports
-            t.overdue += overdue
+    by_child: dict[str, Row] = {}
+
+    def rows_for(child: str) -> list[Row]:
+        # Every figure counts in the total; a path below a current child unit also counts in
+        # that child's row (a path naming no current child -- say, a unit since moved away --
+        # counts in the total only, as before).
+        if child not in children:
+            return [total]
+        if child not in by_child:
+            by_child[child] = Row(unit=children[child])
+        return [total, by_child[child]]
+
+    for child, asked, target, overdue in per_child:
+        for row in rows_for(child):
+            row.asked += asked
+            row.target += target or 0
+            row.overdue += overdue
+    for child, amount, n in commitments:
+        for row in rows_for(child):
+            row.committed += amount or 0
+            row.commitments += n
+    for child, figure, n in reports:
+        for row in rows_for(child):
+            row.reported += figure or 0
+            row.reports += n
     return total, sorted(by_child.values(), key=lambda r: r.unit.name if r.unit else "")
+
+
+def top_level_actions(decision: Decision) -> QuerySet[Action]:
+    """The actions the deciding body assigned itself (not those passed down), each with how
+    many were passed down from it, counted by the database: a national action may cascade
+    to thousands of branches, which the action's own page lists."""
+    passed_down = (
+        Action.objects.filter(parent_id=OuterRef("pk"))
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        decision.actions.filter(parent__isnull=True)
+        .select_related("unit", "assignee")
+        .only(
+            "title",
+            "due_on",
+            "target",
+            "measure",
+            "decision_id",
+            "parent_id",
+            "unit__name",
+            "assignee__full_name",
+        )
+        .annotate(passed_down=Coalesce(Subquery(passed_down), 0))
+    )
 
 
 def decisions_register(

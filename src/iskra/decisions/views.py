@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -84,9 +83,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "dissents": decision.dissents.select_related("user", "unit"),
         # Top-level actions with how many were passed down from each; the action's own page
         # lists those (a national decision may cascade to thousands of branches).
-        "actions": decision.actions.filter(parent__isnull=True)
-        .select_related("unit", "assignee")
-        .annotate(passed_down=Count("children")),
+        "actions": selectors.top_level_actions(decision),
         "is_member": is_member,
         "can_dissent": is_member
         and timezone.localdate() <= decision.dissent_until

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from iskra.motions.models import Circulation, Motion, MotionStatus, Position
@@ -79,13 +79,18 @@ def discussion_state(motion: Motion) -> DiscussionState:
 def discussion_overall(motion: Motion) -> DiscussionState:
     """The overall totals of ``discussion_state`` (no groups), counted by the database: one
     query returning at most four rows, for pages that show only the national figures."""
-    current = Position.objects.filter(
-        motion=motion, unit_id=OuterRef("unit_id"), is_current=True
-    ).values("stance")[:1]
+    # One current position per (motion, unit) is a database constraint, so a left join on it
+    # counts each circulated unit once (a join, where a correlated subquery per unit was
+    # several times slower at thousands of branches).
     rows = (
         Circulation.objects.filter(motion=motion)
-        .annotate(stance=Coalesce(Subquery(current), Value("not_yet")))
-        .values("stance")
+        .annotate(
+            current=FilteredRelation(
+                "unit__positions",
+                condition=Q(unit__positions__motion=motion, unit__positions__is_current=True),
+            )
+        )
+        .values(stance=Coalesce(F("current__stance"), Value("not_yet")))
         .annotate(branches=Count("pk"), members=Sum("members"))
         .order_by()
     )

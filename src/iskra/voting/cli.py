@@ -1,4 +1,5 @@
-"""``iskra count FILE --method METHOD [--seats N] [--seed S] [--format text|json|csv]``.
+"""``iskra count FILE --method METHOD [--seats N] [--seed S] [--format text|json|csv]
+[--input-format FMT]``.
 
 Errors never show a traceback: a bad file, an unknown method or an impossible number of
 seats prints one line on stderr and exits with status 2 (as argparse does for usage
@@ -21,7 +22,10 @@ from .formats import FORMATS, read_profile
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="iskra count",
-        description="Count an election from a ballot file (BLT, PrefLib SOI/SOC/TOC, CSV, ABIF).",
+        description=(
+            "Count an election from a ballot file (BLT, PrefLib SOI/SOC/TOC, CSV, ABIF, "
+            "City of Edinburgh Council preference profile CSV)."
+        ),
     )
     p.add_argument("file", metavar="FILE", help="ballot file")
     p.add_argument("--method", required=True, choices=METHODS, help="counting method")
@@ -40,7 +44,10 @@ def _parser() -> argparse.ArgumentParser:
         "--input-format",
         choices=FORMATS,
         default=None,
-        help="ballot file format (default: from the file extension)",
+        help=(
+            "ballot file format (default: from the file extension; a .csv file in the "
+            "Edinburgh council layout is read as edinburgh-csv)"
+        ),
     )
     return p
 

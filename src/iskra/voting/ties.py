@@ -52,8 +52,9 @@ def by_history(
 
     At each earlier stage (walking backwards) where the tied candidates did not all have
     equal votes, only those with the highest (or lowest) value stay in the tie. This is
-    the rule of SSI 2007/42 Sch. 1 rules 49(2) and 51(2) and of ERS97 5.2.5/5.4.2,
-    extended to three or more tied candidates by repeating the step.
+    the rule of SSI 2007/42 Sch. 1 rules 49(2) and 51(2), extended to three or more tied
+    candidates by repeating the step. (ERS97 looks at the *earliest* point where the tied
+    candidates differed instead: see ``stv/ers97.py``.)
     """
     remaining = list(tied)
     for totals in reversed(history):

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Count a ballot file (BLT, PrefLib, CSV): iskra count FILE --method "
+        "Count a ballot file (BLT, PrefLib, CSV, ABIF, Edinburgh council CSV): iskra count FILE --method "
         "{plurality,block,approval,irv,stv-scottish,stv-ers97,stv-meek,schulze,ranked-pairs} "
         "[--seats N] [--seed S] [--format text|json|csv]"
     )
