@@ -54,6 +54,7 @@ def setup(nc: World) -> tuple[World, Decision, Action]:
         ("/decisions/{d}/actions/new/", {"officer", "admin"}, 403),
         ("/actions/{a}/", MEMBERS, 404),
         ("/units/{u}/accountability/", MEMBERS, 404),
+        ("/decisions/{d}/accountability/", MEMBERS, 404),
     ],
 )
 def test_permission_matrix(
@@ -98,6 +99,46 @@ def test_register_filter_binding_on_a_unit(
     assert decision.number in client.get(f"/decisions/?unit={w.branch_a.pk}").content.decode()
     html = client.get("/decisions/?unit=abc&body=999999&status=nope&page=zz").content.decode()
     assert "<html" in html.lower() or "<!doctype" in html.lower()
+
+
+def test_decision_accountability_loaded_into_the_decision_page(
+    client: Client, setup: tuple[World, Decision, Action]
+) -> None:
+    """The decision page asks for its accountability table separately (htmx, or a link
+    without JavaScript); the table itself is a page and an htmx fragment."""
+    w, decision, action = setup
+    commitment = services.commit_to_action(
+        actor=fresh(w.member), action=action, description="Saturday", amount=40
+    )
+    services.report_back(actor=fresh(w.member), action=action, figure=25, commitment=commitment)
+    client.force_login(w.member)
+    url = f"/decisions/{decision.pk}/accountability/"
+    page = client.get(f"/decisions/{decision.pk}/").content.decode()
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page
+    assert "1 action; 1 report." in page
+    full = client.get(url)
+    assert "HX-Request" in full["Vary"]
+    html = full.content.decode()
+    assert "<h1>Accountability: " in html and f"All of {decision.scope.name}" in html
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<h1>" not in fragment and fragment.startswith('<div id="decision-rollup">')
+    row = fragment.split(f">{w.district.name}</a>", 1)[1].split("</tr>", 1)[0]
+    assert [cell.split("<", 1)[0] for cell in row.split("<td>")[1:]] == [
+        "1",
+        "100",
+        "40 (1)",
+        "25 (1)",
+        "0",
+    ]
+
+
+def test_decision_accountability_before_any_action(client: Client, nc: World) -> None:
+    decision = decided(nc)
+    client.force_login(nc.member)
+    page = client.get(f"/decisions/{decision.pk}/").content.decode()
+    assert "/accountability/" not in page
+    html = client.get(f"/decisions/{decision.pk}/accountability/").content.decode()
+    assert "No actions assigned under this decision yet." in html
 
 
 def test_dissent_page(client: Client, setup: tuple[World, Decision, Action]) -> None:

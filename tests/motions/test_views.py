@@ -448,3 +448,19 @@ def test_motion_and_state_pages_constant_in_organisation_size(client: Client, pa
     client.force_login(fresh(pages.world.member))
     after = [_count(client, u) for u in urls]
     assert after == before
+
+
+def test_motion_page_loads_the_state_table_unit_by_unit(client: Client, pages: Pages) -> None:
+    """The motion page gives the overall figures and loads the table unit by unit from the
+    state page (htmx; a link without JavaScript), whose fragment is the table alone."""
+    client.force_login(pages.world.member)
+    url = f"/motions/{pages.live.pk}/state/"
+    html = client.get(f"/motions/{pages.live.pk}/").content.decode()
+    assert f'hx-get="{url}"' in html and f'href="{url}"' in html
+    assert (
+        "Branches so far — support: 0; support if amended: 0; oppose: 0; not yet discussed: "
+        in html
+    )
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<div id="state"') and "<h1>" not in fragment
+    assert '<th scope="row">All</th>' in fragment

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     OuterRef,
@@ -15,14 +13,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from iskra.decisions.models import Action, Commitment, Decision, Report
 from iskra.organisation.models import Unit
+from iskra.organisation.selectors import unit_below
 
 
 @dataclass
@@ -54,20 +51,6 @@ class Row:
         }
 
 
-def _child_segment(path_field: str, unit: Unit) -> Case:
-    """SQL for the id (as text) of the unit directly below ``unit`` whose subtree holds the
-    row's path, or '' when the path is ``unit``'s own, outside it, or empty (member actions)."""
-    rest = Substr(path_field, len(unit.path) + 1)
-    return Case(
-        When(
-            Q(**{f"{path_field}__startswith": unit.path}) & ~Q(**{path_field: unit.path}),
-            then=Substr(rest, 1, StrIndex(rest, Value("/")) - 1),
-        ),
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
 def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, list[Row]]:
     """Totals for ``unit`` and for each unit directly below it, over every action assigned
     within the unit (optionally for one decision). Three grouped queries (actions,
@@ -90,7 +73,7 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
     today = timezone.localdate()
     unreported = ~Exists(Report.objects.filter(action_id=OuterRef("pk")))
     per_child = (
-        actions.annotate(child=_child_segment("unit_path", unit))
+        actions.annotate(child=unit_below(unit, "unit_path"))
         .order_by()
         .values("child")
         .annotate(
@@ -103,7 +86,7 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
     action_ids = actions.values("pk")
     commitments = (
         Commitment.objects.filter(action_id__in=action_ids)
-        .annotate(child=_child_segment("action__unit_path", unit))
+        .annotate(child=unit_below(unit, "action__unit_path"))
         .order_by()
         .values("child")
         .annotate(amount=Coalesce(Sum("amount"), 0), n=Count("pk"))
@@ -111,7 +94,7 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
     )
     reports = (
         Report.objects.filter(action_id__in=action_ids)
-        .annotate(child=_child_segment("action__unit_path", unit))
+        .annotate(child=unit_below(unit, "action__unit_path"))
         .order_by()
         .values("child")
         .annotate(figure=Coalesce(Sum("figure"), 0), n=Count("pk"))
@@ -173,6 +156,11 @@ def top_level_actions(decision: Decision) -> QuerySet[Action]:
         )
         .annotate(passed_down=Coalesce(Subquery(passed_down), 0))
     )
+
+
+def report_count(decision: Decision) -> int:
+    """How many reports back have been made on the decision's actions, at every level."""
+    return Report.objects.filter(action__decision=decision).count()
 
 
 def decisions_register(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
@@ -96,9 +97,28 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "rescinded_by": decision.rescinded_by.all(),
     }
     if is_member:
-        total, rows = selectors.dashboard(decision=decision, unit=decision.scope)
-        context.update(total=total, rows=rows)
+        # The accountability table is a request of its own (htmx loads it into the page; without
+        # JavaScript it is a link): adding up thousands of passed-down actions should not hold
+        # up the decision itself.
+        context["reports"] = selectors.report_count(decision)
     return render(request, "decisions/detail.html", context)
+
+
+@domain_view
+def decision_dashboard(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Accountability for one decision: its actions in the unit it binds and each unit below."""
+    user = request.user
+    decision = load_decision(user, decision_id)
+    require(is_active_member(user) or user.is_superuser, "Accountability is for members.")
+    total, rows = selectors.dashboard(decision=decision, unit=decision.scope)
+    template = (
+        "decisions/_decision_rollup.html"
+        if request.headers.get("HX-Request")
+        else "decisions/decision_dashboard.html"
+    )
+    response = render(request, template, {"decision": decision, "total": total, "rows": rows})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _user(request: HttpRequest) -> User:

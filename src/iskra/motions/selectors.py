@@ -6,11 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 
-from iskra.motions.models import Circulation, Motion, MotionStatus, Position
+from iskra.motions.models import Circulation, Motion, MotionStatus
 from iskra.organisation.models import Unit
+from iskra.organisation.selectors import unit_below
 
 STANCES = ("support", "oppose", "support_if_amended", "not_yet")
 
@@ -48,27 +49,41 @@ class DiscussionState:
         }
 
 
+def _current_stance(motion: Motion) -> FilteredRelation:
+    # One current position per (motion, unit) is a database constraint, so a left join on it
+    # counts each circulated unit once (a join, where a correlated subquery per unit was
+    # several times slower at thousands of branches).
+    return FilteredRelation(
+        "unit__positions",
+        condition=Q(unit__positions__motion=motion, unit__positions__is_current=True),
+    )
+
+
 def discussion_state(motion: Motion) -> DiscussionState:
     """Branch positions rolled up: per unit directly below the body's unit, and overall.
 
-    Two queries whatever the size of the organisation beyond the rows themselves: the
-    circulation list (one row per branch, with its member count) and the current positions.
+    Counted by the database, whatever the size of the organisation: one query returning a
+    row per (unit below, stance), then the units named. A unit circulated that is not below
+    the body's unit (the body's own) is a group of its own.
     """
     scope = motion.body.unit
-    depth = scope.path.count("/")  # the next segment of a path names the group it falls in
-    stances = dict(
-        Position.objects.filter(motion=motion, is_current=True).values_list("unit_id", "stance")
+    rows = (
+        Circulation.objects.filter(motion=motion)
+        .annotate(current=_current_stance(motion))
+        .values(
+            group=unit_below(scope, "unit_path", otherwise=Cast("unit_id", CharField())),
+            stance=Coalesce(F("current__stance"), Value("not_yet")),
+        )
+        .annotate(branches=Count("pk"), members=Sum("members"))
+        .order_by()
     )
     overall = Tally()
     by_group: dict[int, Tally] = defaultdict(Tally)
-    for unit_id, path, members in Circulation.objects.filter(motion=motion).values_list(
-        "unit_id", "unit_path", "members"
-    ):
-        stance = stances.get(unit_id, "not_yet")
-        overall.add(stance, members)
-        parts = path.strip("/").split("/")
-        group_id = int(parts[depth - 1]) if len(parts) >= depth else unit_id
-        by_group[group_id].add(stance, members)
+    for row in rows:
+        members = row["members"] or 0
+        for tally in (overall, by_group[int(row["group"])]):
+            tally.branches[row["stance"]] += row["branches"]
+            tally.members[row["stance"]] += members
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(by_group))}
     groups = sorted(
         ((units[g], t) for g, t in by_group.items() if g in units), key=lambda pair: pair[0].name
@@ -79,17 +94,9 @@ def discussion_state(motion: Motion) -> DiscussionState:
 def discussion_overall(motion: Motion) -> DiscussionState:
     """The overall totals of ``discussion_state`` (no groups), counted by the database: one
     query returning at most four rows, for pages that show only the national figures."""
-    # One current position per (motion, unit) is a database constraint, so a left join on it
-    # counts each circulated unit once (a join, where a correlated subquery per unit was
-    # several times slower at thousands of branches).
     rows = (
         Circulation.objects.filter(motion=motion)
-        .annotate(
-            current=FilteredRelation(
-                "unit__positions",
-                condition=Q(unit__positions__motion=motion, unit__positions__is_current=True),
-            )
-        )
+        .annotate(current=_current_stance(motion))
         .values(stance=Coalesce(F("current__stance"), Value("not_yet")))
         .annotate(branches=Count("pk"), members=Sum("members"))
         .order_by()

@@ -175,7 +175,9 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "can_amend": can_table_amendment(user, motion),
         "can_record_position": motion.status == MotionStatus.IN_DISCUSSION
         and position_units(user, motion).exists(),
-        "state": selectors.discussion_state(motion)
+        # The overall figures; the table unit by unit is loaded into the page by htmx (or
+        # followed as a link), so thousands of branches do not hold up the motion itself.
+        "state": selectors.discussion_overall(motion)
         if motion.status != MotionStatus.DRAFT
         else None,
         "positions": _latest_positions(motion),

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
+from django.db.models.functions import StrIndex, Substr
 
 from iskra.organisation.models import Body, Seat, SeatHolding, Unit
+
+
+def unit_below(unit: Unit, path_field: str, *, otherwise: Combinable | None = None) -> Case:
+    """SQL for the id (as text) of the unit directly below ``unit`` whose subtree holds the
+    materialised path in ``path_field`` -- for adding up figures per unit below in the
+    database. A path that is ``unit``'s own, lies outside it or is empty gives ``otherwise``
+    (by default the empty string)."""
+    rest = Substr(path_field, len(unit.path) + 1)
+    return Case(
+        When(
+            Q(**{f"{path_field}__startswith": unit.path}) & ~Q(**{path_field: unit.path}),
+            then=Substr(rest, 1, StrIndex(rest, Value("/")) - 1),
+        ),
+        default=otherwise if otherwise is not None else Value(""),
+        output_field=CharField(),
+    )
 
 
 def unit_officer_holdings(unit: Unit) -> QuerySet[SeatHolding]:
