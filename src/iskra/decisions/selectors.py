@@ -51,6 +51,23 @@ class Row:
         }
 
 
+def _sum_per_child(
+    rows: QuerySet[Commitment] | QuerySet[Report],
+    figure: str,
+    action_ids: QuerySet[Action, Any],
+    unit: Unit,
+) -> QuerySet[Any, tuple[str, int, int]]:
+    """(unit below, sum of ``figure``, how many) for the commitments or reports on the actions."""
+    return (
+        rows.filter(action_id__in=action_ids)
+        .annotate(child=unit_below(unit, "action__unit_path"))
+        .order_by()
+        .values("child")
+        .annotate(total=Coalesce(Sum(figure), 0), n=Count("pk"))
+        .values_list("child", "total", "n")
+    )
+
+
 def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, list[Row]]:
     """Totals for ``unit`` and for each unit directly below it, over every action assigned
     within the unit (optionally for one decision). Three grouped queries (actions,
@@ -84,22 +101,8 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
         .values_list("child", "asked", "target", "overdue")
     )
     action_ids = actions.values("pk")
-    commitments = (
-        Commitment.objects.filter(action_id__in=action_ids)
-        .annotate(child=unit_below(unit, "action__unit_path"))
-        .order_by()
-        .values("child")
-        .annotate(amount=Coalesce(Sum("amount"), 0), n=Count("pk"))
-        .values_list("child", "amount", "n")
-    )
-    reports = (
-        Report.objects.filter(action_id__in=action_ids)
-        .annotate(child=unit_below(unit, "action__unit_path"))
-        .order_by()
-        .values("child")
-        .annotate(figure=Coalesce(Sum("figure"), 0), n=Count("pk"))
-        .values_list("child", "figure", "n")
-    )
+    commitments = _sum_per_child(Commitment.objects.all(), "amount", action_ids, unit)
+    reports = _sum_per_child(Report.objects.all(), "figure", action_ids, unit)
     children = {str(u.pk): u for u in unit.children.all()}
     total = Row(unit=unit)
     by_child: dict[str, Row] = {}

@@ -9,7 +9,7 @@ reproduce every draw exactly.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -45,19 +45,14 @@ class TieBreaker:
         return chosen
 
 
-def by_history(
-    tied: Sequence[int], history: Sequence[Sequence[int]], *, highest: bool
-) -> list[int]:
-    """Narrow a tie using earlier stages, most recent first.
+def by_points(tied: Sequence[int], points: Iterable[Sequence[int]], *, highest: bool) -> list[int]:
+    """Narrow a tie by the candidates' votes at the given points of the count, in order.
 
-    At each earlier stage (walking backwards) where the tied candidates did not all have
-    equal votes, only those with the highest (or lowest) value stay in the tie. This is
-    the rule of SSI 2007/42 Sch. 1 rules 49(2) and 51(2), extended to three or more tied
-    candidates by repeating the step. (ERS97 looks at the *earliest* point where the tied
-    candidates differed instead: see ``stv/ers97.py``.)
+    At each point where the tied candidates did not all have equal votes, only those with the
+    highest (or lowest) value stay in the tie; the step repeats while more than one remains.
     """
     remaining = list(tied)
-    for totals in reversed(history):
+    for totals in points:
         if len(remaining) == 1:
             break
         values = [totals[c] for c in remaining]
@@ -66,3 +61,13 @@ def by_history(
         if len(narrowed) < len(remaining):
             remaining = narrowed
     return remaining
+
+
+def by_history(
+    tied: Sequence[int], history: Sequence[Sequence[int]], *, highest: bool
+) -> list[int]:
+    """Narrow a tie using earlier stages, most recent first: the rule of SSI 2007/42 Sch. 1
+    rules 49(2) and 51(2), extended to three or more tied candidates by repeating the step.
+    (ERS97 looks at the *earliest* point where the tied candidates differed instead: see
+    ``stv/ers97.py``.)"""
+    return by_points(tied, reversed(history), highest=highest)

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 
 from ..ballots import Profile
 from ..results import CountResult, fmt_units
-from ..ties import TieBreaker
+from ..ties import TieBreaker, by_points
 from .common import Progress, make_stage
 
 SCALE = 100
@@ -67,16 +67,7 @@ def earliest_difference(
     fewest) votes stay in the tie; with three or more tied the step repeats at later
     points.
     """
-    remaining = list(tied)
-    for totals in points:
-        if len(remaining) == 1:
-            break
-        values = [totals[c] for c in remaining]
-        best = max(values) if highest else min(values)
-        narrowed = [c for c, v in zip(remaining, values, strict=True) if v == best]
-        if len(narrowed) < len(remaining):
-            remaining = narrowed
-    return remaining
+    return by_points(tied, points, highest=highest)
 
 
 def excludable(vals: Sequence[int], k: int, places: int, deferred: int) -> bool:
