@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from iskra.accounts.models import User
 from iskra.members.models import Application, DisciplinaryCase, Membership, Transfer
 from iskra.organisation.models import SeatHolding, Unit
 from iskra.organisation.permissions import officer_scope_q
@@ -25,15 +24,15 @@ def directory(
     members = Membership.objects.filter(officer_scope_q(user)).select_related("user", "unit")
     if query:
         query = query.strip()
-        # The person's fields are matched in one subquery on the people table, where trigram
-        # indexes (PostgreSQL) answer it; OR-ing across the join would scan both tables.
-        people = User.objects.filter(
-            Q(full_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(postcode__istartswith=query)
-            | Q(workplace__icontains=query)
-        ).values("pk")
-        matches = Q(user_id__in=people)
+        # The person's fields are matched on the joined people row, where trigram indexes
+        # (PostgreSQL) answer it and the page can be read in name order without looking each
+        # person up twice (a subquery on the people table made PostgreSQL do that).
+        matches = (
+            Q(user__full_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(user__postcode__istartswith=query)
+            | Q(user__workplace__icontains=query)
+        )
         # Other kinds of match are added only when the text could be one, so the common case
         # (a name) stays a single indexed semi-join rather than a per-row OR over every member.
         if re.fullmatch(r"[A-Za-z]{0,3}\d+", query):
