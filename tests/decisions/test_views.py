@@ -333,3 +333,24 @@ def test_what_needs_me(nc: World) -> None:
     ]
     # The outsider needs to do nothing.
     assert what_needs_me(fresh(nc.outsider)) == []
+
+
+def test_decision_page_lists_the_first_actions_and_links_to_all(
+    client: Client, setup: tuple[World, Decision, Action]
+) -> None:
+    w, decision, _ = setup
+    for i in range(25):  # 26 with the fixture's action
+        services.create_action(
+            actor=fresh(w.officer),
+            decision=decision,
+            title=f"Stall {i:02d}",
+            due_on=timezone.localdate() + timedelta(days=8),
+            unit=w.branch_a,
+        )
+    client.force_login(w.member)
+    page = client.get(f"/decisions/{decision.pk}/").content.decode()
+    assert page.count('href="/actions/') == 25
+    assert "The first 25 of 26:" in page and "26 actions" in page
+    assert "Stall 24" not in page  # due a day after the rest, so listed last
+    everything = client.get(f"/decisions/{decision.pk}/accountability/").content.decode()
+    assert everything.count('href="/actions/') == 26 and "Stall 24" in everything

@@ -58,6 +58,9 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+ACTIONS_LISTED = 25
+
+
 @login_not_required
 @domain_view
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -65,6 +68,9 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = load_decision(user, decision_id)
     motion = decision.motion
     is_member = user.is_authenticated and (is_active_member(user) or user.is_superuser)
+    top_actions = selectors.top_level_actions(decision)
+    actions = list(top_actions[:ACTIONS_LISTED]) if is_member else []
+    actions_count = top_actions.count() if is_member else 0
     context = {
         "decision": decision,
         "motion": motion,
@@ -84,7 +90,10 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "dissents": decision.dissents.select_related("user", "unit"),
         # Top-level actions with how many were passed down from each; the action's own page
         # lists those (a national decision may cascade to thousands of branches).
-        "actions": selectors.top_level_actions(decision),
+        # The first actions; the decision's accountability page lists them all (a national
+        # decision may assign one to every district, and members to boot).
+        "actions": actions,
+        "actions_count": actions_count,
         "is_member": is_member,
         "can_dissent": is_member
         and timezone.localdate() <= decision.dissent_until
@@ -111,12 +120,14 @@ def decision_dashboard(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = load_decision(user, decision_id)
     require(is_active_member(user) or user.is_superuser, "Accountability is for members.")
     total, rows = selectors.dashboard(decision=decision, unit=decision.scope)
+    fragment = bool(request.headers.get("HX-Request"))
     template = (
-        "decisions/_decision_rollup.html"
-        if request.headers.get("HX-Request")
-        else "decisions/decision_dashboard.html"
+        "decisions/_decision_rollup.html" if fragment else "decisions/decision_dashboard.html"
     )
-    response = render(request, template, {"decision": decision, "total": total, "rows": rows})
+    context = {"decision": decision, "total": total, "rows": rows}
+    if not fragment:
+        context["actions"] = selectors.top_level_actions(decision)
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
