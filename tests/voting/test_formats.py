@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,35 @@ def test_blt_unit_weight_fast_path_matches_line_parser() -> None:
     assert dict(parse_blt(unit.replace(b"1 1  2 0", b"1 01 2 0")).ballots) == expected
     rankings, weights = parse_blt(unit).strict_ballots()
     assert dict(zip(rankings, weights, strict=True)) == {(0, 1): 3, (2, 0): 1}
+
+
+def _blt(n_cands: int, rankings: list[list[int]]) -> bytes:
+    lines = [f"{n_cands} 1", *("1 " + " ".join(map(str, r)) + " 0" for r in rankings), "0"]
+    lines += [f'"C{i}"' for i in range(1, n_cands + 1)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("n_cands", [9, 64, 65, 99, 100, 120])
+def test_blt_buffer_conversion_reads_every_candidate_number(n_cands: int) -> None:
+    """The whole-buffer conversion of two-digit numbers (up to 99 candidates; beyond, the
+    line parser) gives the numbers as written: 64 and the tens digits included."""
+    numbers = sorted({1, 9, 10, 40, 63, 64, 65, 90, 99, 100, 110, 120} & set(range(1, n_cands + 1)))
+    rankings = [numbers, numbers[::-1], numbers[1::2], [numbers[-1]], numbers[:2]]
+    profile = parse_blt(_blt(n_cands, rankings))
+    assert dict(profile.ballots) == Counter(tuple(c - 1 for c in r) for r in rankings)
+
+
+def test_blt_error_after_the_first_buffer_names_its_line() -> None:
+    """More distinct lines than one conversion buffer holds (4096), then a bad one: the
+    file goes to the line parser, which names the line."""
+    rankings = [[a, b, c] for a in range(1, 21) for b in range(1, 21) for c in range(1, 21)]
+    assert len(rankings) > 4096 + 100
+    data = _blt(20, rankings).replace(b"\n1 20 20 20 0\n", b"\n1 20 21 0\n")
+    line = 1 + rankings.index([20, 20, 20]) + 1
+    with pytest.raises(BallotFileError) as info:
+        parse_blt(data, "big.blt")
+    assert str(info.value) == f"big.blt:{line}: preference 21 is not a candidate number (1..20)"
+    assert len(parse_blt(_blt(20, rankings)).ballots) == len(rankings)
 
 
 @pytest.mark.parametrize(

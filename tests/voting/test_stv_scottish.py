@@ -112,3 +112,19 @@ def test_lot_when_history_cannot_break_tie() -> None:
         for s in range(20)
     }
     assert seen == {"A", "B"}
+
+
+def test_a_repeated_preference_ends_the_paper_when_the_count_reaches_it() -> None:
+    """A paper whose next preference repeats a candidate already passed (here A, B, A, C)
+    is not transferable past it: when B is excluded, the A-papers stop rather than going on
+    to C. The count must equal that of the same papers cut at the repeat (A, B)."""
+    from iskra.voting.formats import parse_blt
+
+    names = b'"A"\n"B"\n"C"\n"D"\n'
+    repeated = parse_blt(b"4 2\n10 1 2 1 3 0\n4 2 0\n7 3 0\n3 4 0\n0\n" + names)
+    cut = parse_blt(b"4 2\n10 1 2 0\n4 2 0\n7 3 0\n3 4 0\n0\n" + names)
+    got = count(repeated, method="stv-scottish", seats=2).to_dict()
+    want = count(cut, method="stv-scottish", seats=2).to_dict()
+    assert got["stages"] == want["stages"] and got["elected"] == want["elected"] == ["A", "C"]
+    # C never receives the A-papers: 7 votes at every stage.
+    assert {stage["votes"]["C"] for stage in got["stages"]} == {"7.00000"}

@@ -90,7 +90,9 @@ class Profile:
             return sum(w for r, w in self.ballots if w > 0 and r)
         return sum(w for _, w in self.group_ballots())
 
-    def strict_ballots(self) -> tuple[list[tuple[int, ...]], list[int]]:
+    def strict_ballots(
+        self, *, cut_repeats: bool = True
+    ) -> tuple[list[tuple[int, ...]], list[int]]:
         """Rankings for the transfer-based methods (plurality, IRV, STV).
 
         Withdrawn candidates are removed. A ranking stops at the first group of equal
@@ -99,6 +101,11 @@ class Profile:
         rules give to papers on which the next preference cannot be read). Ballots left
         without any preference are not valid votes and are dropped. Identical results
         are merged.
+
+        With ``cut_repeats=False`` a ranking may still hold a repeated candidate, and
+        the caller must treat it as the end of that ranking. This saves a pass over
+        every ranking for a count that only looks past a preference when it transfers
+        the paper (see ``stv/scottish.py``).
         """
         if not self.has_ties and not self.withdrawn:
             # Fast path for strict rankings (BLT, CSV): only repeated candidates need
@@ -112,6 +119,8 @@ class Profile:
             if not all(rankings) or min(weights) <= 0:
                 rankings = [r for r, w in strict if w > 0 and r]
                 weights = [w for r, w in strict if w > 0 and r]
+            if not cut_repeats:
+                return rankings, weights
             lengths = list(map(len, rankings))
             distinct = list(map(len, map(set, rankings)))
             if lengths != distinct:

@@ -12,15 +12,16 @@ Layout::
 
 Blank lines and lines starting with ``#`` are ignored. Reading groups identical ballot
 lines as raw bytes before parsing them, so a million-ballot file is parsed as its few
-thousand distinct lines.
+thousand distinct lines; in the usual export form those are then converted all at once
+by operations on one buffer (see :func:`_unit_weight_rankings`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from itertools import repeat
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice, repeat
 from pathlib import Path
 from typing import cast
 
@@ -70,10 +71,116 @@ def _parse_ballot(toks: list[bytes], n_cands: int, name: str, line: int) -> tupl
     return nums[0], tuple(p - 1 for p in prefs)
 
 
+# Byte classes for _convert_lines: a digit becomes its value (0-9); a space or a newline
+# becomes a separator, marked by bit 0x40, which no digit value has; any other byte
+# becomes _OTHER. The separators stay apart from the values of numbers (0-99) and from
+# flagged tens digits (0x80-0x89) throughout.
+_SPACE, _NEWLINE, _OTHER = 0x70, 0xC0, 0xFF
+_CLASSES = bytes(
+    b - 0x30 if 0x30 <= b <= 0x39 else {0x20: _SPACE, 0x0A: _NEWLINE}.get(b, _OTHER)
+    for b in range(256)
+)
+# The first digit of a two-digit number is flagged with 0x80 and then dropped.
+_TENS_FLAG = 0x80
+_DROPPED = bytes([_SPACE, *range(_TENS_FLAG + 1, _TENS_FLAG + 10)])
+# Codes of the converted buffer besides the candidate indices 0..98.
+_END, _LINE, _BAD = 0xFF, 0xFD, 0xFE
+# How many candidates the buffer conversion handles: numbers of at most two digits.
+_MAX_BUFFER_CANDIDATES = 99
+
+
+def _value_codes(n_cands: int) -> bytes:
+    """Translation table from a number's value to its code: candidate numbers 1..n to
+    indices 0..n-1, 0 to _END, newlines to _LINE; anything else is _BAD (including a
+    flagged tens digit 0, i.e. a number written with a leading zero)."""
+    table = bytearray([_BAD]) * 256
+    table[0] = _END
+    table[1 : n_cands + 1] = range(n_cands)
+    table[_NEWLINE] = _LINE
+    return bytes(table)
+
+
+def _unit_weight_rankings(lines: Iterable[bytes], n_cands: int) -> list[Ranking] | None:
+    """Rankings of distinct ballot lines that all have the usual export form, or None.
+
+    The form is ``1 <preferences> 0``: weight 1, preferences that are candidate numbers
+    written without leading zeros, single spaces, nothing else on the line. Every line
+    of that form gives a different ranking, so no two need adding up.
+
+    Instead of splitting each line, a few thousand lines at a time are joined into one
+    buffer and converted by operations on the whole buffer (see :func:`_convert_lines`),
+    so no Python code runs per preference. Any line not of the form is detected on the
+    way, and then None sends the file to the line parsers, which report the precise
+    error or handle the other forms.
+    """
+    if n_cands > _MAX_BUFFER_CANDIDATES:
+        return None
+    codes = _value_codes(n_cands)
+    rankings: list[Ranking] = []
+    remaining = iter(lines)
+    # Small buffers stay in the processor's cache and keep the memory used low.
+    while chunk := tuple(islice(remaining, 4096)):
+        pieces = _convert_lines(chunk, codes)
+        if pieces is None:
+            return None
+        rankings += map(tuple, pieces)
+    return rankings
+
+
+def _convert_lines(lines: Sequence[bytes], codes: bytes) -> list[bytes] | None:
+    """Each line's preferences as candidate indices, one byte each, if every line has
+    the usual export form (see :func:`_unit_weight_rankings`); otherwise None.
+
+    Each step is one pass in C over one buffer: translate, find, count, split, and
+    arithmetic on a big integer holding the whole buffer, which handles two-digit
+    numbers for all lines at once.
+    """
+    buf = b"\n".join((b"", *lines, b"")).translate(_CLASSES)
+    if bytes([_OTHER]) in buf:
+        return None  # a character other than a digit, a space or a newline
+    # Byte i of the buffer is bits 8i..8i+7 of the integer x, so x >> 8 holds each
+    # byte's successor in its place. No step below carries from one byte to the next:
+    # &, | and ^ never carry, and the one addition leaves every byte below 0x100.
+    size = len(buf)
+    x = int.from_bytes(buf, "little")
+    sep_bits = int.from_bytes(bytes([0x40]) * size, "little")
+    sep = x & sep_bits
+    if sep & (sep >> 8):
+        # Two separators in a row: a blank line, a space at either end of a line, or
+        # two spaces between numbers.
+        return None
+    # 0x40 on each byte where neither it nor the next is a separator, i.e. on a digit
+    # followed by a digit: the first digit of a number of two or more digits. (The last
+    # byte is a newline, so nothing reads past the end.)
+    tens = sep_bits ^ ((x | (x >> 8)) & sep_bits)
+    if tens & (tens >> 8):
+        return None  # a number with three or more digits
+    # Add ten times each first digit to the digit after it (at most 9 + 90 = 99) and
+    # flag the first digit with 0x80 (9 + 0x80 at most) for deletion, so that each
+    # number ends as one byte holding its value.
+    x += (((x & ((tens >> 6) * 0xFF)) * 10) << 8) + (tens << 1)
+    converted = x.to_bytes(size, "little").translate(codes, _DROPPED)
+    # Now one code per number and _LINE per newline. The lines have the form exactly
+    # when this reads _LINE, then per line: 1 (index 0), candidate indices, _END, _LINE.
+    # That holds when there is no _BAD, the ends are right, _END occurs once per line
+    # (so no preference is 0), and splitting at "_END _LINE 1" gives one piece per line
+    # (so every line break is between a final 0 and a weight 1).
+    head, tail = bytes([_LINE, 0]), bytes([_END, _LINE])
+    if (
+        bytes([_BAD]) in converted
+        or converted[:2] != head
+        or converted[-2:] != tail
+        or converted.count(_END) != len(lines)
+    ):
+        return None
+    pieces = converted[2:-2].split(tail + b"\x00")
+    return pieces if len(pieces) == len(lines) else None
+
+
 def _parse_unit_weight_lines(
     counts: Counter[bytes], lookup: Callable[[bytes], int]
 ) -> dict[Ranking, int] | None:
-    """Fast path for the usual export, one ballot per line: ``1 <preferences> 0``.
+    """Unit-weight lines, ``1 <preferences> 0``, with any spacing between numbers.
 
     If every distinct line starts with ``1 `` and ends with `` 0`` and every preference
     is a candidate number, the rankings are built in one list comprehension; otherwise
@@ -95,6 +202,42 @@ def _parse_unit_weight_lines(
         for key, times in zip(keys, counts.values(), strict=True):
             ballots[key] = ballots.get(key, 0) + times
     return ballots
+
+
+def _ballots(
+    counts: Counter[bytes], n_cands: int, name: str, lines: list[bytes], start: int
+) -> tuple[tuple[Ranking, int], ...]:
+    """The grouped ballots of the distinct ballot lines ``counts`` (line -> times seen).
+
+    The quickest reader that accepts every line is used: the whole-buffer conversion of
+    the usual export form, then one list comprehension for unit weights with any
+    spacing, then the line-by-line parser, which alone raises errors.
+    """
+    keys = _unit_weight_rankings(counts, n_cands)
+    if keys is not None:
+        return tuple(zip(keys, counts.values(), strict=True))
+    # Candidate numbers are looked up as bytes, which is faster than int() and checks
+    # the range at the same time; anything unusual falls back to the careful parser.
+    index = {str(i + 1).encode(): i for i in range(n_cands)}
+    lookup = index.__getitem__
+    ballots = _parse_unit_weight_lines(counts, lookup)
+    if ballots is None:
+        ballots = {}
+        for raw, times in counts.items():
+            toks = raw.split()
+            try:
+                if toks[-1] != b"0":
+                    raise KeyError
+                key: Ranking = tuple(map(lookup, toks[1:-1]))
+                weight = int(toks[0])
+                if weight < 0:
+                    raise KeyError
+            except (KeyError, IndexError, ValueError):
+                if not toks or toks[0].startswith(b"#"):
+                    continue
+                weight, key = _parse_ballot(toks, n_cands, name, _first_line(lines, raw, start))
+            ballots[key] = ballots.get(key, 0) + weight * times
+    return tuple(ballots.items())
 
 
 def read_blt(path: str | Path) -> Profile:
@@ -154,28 +297,7 @@ def parse_blt(data: bytes, name: str = "<blt>") -> Profile:
             raise BallotFileError(
                 name, len(lines), "missing the line '0' that ends the ballots"
             ) from None
-    counts = Counter(lines[start:end])
-    # Candidate numbers are looked up as bytes, which is faster than int() and checks
-    # the range at the same time; anything unusual falls back to the careful parser.
-    index = {str(i + 1).encode(): i for i in range(n_cands)}
-    lookup = index.__getitem__
-    ballots = _parse_unit_weight_lines(counts, lookup)
-    if ballots is None:
-        ballots = {}
-        for raw, times in counts.items():
-            toks = raw.split()
-            try:
-                if toks[-1] != b"0":
-                    raise KeyError
-                key: Ranking = tuple(map(lookup, toks[1:-1]))
-                weight = int(toks[0])
-                if weight < 0:
-                    raise KeyError
-            except (KeyError, IndexError, ValueError):
-                if not toks or toks[0].startswith(b"#"):
-                    continue
-                weight, key = _parse_ballot(toks, n_cands, name, _first_line(lines, raw, start))
-            ballots[key] = ballots.get(key, 0) + weight * times
+    ballots = _ballots(Counter(lines[start:end]), n_cands, name, lines, start)
     names: list[str] = []
     i = end + 1
     title: str | None = None
@@ -200,7 +322,7 @@ def parse_blt(data: bytes, name: str = "<blt>") -> Profile:
         title = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
     return Profile(
         candidates=tuple(names),
-        ballots=tuple(ballots.items()),
+        ballots=ballots,
         withdrawn=frozenset(withdrawn),
         seats=seats,
         title=title,

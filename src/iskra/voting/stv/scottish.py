@@ -29,7 +29,8 @@ def count_scottish(
     """Count ``profile`` for ``seats`` vacancies under SSI 2007/42 Sch. 1 rules 46-52."""
     names = profile.candidates
     n = len(names)
-    rankings, weights = profile.strict_ballots()
+    # Repeated candidates are left in the rankings: the transfer below stops at one.
+    rankings, weights = profile.strict_ballots(cut_repeats=False)
     valid = sum(weights)
     # Rule 46(3): valid papers divided by (seats + 1), fraction disregarded, plus one.
     quota = (valid // (seats + 1) + 1) * SCALE
@@ -61,6 +62,8 @@ def count_scottish(
 
         With ``surplus`` (rule 48) each paper's new value is surplus x value / total,
         truncated to 5 decimals; without it (exclusion, rule 50) papers keep their value.
+        Papers with no further usable preference go to the pseudo-candidate ``n`` and
+        leave the count as non-transferable.
         """
         nonlocal nt
         pile = piles[source]
@@ -68,6 +71,9 @@ def count_scottish(
         total = totals[source]
         moved = 0
         live = [*continuing, True]
+        # Local names for the inner loop (quicker to reach than the enclosing function's).
+        place = position
+        ranking_of = padded
         for value, ballots in pile.items():
             nv = value if surplus is None else surplus * value // total
             if nv == 0:
@@ -76,13 +82,21 @@ def count_scottish(
             out: list[list[int]] = [[] for _ in range(n + 1)]
             add = [o.append for o in out]
             for bi in ballots:
-                r = padded[bi]
-                p = position[bi] + 1
+                r = ranking_of[bi]
+                p = place[bi] + 1
                 to = r[p]
                 while not live[to]:
+                    if r.index(to) < p:
+                        # A candidate ranked a second time: the paper is not transferable
+                        # past it (Profile.strict_ballots cuts the ranking there). A live
+                        # candidate is never such a repeat: each earlier preference was
+                        # skipped as not continuing, or held the paper until it was
+                        # elected or excluded, and no candidate becomes continuing again.
+                        to = n
+                        break
                     p += 1
                     to = r[p]
-                position[bi] = p
+                place[bi] = p
                 add[to](bi)
             for to in range(n):
                 arrived = out[to]
