@@ -240,13 +240,18 @@ def _ballots(
     return tuple(ballots.items())
 
 
-def read_blt(path: str | Path) -> Profile:
-    """Parse a BLT file into a :class:`Profile`; raise :class:`BallotFileError`."""
+def file_bytes(path: str | Path) -> tuple[str, bytes]:
+    """The file's name (for messages) and content; :class:`BallotFileError` if unreadable."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        return name, Path(path).read_bytes()
     except OSError as exc:
         raise BallotFileError(name, None, f"cannot read file: {exc.strerror}") from None
+
+
+def read_blt(path: str | Path) -> Profile:
+    """Parse a BLT file into a :class:`Profile`; raise :class:`BallotFileError`."""
+    name, data = file_bytes(path)
     with gc_paused():
         return parse_blt(data, name)
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..ballots import Profile, gc_paused
 from ..errors import BallotFileError
-from .blt import parse_blt
+from .blt import file_bytes, parse_blt
 
 _BOM = b"\xef\xbb\xbf"
 _HEADER = re.compile(rb"\d+[ \t]+\d+")
@@ -149,10 +149,6 @@ def parse_edinburgh(data: bytes, name: str = "<edinburgh-csv>") -> Profile:
 def read_edinburgh(path: str | Path) -> Profile:
     """Read a City of Edinburgh Council preference profile report; raise
     :class:`BallotFileError` (with the line number) if it is malformed."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BallotFileError(name, None, f"cannot read file: {exc.strerror}") from None
+    name, data = file_bytes(path)
     with gc_paused():
         return parse_edinburgh(data, name)
