@@ -202,6 +202,9 @@ if EMAIL_URL is None:
 DEFAULT_FROM_EMAIL = "Iskra <noreply@localhost>"
 globals().update(parse_email_url(EMAIL_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Emails that must never be queued in the database (a voter's tracker code) are sent by a
+# thread of each app server process, outside the request; off, they are sent in the request.
+ISKRA_EMAIL_IN_BACKGROUND = env_bool("ISKRA_EMAIL_IN_BACKGROUND", True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -27,7 +27,7 @@ from iskra.ballots.forms import (
 )
 from iskra.ballots.models import Ballot, Challenge, RollEntry
 from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
-from iskra.core.email import send_now
+from iskra.core.email import send_from_memory
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import domain_view
 from iskra.organisation.permissions import is_officer_of as can_manage_unit
@@ -261,11 +261,13 @@ def _vote_page(
         else:
             if voter is not None and voter.email:
                 # The voter keeps their tracker code: shown now, and emailed to them alone.
-                # Sent here and now, never queued: a queued task is a database row holding
-                # the voter's address, the tracker and a timestamp — with the published board,
-                # a record of how they voted. A failed send loses only this copy of the code.
+                # Sent from this process's memory, never queued in the database: a queued
+                # task is a row holding the voter's address, the tracker and a timestamp —
+                # with the published board, a record of how they voted. It is sent outside
+                # the request (an SMTP exchange would hold up the vote); a failed or lost
+                # send loses only this copy of the code.
                 try:
-                    send_now(
+                    send_from_memory(
                         to=voter.email,
                         template="ballots/email/tracker",
                         context={
