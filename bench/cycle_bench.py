@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from foundation_bench import _env, iskra, machine, recreate_database
+from foundation_bench import _env, client_for, iskra, machine, recreate_database
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/iskra_cycle_bench"
 GOALS = {"circulation_s": 2.0, "rollup_p95_ms": 100.0, "page_p95_ms": 50.0}
@@ -392,7 +392,6 @@ def build_cycle(*, circulations: int, branch_actions: int, seed: int) -> dict[st
 
 
 def measure(*, ids: dict[str, Any], warmup: int, requests: int) -> dict[str, Any]:
-    from django.test import Client
 
     from iskra.decisions.models import Decision
     from iskra.decisions.selectors import dashboard
@@ -418,14 +417,6 @@ def measure(*, ids: dict[str, Any], warmup: int, requests: int) -> dict[str, Any
         .select_related("user")
         .order_by("pk")[500]
     )
-
-    def client_for(user: Any) -> Any:
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session["2fa_ok"] = True
-        session.save()
-        return client
 
     rollups = {
         "discussion_state(motion)": timed(

@@ -97,12 +97,23 @@ def measure(
     }
 
 
+def client_for(user: Any) -> Any:
+    """A test client signed in as ``user``, past the two-factor step."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["2fa_ok"] = True
+    session.save()
+    return client
+
+
 def pages(*, warmup: int, requests: int, show_sql: bool) -> dict[str, Any]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iskra.settings")
     django.setup()
-    from django.test import Client
 
     from iskra.accounts.models import User
     from iskra.members.models import Membership, Status
@@ -131,14 +142,6 @@ def pages(*, warmup: int, requests: int, show_sql: bool) -> dict[str, Any]:
         "members": Membership.objects.count(),
         "people": User.objects.count(),
     }
-
-    def client_for(user: Any) -> Any:
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session["2fa_ok"] = True
-        session.save()
-        return client
 
     member_client = client_for(member.user)
     results = {

@@ -3,11 +3,9 @@ appear only in the result, the report and the export, which exist after the clos
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
@@ -23,20 +21,6 @@ def _plausible(moment: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(_plausible)]
-
-
-class Page:
-    """A queryset serialised one page at a time (ninja's pagination counts it, then slices)."""
-
-    def __init__(self, queryset: QuerySet[Any], serialise: Callable[[Any], dict[str, Any]]):
-        self.queryset = queryset
-        self.serialise = serialise
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
-        return [self.serialise(row) for row in self.queryset[page]]
 
 
 # --- In ----------------------------------------------------------------------------------------

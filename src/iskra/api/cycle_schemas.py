@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from ninja import Schema
 from ninja.params.functions import Query
 from pydantic import Field
@@ -18,21 +16,6 @@ MAX_ID = 2**63 - 1
 
 # An id given as a filter (path ids go through loaders, which treat any number as not found).
 ID_FILTER: Any = Query(None, ge=1, le=MAX_ID)
-
-
-class Paged:
-    """A queryset serialised one page at a time: ninja's pagination counts it and slices it
-    before any row is loaded, so a list endpoint costs the same whatever the table's size."""
-
-    def __init__(self, queryset: QuerySet[Any], serialise: Callable[[Any], dict[str, Any]]):
-        self.queryset = queryset
-        self.serialise = serialise
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
-        return [self.serialise(row) for row in self.queryset[page]]
 
 
 # --- Motions -----------------------------------------------------------------------------------

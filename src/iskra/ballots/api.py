@@ -25,7 +25,6 @@ from iskra.api.ballot_schemas import (
     CredentialVoteIn,
     ExtendIn,
     OpenRefusedOut,
-    Page,
     PaperOut,
     ProblemsOut,
     QuestionIn,
@@ -39,7 +38,8 @@ from iskra.api.ballot_schemas import (
     TrackerOut,
     VoteIn,
 )
-from iskra.api.pagination import Pages
+from iskra.api.common import ERRORS, request_user
+from iskra.api.pagination import Paged, Pages
 from iskra.api.schemas import Error
 from iskra.ballots import services
 from iskra.ballots.models import Ballot, Challenge, RollEntry, VoteMark
@@ -49,7 +49,6 @@ from iskra.organisation.models import Body
 from iskra.organisation.permissions import load_unit, officer_scope_q, require
 
 router = Router(tags=["ballots"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 VOTE_ERRORS: dict[int, Any] = {**ERRORS, 409: Error}
 OPEN_ERRORS: dict[int, Any] = {**ERRORS, 400: OpenRefusedOut}
 
@@ -60,11 +59,6 @@ VOTED_MESSAGE = (
     "Your vote has been recorded. Keep your tracker code: after the close you can find your "
     "ballot on the bulletin board with it."
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _aware(moment: datetime) -> datetime:
@@ -84,10 +78,6 @@ def _no_store(response: HttpResponse) -> None:
 def _closed(ballot: Ballot, message: str = NOT_YET_COUNTED) -> None:
     if ballot.state != Ballot.State.CLOSED:
         raise NotFound(message)
-
-
-def _questions(ballot: Ballot) -> list[dict[str, Any]]:
-    return services.questions_data(ballot)
 
 
 def _extensions(ballot: Ballot) -> list[dict[str, Any]]:
@@ -131,7 +121,7 @@ def _ballot_out(user: User, ballot_id: int) -> dict[str, Any]:
         "my_status": _status(services.voted(ballot, user)),
         "can_manage": can_manage(user, ballot),
         "is_scrutineer": is_scrutineer(user, ballot),
-        "questions": _questions(ballot),
+        "questions": services.questions_data(ballot),
         "extensions": _extensions(ballot),
         "board_public": services.board_is_public(ballot),
         # The final hash exists only once the board is published, at the close.
@@ -207,7 +197,7 @@ def _report_out(user: User, ballot: Ballot) -> dict[str, Any]:
 @paginate(Pages, page_size=50)
 def list_ballots(request: HttpRequest) -> Any:
     """Ballots I am on the roll of, manage or scrutinise, each with my own roll status."""
-    user = _user(request)
+    user = request_user(request)
     mine = RollEntry.objects.filter(ballot=OuterRef("pk"), user=user)
     voted = VoteMark.objects.filter(roll_entry__ballot=OuterRef("pk"), roll_entry__user=user)
     # officer_scope_q is an empty Q for administrators, which would vanish from an "or".
@@ -240,13 +230,13 @@ def list_ballots(request: HttpRequest) -> Any:
             "is_scrutineer": is_scrutineer(user, b),
         }
 
-    return Page(ballots, serialise)
+    return Paged(ballots, serialise)
 
 
 @router.post("/ballots", response={201: BallotOut, **ERRORS})
 def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
     """Define a draft ballot for a unit (officers of the unit)."""
-    user = _user(request)
+    user = request_user(request)
     unit = load_unit(user, payload.unit_id)
     body = None
     if payload.constituency_body_id is not None:
@@ -275,12 +265,12 @@ def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
 @router.get("/ballots/{ballot_id}", response={200: BallotOut, **ERRORS})
 def get_ballot(request: HttpRequest, ballot_id: int) -> Any:
     """The definition, state, roll size and my roll status. Never a count while open."""
-    return _ballot_out(_user(request), ballot_id)
+    return _ballot_out(request_user(request), ballot_id)
 
 
 @router.post("/ballots/{ballot_id}/questions", response={201: QuestionOut, **ERRORS})
 def add_question(request: HttpRequest, ballot_id: int, payload: QuestionIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     question = services.add_question(
         actor=user,
@@ -291,13 +281,13 @@ def add_question(request: HttpRequest, ballot_id: int, payload: QuestionIn) -> A
         seats=payload.seats,
         max_choices=payload.max_choices,
     )
-    return Status(201, next(q for q in _questions(ballot) if q["id"] == question.pk))
+    return Status(201, next(q for q in services.questions_data(ballot) if q["id"] == question.pk))
 
 
 @router.post("/ballots/{ballot_id}/scrutineer", response={200: BallotOut, **ERRORS})
 def appoint_scrutineer(request: HttpRequest, ballot_id: int, payload: ScrutineerIn) -> Any:
     """Appoint the scrutineer, by email address or user id: someone with no office in the unit."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     # Officers only, before any lookup: nobody else may probe who has an account.
     require(can_manage(user, ballot), "Only officers of the unit change this ballot.")
@@ -317,7 +307,7 @@ def appoint_scrutineer(request: HttpRequest, ballot_id: int, payload: Scrutineer
 @router.get("/ballots/{ballot_id}/problems", response={200: ProblemsOut, **ERRORS})
 def ballot_problems(request: HttpRequest, ballot_id: int) -> Any:
     """Everything that stops the ballot from opening (officers and the scrutineer)."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     require(
         can_manage(user, ballot) or is_scrutineer(user, ballot),
@@ -330,7 +320,7 @@ def ballot_problems(request: HttpRequest, ballot_id: int) -> Any:
 @router.post("/ballots/{ballot_id}/open", response={200: BallotOut, **OPEN_ERRORS})
 def open_ballot(request: HttpRequest, ballot_id: int) -> Any:
     """Freeze the roll and email every voter their credential. Refused while problems remain."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     try:
         services.open_ballot(actor=user, ballot=ballot)
@@ -349,7 +339,7 @@ def open_ballot(request: HttpRequest, ballot_id: int) -> Any:
 def vote(request: HttpRequest, ballot_id: int, payload: VoteIn, response: HttpResponse) -> Any:
     """Vote as the signed-in (or token-holding) member on the roll. Returns the tracker."""
     _no_store(response)
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     tracker = services.cast_ballot(ballot=ballot, answers=payload.answers, user=user)
     return Status(201, {"tracker": tracker, "message": VOTED_MESSAGE})
@@ -412,7 +402,7 @@ def voting_paper(
         "paper_text": ballot.paper_text,
         "closes_at": ballot.closes_at,
         "voted": hasattr(entry, "mark"),
-        "questions": _questions(ballot),
+        "questions": services.questions_data(ballot),
     }
 
 
@@ -422,7 +412,7 @@ def voting_paper(
 @router.get("/ballots/{ballot_id}/challenges", response={200: list[ChallengeOut], **ERRORS})
 def list_challenges(request: HttpRequest, ballot_id: int) -> Any:
     """Every challenge for the scrutineer and the officers; my own for anyone else."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     challenges = ballot.challenges.select_related("user")
     if not _sees_challengers(user, ballot):
@@ -433,7 +423,7 @@ def list_challenges(request: HttpRequest, ballot_id: int) -> Any:
 @router.post("/ballots/{ballot_id}/challenges", response={201: ChallengeOut, **ERRORS})
 def raise_challenge(request: HttpRequest, ballot_id: int, payload: ChallengeIn) -> Any:
     """I believe I was wrongly left off the roll; the scrutineer decides."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     challenge = services.raise_challenge(actor=user, ballot=ballot, reason=payload.reason)
     return Status(201, _challenge_out(challenge, named=True))
@@ -442,7 +432,7 @@ def raise_challenge(request: HttpRequest, ballot_id: int, payload: ChallengeIn) 
 @router.post("/challenges/{challenge_id}/decide", response={200: ChallengeOut, **ERRORS})
 def decide_challenge(request: HttpRequest, challenge_id: int, payload: ChallengeDecisionIn) -> Any:
     """Uphold (the person is added to the roll and sent a credential) or reject: the scrutineer."""
-    user = _user(request)
+    user = request_user(request)
     challenge = Challenge.objects.filter(pk=challenge_id).first()
     if challenge is None:
         raise NotFound("No such challenge.")
@@ -456,7 +446,7 @@ def decide_challenge(request: HttpRequest, challenge_id: int, payload: Challenge
 @router.post("/ballots/{ballot_id}/extend", response={200: BallotOut, **ERRORS})
 def extend_ballot(request: HttpRequest, ballot_id: int, payload: ExtendIn) -> Any:
     """Move the closing time later, with a recorded reason, before it passes (officers)."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     services.extend_ballot(
         actor=user, ballot=ballot, closes_at=_aware(payload.closes_at), reason=payload.reason
@@ -468,7 +458,7 @@ def extend_ballot(request: HttpRequest, ballot_id: int, payload: ExtendIn) -> An
 def remind(request: HttpRequest, ballot_id: int) -> Any:
     """Send a fresh credential to everyone on the roll who has not voted yet. How many that is
     is not said: it would be the turnout so far, and nothing is counted before the close."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     services.send_reminders(actor=user, ballot=ballot)
     return {
@@ -483,7 +473,7 @@ def remind(request: HttpRequest, ballot_id: int) -> Any:
 @router.get("/ballots/{ballot_id}/result", response={200: ResultOut, **ERRORS})
 def result(request: HttpRequest, ballot_id: int) -> Any:
     """The count with every threshold's arithmetic. Not found before the close — for anyone."""
-    ballot = load_ballot(_user(request), ballot_id)
+    ballot = load_ballot(request_user(request), ballot_id)
     _closed(ballot)
     return _result_out(ballot)
 
@@ -502,8 +492,8 @@ def _public_board(user: User, ballot_id: int) -> Ballot:
 @paginate(Pages, page_size=100)
 def board(request: HttpRequest, ballot_id: int) -> Any:
     """The bulletin board: every ballot in random order, each chained to the one before."""
-    ballot = _public_board(_user(request), ballot_id)
-    return Page(
+    ballot = _public_board(request_user(request), ballot_id)
+    return Paged(
         ballot.board.order_by("position"),
         lambda e: {
             "position": e.position,
@@ -529,7 +519,7 @@ def _readable(questions: list[dict[str, Any]], content: dict[str, Any]) -> list[
 @router.get("/ballots/{ballot_id}/board/{tracker}", response={200: TrackerFoundOut, **ERRORS})
 def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
     """Find my ballot on the board by its tracker code and see it as cast."""
-    ballot = _public_board(_user(request), ballot_id)
+    ballot = _public_board(request_user(request), ballot_id)
     entry = ballot.board.filter(tracker=tracker.strip().upper()).first()
     if entry is None:
         raise NotFound("No ballot with that tracker code on this board.")
@@ -538,7 +528,7 @@ def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
         "tracker": entry.tracker,
         "content": entry.content,
         "chain_hash": entry.chain_hash,
-        "answers": _readable(_questions(ballot), entry.content),
+        "answers": _readable(services.questions_data(ballot), entry.content),
         "board_hash": ballot.board_hash,
     }
 
@@ -547,7 +537,7 @@ def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
 @paginate(Pages, page_size=100)
 def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
     """Who voted — never how: for the scrutineer, after the close."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     require(
         can_see_whole_roll(user, ballot), "The whole roll is for the scrutineer, after the close."
@@ -558,7 +548,7 @@ def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
         .annotate(voted=Exists(VoteMark.objects.filter(roll_entry=OuterRef("pk"))))
         .order_by("user__full_name", "pk")
     )
-    return Page(
+    return Paged(
         entries,
         lambda e: {
             "user_id": e.user_id,
@@ -573,7 +563,7 @@ def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
 @router.get("/ballots/{ballot_id}/report", response={200: ReportOut, **ERRORS})
 def report(request: HttpRequest, ballot_id: int) -> Any:
     """The scrutineer's report: roll, challenges, timings, anomalies, result and final hash."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     _closed(ballot, "The report is written after the count.")
     return _report_out(user, ballot)
@@ -582,7 +572,7 @@ def report(request: HttpRequest, ballot_id: int) -> Any:
 @router.post("/ballots/{ballot_id}/report/sign", response={200: ReportOut, **ERRORS})
 def sign_report(request: HttpRequest, ballot_id: int) -> Any:
     """The scrutineer signs the report off (recorded in the audit log)."""
-    user = _user(request)
+    user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     services.sign_report(actor=user, ballot=ballot)
     return _report_out(user, load_ballot(user, ballot_id))
@@ -591,6 +581,6 @@ def sign_report(request: HttpRequest, ballot_id: int) -> Any:
 @router.get("/ballots/{ballot_id}/export", response={200: dict[str, Any], **ERRORS})
 def export(request: HttpRequest, ballot_id: int) -> Any:
     """The published record, exactly as `iskra ballot export` writes it: enough to recount."""
-    ballot = load_ballot(_user(request), ballot_id)
+    ballot = load_ballot(request_user(request), ballot_id)
     _closed(ballot, "A ballot is exported after its count.")
     return services.export(ballot)

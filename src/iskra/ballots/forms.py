@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from iskra.ballots.models import Preset, Question
+
+
+def default_voting_window() -> dict[str, datetime]:
+    """What a new ballot's form starts with: open from this minute, for two weeks."""
+    opens_at = timezone.localtime().replace(second=0, microsecond=0)
+    return {"opens_at": opens_at, "closes_at": opens_at + timedelta(days=14)}
 
 
 class BallotForm(forms.Form):

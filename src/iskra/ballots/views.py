@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from iskra.ballots.forms import (
     QuestionForm,
     ScrutineerForm,
     answers_from_post,
+    default_voting_window,
 )
 from iskra.ballots.models import Ballot, Challenge, RollEntry
 from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
@@ -73,10 +73,7 @@ def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponse:
     user = _user(request)
     unit = load_unit(user, unit_id)
     require(can_manage_unit(user, unit), "Only officers of the unit define its ballots.")
-    start = timezone.localtime().replace(second=0, microsecond=0)
-    form = BallotForm(
-        request.POST or None, initial={"opens_at": start, "closes_at": start + timedelta(days=14)}
-    )
+    form = BallotForm(request.POST or None, initial=default_voting_window())
     if request.method == "POST" and form.is_valid():
         try:
             ballot = services.create_ballot(actor=user, unit=unit, **form.cleaned_data)
@@ -358,8 +355,9 @@ def vote_by_link(request: HttpRequest, ballot_id: int, token: str) -> HttpRespon
 @login_not_required
 @domain_view
 def result(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
-    if ballot is None or not request.user.is_authenticated:
+    # Signed-out visitors get the same "not found" as a missing ballot (not a sign-in page);
+    # load_ballot says it for a ballot that is missing or not theirs to see.
+    if not request.user.is_authenticated:
         raise NotFound("No such ballot.")
     ballot = load_ballot(request.user, ballot_id)
     if ballot.state != Ballot.State.CLOSED:

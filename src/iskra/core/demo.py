@@ -5,6 +5,7 @@ Seeded through the same services officers use, so the audit log and histories ar
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import timedelta
 
@@ -88,14 +89,14 @@ def is_seeded() -> bool:
     return Organisation.objects.exists()
 
 
-_password_hash: dict[str, str] = {}
+@functools.cache
+def _password_hash() -> str:
+    # Hashing "demo" once (argon2 is deliberately slow) keeps seeding quick.
+    return make_password(DEMO_PASSWORD)
 
 
 def _person(email: str, name: str, **fields: object) -> User:
-    # Hashing "demo" once (argon2 is deliberately slow) keeps seeding quick.
-    if "demo" not in _password_hash:
-        _password_hash["demo"] = make_password(DEMO_PASSWORD)
-    user = User(email=email, full_name=name, password=_password_hash["demo"], **fields)
+    user = User(email=email, full_name=name, password=_password_hash(), **fields)
     user.save()
     return user
 
@@ -107,7 +108,7 @@ def _member(
     membership = Membership.objects.create(
         user=user, unit=unit, status=status, status_changed_at=at, admitted_on=at.date()
     )
-    membership.number = f"M{membership.pk:07d}"
+    membership.number = membership.house_number
     membership.save(update_fields=["number"])
     MembershipEvent.objects.create(
         membership=membership,

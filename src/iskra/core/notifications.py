@@ -51,13 +51,16 @@ def send_due_notification_emails(*, limit: int = 500) -> int:
         .values_list("user_id", flat=True)
         .distinct()[:limit]
     )
+    users = list(User.objects.filter(pk__in=list(pending), is_active=True))
+    # Everyone's waiting notifications in one query, rather than one query per person.
+    waiting: dict[int, list[Notification]] = {}
+    for notification in Notification.objects.filter(
+        user__in=users, emailed_at__isnull=True, read_at__isnull=True
+    ).order_by("created_at", "pk"):
+        waiting.setdefault(notification.user_id, []).append(notification)
     sent = 0
-    for user in User.objects.filter(pk__in=list(pending), is_active=True):
-        items = list(
-            Notification.objects.filter(
-                user=user, emailed_at__isnull=True, read_at__isnull=True
-            ).order_by("created_at")
-        )
+    for user in users:
+        items = waiting.get(user.pk)
         if not items:
             continue
         if user.email_preference == User.EmailPreference.NONE or not user.consent_email:

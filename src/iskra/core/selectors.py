@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from iskra.members.models import Membership
 
 
 @dataclass(frozen=True)
@@ -15,7 +19,11 @@ class NeedsMe:
     url: str
 
 
-def what_needs_me(user: Any) -> list[NeedsMe]:
+def what_needs_me(
+    user: Any, *, membership: Membership | EllipsisType | None = ...
+) -> list[NeedsMe]:
+    """``membership``: the person's membership with its unit, when the caller has loaded it
+    already (the home page does); left out, it is looked up here."""
     from iskra.members.models import DisciplinaryCase
     from iskra.members.selectors import cases_for, incoming_transfers, pending_applications
     from iskra.organisation.permissions import is_any_officer
@@ -48,12 +56,12 @@ def what_needs_me(user: Any) -> list[NeedsMe]:
                 "Disciplinary cases in progress", f"{open_cases} open", reverse("members:cases")
             )
         )
-    items.extend(_cycle_needs(user))
+    items.extend(_cycle_needs(user, membership))
     items.extend(_ballot_needs(user))
     return items
 
 
-def _cycle_needs(user: Any) -> list[NeedsMe]:
+def _cycle_needs(user: Any, membership: Membership | EllipsisType | None) -> list[NeedsMe]:
     """Motions to discuss, meetings coming up, votes open, commitments and reports due."""
     from datetime import timedelta
 
@@ -62,15 +70,16 @@ def _cycle_needs(user: Any) -> list[NeedsMe]:
     from iskra.decisions.models import Action
     from iskra.decisions.selectors import commitments_due
     from iskra.meetings.models import Meeting, Vote
-    from iskra.members.models import Membership
+    from iskra.members.models import ACTIVE_STATUSES, Membership, Status
     from iskra.motions.models import Circulation, MotionStatus
     from iskra.organisation.models import Body, SeatHolding
     from iskra.organisation.permissions import officer_paths
 
     items: list[NeedsMe] = []
     now = timezone.now()
-    membership = Membership.objects.select_related("unit").filter(user_id=user.pk).first()
-    if membership is not None and membership.status in {"member", "candidate"}:
+    if membership is ...:
+        membership = Membership.objects.select_related("unit").filter(user_id=user.pk).first()
+    if membership is not None and membership.status in ACTIVE_STATUSES:
         circulations = (
             Circulation.objects.filter(
                 unit_id=membership.unit_id, motion__status=MotionStatus.IN_DISCUSSION
@@ -88,7 +97,7 @@ def _cycle_needs(user: Any) -> list[NeedsMe]:
             )
     seat_bodies = SeatHolding.objects.current().filter(holder_id=user.pk).values("seat__body_id")
     bodies = Body.objects.filter(pk__in=seat_bodies)
-    if membership is not None and membership.status == "member":
+    if membership is not None and membership.status == Status.MEMBER:
         bodies = bodies | Body.objects.filter(
             kind=Body.Kind.GENERAL_MEETING, unit_id__in=membership.unit.ancestor_ids
         )

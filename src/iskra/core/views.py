@@ -22,7 +22,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"membership": membership, "needs": what_needs_me(user), "holdings": holdings},
+        {
+            "membership": membership,
+            "needs": what_needs_me(user, membership=membership),
+            "holdings": holdings,
+        },
     )
 
 

@@ -10,8 +10,8 @@ from ninja import Router, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from iskra.accounts.models import User
 from iskra.api.auth import TokenAuth
+from iskra.api.common import ERRORS, person, request_user, unit_or_none
 from iskra.api.cycle_schemas import (
     ID_FILTER,
     ActionIn,
@@ -23,12 +23,10 @@ from iskra.api.cycle_schemas import (
     DecisionSummaryOut,
     DissentIn,
     DissentOut,
-    Paged,
     ReportIn,
     ReportOut,
 )
-from iskra.api.pagination import Pages
-from iskra.api.schemas import Error
+from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown
 from iskra.decisions import selectors, services
@@ -36,16 +34,9 @@ from iskra.decisions.models import Action, Commitment, Decision, Dissent, Report
 from iskra.decisions.permissions import load_action, load_decision
 from iskra.meetings.api import vote_out
 from iskra.motions.permissions import is_active_member
-from iskra.organisation.models import Unit
 from iskra.organisation.permissions import load_unit, require
 
 router = Router(tags=["decisions"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _viewer(request: HttpRequest) -> Any:
@@ -157,15 +148,6 @@ def _decision_out(user: Any, decision_id: int) -> dict[str, Any]:
     }
 
 
-def _unit(unit_id: int | None) -> Unit | None:
-    if unit_id is None:
-        return None
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound("No such unit.")
-    return unit
-
-
 # --- The register ------------------------------------------------------------------------------
 
 
@@ -185,7 +167,7 @@ def register(
         raise DomainError("Unknown status: " + ", ".join(Decision.Status.values) + ".")
     decisions = selectors.decisions_register(
         body_id=body_id,
-        unit=_unit(unit_id),
+        unit=unit_or_none(unit_id),
         status=status,
         query=q.strip(),
         public_only=not _is_member(user),
@@ -202,12 +184,12 @@ def get_decision(request: HttpRequest, decision_id: int) -> Any:
 @router.post("/decisions/{decision_id}/dissents", response={201: DissentOut, **ERRORS})
 def dissent(request: HttpRequest, decision_id: int, payload: DissentIn) -> Any:
     """Put the minority's view on the record, once, within the period. The decision binds."""
-    user = _user(request)
+    user = request_user(request)
     result = services.add_dissent(
         actor=user,
         decision=load_decision(user, decision_id),
         text=payload.text,
-        unit=_unit(payload.unit_id),
+        unit=unit_or_none(payload.unit_id),
     )
     return Status(
         201, _dissent_out(Dissent.objects.select_related("user", "unit").get(pk=result.pk))
@@ -216,7 +198,7 @@ def dissent(request: HttpRequest, decision_id: int, payload: DissentIn) -> Any:
 
 @router.post("/decisions/{decision_id}/complete", response={200: DecisionOut, **ERRORS})
 def complete(request: HttpRequest, decision_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.complete_decision(actor=user, decision=load_decision(user, decision_id))
     return _decision_out(user, decision_id)
 
@@ -224,7 +206,7 @@ def complete(request: HttpRequest, decision_id: int) -> Any:
 @router.get("/decisions/{decision_id}/dashboard", response={200: DashboardOut, **ERRORS})
 def decision_dashboard(request: HttpRequest, decision_id: int, unit_id: int | None = None) -> Any:
     """Asked / committed / reported / overdue for this decision, at its scope or a unit in it."""
-    user = _user(request)
+    user = request_user(request)
     decision = load_decision(user, decision_id)
     require(_is_member(user), "The accountability dashboard is for members.")
     unit = load_unit(user, unit_id) if unit_id is not None else decision.scope
@@ -235,22 +217,23 @@ def decision_dashboard(request: HttpRequest, decision_id: int, unit_id: int | No
 # --- Actions -----------------------------------------------------------------------------------
 
 
+def _commitment_out(c: Commitment) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "action_id": c.action_id,
+        "user_id": c.user_id,
+        "name": c.user.full_name,
+        "description": c.description,
+        "amount": c.amount,
+        "due_on": c.due_on,
+        "created_at": c.created_at,
+    }
+
+
 def _action_out(action: Action) -> dict[str, Any]:
     return {
         **_action_summary(action),
-        "commitments": [
-            {
-                "id": c.pk,
-                "action_id": c.action_id,
-                "user_id": c.user_id,
-                "name": c.user.full_name,
-                "description": c.description,
-                "amount": c.amount,
-                "due_on": c.due_on,
-                "created_at": c.created_at,
-            }
-            for c in action.commitments.select_related("user")
-        ],
+        "commitments": [_commitment_out(c) for c in action.commitments.select_related("user")],
         "reports": list(action.reports.all()),
     }
 
@@ -259,14 +242,10 @@ def _action_out(action: Action) -> dict[str, Any]:
 def create_action(request: HttpRequest, decision_id: int, payload: ActionIn) -> Any:
     """Assign an action to a unit or a member; with ``parent_id`` it cascades an action
     assigned to your unit further down."""
-    user = _user(request)
+    user = request_user(request)
     decision = load_decision(user, decision_id)
     parent = load_action(user, payload.parent_id) if payload.parent_id is not None else None
-    assignee = None
-    if payload.assignee_id is not None:
-        assignee = User.objects.filter(pk=payload.assignee_id).first()
-        if assignee is None:
-            raise NotFound("No such person.")
+    assignee = person(payload.assignee_id) if payload.assignee_id is not None else None
     action = services.create_action(
         actor=user,
         decision=decision,
@@ -275,7 +254,7 @@ def create_action(request: HttpRequest, decision_id: int, payload: ActionIn) -> 
         description=payload.description,
         target=payload.target,
         measure=payload.measure,
-        unit=_unit(payload.unit_id),
+        unit=unit_or_none(payload.unit_id),
         assignee=assignee,
         parent=parent,
     )
@@ -284,13 +263,13 @@ def create_action(request: HttpRequest, decision_id: int, payload: ActionIn) -> 
 
 @router.get("/actions/{action_id}", response={200: ActionOut, **ERRORS})
 def get_action(request: HttpRequest, action_id: int) -> Any:
-    return _action_out(load_action(_user(request), action_id))
+    return _action_out(load_action(request_user(request), action_id))
 
 
 @router.post("/actions/{action_id}/commitments", response={201: CommitmentOut, **ERRORS})
 def commit(request: HttpRequest, action_id: int, payload: CommitmentIn) -> Any:
     """Take on part of the action ("I'll leaflet Saturday, 2 hours")."""
-    user = _user(request)
+    user = request_user(request)
     c = services.commit_to_action(
         actor=user,
         action=load_action(user, action_id),
@@ -298,25 +277,14 @@ def commit(request: HttpRequest, action_id: int, payload: CommitmentIn) -> Any:
         amount=payload.amount,
         due_on=payload.due_on,
     )
-    return Status(
-        201,
-        {
-            "id": c.pk,
-            "action_id": c.action_id,
-            "user_id": c.user_id,
-            "name": user.full_name,
-            "description": c.description,
-            "amount": c.amount,
-            "due_on": c.due_on,
-            "created_at": c.created_at,
-        },
-    )
+    # The service created it with user=actor, so c.user costs no query.
+    return Status(201, _commitment_out(c))
 
 
 @router.post("/actions/{action_id}/reports", response={201: ReportOut, **ERRORS})
 def report(request: HttpRequest, action_id: int, payload: ReportIn) -> Any:
     """Report back with figures and text, on the action or on your commitment to it."""
-    user = _user(request)
+    user = request_user(request)
     action = load_action(user, action_id)
     commitment = None
     if payload.commitment_id is not None:
@@ -332,5 +300,5 @@ def report(request: HttpRequest, action_id: int, payload: ReportIn) -> Any:
 @router.get("/units/{unit_id}/dashboard", response={200: DashboardOut, **ERRORS})
 def unit_dashboard(request: HttpRequest, unit_id: int) -> Any:
     """Every action assigned in the unit and below, rolled up, per unit directly below."""
-    total, rows = selectors.dashboard(unit=load_unit(_user(request), unit_id))
+    total, rows = selectors.dashboard(unit=load_unit(request_user(request), unit_id))
     return {"total": total.as_dict(), "rows": [r.as_dict() for r in rows]}

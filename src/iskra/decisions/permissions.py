@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from iskra.core.errors import NotFound
 from iskra.decisions.models import Action, Decision
 from iskra.meetings.models import Attendance, Ballot, Vote
@@ -21,6 +23,11 @@ def can_view_decision(user: Any, decision: Decision) -> bool:
         or is_active_member(user)
         or is_officer_of(user, decision.scope)
     )
+
+
+def is_dissent_open(decision: Decision) -> bool:
+    # Dissent is recorded within the body's dissent period, to the last day inclusive.
+    return timezone.localdate() <= decision.dissent_until
 
 
 def can_dissent_as_member(user: Any, decision: Decision) -> bool:

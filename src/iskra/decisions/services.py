@@ -21,6 +21,7 @@ from iskra.decisions.permissions import (
     can_dissent_as_member,
     can_dissent_for_unit,
     can_report,
+    is_dissent_open,
 )
 from iskra.meetings.models import Vote
 from iskra.motions.models import Motion
@@ -91,7 +92,7 @@ def add_dissent(*, actor: Any, decision: Decision, text: str, unit: Unit | None 
         .select_related("vote", "scope")
         .get(pk=decision.pk)
     )
-    if timezone.localdate() > decision.dissent_until:
+    if not is_dissent_open(decision):
         raise DomainError(f"Dissent could be recorded until {decision.dissent_until:%-d %B %Y}.")
     if not text.strip():
         raise DomainError("Write the dissent statement.")

@@ -26,6 +26,7 @@ from iskra.decisions.permissions import (
     can_commit,
     can_dissent_as_member,
     can_report,
+    is_dissent_open,
     load_action,
     load_decision,
 )
@@ -96,7 +97,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "actions_count": actions_count,
         "is_member": is_member,
         "can_dissent": is_member
-        and timezone.localdate() <= decision.dissent_until
+        and is_dissent_open(decision)
         and (can_dissent_as_member(user, decision) or bool(officer_paths(user))),
         "can_assign": is_member and can_assign_action(user, decision, None),
         "dissent_form": DissentForm(units=Unit.objects.filter(path__in=officer_paths(user)))
@@ -322,6 +323,3 @@ def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-
-
-__all__ = ["NotFound"]

@@ -10,6 +10,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.models import User
+from iskra.api.common import ERRORS, person, request_user
 from iskra.api.cycle_schemas import (
     ID_FILTER,
     AgendaItemIn,
@@ -25,28 +26,20 @@ from iskra.api.cycle_schemas import (
     MeetingSummaryOut,
     MinutesIn,
     OpenVoteIn,
-    Paged,
     SubjectIn,
     VoteOut,
 )
-from iskra.api.pagination import Pages
-from iskra.api.schemas import Error
+from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.meetings import services
 from iskra.meetings.forms import parse_subject
 from iskra.meetings.models import AgendaItem, Attendance, Ballot, Meeting, Vote
-from iskra.meetings.permissions import can_run_meeting, load_meeting
+from iskra.meetings.permissions import can_list_meetings, can_run_meeting, load_meeting
 from iskra.motions.models import Amendment, Motion
-from iskra.motions.permissions import is_active_member, load_motion
-from iskra.organisation.permissions import is_any_officer, load_body, require
+from iskra.motions.permissions import load_motion
+from iskra.organisation.permissions import load_body, require
 
 router = Router(tags=["meetings"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _summary(m: Meeting) -> dict[str, Any]:
@@ -168,10 +161,8 @@ def _load_vote(user: User, vote_id: int) -> Vote:
 @paginate(Pages, page_size=50)
 def list_meetings(request: HttpRequest, body_id: int | None = ID_FILTER, status: str = "") -> Any:
     """Meetings, latest first; filter by body and status."""
-    user = _user(request)
-    require(
-        is_active_member(user) or is_any_officer(user), "Meetings are for members and officers."
-    )
+    user = request_user(request)
+    require(can_list_meetings(user), "Meetings are for members and officers.")
     meetings = Meeting.objects.select_related("body").order_by("-starts_at")
     if body_id is not None:
         meetings = meetings.filter(body_id=body_id)
@@ -186,7 +177,7 @@ def list_meetings(request: HttpRequest, body_id: int | None = ID_FILTER, status:
 def schedule(request: HttpRequest, payload: MeetingIn) -> Any:
     """Call a meeting: notice with an iCalendar invitation goes to everyone who sits in it,
     and the motions given start the agenda."""
-    user = _user(request)
+    user = request_user(request)
     body = load_body(user, payload.body_id)
     motions = [load_motion(user, pk) for pk in dict.fromkeys(payload.motion_ids)]
     meeting = services.schedule_meeting(
@@ -205,12 +196,12 @@ def schedule(request: HttpRequest, payload: MeetingIn) -> Any:
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS})
 def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
     """Agenda, attendance, quorum (live) and votes."""
-    return _meeting_out(_user(request), meeting_id)
+    return _meeting_out(request_user(request), meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={201: AgendaItemOut, **ERRORS})
 def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     meeting = load_meeting(user, meeting_id)
     motion = load_motion(user, payload.motion_id) if payload.motion_id is not None else None
     item = services.add_agenda_item(
@@ -226,7 +217,7 @@ def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn
 
 @router.post("/meetings/{meeting_id}/open", response={200: MeetingOut, **ERRORS})
 def open_meeting(request: HttpRequest, meeting_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.open_meeting(actor=user, meeting=load_meeting(user, meeting_id))
     return _meeting_out(user, meeting_id)
 
@@ -234,7 +225,7 @@ def open_meeting(request: HttpRequest, meeting_id: int) -> Any:
 @router.post("/meetings/{meeting_id}/close", response={200: MeetingOut, **ERRORS})
 def close_meeting(request: HttpRequest, meeting_id: int) -> Any:
     """Close the meeting; draft minutes are generated from the record."""
-    user = _user(request)
+    user = request_user(request)
     services.close_meeting(actor=user, meeting=load_meeting(user, meeting_id))
     return _meeting_out(user, meeting_id)
 
@@ -242,7 +233,7 @@ def close_meeting(request: HttpRequest, meeting_id: int) -> Any:
 @router.post("/meetings/{meeting_id}/sign-in", response={201: AttendanceOut, **ERRORS})
 def sign_in(request: HttpRequest, meeting_id: int) -> Any:
     """A member of the body signs themselves in."""
-    user = _user(request)
+    user = request_user(request)
     attendance = services.sign_in(actor=user, meeting=load_meeting(user, meeting_id))
     return Status(201, _attendance_out(attendance))
 
@@ -250,20 +241,17 @@ def sign_in(request: HttpRequest, meeting_id: int) -> Any:
 @router.post("/meetings/{meeting_id}/attendance", response={201: AttendanceOut, **ERRORS})
 def mark_attendance(request: HttpRequest, meeting_id: int, payload: MarkAttendanceIn) -> Any:
     """The secretary marks a member of the body present."""
-    user = _user(request)
+    user = request_user(request)
     meeting = load_meeting(user, meeting_id)
     require(can_run_meeting(user, meeting.body), "Only the secretary records attendance.")
-    person = User.objects.filter(pk=payload.user_id).first()
-    if person is None:
-        raise NotFound("No such person.")
-    attendance = services.mark_attendance(actor=user, meeting=meeting, user=person)
+    attendance = services.mark_attendance(actor=user, meeting=meeting, user=person(payload.user_id))
     return Status(201, _attendance_out(attendance))
 
 
 @router.post("/meetings/{meeting_id}/hands", response={201: VoteOut, **ERRORS})
 def show_of_hands(request: HttpRequest, meeting_id: int, payload: HandsIn) -> Any:
     """The chair enters the totals of a show of hands; it is counted at once."""
-    user = _user(request)
+    user = request_user(request)
     meeting = load_meeting(user, meeting_id)
     motion, amendment = _subject(meeting, payload)
     vote = services.take_show_of_hands(
@@ -281,7 +269,7 @@ def show_of_hands(request: HttpRequest, meeting_id: int, payload: HandsIn) -> An
 @router.post("/meetings/{meeting_id}/votes", response={201: VoteOut, **ERRORS})
 def open_vote(request: HttpRequest, meeting_id: int, payload: OpenVoteIn) -> Any:
     """Open a roll call or card vote; each member present then votes by name."""
-    user = _user(request)
+    user = request_user(request)
     meeting = load_meeting(user, meeting_id)
     motion, amendment = _subject(meeting, payload)
     vote = services.open_vote(
@@ -292,13 +280,13 @@ def open_vote(request: HttpRequest, meeting_id: int, payload: OpenVoteIn) -> Any
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, **ERRORS})
 def get_vote(request: HttpRequest, vote_id: int) -> Any:
-    return vote_out(_load_vote(_user(request), vote_id))
+    return vote_out(_load_vote(request_user(request), vote_id))
 
 
 @router.post("/votes/{vote_id}/ballots", response={201: BallotOut, **ERRORS})
 def cast(request: HttpRequest, vote_id: int, payload: CastIn) -> Any:
     """Cast your named vote: for, against or abstain."""
-    user = _user(request)
+    user = request_user(request)
     ballot = services.cast_named_vote(
         actor=user, vote=_load_vote(user, vote_id), choice=payload.choice
     )
@@ -308,14 +296,14 @@ def cast(request: HttpRequest, vote_id: int, payload: CastIn) -> Any:
 @router.post("/votes/{vote_id}/close", response={200: VoteOut, **ERRORS})
 def close_vote(request: HttpRequest, vote_id: int) -> Any:
     """Close and count the vote with the body's rule; a carried motion becomes a decision."""
-    user = _user(request)
+    user = request_user(request)
     vote = services.close_vote(actor=user, vote=_load_vote(user, vote_id))
     return vote_out(vote)
 
 
 @router.put("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **ERRORS})
 def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.save_minutes(actor=user, meeting=load_meeting(user, meeting_id), text=payload.text)
     return _meeting_out(user, meeting_id)
 
@@ -323,7 +311,7 @@ def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> A
 @router.post("/meetings/{meeting_id}/minutes/approve", response={200: MeetingOut, **ERRORS})
 def approve_minutes(request: HttpRequest, meeting_id: int, payload: ApproveMinutesIn) -> Any:
     """Record that a later meeting of the body, in progress, approved these minutes."""
-    user = _user(request)
+    user = request_user(request)
     meeting = load_meeting(user, meeting_id)
     at_meeting = load_meeting(user, payload.at_meeting_id)
     services.approve_minutes(actor=user, meeting=meeting, at_meeting=at_meeting)

@@ -41,6 +41,11 @@ def body_members(body: Body) -> QuerySet[User]:
     return User.objects.filter(pk__in=holders)
 
 
+def _lock(meeting: Meeting) -> Meeting:
+    """The meeting, locked for this transaction and read afresh, with its body and unit."""
+    return Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+
+
 def is_body_member(user: Any, body: Body) -> bool:
     return body_members(body).filter(pk=getattr(user, "pk", None) or 0).exists()
 
@@ -249,7 +254,7 @@ def mark_attendance(*, actor: Any, meeting: Meeting, user: User) -> Attendance:
 
 def _attend(*, meeting: Meeting, user: User, marked_by: Any, actor: Any) -> Attendance:
     # Judge on the meeting as it is now: it may have closed since the caller read it.
-    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+    meeting = _lock(meeting)
     if meeting.status == Meeting.Status.CLOSED:
         raise DomainError("The meeting is closed.")
     try:
@@ -271,7 +276,7 @@ def _attend(*, meeting: Meeting, user: User, marked_by: Any, actor: Any) -> Atte
 
 @transaction.atomic
 def open_meeting(*, actor: Any, meeting: Meeting) -> Meeting:
-    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+    meeting = _lock(meeting)
     require(can_run_meeting(actor, meeting.body), "Only the chair or secretary opens the meeting.")
     if meeting.status != Meeting.Status.SCHEDULED:
         raise DomainError("The meeting has already been opened.")
@@ -284,7 +289,7 @@ def open_meeting(*, actor: Any, meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def close_meeting(*, actor: Any, meeting: Meeting) -> Meeting:
-    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+    meeting = _lock(meeting)
     require(can_run_meeting(actor, meeting.body), "Only the chair or secretary closes the meeting.")
     if meeting.status != Meeting.Status.IN_PROGRESS:
         raise DomainError("Only a meeting in progress can be closed.")
@@ -408,7 +413,7 @@ def take_show_of_hands(
     abstentions: int = 0,
     amendment: Amendment | None = None,
 ) -> Vote:
-    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+    meeting = _lock(meeting)
     require(
         can_run_meeting(actor, meeting.body), "Only the chair enters the result of a show of hands."
     )
@@ -440,7 +445,7 @@ def open_vote(
     *, actor: Any, meeting: Meeting, motion: Motion, method: str, amendment: Amendment | None = None
 ) -> Vote:
     """Open a roll call or card vote: each member present votes in the app, by name."""
-    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+    meeting = _lock(meeting)
     require(can_run_meeting(actor, meeting.body), "Only the chair opens a vote.")
     if method == Vote.Method.SECRET or meeting.body.votes_are_secret:
         raise DomainError(
@@ -608,7 +613,7 @@ def generate_minutes(meeting: Meeting) -> str:
 
 @transaction.atomic
 def save_minutes(*, actor: Any, meeting: Meeting, text: str) -> Meeting:
-    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+    meeting = _lock(meeting)
     require(can_run_meeting(actor, meeting.body), "Only the secretary edits the minutes.")
     if meeting.minutes_approved_at is not None:
         raise DomainError("Approved minutes cannot be changed.")
@@ -623,7 +628,7 @@ def save_minutes(*, actor: Any, meeting: Meeting, text: str) -> Meeting:
 @transaction.atomic
 def approve_minutes(*, actor: Any, meeting: Meeting, at_meeting: Meeting) -> Meeting:
     """The next meeting of the body approves the previous one's minutes."""
-    meeting = Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+    meeting = _lock(meeting)
     require(can_run_meeting(actor, meeting.body), "Only the chair records the approval of minutes.")
     if at_meeting.body_id != meeting.body_id or at_meeting.starts_at <= meeting.starts_at:
         raise DomainError("Minutes are approved at a later meeting of the same body.")

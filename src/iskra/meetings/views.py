@@ -93,6 +93,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     open_votes = [v for v in votes if v.state == Vote.State.OPEN]
     my_ballots = {b.vote_id for v in open_votes for b in v.ballots.all() if b.user_id == user.pk}
+    signed_in = meeting.attendance.filter(user=user).exists()
     context = {
         "meeting": meeting,
         "can_run": run,
@@ -104,10 +105,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "my_ballots": my_ballots,
         # While someone has a ballot form in front of them the section must not refresh under
         # them (it would clear their choice); it refreshes again once they have voted.
-        "awaiting_my_vote": any(v.pk not in my_ballots for v in open_votes)
-        and meeting.attendance.filter(user=user).exists(),
+        "awaiting_my_vote": signed_in and any(v.pk not in my_ballots for v in open_votes),
         "attendance": meeting.attendance.select_related("user").order_by("user__full_name"),
-        "signed_in": meeting.attendance.filter(user=user).exists(),
+        "signed_in": signed_in,
         "is_member": services.is_body_member(user, meeting.body),
         "cast_form": CastForm(),
         "agenda_form": AgendaItemForm(),

@@ -3,16 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
-from iskra.accounts.models import User
-from iskra.api.pagination import Pages
+from iskra.api.common import ERRORS, request_user, unit_or_none
+from iskra.api.pagination import Paged, Pages
 from iskra.api.schemas import (
     ApplicationIn,
     ApplicationOut,
     DecisionIn,
-    Error,
     EventOut,
     MemberOut,
     MeOut,
@@ -27,12 +26,6 @@ from iskra.organisation.models import Unit
 from iskra.organisation.permissions import require
 
 router = Router(tags=["members"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _member_out(m: Membership) -> dict[str, Any]:
@@ -66,7 +59,7 @@ def _application_out(a: Application) -> dict[str, Any]:
 
 @router.get("/me", response={200: MeOut, **ERRORS})
 def me(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = request_user(request)
     membership = Membership.objects.select_related("user", "unit").filter(user_id=user.pk).first()
     return {
         "id": user.pk,
@@ -79,7 +72,9 @@ def me(request: HttpRequest) -> Any:
 @router.patch("/me", response={200: MeOut, **ERRORS})
 def update_me(request: HttpRequest, payload: ProfileIn) -> Any:
     services.update_profile(
-        actor=_user(request), user=_user(request), changes=payload.dict(exclude_none=True)
+        actor=request_user(request),
+        user=request_user(request),
+        changes=payload.dict(exclude_none=True),
     )
     return me(request)
 
@@ -94,9 +89,7 @@ def list_members(
     seat_role: str = "",
 ) -> Any:
     require(can_view_directory(request.user), "The member directory is for officers.")
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
-    if unit_id and unit is None:
-        raise NotFound("No such unit.")
+    unit = unit_or_none(unit_id or None)
     members = selectors.directory(
         request.user, query=q, status=status, unit=unit, seat_role=seat_role
     )
@@ -130,7 +123,7 @@ def change_status(request: HttpRequest, membership_id: int, payload: StatusIn) -
 @router.get("/applications", response={200: list[ApplicationOut], **ERRORS})
 @paginate(Pages, page_size=50)
 def list_applications(request: HttpRequest) -> Any:
-    return [_application_out(a) for a in selectors.pending_applications(request.user)]
+    return Paged(selectors.pending_applications(request.user), _application_out)
 
 
 @router.post("/applications", auth=None, response={201: ApplicationOut, **ERRORS})
@@ -147,7 +140,7 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Any:
         agreed_to_aims=payload.agreed_to_aims,
         message=payload.message,
     )
-    return 201, _application_out(application)
+    return Status(201, _application_out(application))
 
 
 @router.post("/applications/{application_id}/decision", response={200: ApplicationOut, **ERRORS})

@@ -104,23 +104,6 @@ TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "opted in", "opt-in",
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "opted out", "opt-out", "unsubscribed"})
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%m/%d/%Y")
 
-# Profile fields an import writes on the User, with the model's length limits.
-PROFILE_FIELDS = (
-    "full_name",
-    "pronouns",
-    "phone",
-    "address",
-    "postcode",
-    "workplace",
-    "employer",
-    "job_title",
-    "union",
-    "consent_email",
-    "consent_phone",
-    "consent_sms",
-    "consent_post",
-)
-
 
 def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower())
@@ -642,7 +625,7 @@ def _write(plan: _Plan, *, actor: User | None, source: str, progress: Progress |
     # Members without a number in the file get one in the house style, unless it is taken.
     unnumbered = [m for m in memberships if not m.number]
     for chunk in _chunks(unnumbered):
-        wanted = {f"M{m.pk:07d}": m for m in chunk}
+        wanted = {m.house_number: m for m in chunk}
         taken = set(
             Membership.objects.filter(number__in=list(wanted)).values_list("number", flat=True)
         )

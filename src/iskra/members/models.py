@@ -68,6 +68,11 @@ class Membership(models.Model):
     def in_good_standing(self) -> bool:
         return self.status in GOOD_STANDING_STATUSES
 
+    @property
+    def house_number(self) -> str:
+        """The number a saved membership gets when none was given: "M" and its id."""
+        return f"M{self.pk:07d}"
+
 
 class MembershipEvent(models.Model):
     """One change of status: who decided it, on which body's authority, and why."""

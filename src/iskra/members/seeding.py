@@ -23,7 +23,7 @@ from django.utils import timezone
 from iskra.accounts.models import User
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
-from iskra.members.models import Membership, MembershipEvent, Status
+from iskra.members.models import ACTIVE_STATUSES, Membership, MembershipEvent, Status
 from iskra.organisation.models import Body, Organisation, Seat, SeatHolding, Unit, UnitKind
 
 SEED_PASSWORD = "seed"  # noqa: S105 - published: seeded data is synthetic, for benchmarks.
@@ -307,7 +307,7 @@ def _seed(
                 reason="Admitted (seeded)",
             )
         )
-        if membership.status not in {Status.MEMBER, Status.CANDIDATE}:
+        if membership.status not in ACTIVE_STATUSES:
             left_at = min(joined_at + timedelta(days=rng.randint(30, 700)), now)
             membership.status_changed_at = left_at
             events.append(
@@ -320,7 +320,7 @@ def _seed(
                 )
             )
     Membership.objects.bulk_update(
-        [m for m in memberships if m.status not in {Status.MEMBER, Status.CANDIDATE}],
+        [m for m in memberships if m.status not in ACTIVE_STATUSES],
         ["status_changed_at"],
         batch_size=BATCH_SIZE,
     )

@@ -7,7 +7,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from iskra.members.models import Application, DisciplinaryCase, Membership, Transfer
+from iskra.members.models import (
+    ACTIVE_STATUSES,
+    Application,
+    DisciplinaryCase,
+    Membership,
+    Transfer,
+)
 from iskra.organisation.models import SeatHolding, Unit
 from iskra.organisation.permissions import officer_scope_q
 
@@ -54,7 +60,7 @@ def directory(
 def branch_roster(unit: Unit) -> QuerySet[Membership]:
     """What ordinary members see of each other: names in a branch (fields per org policy)."""
     return (
-        Membership.objects.filter(unit=unit, status__in=["member", "candidate"])
+        Membership.objects.filter(unit=unit, status__in=ACTIVE_STATUSES)
         .select_related("user")
         .order_by("user__full_name")
     )

@@ -172,7 +172,7 @@ def apply_to_join(
     membership = Membership.objects.create(
         user=user, unit=unit, status=Status.APPLICANT, status_changed_at=now
     )
-    membership.number = f"M{membership.pk:07d}"
+    membership.number = membership.house_number
     membership.save(update_fields=["number"])
     MembershipEvent.objects.create(
         membership=membership,

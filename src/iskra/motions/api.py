@@ -9,6 +9,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.models import User
+from iskra.api.common import ERRORS, request_user, unit_or_none
 from iskra.api.cycle_schemas import (
     ID_FILTER,
     AmendmentIn,
@@ -27,7 +28,6 @@ from iskra.api.cycle_schemas import (
     MotionIn,
     MotionOut,
     MotionSummaryOut,
-    Paged,
     PositionIn,
     PositionOut,
     PostEditIn,
@@ -35,14 +35,12 @@ from iskra.api.cycle_schemas import (
     PostOut,
     ReasonIn,
 )
-from iskra.api.pagination import Pages
-from iskra.api.schemas import Error
+from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown
 from iskra.meetings.models import Meeting
 from iskra.motions import selectors, services
 from iskra.motions.models import (
-    OPEN_STATUSES,
     Amendment,
     Bulletin,
     Contribution,
@@ -52,27 +50,20 @@ from iskra.motions.models import (
     Post,
 )
 from iskra.motions.permissions import (
+    can_add_support,
     can_discuss,
     can_edit_draft,
     can_manage_motion,
-    can_support,
     can_table_amendment,
-    can_withdraw,
+    can_withdraw_now,
     is_active_member,
     load_bulletin,
     load_motion,
 )
 from iskra.motions.text import apply_amendment, diff_html
-from iskra.organisation.models import Unit
 from iskra.organisation.permissions import is_officer_of, load_body, require
 
 router = Router(tags=["motions"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _require_member(user: User, message: str) -> None:
@@ -166,22 +157,13 @@ def _motion_out(user: User, motion_id: int) -> dict[str, Any]:
         else None,
         "can": {
             "edit": can_edit_draft(user, motion),
-            "support": can_support(user, motion) and motion.created_by_id != user.pk,
+            "support": can_add_support(user, motion),
             "manage": can_manage_motion(user, motion),
-            "withdraw": can_withdraw(user, motion) and motion.status in OPEN_STATUSES,
+            "withdraw": can_withdraw_now(user, motion),
             "discuss": can_discuss(user, motion),
             "amend": can_table_amendment(user, motion),
         },
     }
-
-
-def _unit(unit_id: int | None) -> Unit | None:
-    if unit_id is None:
-        return None
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound("No such unit.")
-    return unit
 
 
 # --- Motions -----------------------------------------------------------------------------------
@@ -191,7 +173,7 @@ def _unit(unit_id: int | None) -> Unit | None:
 @paginate(Pages, page_size=50)
 def list_motions(request: HttpRequest, body_id: int | None = ID_FILTER, status: str = "") -> Any:
     """Motions, newest first; filter by target body and status."""
-    _require_member(_user(request), "Motions are for members.")
+    _require_member(request_user(request), "Motions are for members.")
     if status and status not in MotionStatus.values:
         raise DomainError("Unknown status: " + ", ".join(MotionStatus.values) + ".")
     return Paged(selectors.motions_for_body(body_id, status), _summary)
@@ -200,7 +182,7 @@ def list_motions(request: HttpRequest, body_id: int | None = ID_FILTER, status: 
 @router.post("/motions", response={201: MotionOut, **ERRORS})
 def create_motion(request: HttpRequest, payload: MotionIn) -> Any:
     """Draft a motion as a member, for a unit (as its officer) or in the body's name."""
-    user = _user(request)
+    user = request_user(request)
     _require_member(user, "Only members propose motions.")
     body = load_body(user, payload.body_id)
     motion = services.create_motion(
@@ -209,7 +191,7 @@ def create_motion(request: HttpRequest, payload: MotionIn) -> Any:
         title=payload.title,
         text=payload.text,
         supporting_statement=payload.supporting_statement,
-        proposing_unit=_unit(payload.proposing_unit_id),
+        proposing_unit=unit_or_none(payload.proposing_unit_id),
         by_body=payload.by_body,
         authority=payload.authority,
     )
@@ -220,7 +202,7 @@ def create_motion(request: HttpRequest, payload: MotionIn) -> Any:
 @router.post("/motions/composites", response={201: MotionOut, **ERRORS})
 def composite(request: HttpRequest, payload: CompositeIn) -> Any:
     """An officer merges motions on one subject, once every mover has agreed."""
-    user = _user(request)
+    user = request_user(request)
     motions = [load_motion(user, pk) for pk in dict.fromkeys(payload.motion_ids)]
     merged = services.composite_motions(
         actor=user, motions=motions, title=payload.title, text=payload.text
@@ -230,13 +212,13 @@ def composite(request: HttpRequest, payload: CompositeIn) -> Any:
 
 @router.get("/motions/{motion_id}", response={200: MotionOut, **ERRORS})
 def get_motion(request: HttpRequest, motion_id: int) -> Any:
-    return _motion_out(_user(request), motion_id)
+    return _motion_out(request_user(request), motion_id)
 
 
 @router.patch("/motions/{motion_id}", response={200: MotionOut, **ERRORS})
 def edit_draft(request: HttpRequest, motion_id: int, payload: DraftIn) -> Any:
     """The mover edits the draft; fields left out keep their value."""
-    user = _user(request)
+    user = request_user(request)
     motion = load_motion(user, motion_id)
     services.update_draft(
         actor=user,
@@ -252,35 +234,35 @@ def edit_draft(request: HttpRequest, motion_id: int, payload: DraftIn) -> Any:
 
 @router.post("/motions/{motion_id}/support", response={200: MotionOut, **ERRORS})
 def support(request: HttpRequest, motion_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.support_motion(actor=user, motion=load_motion(user, motion_id))
     return _motion_out(user, motion_id)
 
 
 @router.delete("/motions/{motion_id}/support", response={200: MotionOut, **ERRORS})
 def unsupport(request: HttpRequest, motion_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.withdraw_support(actor=user, motion=load_motion(user, motion_id))
     return _motion_out(user, motion_id)
 
 
 @router.post("/motions/{motion_id}/submit", response={200: MotionOut, **ERRORS})
 def submit(request: HttpRequest, motion_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.submit_motion(actor=user, motion=load_motion(user, motion_id))
     return _motion_out(user, motion_id)
 
 
 @router.post("/motions/{motion_id}/admit", response={200: MotionOut, **ERRORS})
 def admit(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.admit_motion(actor=user, motion=load_motion(user, motion_id), reason=payload.reason)
     return _motion_out(user, motion_id)
 
 
 @router.post("/motions/{motion_id}/rule-out", response={200: MotionOut, **ERRORS})
 def rule_out(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.rule_out_of_order(
         actor=user, motion=load_motion(user, motion_id), reason=payload.reason
     )
@@ -289,7 +271,7 @@ def rule_out(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
 
 @router.post("/motions/{motion_id}/withdraw", response={200: MotionOut, **ERRORS})
 def withdraw(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     services.withdraw_motion(actor=user, motion=load_motion(user, motion_id), reason=payload.reason)
     return _motion_out(user, motion_id)
 
@@ -297,7 +279,7 @@ def withdraw(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
 @router.post("/motions/{motion_id}/discussion", response={200: DiscussionOpenedOut, **ERRORS})
 def open_discussion(request: HttpRequest, motion_id: int, payload: DiscussionIn) -> Any:
     """Circulate the motion to every branch in the body's scope until the deadline."""
-    user = _user(request)
+    user = request_user(request)
     notified = services.open_discussion(
         actor=user, motion=load_motion(user, motion_id), deadline=payload.deadline
     )
@@ -306,13 +288,13 @@ def open_discussion(request: HttpRequest, motion_id: int, payload: DiscussionIn)
 
 @router.get("/motions/{motion_id}/state", response={200: DiscussionStateOut, **ERRORS})
 def state_of_discussion(request: HttpRequest, motion_id: int) -> Any:
-    return selectors.discussion_state(load_motion(_user(request), motion_id)).as_dict()
+    return selectors.discussion_state(load_motion(request_user(request), motion_id)).as_dict()
 
 
 @router.post("/motions/{motion_id}/composite-agreement", response={200: MotionOut, **ERRORS})
 def agree_to_composite(request: HttpRequest, motion_id: int) -> Any:
     """The mover agrees to the motion being merged into a composite."""
-    user = _user(request)
+    user = request_user(request)
     services.agree_to_composite(actor=user, motion=load_motion(user, motion_id))
     return _motion_out(user, motion_id)
 
@@ -322,13 +304,13 @@ def agree_to_composite(request: HttpRequest, motion_id: int) -> Any:
 
 @router.get("/motions/{motion_id}/amendments", response={200: list[AmendmentOut], **ERRORS})
 def list_amendments(request: HttpRequest, motion_id: int) -> Any:
-    motion = load_motion(_user(request), motion_id)
+    motion = load_motion(request_user(request), motion_id)
     return [_amendment_out(a, motion.text) for a in motion.amendments.all()]
 
 
 @router.post("/motions/{motion_id}/amendments", response={201: AmendmentOut, **ERRORS})
 def table_amendment(request: HttpRequest, motion_id: int, payload: AmendmentIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     motion = load_motion(user, motion_id)
     amendment = services.table_amendment(
         actor=user,
@@ -337,7 +319,7 @@ def table_amendment(request: HttpRequest, motion_id: int, payload: AmendmentIn) 
         passage=payload.passage,
         new_text=payload.new_text,
         explanation=payload.explanation,
-        proposing_unit=_unit(payload.proposing_unit_id),
+        proposing_unit=unit_or_none(payload.proposing_unit_id),
     )
     return Status(201, _amendment_out(amendment, motion.text))
 
@@ -352,7 +334,7 @@ def _load_amendment(user: User, amendment_id: int) -> Amendment:
 
 @router.post("/amendments/{amendment_id}/withdraw", response={200: AmendmentOut, **ERRORS})
 def withdraw_amendment(request: HttpRequest, amendment_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     amendment = services.withdraw_amendment(
         actor=user, amendment=_load_amendment(user, amendment_id)
     )
@@ -384,7 +366,7 @@ def _position_out(p: Position) -> dict[str, Any]:
 @router.get("/motions/{motion_id}/positions", response={200: list[PositionOut], **ERRORS})
 def list_positions(request: HttpRequest, motion_id: int, history: bool = False) -> Any:
     """Units' current positions; ``history=true`` adds the superseded ones."""
-    motion = load_motion(_user(request), motion_id)
+    motion = load_motion(request_user(request), motion_id)
     positions = motion.positions.select_related("unit").order_by("unit__name", "-recorded_at")
     if not history:
         positions = positions.filter(is_current=True)
@@ -394,9 +376,9 @@ def list_positions(request: HttpRequest, motion_id: int, history: bool = False) 
 @router.post("/motions/{motion_id}/positions", response={201: PositionOut, **ERRORS})
 def record_position(request: HttpRequest, motion_id: int, payload: PositionIn) -> Any:
     """A unit's officer records the position its meeting took, and its mandate."""
-    user = _user(request)
+    user = request_user(request)
     motion = load_motion(user, motion_id)
-    unit = _unit(payload.unit_id)
+    unit = unit_or_none(payload.unit_id)
     assert unit is not None
     meeting = None
     if payload.meeting_id is not None:
@@ -450,14 +432,14 @@ def _load_post(user: User, post_id: int) -> Post:
 @paginate(Pages, page_size=100)
 def list_posts(request: HttpRequest, motion_id: int) -> Any:
     """The discussion in order; replies carry their parent's id."""
-    motion = load_motion(_user(request), motion_id)
+    motion = load_motion(request_user(request), motion_id)
     posts = motion.posts.select_related("author").prefetch_related("revisions")
     return Paged(posts, _post_out)
 
 
 @router.post("/motions/{motion_id}/posts", response={201: PostOut, **ERRORS})
 def create_post(request: HttpRequest, motion_id: int, payload: PostIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     motion = load_motion(user, motion_id)
     parent = None
     if payload.parent_id is not None:
@@ -471,7 +453,7 @@ def create_post(request: HttpRequest, motion_id: int, payload: PostIn) -> Any:
 @router.patch("/posts/{post_id}", response={200: PostOut, **ERRORS})
 def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> Any:
     """The author edits a post; the earlier text is kept as a revision."""
-    user = _user(request)
+    user = request_user(request)
     post = services.edit_post(actor=user, post=_load_post(user, post_id), text=payload.text)
     return _post_out(post)
 
@@ -479,7 +461,7 @@ def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> Any:
 @router.post("/posts/{post_id}/hide", response={200: PostOut, **ERRORS})
 def hide_post(request: HttpRequest, post_id: int, payload: HideIn) -> Any:
     """An officer hides a post; the reason is shown in its place."""
-    user = _user(request)
+    user = request_user(request)
     post = services.hide_post(actor=user, post=_load_post(user, post_id), reason=payload.reason)
     return _post_out(post)
 
@@ -521,7 +503,7 @@ def _bulletin_detail(user: User, bulletin: Bulletin) -> dict[str, Any]:
 @router.get("/bulletins", response={200: list[BulletinOut], **ERRORS})
 @paginate(Pages, page_size=50)
 def list_bulletins(request: HttpRequest, body_id: int | None = ID_FILTER) -> Any:
-    _require_member(_user(request), "Bulletins are for members.")
+    _require_member(request_user(request), "Bulletins are for members.")
     bulletins = Bulletin.objects.all()
     if body_id is not None:
         bulletins = bulletins.filter(body_id=body_id)
@@ -530,7 +512,7 @@ def list_bulletins(request: HttpRequest, body_id: int | None = ID_FILTER) -> Any
 
 @router.post("/bulletins", response={201: BulletinDetailOut, **ERRORS})
 def create_bulletin(request: HttpRequest, payload: BulletinIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     bulletin = services.create_bulletin(
         actor=user,
         body=load_body(user, payload.body_id),
@@ -543,14 +525,14 @@ def create_bulletin(request: HttpRequest, payload: BulletinIn) -> Any:
 
 @router.get("/bulletins/{bulletin_id}", response={200: BulletinDetailOut, **ERRORS})
 def get_bulletin(request: HttpRequest, bulletin_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     return _bulletin_detail(user, load_bulletin(user, bulletin_id))
 
 
 @router.post("/bulletins/{bulletin_id}/contributions", response={201: ContributionOut, **ERRORS})
 def contribute(request: HttpRequest, bulletin_id: int, payload: ContributionIn) -> Any:
     """A signed contribution to the discussion bulletin of the period."""
-    user = _user(request)
+    user = request_user(request)
     bulletin = load_bulletin(user, bulletin_id)
     motion = load_motion(user, payload.motion_id) if payload.motion_id is not None else None
     contribution = services.contribute(
@@ -566,6 +548,6 @@ def contribute(request: HttpRequest, bulletin_id: int, payload: ContributionIn) 
 
 @router.post("/bulletins/{bulletin_id}/publish", response={200: BulletinDetailOut, **ERRORS})
 def publish_bulletin(request: HttpRequest, bulletin_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     bulletin = services.publish_bulletin(actor=user, bulletin=load_bulletin(user, bulletin_id))
     return _bulletin_detail(user, bulletin)

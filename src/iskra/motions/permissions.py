@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from iskra.core.errors import NotFound
 from iskra.members.models import Membership, Status
-from iskra.motions.models import Bulletin, Motion, MotionStatus, Post
+from iskra.motions.models import MOTION_TRANSITIONS, Bulletin, Motion, MotionStatus, Post
 from iskra.organisation.models import Body, SeatHolding, Unit
 from iskra.organisation.permissions import is_officer_of, officer_paths
 
@@ -98,9 +98,33 @@ def can_support(user: Any, motion: Motion) -> bool:
     return in_good_standing_in_scope(user, motion.body)
 
 
+def can_add_support(user: Any, motion: Motion) -> bool:
+    # Whether to offer the support button: supporters other than the mover, who cannot also be
+    # a supporter (support_motion refuses the mover with its own message).
+    return can_support(user, motion) and motion.created_by_id != getattr(user, "pk", None)
+
+
 def can_withdraw(user: Any, motion: Motion) -> bool:
     # The mover may withdraw until the motion is decided.
     return motion.created_by_id == getattr(user, "pk", None) or can_manage_motion(user, motion)
+
+
+def _may_become(motion: Motion, status: str) -> bool:
+    """Whether the transition map lets the motion move to this status from where it is."""
+    return status in MOTION_TRANSITIONS.get(motion.status, frozenset())
+
+
+def can_withdraw_now(user: Any, motion: Motion) -> bool:
+    # Whether to offer withdrawal: a person who may withdraw, while the motion can still be
+    # withdrawn (withdraw_motion refuses a decided motion with the transition's message).
+    return can_withdraw(user, motion) and _may_become(motion, MotionStatus.WITHDRAWN)
+
+
+def can_agree_to_composite(user: Any, motion: Motion) -> bool:
+    # The mover agrees to compositing while the motion can still be composited.
+    return motion.created_by_id == getattr(user, "pk", None) and _may_become(
+        motion, MotionStatus.COMPOSITED
+    )
 
 
 def can_discuss(user: Any, motion: Motion) -> bool:

@@ -26,19 +26,19 @@ from iskra.motions.forms import (
 )
 from iskra.motions.models import Bulletin, Motion, MotionStatus, Post
 from iskra.motions.permissions import (
+    can_add_support,
+    can_agree_to_composite,
     can_discuss,
     can_edit_draft,
     can_manage_motion,
     can_moderate,
-    can_support,
     can_table_amendment,
-    can_withdraw,
+    can_withdraw_now,
     in_scope,
     is_active_member,
     load_bulletin,
     load_motion,
     position_units,
-    proposing_units,
 )
 from iskra.motions.text import diff_html
 from iskra.organisation.models import Body, Unit
@@ -160,17 +160,11 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "proposers": motion.proposers.select_related("user"),
         "needed": services.supporters_needed(motion),
         "supported": motion.supports.filter(user=user).exists(),
-        "can_support": can_support(user, motion) and motion.created_by_id != user.pk,
+        "can_support": can_add_support(user, motion),
         "can_edit": can_edit_draft(user, motion),
         "can_manage": can_manage_motion(user, motion),
-        "can_withdraw": can_withdraw(user, motion)
-        and motion.status
-        in {
-            MotionStatus.DRAFT,
-            MotionStatus.SUBMITTED,
-            MotionStatus.ADMITTED,
-            MotionStatus.IN_DISCUSSION,
-        },
+        "can_withdraw": can_withdraw_now(user, motion),
+        "can_agree_composite": can_agree_to_composite(user, motion),
         "can_discuss": can_discuss(user, motion),
         "can_amend": can_table_amendment(user, motion),
         "can_record_position": motion.status == MotionStatus.IN_DISCUSSION
@@ -289,23 +283,16 @@ def motion_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
 @domain_view
 def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
     """Decide the motion by secret ballot instead of a meeting vote."""
-    from datetime import timedelta
-
+    from iskra.ballots.forms import default_voting_window
     from iskra.ballots.services import put_motion_to_ballot
     from iskra.motions.forms import ToBallotForm
 
     user = _user(request)
     motion = load_motion(user, motion_id)
     require(can_manage_motion(user, motion), "Only the body's officers put a motion to a ballot.")
-    now = timezone.localtime().replace(second=0, microsecond=0)
     form = ToBallotForm(
         request.POST or None,
-        initial={
-            "constituency": "all",
-            "preset": "simple_majority",
-            "opens_at": now,
-            "closes_at": now + timedelta(days=14),
-        },
+        initial={"constituency": "all", "preset": "simple_majority", **default_voting_window()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -494,10 +481,6 @@ def state_of_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
     )
 
 
-def _load_bulletin(user: Any, bulletin_id: int) -> Bulletin:
-    return load_bulletin(user, bulletin_id)
-
-
 @domain_view
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     require(
@@ -544,7 +527,7 @@ def bulletin_new(request: HttpRequest, body_id: int) -> HttpResponse:
 @domain_view
 def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     user = _user(request)
-    bulletin = _load_bulletin(user, bulletin_id)
+    bulletin = load_bulletin(user, bulletin_id)
     form = ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -577,7 +560,7 @@ def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 @domain_view
 def bulletin_publish(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     user = _user(request)
-    bulletin = _load_bulletin(user, bulletin_id)
+    bulletin = load_bulletin(user, bulletin_id)
     try:
         services.publish_bulletin(actor=user, bulletin=bulletin)
     except DomainError as exc:
@@ -590,7 +573,7 @@ def bulletin_pdf(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    bulletin = _load_bulletin(request.user, bulletin_id)
+    bulletin = load_bulletin(request.user, bulletin_id)
     if bulletin.published_at is None:
         raise NotFound("The bulletin is published as a PDF once it is published.")
     html = render_to_string(
@@ -601,6 +584,3 @@ def bulletin_pdf(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bulletin-{bulletin.pk}.pdf"'
     return response
-
-
-__all__ = ["proposing_units"]

@@ -4,17 +4,17 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.models import User
+from iskra.api.common import ERRORS
 from iskra.api.pagination import Pages
 from iskra.api.schemas import (
     AppointIn,
     BodyIn,
     BodyOut,
     EndTermIn,
-    Error,
     HolderOut,
     SeatIn,
     SeatOut,
@@ -28,7 +28,6 @@ from iskra.organisation.models import Body, Seat, SeatHolding, Unit, UnitKind
 from iskra.organisation.permissions import can_view_organisation, load_body, load_unit, require
 
 router = Router(tags=["organisation"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 
 def _unit_out(unit: Unit) -> dict[str, Any]:
@@ -95,7 +94,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
         parent=parent,
         description=payload.description,
     )
-    return 201, _unit_out(unit)
+    return Status(201, _unit_out(unit))
 
 
 @router.post("/units/{unit_id}/move", response={200: UnitOut, **ERRORS})
@@ -127,13 +126,14 @@ def get_body(request: HttpRequest, body_id: int) -> Any:
 @router.post("/bodies", response={201: BodyOut, **ERRORS})
 def create_body(request: HttpRequest, payload: BodyIn) -> Any:
     unit = load_unit(request.user, payload.unit_id)
-    return 201, services.create_body(
+    body = services.create_body(
         actor=request.user,
         unit=unit,
         kind=payload.kind,
         name=payload.name,
         description=payload.description,
     )
+    return Status(201, body)
 
 
 @router.get("/seats", response={200: list[SeatOut], **ERRORS})
@@ -162,7 +162,7 @@ def create_seat(request: HttpRequest, payload: SeatIn) -> Any:
         grants_officer_rights=payload.grants_officer_rights,
         term_months=payload.term_months,
     )
-    return 201, _seat_out(seat)
+    return Status(201, _seat_out(seat))
 
 
 def _load_seat(request: HttpRequest, seat_id: int) -> Seat:
@@ -181,7 +181,7 @@ def appoint(request: HttpRequest, seat_id: int, payload: AppointIn) -> Any:
     holding = services.appoint_to_seat(
         actor=request.user, seat=seat, holder=holder, started_on=payload.started_on
     )
-    return 201, _holder_out(holding)
+    return Status(201, _holder_out(holding))
 
 
 @router.post("/terms/{holding_id}/end", response={200: HolderOut, **ERRORS})

@@ -7,9 +7,11 @@ from typing import Any
 from django.db.models import Q
 
 from iskra.core.errors import NotFound, PermissionDenied
+from iskra.members.models import ACTIVE_STATUSES
 from iskra.organisation.models import Body, SeatHolding, Unit
 
 _CACHE_ATTR = "_iskra_officer_paths"
+_COVERS_ALL_ATTR = "_iskra_covers_all"
 
 
 def officer_paths(user: Any) -> tuple[str, ...]:
@@ -33,8 +35,8 @@ def forget_rights(user: Any) -> None:
     """Drop the cached rights, e.g. after a seat changes hands within one request."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-    if hasattr(user, "_iskra_covers_all"):
-        delattr(user, "_iskra_covers_all")
+    if hasattr(user, _COVERS_ALL_ATTR):
+        delattr(user, _COVERS_ALL_ATTR)
 
 
 def is_officer_of(user: Any, unit: Unit) -> bool:
@@ -49,15 +51,20 @@ def is_any_officer(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or bool(officer_paths(user))
 
 
+def _is_root_path(path: str) -> bool:
+    # A root unit's path names only itself: "/1/".
+    return path.count("/") == 2
+
+
 def _covers_every_root(user: Any, paths: tuple[str, ...]) -> bool:
-    cached: bool | None = getattr(user, "_iskra_covers_all", None)
+    cached: bool | None = getattr(user, _COVERS_ALL_ATTR, None)
     if cached is None:
-        root_paths = [p for p in paths if p.count("/") == 2]
+        root_paths = [p for p in paths if _is_root_path(p)]
         cached = (
             bool(root_paths)
             and not Unit.objects.filter(parent__isnull=True).exclude(path__in=root_paths).exists()
         )
-        user._iskra_covers_all = cached
+        setattr(user, _COVERS_ALL_ATTR, cached)
     return cached
 
 
@@ -82,7 +89,7 @@ def is_national_officer(user: Any) -> bool:
     # National officers hold an officer seat on a body of the root unit.
     if getattr(user, "is_superuser", False):
         return True
-    return any(path.count("/") == 2 for path in officer_paths(user))
+    return any(_is_root_path(path) for path in officer_paths(user))
 
 
 def can_manage_settings(user: Any) -> bool:
@@ -101,7 +108,7 @@ def can_view_organisation(user: Any) -> bool:
     if getattr(user, "is_superuser", False) or officer_paths(user):
         return True
     membership = getattr(user, "membership", None)
-    return membership is not None and membership.status in {"candidate", "member"}
+    return membership is not None and membership.status in ACTIVE_STATUSES
 
 
 def load_unit(user: Any, unit_id: int) -> Unit:

@@ -267,6 +267,8 @@ def update_settings(*, actor: Any, changes: dict[str, Any]) -> Organisation:
         from iskra.core.context_processors import ORGANISATION_CACHE_KEY
 
         cache.delete(ORGANISATION_CACHE_KEY)
+        # And again once committed: a page served meanwhile may have cached the old names.
+        transaction.on_commit(lambda: cache.delete(ORGANISATION_CACHE_KEY))
         organisation.full_clean()
         organisation.save(update_fields=list(new))
         record(
