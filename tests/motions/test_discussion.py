@@ -348,3 +348,37 @@ def test_bulletin_lifecycle(world: World) -> None:
         "bulletin.contribute",
         "bulletin.publish",
     ]
+
+
+def test_a_position_names_only_a_meeting_of_its_own_unit(world: World) -> None:
+    from iskra.meetings import services as meetings
+
+    motion = motion_at(world, MotionStatus.IN_DISCUSSION)
+
+    def meeting_of(body: object) -> object:
+        return meetings.schedule_meeting(
+            actor=fresh(world.officer),
+            body=body,
+            title="Meeting",
+            starts_at=timezone.now() + timedelta(hours=1),
+        )
+
+    elsewhere = meeting_of(world.national_committee)
+    with pytest.raises(DomainError, match="must be one of Branch A"):
+        services.record_position(
+            actor=fresh(world.secretary),
+            motion=motion,
+            unit=world.branch_a,
+            stance="support",
+            meeting=elsewhere,
+        )
+    assert not Position.objects.exists()
+    own = meeting_of(world.branch_committee)
+    position = services.record_position(
+        actor=fresh(world.secretary),
+        motion=motion,
+        unit=world.branch_a,
+        stance="support",
+        meeting=own,
+    )
+    assert position.meeting == own

@@ -577,6 +577,8 @@ def record_position(
         raise DomainError("Choose whether delegates are instructed or free.")
     if min(votes_for, votes_against, abstentions) < 0:
         raise DomainError("Vote figures cannot be negative.")
+    if meeting is not None and meeting.body.unit_id != unit.pk:
+        raise DomainError(f"The meeting that took the position must be one of {unit.name}'s.")
     Position.objects.filter(motion=motion, unit=unit, is_current=True).update(is_current=False)
     position = Position.objects.create(
         motion=motion,
