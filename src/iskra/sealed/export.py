@@ -81,7 +81,9 @@ def check_ballots(
         raise VerifyError(f"board entry {seq} (tracker {tracker}): {message}")
 
 
-def verify_before_decryption(data: Any, *, workers: int | None = None) -> Checked:
+def verify_before_decryption(
+    data: Any, *, workers: int | None = None, mixes_complete: bool = True
+) -> Checked:
     if need(data, "format", str, "export") != EXPORT_FORMAT:
         raise VerifyError(f"not a sealed ballot export (format {EXPORT_FORMAT})")
     try:
@@ -153,10 +155,12 @@ def verify_before_decryption(data: Any, *, workers: int | None = None) -> Checke
                 inputs = [
                     [ct_parse(c, "ranking") for c in b["answers"][qi]["ranking"]] for b in counted
                 ]
-                checked.mixed[qi] = check_mixes(election, qi, inputs, mixes[qi])
+                checked.mixed[qi] = check_mixes(
+                    election, qi, inputs, mixes[qi] or [], complete=mixes_complete
+                )
                 lines.append(
-                    f"Question {qi + 1}: {len(mixes[qi])} mixes by trustees "
-                    f"{', '.join(str(m['trustee']) for m in mixes[qi])}, every proof of shuffle verified"
+                    f"Question {qi + 1}: {len(mixes[qi] or [])} mixes by trustees "
+                    f"{', '.join(str(m['trustee']) for m in mixes[qi] or [])}, every proof of shuffle verified"
                 )
             elif mixes[qi] is not None:
                 raise FormatError(f"export: question {qi + 1} is not ranked and has no mix")

@@ -85,7 +85,7 @@ def neg(p: bytes) -> bytes:
 
 def is_point(p: bytes) -> bool:
     """A canonical encoding of a group element other than the identity."""
-    return len(p) == 32 and bool(_valid(p))
+    return len(p) == 32 and p != IDENTITY and bool(_valid(p))
 
 
 def point(text: object, what: str) -> bytes:
@@ -96,7 +96,9 @@ def point(text: object, what: str) -> bytes:
         p = bytes.fromhex(text)
     except ValueError:
         raise FormatError(f"{what}: not hex") from None
-    if p.hex() != text or not is_point(p):
+    if p.hex() != text:
+        raise FormatError(f"{what}: hex must be lowercase")
+    if not is_point(p):
         raise FormatError(f"{what}: not a valid ristretto255 group element")
     return p
 

@@ -93,9 +93,12 @@ def mix(
     return sign_message("sig-mix", election.fp, secrets_.sign, message)
 
 
-def check_mixes(election: Election, qi: int, inputs: list[shf.Row], mixes: Any) -> list[shf.Row]:
+def check_mixes(
+    election: Election, qi: int, inputs: list[shf.Row], mixes: Any, *, complete: bool = True
+) -> list[shf.Row]:
     """Check a question's chain of mixes; return the last output. At least k distinct trustees
-    must have mixed, so that one of them is honest whenever fewer than k trustees collude."""
+    must have mixed (``complete``), so that one of them is honest whenever fewer than k
+    trustees collude."""
     if not isinstance(mixes, list):
         raise FormatError(f"question {qi + 1}: mixes must be a list")
     width = len(election.questions[qi]["options"]) + 1
@@ -133,7 +136,7 @@ def check_mixes(election: Election, qi: int, inputs: list[shf.Row], mixes: Any) 
             raise SealedError(f"{what} by trustee {trustee}: the proof of shuffle fails")
         mixers.add(trustee)
         current = outputs
-    if len(mixers) < election.k:
+    if complete and len(mixers) < election.k:
         raise SealedError(
             f"question {qi + 1}: mixed by {len(mixers)} trustee(s); at least {election.k} must mix"
         )
@@ -240,33 +243,50 @@ def combine_unchecked(shares: dict[int, list[bytes]], ciphertexts: list[Cipherte
     return out
 
 
+class _LogTable:
+    """g^m ↦ m for 0 ≤ m ≤ top, built once and extended as needed."""
+
+    def __init__(self) -> None:
+        self.table: dict[bytes, int] = {IDENTITY: 0}
+        self.current = IDENTITY
+        self.top = 0
+
+    def upto(self, bound: int) -> dict[bytes, int]:
+        while self.top < bound:
+            self.current = add(self.current, grp.G)
+            self.top += 1
+            self.table[self.current] = self.top
+        return self.table
+
+
+_LOGS = _LogTable()
+
+
+def _table(bound: int) -> dict[bytes, int]:
+    return _LOGS.upto(bound)
+
+
 def small_log(points: list[bytes], bound: int, what: str) -> list[int]:
     """m with g^m = p, 0 ≤ m ≤ bound, for each point (a table of g^0 … g^bound)."""
-    table = {IDENTITY: 0}
-    current = IDENTITY
-    for m in range(1, bound + 1):
-        current = add(current, grp.G)
-        table[current] = m
+    table = _table(bound)
     out = []
     for p in points:
-        if p not in table:
+        m = table.get(p)
+        if m is None or m > bound:
             raise DecryptionError(f"{what}: the decrypted value is not between 0 and {bound}")
-        out.append(table[p])
+        out.append(m)
     return out
 
 
 def radix_log(p: bytes, bound: int, what: str) -> tuple[int, int]:
     """(yes, no) with g^{yes + RADIX·no} = p and yes, no ≤ bound (baby-step giant-step)."""
-    table = {IDENTITY: 0}
-    current = IDENTITY
-    for m in range(1, bound + 1):
-        current = add(current, grp.G)
-        table[current] = m
+    table = _table(bound)
     step = base(RADIX)
     current = p
     for no in range(bound + 1):
-        if current in table:
-            return table[current], no
+        yes = table.get(current)
+        if yes is not None and yes <= bound:
+            return yes, no
         current = sub(current, step)
     raise DecryptionError(f"{what}: the decrypted tally is out of range")
 
