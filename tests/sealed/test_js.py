@@ -205,3 +205,18 @@ def test_the_browser_refuses_bad_answers_and_credentials(page: Any) -> None:
         == "Question 4: each option can be chosen only once."
     )
     assert "not a voting credential" in js(page, check, scenario.election, [None] * 4, "1234")
+
+
+def test_prepare_voting_rehearses_with_a_throwaway_ballot(page: Any) -> None:
+    trustees = make_trustees("js-prepare")
+    from .conftest import make_scenario
+
+    scenario = make_scenario(trustees, [{**q, "blank": False} for q in QUESTIONS])
+    made = js(
+        page,
+        "const prepared = S.prepareVoting(a); return S.encryptBallot(prepared, b, c).ballot;",
+        scenario.election,
+        [1, 2, [0], [4, 3]],
+        scenario.credentials[0],
+    )
+    sealed.check_ballot(scenario.election, made)

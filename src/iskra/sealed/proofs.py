@@ -16,6 +16,7 @@ and the commitments. The prover answers ``response = w − challenge · secret (
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from . import group as grp
 from .errors import FormatError, ProofError
@@ -107,6 +108,12 @@ def cp_verify(label: str, context: bytes, X: bytes, A: bytes, D: bytes, proof: P
 # Disjunctive proof that (α, β) encrypts one of the given values under y.
 
 
+@lru_cache(maxsize=256)
+def _g_to(m: int) -> bytes:
+    """g^m for the few plaintext values the proofs use (0, 1, …, max choices, 2^32)."""
+    return base(m)
+
+
 def _cds_hash(
     context: bytes, y: bytes, c: Ciphertext, values: Sequence[int], commits: list[bytes]
 ) -> int:
@@ -129,7 +136,7 @@ def cds_prove(
             pairs[i] = (ci, ri)
             commits += [
                 add(base(ri), mul(ci, alpha)),
-                add(mul(ri, y), mul(ci, sub(beta, base(m)))),
+                add(mul(ri, y), mul(ci, sub(beta, _g_to(m)))),
             ]
     total = _cds_hash(context, y, c, values, commits)
     cj = (total - sum(p[0] for p in pairs)) % L
@@ -147,7 +154,7 @@ def cds_verify(
     for (ci, ri), m in zip(proof, values, strict=True):
         commits += [
             add(base(ri), mul(ci, alpha)),
-            add(mul(ri, y), mul(ci, sub(beta, base(m)))),
+            add(mul(ri, y), mul(ci, sub(beta, _g_to(m)))),
         ]
     return _cds_hash(context, y, c, values, commits) == sum(p[0] for p in proof) % L
 

@@ -155,6 +155,14 @@ export function base(s) {
   return s === 0n ? ZERO : G.multiply(s);
 }
 
+// g^m for the few plaintext values the proofs use (public values, so a cache is safe).
+const smallPowers = new Map();
+function gTo(m) {
+  const key = BigInt(m);
+  if (!smallPowers.has(key)) smallPowers.set(key, base(key));
+  return smallPowers.get(key);
+}
+
 export function mul(s, p) {
   s = mod(s);
   return s === 0n || p.is0() ? ZERO : p.multiply(s);
@@ -247,7 +255,7 @@ export function cdsProve(context, y, ct, r, values, index) {
       const ci = randomScalar();
       const ri = randomScalar();
       pairs[i] = [ci, ri];
-      commits.push(base(ri).add(mul(ci, alpha)), mul(ri, y).add(mul(ci, beta.subtract(base(m)))));
+      commits.push(base(ri).add(mul(ci, alpha)), mul(ri, y).add(mul(ci, beta.subtract(gTo(m)))));
     }
   });
   const total = cdsHash(context, y, ct, values, commits);
@@ -262,7 +270,7 @@ export function cdsVerify(context, y, ct, values, proof) {
   const commits = [];
   values.forEach((m, i) => {
     const [ci, ri] = proof[i];
-    commits.push(base(ri).add(mul(ci, alpha)), mul(ri, y).add(mul(ci, beta.subtract(base(m)))));
+    commits.push(base(ri).add(mul(ci, alpha)), mul(ri, y).add(mul(ci, beta.subtract(gTo(m)))));
   });
   return cdsHash(context, y, ct, values, commits) === mod(proof.reduce((s, p) => s + p[0], 0n));
 }
@@ -478,7 +486,12 @@ export class Election {
     this.uctx = uuidContext(data.uuid);
     this.questions = data.questions;
     this.y = point(data.public_key, "election public key");
+    // Prepared when the voting page loads, while the voter reads the questions: tables of
+    // multiples of g and y, and the generators a ranked question's proof uses.
     this.y.precompute?.(8);
+    G.multiply(1n);
+    const widest = Math.max(0, ...data.questions.filter((q) => RANKED.has(q.kind)).map((q) => q.options.length + 2));
+    if (widest) generators(this.fp, widest);
     this.k = data.threshold;
     this.vks = data.trustees.map((t) => point(t.verification_key, `trustee ${t.id}`));
     this.signKeys = data.trustees.map((t) => point(t.sign_key, `trustee ${t.id}`));
@@ -494,6 +507,18 @@ export class Election {
 }
 
 const asElection = (e) => (e instanceof Election ? e : new Election(e));
+
+/**
+ * What the voting page calls on load, while the voter reads the questions: the election's
+ * tables, then one rehearsal — a blank ballot encrypted with a throw-away credential and
+ * discarded — so that the ballot the voter casts runs on warm code.
+ */
+export function prepareVoting(electionData) {
+  const election = asElection(electionData);
+  const blank = election.questions.map((q) => (q.blank ? null : q.kind === "yes_no" || q.kind === "choose_one" ? 0 : [0]));
+  encryptBallot(election, blank, newCredential());
+  return election;
+}
 
 // Credentials ----------------------------------------------------------------------------------
 
