@@ -242,3 +242,17 @@ def test_verify_reports_a_malformed_file_in_one_line() -> None:
         sealed.verify_export({"format": "iskra-ballot-export/1"})
     with pytest.raises(VerifyError, match="missing field 'election'"):
         sealed.verify_export({"format": "iskra-sealed-export/1"})
+
+
+def test_a_malformed_record_gives_a_verify_error(export: dict[str, Any]) -> None:
+    for change in (
+        lambda d: d["election"]["trustees"].__setitem__(0, "not a trustee"),
+        lambda d: d["board"].__setitem__(0, []),
+        lambda d: d["mixes"].__setitem__(3, {"not": "a list"}),
+        lambda d: d["decryptions"][0].__setitem__("factors", None),
+        lambda d: d.__setitem__("entitled", "eight"),
+    ):
+        data = copy.deepcopy(export)
+        change(data)
+        with pytest.raises(VerifyError):
+            sealed.verify_export(data, workers=1)

@@ -169,6 +169,8 @@ def verify_before_decryption(
         raise
     except SealedError as exc:
         raise VerifyError(str(exc)) from exc
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise VerifyError(f"the record is not in the expected format ({exc!r})") from exc
 
 
 def decrypt_and_count(checked: Checked, decryptions: Any) -> dict[str, Any]:
@@ -198,6 +200,8 @@ def verify_export(data: Any, *, workers: int | None = None) -> list[str]:
         raise
     except SealedError as exc:
         raise VerifyError(str(exc)) from exc
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise VerifyError(f"the record is not in the expected format ({exc!r})") from exc
     checked.lines.append(
         f"Decryption: shares of trustees {', '.join(map(str, trustees))}, every proof verified"
     )
