@@ -80,6 +80,14 @@ def test_a_setup_shared_by_javascript_and_python_trustees(page: Any) -> None:
         "verifications": verifs,
     }
     outcome = sealed.check_setup(transcript)
+    assert js(page, "return S.checkSetup(a);", transcript) == outcome
+    broken = copy.deepcopy(transcript)
+    broken["verifications"][1]["verification_key"] = broken["verifications"][0]["verification_key"]
+    assert "signature" in js(
+        page,
+        "try { S.checkSetup(a); return 'accepted'; } catch (err) { return err.message; }",
+        broken,
+    )
 
     ca = js(page, "return S.newCaKey(a);", "mixed-ñ-ballot")
     made = js(page, "return S.generateCredentials(a, 7);", ca)
@@ -149,6 +157,10 @@ def test_a_setup_shared_by_javascript_and_python_trustees(page: Any) -> None:
     )
     targets = sexport.verify_before_decryption(data, workers=1).decryption_list()
     targets_json = [ct_json(c) for c in targets]
+    mixed_rows = {"3": second["ciphertexts"]}
+    assert (
+        js(page, "return S.decryptionList(a, b, c);", election, counted, mixed_rows) == targets_json
+    )
 
     # Decryption: trustee 1 in the browser, trustee 2 in Python; each checks the other's.
     share1 = js(

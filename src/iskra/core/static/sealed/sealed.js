@@ -1014,3 +1014,56 @@ export function mix(electionData, context, key, question, index, rows) {
   };
   return signMessage("sig-mix", election.fp, s.sign, message);
 }
+
+/**
+ * The decryption list (docs/sealed.md, "Decryption"), computed by the trustee's own browser
+ * from the counted ballots and, per ranked question, the last mix's rows: the homomorphic
+ * tallies are recomputed here, so a trustee never decrypts a ciphertext the server merely
+ * names. (The browser does not re-check every ballot's proofs or every mix; the offline
+ * `iskra trustee decrypt` does, before decrypting.)
+ */
+export function decryptionList(electionData, ballots, mixed) {
+  const election = asElection(electionData);
+  const out = [];
+  election.questions.forEach((q, qi) => {
+    if (RANKED.has(q.kind)) {
+      for (const row of mixed[qi]) for (const c of row) out.push(c);
+      return;
+    }
+    const parse = (c) => ctParse(c, `question ${qi + 1}`);
+    if (q.kind === "yes_no") {
+      out.push(ctJson(product(ballots.map((b) => parse(b.answers[qi].choice)))));
+      return;
+    }
+    q.options.forEach((_, j) => out.push(ctJson(product(ballots.map((b) => parse(b.answers[qi].choices[j]))))));
+    if (q.kind === "approval" && q.blank) out.push(ctJson(product(ballots.map((b) => parse(b.answers[qi].blank)))));
+  });
+  return out;
+}
+
+/** Check a whole key-generation transcript (as Python's check_setup); return its outcome. */
+export function checkSetup(transcript) {
+  const { context } = transcript;
+  const sfp = setupFingerprint(context);
+  const keys = checkCertificates(context, transcript.certificates);
+  const commitments = checkPolynomials(context, transcript.certificates, transcript.polynomials);
+  if (transcript.verifications.length !== keys.length) throw new SealedError(`expected ${keys.length} verification keys, one from each trustee`);
+  const trustees = transcript.verifications.map((v, index) => {
+    const j = index + 1;
+    const what = `trustee ${j}'s verification key`;
+    if (v.type !== "verification" || v.trustee !== j) throw new SealedError(`${what}: wrong type or trustee number`);
+    checkSignature("sig-setup", sfp, keys[index][0], v, what);
+    const vk = point(v.verification_key, what);
+    if (!vk.equals(expectedVk(commitments, j))) throw new SealedError(`${what} does not match the trustees' commitments`);
+    if (!schnorrVerify("pok-share", sfp, vk, pairParse(v.proof, what))) throw new SealedError(`${what}: the proof of knowledge of the key share fails`);
+    return {
+      id: j,
+      name: context.trustees[index].name,
+      sign_key: phex(keys[index][0]),
+      enc_key: phex(keys[index][1]),
+      verification_key: phex(vk),
+    };
+  });
+  const y = commitments.reduce((acc, points) => acc.add(points[0]), ZERO);
+  return { setup: toHex(sfp), threshold: context.threshold, trustees, public_key: phex(y) };
+}
