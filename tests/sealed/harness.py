@@ -48,3 +48,40 @@ def open_page(browser: Any) -> Any:
     page.goto(f"{ORIGIN}/sealed-test.html")
     page.wait_for_function("window.sealedReady === true")
     return page
+
+
+class BrowserThread:
+    """Playwright's sync API on a thread of its own, so it works whether or not another
+    Playwright (the browser tests' session) is already running an event loop in this thread."""
+
+    def __init__(self, chromium: str, args: list[str] | None = None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sealed-chromium")
+        self.chromium = chromium
+        self.args = args or ["--no-sandbox", "--disable-gpu"]
+        self.playwright: Any = None
+        self.browser: Any = None
+        self.call(self._start)
+
+    def _start(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(
+            executable_path=self.chromium, headless=True, args=self.args
+        )
+
+    def call(self, fn: Any, *args: Any) -> Any:
+        return self.pool.submit(fn, *args).result()
+
+    def new_page(self) -> Any:
+        return self.call(open_page, self.browser)
+
+    def close(self) -> None:
+        def stop() -> None:
+            self.browser.close()
+            self.playwright.stop()
+
+        self.call(stop)
+        self.pool.shutdown()

@@ -18,35 +18,45 @@ from iskra.sealed import tally as stally
 from iskra.sealed.proofs import ct_json, ct_parse, encrypt
 
 from .conftest import ANSWERS, QUESTIONS, make_trustees
-from .harness import open_page
+from .harness import BrowserThread
 
 pytestmark = pytest.mark.browser
 
 
+class Page:
+    """A page of sealed.js in Chromium, driven on its own thread (see harness.BrowserThread)."""
+
+    def __init__(self, thread: BrowserThread) -> None:
+        self.thread = thread
+        self.page = thread.new_page()
+
+    def evaluate(self, script: str, arg: Any) -> Any:
+        return self.thread.call(self.page.evaluate, script, arg)
+
+    @property
+    def errors(self) -> list[str]:
+        return self.page.errors  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
+def page() -> Iterator[Page]:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         if os.environ.get("ISKRA_REQUIRE_BROWSER"):
             pytest.fail("Chromium is required (ISKRA_REQUIRE_BROWSER=1) but not installed")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=path, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        pg = open_page(browser)
-        yield pg
-        assert pg.errors == []
-        browser.close()
+    thread = BrowserThread(path)
+    pg = Page(thread)
+    yield pg
+    assert pg.errors == []
+    thread.close()
 
 
-def js(page: Any, body: str, *args: Any) -> Any:
+def js(page: Page, body: str, *args: Any) -> Any:
     return page.evaluate(f"(args) => {{ const [a, b, c, d, e, f] = args; {body} }}", list(args))
 
 
-def test_a_setup_shared_by_javascript_and_python_trustees(page: Any) -> None:
+def test_a_setup_shared_by_javascript_and_python_trustees(page: Page) -> None:
     """Trustees 1 and 3 in the browser, trustee 2 in Python: one key generation."""
     context = sealed.setup_context(uuid="mixed-ñ-ballot", trustees=["Ann", "Bö", "Cy"], threshold=2)
     assert (
@@ -181,7 +191,7 @@ def test_a_setup_shared_by_javascript_and_python_trustees(page: Any) -> None:
     assert lines[-4].startswith("  Do you support strike action? — ¿sí? ✊: Yes: 4, No: 2; blank 1")
 
 
-def test_the_browser_refuses_a_wrong_decryption_share(page: Any) -> None:
+def test_the_browser_refuses_a_wrong_decryption_share(page: Page) -> None:
     trustees = make_trustees("js-wrong-share")
     from .conftest import make_scenario
 
@@ -200,7 +210,7 @@ def test_the_browser_refuses_a_wrong_decryption_share(page: Any) -> None:
     assert message == "trustee 3's decryption share: the proof of factor 2 fails"
 
 
-def test_the_browser_refuses_bad_answers_and_credentials(page: Any) -> None:
+def test_the_browser_refuses_bad_answers_and_credentials(page: Page) -> None:
     trustees = make_trustees("js-bad")
     from .conftest import make_scenario
 
@@ -219,7 +229,7 @@ def test_the_browser_refuses_bad_answers_and_credentials(page: Any) -> None:
     assert "not a voting credential" in js(page, check, scenario.election, [None] * 4, "1234")
 
 
-def test_prepare_voting_rehearses_with_a_throwaway_ballot(page: Any) -> None:
+def test_prepare_voting_rehearses_with_a_throwaway_ballot(page: Page) -> None:
     trustees = make_trustees("js-prepare")
     from .conftest import make_scenario
 
