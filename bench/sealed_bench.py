@@ -173,14 +173,15 @@ def make_yes_no_export(voters: int, jobs: int) -> tuple[Path, dict[str, float]]:
         board=board,
         mixes=[None],
     )
-    targets = sexport.verify_before_decryption(data, workers=jobs).decryption_list()
+    checked = sexport.verify_before_decryption(data, workers=jobs)
+    targets = checked.decryption_list()
     shares = [
         sealed.decryption_share(
             e, j, sealed.key_share(s["context"], s["keys"][j - 1], s["transcript"]), targets
         )
         for j in (1, 3)
     ]
-    done = sexport.finish_export(data, shares)
+    done = sexport.finish_export(data, shares, checked=checked)
     path.write_text(json.dumps(done))
     return path, {"setup": t_setup, "encrypt": t_encrypt}
 

@@ -256,3 +256,23 @@ def test_a_malformed_record_gives_a_verify_error(export: dict[str, Any]) -> None
         change(data)
         with pytest.raises(VerifyError):
             sealed.verify_export(data, workers=1)
+
+
+def test_verification_on_two_processes_names_the_same_first_failure() -> None:
+    """Above 200 ballots the checks run on worker processes (sharing the record by fork) and
+    the tally is summed from their parts; the first failing entry is still the one named."""
+    trustees = make_trustees("parallel")
+    yes_no = [QUESTIONS[0]]
+    scenario = make_scenario(trustees, yes_no, voters=230)
+    answers = [[[0, 1, None][i % 3]] for i in range(230)]
+    data = run_to_export(scenario, answers, revotes=[(5, [None]), (7, [1])])
+    lines = sealed.verify_export(data, workers=2)
+    assert "Yes: 77, No: 77; blank 76" in lines[-1]
+    for seq in (150, 231):
+        bad = copy.deepcopy(data)
+        proof = bad["board"][seq - 1]["ballot"]["answers"][0]["proof"]
+        proof[0], proof[1] = proof[1], proof[0]
+        bad["board"][seq - 1]["tracker"] = sealed.tracker(bad["board"][seq - 1]["ballot"])
+        _rechain(bad)
+        with pytest.raises(VerifyError, match=f"^board entry {seq} "):
+            sealed.verify_export(bad, workers=2)

@@ -23,16 +23,25 @@ def canonical(value: Any) -> bytes:
 
 
 def _check(value: Any) -> None:
-    if isinstance(value, float):
-        raise FormatError("canonical JSON has no floating-point numbers")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str) or not key.isascii():
-                raise FormatError("canonical JSON keys are ASCII strings")
-            _check(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _check(item)
+    """Refuse floats and non-ASCII keys anywhere in the value (one pass, no recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is None or isinstance(item, str):
+            continue
+        if isinstance(item, float):
+            raise FormatError("canonical JSON has no floating-point numbers")
+        if isinstance(item, int):
+            continue
+        if isinstance(item, dict):
+            for key in item:
+                if not isinstance(key, str) or not key.isascii():
+                    raise FormatError("canonical JSON keys are ASCII strings")
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        else:
+            raise FormatError(f"canonical JSON cannot hold a {type(item).__name__}")
 
 
 def sha256(data: bytes) -> bytes:

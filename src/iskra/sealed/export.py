@@ -10,6 +10,7 @@ shuffle; every trustee's decryption proofs; and it recounts the result with ``is
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from .count import result as count_result
 from .election import RANKED, Election, check_credential_batches
 from .encoding import need
 from .errors import FormatError, SealedError, VerifyError
-from .proofs import Ciphertext, ct_json, ct_parse
+from .proofs import ONE, Ciphertext, ct_json, ct_mul, ct_parse
 from .setup import check_setup
 from .tally import (
     check_mixes,
@@ -50,35 +51,66 @@ class Checked:
         return decryption_list(self.election, self.tally, self.mixed)
 
 
-def _check_chunk(args: tuple[Any, list[tuple[int, dict[str, Any]]]]) -> tuple[int, str] | None:
-    election_data, chunk = args
-    election = Election(election_data)
-    for seq, ballot in chunk:
+# The ballots to check, shared with worker processes by fork (not pickled to each of them).
+_SHARED: dict[str, Any] = {}
+
+
+def _check_range(bounds: tuple[int, int]) -> tuple[tuple[int, str] | None, list[Any]]:
+    """Check entries [start, stop): each ballot's signature, proofs and tracker; and the
+    product of the counted ones' homomorphic ciphertexts (partial tallies)."""
+    election: Election = _SHARED["election"]
+    entries: list[dict[str, Any]] = _SHARED["entries"]
+    counted: set[int] = _SHARED["counted"]
+    start, stop = bounds
+    for entry in entries[start:stop]:
         try:
-            check_ballot(election, ballot)
+            if check_ballot(election, entry["ballot"]) != entry["tracker"]:
+                return (entry["seq"], "its tracker is not its ballot's hash"), []
         except SealedError as exc:
-            return seq, str(exc)
-    return None
+            return (entry["seq"], str(exc)), []
+    ballots = [e["ballot"] for e in entries[start:stop] if e["seq"] in counted]
+    partial = homomorphic_tally(election, ballots)
+    return None, [None if t is None else [ct_json(c) for c in t] for t in partial]
 
 
 def check_ballots(
-    election: Election, entries: list[dict[str, Any]], workers: int | None = None
-) -> None:
-    """Every ballot's signature and proofs, on ``workers`` processes (default: every core)."""
+    election: Election,
+    entries: list[dict[str, Any]],
+    counted: set[int],
+    workers: int | None = None,
+) -> list[list[Ciphertext] | None]:
+    """Every ballot's signature, proofs and tracker, on ``workers`` processes (default: every
+    core); returns the homomorphic tally of the ``counted`` entries (by sequence number)."""
     workers = workers or os.cpu_count() or 1
-    items = [(e["seq"], e["ballot"]) for e in entries]
-    if workers <= 1 or len(items) < 200:
-        failure = _check_chunk((election.data, items))
-        failures = [failure] if failure else []
-    else:
-        size = max(50, len(items) // (workers * 8))
-        chunks = [(election.data, items[i : i + size]) for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            failures = [f for f in pool.map(_check_chunk, chunks) if f]
+    _SHARED.update(election=election, entries=entries, counted=counted)
+    try:
+        if workers <= 1 or len(entries) < 200 or "fork" not in mp.get_all_start_methods():
+            results = [_check_range((0, len(entries)))]
+        else:
+            size = max(50, len(entries) // (workers * 8))
+            bounds = [(i, min(i + size, len(entries))) for i in range(0, len(entries), size)]
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=mp.get_context("fork")
+            ) as pool:
+                results = list(pool.map(_check_range, bounds))
+    finally:
+        _SHARED.clear()
+    failures = [f for f, _ in results if f]
     if failures:
         seq, message = min(failures)
         tracker = entries[seq - 1]["tracker"]
         raise VerifyError(f"board entry {seq} (tracker {tracker}): {message}")
+    tally: list[list[Ciphertext] | None] = []
+    for qi in range(len(election.questions)):
+        parts = [p[qi] for _, p in results]
+        if parts[0] is None:
+            tally.append(None)
+            continue
+        total = [ONE] * len(parts[0])
+        for part in parts:
+            total = [ct_mul(t, ct_parse(c, "tally")) for t, c in zip(total, part, strict=True)]
+        tally.append(total)
+    return tally
 
 
 def verify_before_decryption(
@@ -123,12 +155,9 @@ def verify_before_decryption(
                 )
         if need(data, "board_hash", str, "export") != board.head.hex():
             raise VerifyError(f"final board hash {board.head.hex()} differs from the published one")
-        check_ballots(election, entries, workers)
-        from .ballot import tracker as tracker_of
-
-        for e in entries:
-            if tracker_of(e["ballot"]) != e["tracker"]:
-                raise VerifyError(f"board entry {e['seq']}: its tracker is not its ballot's hash")
+        live = set(board.live.values())
+        counted_seqs = {e["seq"] for e in entries if e["tracker"] in live}
+        tally = check_ballots(election, entries, counted_seqs, workers)
         audited = set(data.get("audited", []))
         for e in entries:
             if e["tracker"] in audited:
@@ -139,7 +168,6 @@ def verify_before_decryption(
             f"{len(board.replaced())} replaced by a later vote, {len(counted)} counted; "
             "every signature and proof verified"
         )
-        tally = homomorphic_tally(election, counted)
         published = need(data, "tally", list, "export")
         recomputed = [None if t is None else [ct_json(c) for c in t] for t in tally]
         if published != recomputed:
@@ -251,8 +279,15 @@ def build_export(
     }
 
 
-def finish_export(data: dict[str, Any], decryptions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Add the trustees' shares and the result they give (checking everything first)."""
-    checked = verify_before_decryption(data, workers=1)
+def finish_export(
+    data: dict[str, Any],
+    decryptions: list[dict[str, Any]],
+    *,
+    checked: Checked | None = None,
+    workers: int | None = 1,
+) -> dict[str, Any]:
+    """Add the trustees' shares and the result they give (checking everything first, unless
+    ``checked`` is what :func:`verify_before_decryption` already returned for ``data``)."""
+    checked = checked or verify_before_decryption(data, workers=workers)
     recount = decrypt_and_count(checked, decryptions)
     return {**data, "decryptions": decryptions, "result": json.loads(json.dumps(recount))}
