@@ -24,10 +24,8 @@ from .proofs import (
     Ciphertext,
     cp_prove,
     cp_verify,
-    ct_json,
     ct_mul,
     ct_parse,
-    ct_pow,
     pair_json,
     pair_parse,
 )
@@ -323,18 +321,3 @@ def plaintexts(
 
 def _election(data: Any) -> Election:
     return data if isinstance(data, Election) else Election(data)
-
-
-__all__ = [
-    "check_decryption_share",
-    "check_mixes",
-    "combine",
-    "ct_json",
-    "ct_pow",
-    "decryption_list",
-    "decryption_share",
-    "homomorphic_tally",
-    "lagrange",
-    "mix",
-    "plaintexts",
-]
