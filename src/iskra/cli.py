@@ -15,6 +15,7 @@ Iskra's own commands:
   iskra demo [--port 8000] [--data-dir DIR]     serve a seeded demo organisation
   iskra worker                                  run background tasks (email, probation ends)
   iskra count FILE --method METHOD [...]        count a ballot file (BLT, PrefLib, CSV)
+  iskra trustee keygen|mix|decrypt|credentials  offline tools for sealed ballots' trustees
   iskra import members FILE.csv [...]           import members from a CRM export
   iskra seed --members N [--branches M]         build a large synthetic organisation
   iskra audit verify                            check the audit log's hash chain
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from iskra.voting.cli import main as count_main
 
         return count_main(args[1:])
+    if args and args[0] == "trustee":
+        from iskra.sealed.cli import main as trustee_main
+
+        return trustee_main(args[1:])
     if args and args[0] == "demo":
         os.environ.setdefault("ISKRA_ENV", "demo")
         if "--data-dir" in args:
