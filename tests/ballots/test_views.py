@@ -378,6 +378,7 @@ def test_too_few_ballots_withhold_the_board_and_the_figures(
         client = client_for(fresh(who))
         board = client.get(f"/ballots/{opened.pk}/board/")
         assert board.status_code == 404
+        assert "Only 2 ballots were cast" in html.unescape(board.content.decode())
         page = html.unescape(client.get(f"/ballots/{opened.pk}/result/").content.decode())
         assert "Only 2 ballots were cast, fewer than this ballot's publication minimum of 10" in (
             page

@@ -822,7 +822,7 @@ def compact_closed_ballots() -> int:
             state=Ballot.State.CLOSED, storage_compacted_at__isnull=True
         ).values_list("pk", flat=True)
     )
-    if not pending or not storage.release_old_pages():
+    if not pending or not storage.release_old_pages(pending):
         return 0
     return Ballot.objects.filter(pk__in=pending).update(storage_compacted_at=timezone.now())
 

@@ -389,7 +389,13 @@ def board(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = load_ballot(request.user, ballot_id)
     shown = services.publication(ballot)
     if not shown.breakdown:
-        raise NotFound(shown.reason)
+        # Withheld (not yet closed, or too few ballots): say why, where the board would be.
+        return render(
+            request,
+            "ballots/board_withheld.html",
+            {"ballot": ballot, "reason": shown.reason},
+            status=404,
+        )
     typed = request.GET.get("tracker", "")[:200]
     tracker = services.normalise_tracker(typed)
     questions = services.questions_data(ballot)
