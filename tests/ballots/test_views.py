@@ -701,6 +701,7 @@ def test_deadlines_carry_their_time_zone_and_the_page_says_how_the_ballot_closes
     assert "every 20 seconds" in detail and "Nobody can close a ballot early" in detail
     assert closes in voter.get(f"/ballots/{opened.pk}/vote/").content.decode()
     assert closes in voter.get("/ballots/").content.decode()
+    assert closes in voter.get("/").content.decode()  # "What needs me"
     # The credential emails (sent when the ballot opened) give the same moment.
     credential = next(m for m in mail.outbox if m.to == [porters[0].email])
     assert closes in credential.body

@@ -160,8 +160,7 @@ def answers_from_post(questions: list[dict[str, Any]], data: Any) -> dict[str, A
                 answer = [i for _, i in ranks]
         if blank and answer is not None:
             raise ValueError(
-                f"{name}: you made a choice and also ticked “Leave this question blank”. "
-                "Do one or the other."
+                f"{name}: you made a choice and also ticked “Blank”. Do one or the other."
             )
         if blank:
             answers[str(q["id"])] = BLANK

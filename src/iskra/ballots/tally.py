@@ -172,8 +172,8 @@ def validate_answer(question: dict[str, Any], answer: Any) -> Any:
         return BLANK
     if answer is None or answer == "" or answer == []:
         raise ValueError(
-            f"{_name(question)} has no answer. Choose an option, or choose “blank” to leave "
-            "it blank on purpose."
+            f"{_name(question)} has no answer. Make your choice, or choose “blank” to leave "
+            "it unanswered on purpose."
         )
     if kind in {"yes_no", "choose_one"}:
         if isinstance(answer, list):
