@@ -13,7 +13,7 @@ the ballots (what was voted) back in every order the database engine offers —
 
 and fails if any of them correlates with the true casting order, or pairs the n-th mark with the
 n-th ballot more often than chance would. On the code before the fix this test failed at once:
-on SQLite both tables had a ``rowid`` running in casting order (60 of 60 pairs found), and on
+on SQLite both tables had a ``rowid`` running in casting order (every pair found), and on
 PostgreSQL ``ctid`` did the same after the close.
 
 During the ballot PostgreSQL's ``xmin`` pairs each mark with its ballot exactly (they are written
