@@ -7,6 +7,7 @@ Every other setting has a documented variable; bad values stop start-up with a c
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -35,6 +36,28 @@ DATA_DIR = Path(env_str("ISKRA_DATA_DIR", "./var") or "./var").resolve()
 DEBUG = env_bool("DEBUG", default=ISKRA_ENV == "development")
 
 
+def _private_folder(path: Path) -> None:
+    """Create the folder (and any missing parents) readable only by its owner (0700): it holds
+    the database, whose file holds every ballot. An existing folder is left as it is (its
+    owner may have chosen its permissions, e.g. for a backup group)."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened; be exact
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite database file empty, readable and writable only by its owner (0600),
+    before SQLite creates it with the umask's permissions (usually 0644: readable by every
+    account on the machine). SQLite gives its -wal and -shm files the database file's
+    permissions. An existing file is left as it is."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+    path.chmod(0o600)
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
@@ -49,7 +72,7 @@ def _secret_key() -> str:
     if ISKRA_ENV == "test":
         return "test-only-secret-key-" + "x" * 40
     # Demo and development keep a generated key in the data folder so sessions survive restarts.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_folder(DATA_DIR)
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64))
@@ -134,7 +157,7 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     url = env_str("DATABASE_URL")
     if url is None:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _private_folder(DATA_DIR)
         url = f"sqlite:///{DATA_DIR / 'iskra.sqlite3'}"
     if not url.startswith(("sqlite:", "postgres:", "postgresql:")):
         raise ConfigurationError(
@@ -145,11 +168,19 @@ def _database() -> dict[str, object]:
     except Exception as exc:  # dj-database-url raises several types for malformed URLs.
         raise ConfigurationError(f"DATABASE_URL={url!r} is malformed: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config.get("NAME") or "")
+        if name and name != ":memory:" and not name.startswith("file:"):
+            _private_folder(Path(name).parent)
+            _private_file(Path(name))
         # WAL lets readers work while one writer writes; IMMEDIATE transactions take the write
         # lock up front so concurrent writers queue (for up to 20 s) instead of failing.
+        # secure_delete zeroes deleted content instead of leaving it readable in free space
+        # (the close deletes and rewrites every ballot: docs/ballots.md).
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }

@@ -102,7 +102,7 @@ def closed_ballot(open_ballot: tuple[int, int]) -> tuple[int, int]:
             {"credential": _links()[email], "answers": {str(qid): 0}},
         )
         assert cast.status_code == 201
-    _close(ballot_id, min_published_roll=1)
+    _close(ballot_id, min_published_ballots=1)
     return ballot_id, qid
 
 
@@ -185,7 +185,7 @@ def test_strike_ballot_through_the_api(
         assert "result" not in detail and detail["board_hash"] == ""
 
     # The close (by the worker at the set time), then the result with its thresholds.
-    _close(bid, min_published_roll=1)
+    _close(bid, min_published_ballots=1)
     result = Api(User.objects.get(email=PORTERS[1])).get(f"/ballots/{bid}/result").json()
     assert (result["entitled"], result["cast"], result["turnout"]) == (4, 4, "100.00%")
     question = result["questions"][0]
@@ -302,7 +302,10 @@ def test_credential_endpoints_need_no_token_but_a_valid_credential(
         f"/ballots/{bid}/vote-with-credential", {"credential": link, "answers": {str(qid): 7}}
     )
     is_error(wrong, 400)
-    assert wrong.json()["detail"] == "Question 1: Choose one of the options."
+    assert wrong.json()["detail"] == (
+        "Question 1 (“Are you prepared to take part in strike action?”) has no option 7; its "
+        "options are 0 “Yes”, 1 “No”."
+    )
     is_error(
         anonymous.post(
             f"/ballots/{bid}/vote-with-credential",
@@ -545,7 +548,8 @@ def test_extend_and_remind(
     for who, status in ((world.member, 403), (world.outsider, 404)):
         is_error(Api(who).post(f"/ballots/{bid}/remind", {}), status)
     porter = User.objects.get(email=PORTERS[0])
-    Api(porter).post(f"/ballots/{bid}/vote", {"answers": {}})
+    qid = str(Ballot.objects.get(pk=bid).questions.get().pk)
+    assert Api(porter).post(f"/ballots/{bid}/vote", {"answers": {qid: "blank"}}).status_code == 201
     for who in (world.secretary, world.other_secretary):
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
@@ -590,15 +594,93 @@ def test_after_the_close_permissions(world: World, closed_ballot: tuple[int, int
     assert Api(world.other_secretary).post(f"/ballots/{bid}/report/sign", {}).status_code == 200
 
 
-def test_small_roll_publishes_totals_only(world: World, open_ballot: tuple[int, int]) -> None:
+def test_too_few_ballots_withhold_the_board_and_the_figures(
+    world: World, open_ballot: tuple[int, int]
+) -> None:
+    """One ballot cast (below the default minimum of 10): the board, the figures for each
+    answer and the threshold arithmetic would say how that voter voted. The result keeps
+    turnout and the outcome, and says why the rest is withheld."""
     bid, qid = open_ballot
-    Api(User.objects.get(email=PORTERS[0])).post(f"/ballots/{bid}/vote", {"answers": {str(qid): 0}})
-    _close(bid)  # the roll of 4 is below the default minimum of 20
-    porter = Api(User.objects.get(email=PORTERS[0]))
-    assert porter.get(f"/ballots/{bid}/result").json()["board_public"] is False
-    is_error(porter.get(f"/ballots/{bid}/board"), 404)
-    is_error(porter.get(f"/ballots/{bid}/board/ABCD-EFGH-JKLM"), 404)
-    assert porter.get(f"/ballots/{bid}/export").json()["board"] == []
+    tracker = (
+        Api(User.objects.get(email=PORTERS[0]))
+        .post(f"/ballots/{bid}/vote", {"answers": {str(qid): 0}})
+        .json()["tracker"]
+    )
+    _close(bid)
+    reason = "Only 1 ballot was cast, fewer than this ballot's publication minimum of 10"
+    for who in (User.objects.get(email=PORTERS[0]), world.other_secretary, world.admin):
+        api = Api(who)
+        result = api.get(f"/ballots/{bid}/result").json()
+        assert result["board_public"] is False and reason in result["withheld_reason"]
+        assert (result["cast"], result["entitled"], result["turnout"]) == (1, 4, "25.00%")
+        assert result["questions"] == [
+            {
+                "question": "Are you prepared to take part in strike action?",
+                "kind": "yes_no",
+                "cast": 1,
+                "passed": False,
+                "withheld": True,
+            }
+        ]
+        for url in ("board", f"board/{tracker}"):
+            missing = api.get(f"/ballots/{bid}/{url}")
+            is_error(missing, 404)
+            assert reason in missing.json()["detail"]
+        exported = api.get(f"/ballots/{bid}/export").json()
+        assert exported["board"] == [] and exported["result"]["questions"] == result["questions"]
+        report = api.get(f"/ballots/{bid}/report").json()
+        assert report["result"]["questions"] == result["questions"]
+    # The stored result keeps everything (the database holds the ballots anyway).
+    assert Ballot.objects.get(pk=bid).result["questions"][0]["votes"] == {"Yes": 1, "No": 0}
+
+
+def test_publication_minimum_is_set_when_defining(world: World) -> None:
+    created = _define(world, min_published_ballots=3)
+    assert created["min_published_ballots"] == 3
+    assert _define(world)["min_published_ballots"] == 10
+    for bad in (0, -1, "many"):
+        is_error(
+            Api(world.secretary).post(
+                "/ballots",
+                {
+                    "unit_id": world.branch_a.pk,
+                    "title": "x",
+                    "preset": "simple_majority",
+                    "opens_at": timezone.now().isoformat(),
+                    "closes_at": (timezone.now() + timedelta(days=1)).isoformat(),
+                    "min_published_ballots": bad,
+                },
+            ),
+            422,
+        )
+
+
+def test_board_and_roll_honour_the_page_size_their_schema_allows(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The schema allows page_size up to 1000; ninja's default cap cut pages at 100."""
+    from tests.ballots.test_guarantees import add_voters
+
+    add_voters(world.branch_a, 150, "many")
+    User.objects.filter(email__startswith="many").update(workplace="Riverside Hospital")
+    bid, qid = _ready(world)
+    _open(world, django_capture_on_commit_callbacks, bid)
+    entries = list(RollEntry.objects.filter(ballot_id=bid).select_related("user"))
+    assert len(entries) == 154
+    for entry in entries:
+        services.cast_ballot(
+            ballot=Ballot.objects.get(pk=bid), answers={str(qid): 0}, user=entry.user
+        )
+    _close(bid)
+    voter = Api(entries[0].user)
+    for size, expected in ((20, 20), (150, 150), (1000, 154)):
+        page = voter.get(f"/ballots/{bid}/board?page_size={size}").json()
+        assert (page["count"], len(page["items"])) == (154, expected), size
+        roll = Api(world.other_secretary).get(f"/ballots/{bid}/roll?page_size={size}").json()
+        assert (roll["count"], len(roll["items"])) == (154, expected), size
+    is_error(voter.get(f"/ballots/{bid}/board?page_size=1001"), 422)
+    # The roll stays the scrutineer's alone, whatever the page size.
+    is_error(voter.get(f"/ballots/{bid}/roll?page_size=1000"), 403)
 
 
 def test_report_names_challengers_only_to_scrutineer_and_officers(
@@ -616,3 +698,112 @@ def test_report_names_challengers_only_to_scrutineer_and_officers(
         Api(User.objects.get(email=PORTERS[1])).get(f"/ballots/{bid}/report").json()["challenges"]
     )
     assert (hidden[0]["name"], hidden[0]["reason"], hidden[0]["state"]) == (None, None, "rejected")
+
+
+@pytest.mark.parametrize(
+    ("answers", "detail"),
+    [
+        ({"999999": [0]}, 'There is no question "999999" on this voting paper'),
+        (None, "has no answer"),
+        ({}, "has no answer"),
+        ({"{q}": None}, "has no answer"),
+        ({"{q}": []}, "has no answer"),
+        ({"{q}": ""}, "has no answer"),
+        ({"{q}": 2}, "has no option 2; its options are 0 “Yes”, 1 “No”"),
+        ({"{q}": [0]}, "takes one option, not a list"),
+        ({"{q}": 0, "999999": "blank"}, 'There is no question "999999"'),
+    ],
+)
+def test_a_vote_that_does_not_match_the_paper_is_refused_and_the_credential_stays_unused(
+    world: World, open_ballot: tuple[int, int], answers: Any, detail: str
+) -> None:
+    bid, qid = open_ballot
+    credential = _links()[PORTERS[0]]
+    body: dict[str, Any] = {"credential": credential}
+    if answers is not None:
+        body["answers"] = {k.replace("{q}", str(qid)): v for k, v in answers.items()}
+    refused = Api(None).post(f"/ballots/{bid}/vote-with-credential", body)
+    is_error(refused, 400)
+    assert detail in refused.json()["detail"]
+    assert "Question 1 (“Are you prepared" in refused.json()["detail"] or "999999" in detail
+    assert CastBallot.objects.count() == VoteMark.objects.count() == 0
+    # The same paper signed in is refused the same way.
+    signed_in = Api(User.objects.get(email=PORTERS[1])).post(
+        f"/ballots/{bid}/vote", {k: v for k, v in body.items() if k != "credential"}
+    )
+    is_error(signed_in, 400)
+    assert signed_in.json()["detail"] == refused.json()["detail"]
+    # The credential was not used up: the voter can still vote.
+    paper = Api(None).post(f"/ballots/{bid}/paper", {"credential": credential}).json()
+    assert paper["voted"] is False
+    ok = Api(None).post(
+        f"/ballots/{bid}/vote-with-credential",
+        {"credential": credential, "answers": {str(qid): 1}},
+    )
+    assert ok.status_code == 201
+
+
+def test_an_empty_ranking_is_no_answer_and_blank_is_cast_only_on_purpose(world: World) -> None:
+    now = timezone.now()
+    officer = Api(world.officer)
+    bid = officer.post(
+        "/ballots",
+        {
+            "unit_id": world.national.pk,
+            "title": "Committee",
+            "preset": "stv_committee",
+            "opens_at": now.isoformat(),
+            "closes_at": (now + timedelta(days=1)).isoformat(),
+        },
+    ).json()["id"]
+    qid = officer.post(
+        f"/ballots/{bid}/questions",
+        {"kind": "stv", "text": "Elect two", "options": ["Ann", "Bo", "Cy"], "seats": 2},
+    ).json()["id"]
+    officer.post(f"/ballots/{bid}/scrutineer", {"user_id": world.outsider.pk})
+    assert officer.post(f"/ballots/{bid}/open", {}).status_code == 200
+    member = Api(world.member)
+    for answer, detail in (
+        ([], "has no answer"),
+        ([0, 0], "option 0 “Ann” is chosen twice"),
+        ([0, 3], "has no option 3; its options are 0 “Ann”, 1 “Bo”, 2 “Cy”"),
+        ([0, "blank"], "choose options or “blank”, not both"),
+        (1, "takes a list of options"),
+        ([True], "has no option true"),
+    ):
+        refused = member.post(f"/ballots/{bid}/vote", {"answers": {str(qid): answer}})
+        is_error(refused, 400)
+        assert detail in refused.json()["detail"], answer
+    assert not CastBallot.objects.exists()
+    mail.outbox.clear()
+    cast = member.post(f"/ballots/{bid}/vote", {"answers": {str(qid): "blank"}})
+    assert cast.status_code == 201
+    assert CastBallot.objects.get().content == {str(qid): "blank"}
+    # The API voter gets their tracker by email too, as on the page.
+    assert [m.to for m in mail.outbox] == [[world.member.email]]
+    assert cast.json()["tracker"] in mail.outbox[0].body
+
+
+def test_a_vote_with_a_credential_through_the_api_emails_the_tracker(
+    world: World, open_ballot: tuple[int, int]
+) -> None:
+    bid, qid = open_ballot
+    credential = _links()[PORTERS[2]]
+    mail.outbox.clear()
+    cast = Api(None).post(
+        f"/ballots/{bid}/vote-with-credential",
+        {"credential": credential, "answers": {str(qid): 0}},
+    )
+    assert cast.status_code == 201
+    assert [m.to for m in mail.outbox] == [[PORTERS[2]]]
+    assert cast.json()["tracker"] in mail.outbox[0].body
+    # A refused second attempt sends nothing.
+    mail.outbox.clear()
+    is_error(
+        Api(None).post(
+            f"/ballots/{bid}/vote-with-credential",
+            {"credential": credential, "answers": {str(qid): 1}},
+        ),
+        409,
+    )
+    assert mail.outbox == []

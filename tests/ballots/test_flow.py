@@ -106,7 +106,7 @@ def test_strike_ballot_end_to_end(
 
     # Small roll: only totals are published; with the minimum lowered the export recounts.
     assert services.board_is_public(strike) is False
-    Ballot.objects.filter(pk=strike.pk).update(min_published_roll=1)
+    Ballot.objects.filter(pk=strike.pk).update(min_published_ballots=1)
     strike.refresh_from_db()
     data = services.export(strike)
     assert "passed" in verify_export(json.loads(json.dumps(data)))
@@ -130,7 +130,7 @@ def test_cli_export_and_verify(
     for entry in RollEntry.objects.filter(ballot=strike):
         services.cast_ballot(ballot=strike, answers={str(q.pk): 1}, user=entry.user)
     Ballot.objects.filter(pk=strike.pk).update(
-        min_published_roll=1, closes_at=timezone.now() - timedelta(seconds=1)
+        min_published_ballots=1, closes_at=timezone.now() - timedelta(seconds=1)
     )
     services.close_ballot(ballot_id=strike.pk)
     path = tmp_path / "export.json"  # type: ignore[operator]

@@ -183,3 +183,33 @@ def test_live_database_has_no_other_table_referring_to_ballot_rows() -> None:
             [secret],
         )
         assert cursor.fetchall() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [CastBallot, VoteMark], ids=lambda m: m.__name__)
+def test_sqlite_marks_and_ballots_have_no_rowid(model: type[models.Model]) -> None:
+    """On SQLite a table keeps an implicit rowid counting up in insertion order, even with a
+    UUID key: the n-th mark and the n-th ballot were one vote. Both tables are WITHOUT ROWID
+    (migration 0003). Django's schema editor rebuilds a table without that clause whenever a
+    migration alters it on SQLite: this test is what notices."""
+    if connection.vendor != "sqlite":
+        pytest.skip("rowid is SQLite's")
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+        (create,) = cursor.fetchone()
+    assert create.rstrip().upper().endswith("WITHOUT ROWID"), create
+
+
+def test_the_roll_records_no_time_of_voting_or_reminding() -> None:
+    """The roll may say who is entitled and (through the mark) that they voted — never when, and
+    not whom a reminder went to (that would be who had not voted by then)."""
+    for f in RollEntry._meta.concrete_fields:
+        assert not isinstance(f, TIME_TYPES), f"RollEntry.{f.name} is a time or date"
+    assert {f.name for f in RollEntry._meta.concrete_fields} == {
+        "id",
+        "ballot",
+        "user",
+        "credential_hash",
+        "added_on_challenge",
+    }

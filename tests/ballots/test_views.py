@@ -3,6 +3,8 @@ ever makes a page fail."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -74,7 +76,7 @@ def opened(world: World, draft: Ballot, django_capture_on_commit_callbacks: Any)
 def close(ballot: Ballot, *, public: bool = False) -> Ballot:
     fields: dict[str, Any] = {"closes_at": timezone.now() - timedelta(seconds=1)}
     if public:
-        fields["min_published_roll"] = 1
+        fields["min_published_ballots"] = 1
     Ballot.objects.filter(pk=ballot.pk).update(**fields)
     assert services.close_ballot(ballot_id=ballot.pk)
     ballot.refresh_from_db()
@@ -240,7 +242,7 @@ def test_vote_by_link_without_signing_in_then_a_second_attempt(
     anonymous = Client()
     page = anonymous.get(link)
     assert page.status_code == 200
-    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "same-origin"
+    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "strict-origin"
     html = page.content.decode()
     assert "<fieldset" in html and "<legend>" in html
     assert f'<label for="q{q.pk}-0">Yes</label>' in html
@@ -362,14 +364,55 @@ def test_closed_ballot_result_board_roll_report(
     assert export.status_code == 200 and export.json()["board_hash"] == opened.board_hash
 
 
-def test_small_roll_publishes_totals_only(
+def test_too_few_ballots_withhold_the_board_and_the_figures(
     world: World, porters: list[User], opened: Ballot
 ) -> None:
+    """Two ballots of the three on the roll, both yes, below the minimum of 10: the board and
+    the figures for each answer would tell the scrutineer (who sees who voted) how both voted.
+    Turnout and the outcome are published; the reason is shown where the figures would be."""
+    q = opened.questions.get()
+    for porter in porters[:2]:
+        services.cast_ballot(ballot=opened, answers={str(q.pk): 0}, user=porter)
+    close(opened)
+    for who in (porters[0], world.other_secretary, world.secretary, world.admin):
+        client = client_for(fresh(who))
+        board = client.get(f"/ballots/{opened.pk}/board/")
+        assert board.status_code == 404
+        assert "Only 2 ballots were cast" in html.unescape(board.content.decode())
+        page = html.unescape(client.get(f"/ballots/{opened.pk}/result/").content.decode())
+        assert "Only 2 ballots were cast, fewer than this ballot's publication minimum of 10" in (
+            page
+        )
+        assert "2 / 3 = 66.67%" in page  # turnout is published
+        assert "Passed" in page  # and so is the outcome
+        assert "<td>Yes</td>" not in page and "Blank" not in page  # not the figures
+        assert "answered “Yes”" not in page
+        report = client.get(f"/ballots/{opened.pk}/report/").content.decode()
+        assert "<td>Yes</td>" not in report and "not reached" in report
+    assert (
+        client_for(fresh(world.other_secretary)).get(f"/ballots/{opened.pk}/roll/").status_code
+        == 200
+    )
+    export = client_for(fresh(porters[0])).get(f"/ballots/{opened.pk}/export.json").json()
+    assert export["board"] == [] and export["board_public"] is False
+    assert "votes" not in export["result"]["questions"][0]
+    assert "Only 2 ballots were cast" in export["result"]["withheld"]
+
+
+def test_enough_ballots_publish_the_board_whatever_the_roll(
+    world: World, porters: list[User], opened: Ballot
+) -> None:
+    """The minimum counts ballots cast, not the roll: a minimum of 3 met by three ballots of a
+    roll of three publishes everything."""
+    Ballot.objects.filter(pk=opened.pk).update(min_published_ballots=3)
+    q = opened.questions.get()
+    for porter, answer in zip(porters, [0, 1, "blank"], strict=True):
+        services.cast_ballot(ballot=opened, answers={str(q.pk): answer}, user=porter)
     close(opened)
     voter = client_for(fresh(porters[0]))
-    assert voter.get(f"/ballots/{opened.pk}/board/").status_code == 404
+    assert voter.get(f"/ballots/{opened.pk}/board/").status_code == 200
     page = voter.get(f"/ballots/{opened.pk}/result/").content.decode()
-    assert "only totals are published" in page
+    assert "<td>Yes</td><td>1</td>" in page and "withheld" not in page
 
 
 def test_stv_result_renders_the_count_sheet(world: World) -> None:
@@ -405,7 +448,7 @@ def test_stv_result_renders_the_count_sheet(world: World) -> None:
     assert CastBallot.objects.get().content == {str(q.pk): [0, 2]}
     for entry in RollEntry.objects.filter(ballot=ballot, mark__isnull=True)[:3]:
         services.cast_ballot(ballot=ballot, answers={str(q.pk): [1, 0]}, user=entry.user)
-    close(ballot)
+    close(ballot, public=True)
     page = voter.get(f"/ballots/{ballot.pk}/result/").content.decode()
     assert "count-sheet" in page and "Stage 1" in page and "Elected" in page
 
@@ -525,3 +568,171 @@ def test_list_page_shows_each_persons_ballots(
     )
     assert opened.title in client_for(fresh(world.secretary)).get("/ballots/").content.decode()
     assert opened.title not in client_for(world.outsider).get("/ballots/").content.decode()
+
+
+def test_every_answer_to_a_voting_link_keeps_the_credential_out_of_referers(
+    world: World, porters: list[User], opened: Ballot
+) -> None:
+    """The voting link is the credential, and every page served at it — the paper, its error,
+    the tracker page, "already voted", "not valid", "not open", "not found" — would send it in
+    the Referer of its own static files and links. Each carries strict-origin (only the site's
+    origin is ever sent) and no-store."""
+    link = links_in_outbox()[porters[0].email]
+    q = opened.questions.get()
+    anonymous = Client()
+    answers = [
+        ("paper", anonymous.get(link), 200),
+        ("paper with an error", anonymous.post(link, {}), 400),
+        ("tracker page", anonymous.post(link, {f"q{q.pk}": "0"}), 200),
+        ("already voted", anonymous.get(link), 200),
+        ("second attempt", anonymous.post(link, {f"q{q.pk}": "0"}), 409),
+        ("not valid", anonymous.get(f"/ballots/{opened.pk}/v/forged/"), 403),
+        ("no such ballot", anonymous.get("/ballots/999999/v/forged/"), 404),
+    ]
+    close(opened)
+    other = links_in_outbox()[porters[1].email]
+    answers.append(("closed", anonymous.get(other), 409))
+    for name, response, status in answers:
+        assert response.status_code == status, name
+        assert response["Referrer-Policy"] == "strict-origin", name
+        assert response["Cache-Control"] == "no-store", name
+
+
+def test_a_paper_with_a_question_unanswered_is_refused_and_the_link_stays_usable(
+    world: World, porters: list[User], opened: Ballot
+) -> None:
+    """Nothing chosen is not a blank vote: the page says which question has no answer, keeps
+    what was chosen, and stores nothing; the voter can then vote, or leave the question blank
+    on purpose with its own box."""
+    link = links_in_outbox()[porters[0].email]
+    q = opened.questions.get()
+    anonymous = Client()
+    refused = anonymous.post(link, {})
+    assert refused.status_code == 400
+    assert "Question 1 (“Are you prepared to take part in strike action?”) has no answer" in (
+        refused.content.decode()
+    )
+    # A choice and the blank box together: refused, and both are still ticked on the page.
+    both = anonymous.post(link, {f"q{q.pk}": "1", f"q{q.pk}_blank": "blank"})
+    assert both.status_code == 400 and "Do one or the other" in both.content.decode()
+    html = both.content.decode()
+    assert f'id="q{q.pk}-1" value="1" checked' in html
+    assert f'id="q{q.pk}_blank" value="blank" checked' in html
+    # An option that is not on the paper (a tampered form) names it.
+    tampered = anonymous.post(link, {f"q{q.pk}": "7"})
+    assert tampered.status_code == 400 and "has no option 7" in tampered.content.decode()
+    assert CastBallot.objects.count() == VoteMark.objects.count() == 0
+    blank = anonymous.post(link, {f"q{q.pk}_blank": "blank"})
+    assert blank.status_code == 200 and "Your vote is cast" in blank.content.decode()
+    assert CastBallot.objects.get().content == {str(q.pk): "blank"}
+
+
+def test_ranked_paper_keeps_the_voters_numbers_on_error(world: World) -> None:
+    now = timezone.now()
+    officer = fresh(world.officer)
+    ballot = services.create_ballot(
+        actor=officer,
+        unit=world.national,
+        title="Committee election",
+        preset=Preset.STV_COMMITTEE,
+        opens_at=now,
+        closes_at=now + timedelta(days=1),
+    )
+    q = services.add_question(
+        actor=officer, ballot=ballot, kind="stv", text="Elect two", options=["A", "B", "C"], seats=2
+    )
+    services.appoint_scrutineer(actor=officer, ballot=ballot, scrutineer=world.outsider)
+    services.open_ballot(actor=officer, ballot=ballot)
+    voter = client_for(fresh(world.member))
+    url = f"/ballots/{ballot.pk}/vote/"
+    for form, message in (
+        ({}, "has no answer"),
+        ({f"q{q.pk}_0": "x"}, "is not a preference number"),
+        ({f"q{q.pk}_0": "0"}, "is not a preference number"),
+        ({f"q{q.pk}_0": "2", f"q{q.pk}_blank": "blank"}, "Do one or the other"),
+    ):
+        response = voter.post(url, form)
+        assert response.status_code == 400 and message in response.content.decode(), form
+    assert 'value="2"' in response.content.decode()
+    assert not CastBallot.objects.exists()
+    assert voter.post(url, {f"q{q.pk}_blank": "blank"}).status_code == 200
+    assert CastBallot.objects.get().content == {str(q.pk): "blank"}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["{t}", "{lower}", "{spaced}", "{bare}", "{lower_bare}", " {t} ", "{dashes}"],
+)
+def test_tracker_look_up_accepts_what_voters_type(
+    world: World, porters: list[User], opened: Ballot, typed: str
+) -> None:
+    Ballot.objects.filter(pk=opened.pk).update(min_published_ballots=1)
+    q = opened.questions.get()
+    tracker = services.cast_ballot(ballot=opened, answers={str(q.pk): 0}, user=porters[0])
+    close(opened)
+    bare = tracker.replace("-", "")
+    text = typed.format(
+        t=tracker,
+        lower=tracker.lower(),
+        spaced=tracker.replace("-", " "),
+        bare=bare,
+        lower_bare=bare.lower(),
+        dashes=tracker.replace("-", "\u2013"),
+    )
+    page = client_for(fresh(porters[0])).get(f"/ballots/{opened.pk}/board/", {"tracker": text})
+    assert page.status_code == 200
+    assert "Found your ballot" in page.content.decode(), text
+    api = Client()
+    api.force_login(fresh(porters[0]))
+    found = api.get(f"/api/v1/ballots/{opened.pk}/board/{text.strip()}")
+    assert found.status_code == 200 and found.json()["tracker"] == tracker
+
+
+def test_deadlines_carry_their_time_zone_and_the_page_says_how_the_ballot_closes(
+    world: World, porters: list[User], opened: Ballot
+) -> None:
+    from iskra.ballots.dates import when
+
+    closes = when(opened.closes_at)
+    assert re.fullmatch(r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d (GMT|BST)", closes)
+    voter = client_for(fresh(porters[0]))
+    detail = voter.get(f"/ballots/{opened.pk}/").content.decode()
+    assert closes in detail and "How this ballot closes" in detail
+    assert "every 20 seconds" in detail and "Nobody can close a ballot early" in detail
+    assert closes in voter.get(f"/ballots/{opened.pk}/vote/").content.decode()
+    assert closes in voter.get("/ballots/").content.decode()
+    assert closes in voter.get("/").content.decode()  # "What needs me"
+    # The credential emails (sent when the ballot opened) give the same moment.
+    credential = next(m for m in mail.outbox if m.to == [porters[0].email])
+    assert closes in credential.body
+    # Voting: the tracker page and the tracker email.
+    q = opened.questions.get()
+    mail.outbox.clear()
+    voted = voter.post(f"/ballots/{opened.pk}/vote/", {f"q{q.pk}": "0"}).content.decode()
+    assert closes in voted
+    assert closes in mail.outbox[0].body
+    # The officer's page says what a reminder does to the earlier links.
+    officer_page = client_for(fresh(world.secretary)).get(f"/ballots/{opened.pk}/").content
+    assert "the link in their earlier emails stops working" in officer_page.decode()
+
+
+def test_reminding_through_the_page_gives_no_figure(
+    world: World, porters: list[User], opened: Ballot, django_capture_on_commit_callbacks: Any
+) -> None:
+    from iskra.audit.models import AuditEntry
+
+    q = opened.questions.get()
+    services.cast_ballot(ballot=opened, answers={str(q.pk): 0}, user=porters[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(fresh(world.secretary)).post(
+            f"/ballots/{opened.pk}/remind/", follow=True
+        )
+    page = response.content.decode()
+    assert "Reminders are going out" in page
+    message = page.split("Reminders are going out", 1)[1].split("</", 1)[0]
+    assert not re.search(r"\d", message), message
+    entry = AuditEntry.objects.filter(action="ballot.remind").get()
+    assert entry.data == {}
+    # Member and forbidden paths: a voter cannot remind, an outsider does not see the ballot.
+    assert client_for(fresh(porters[1])).post(f"/ballots/{opened.pk}/remind/").status_code == 403
+    assert client_for(world.outsider).post(f"/ballots/{opened.pk}/remind/").status_code == 404

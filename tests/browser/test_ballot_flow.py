@@ -1,6 +1,8 @@
 """A strike ballot in a real Chromium: an officer defines and opens it, members vote from their
-email links on a phone, one tries twice, it closes, the result shows the thresholds, a voter
-finds their tracker on the board and the scrutineer signs the report."""
+email links on a phone (the link never leaves the page in a Referer, and the form still passes
+the CSRF check), one submits nothing and is told which question has no answer, one tries twice,
+it closes, the result shows the thresholds, a voter finds their tracker on the board (typed
+as people type it) and the scrutineer signs the report."""
 
 from __future__ import annotations
 
@@ -52,6 +54,10 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
     officer.get_by_label("Kind of ballot").select_option(label="UK industrial action ballot")
     officer.get_by_label("Question").fill("Are you prepared to take part in strike action?")
     officer.get_by_label("Only members at this workplace").fill("Riverside Hospital")
+    # Three ballots will be cast: with the default minimum of 10 the board would be withheld.
+    publication = officer.get_by_label("Publication minimum (ballots cast)")
+    expect(publication).to_have_value("10")
+    publication.fill("3")
     officer.get_by_role("button", name="Save draft").click()
     expect(officer.get_by_role("heading", level=1)).to_contain_text(TITLE)
     problems = officer.get_by_role("region", name="Before it can open")
@@ -77,10 +83,19 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
     # opened the link in a second tab too, before voting.
     trackers = {}
     second_tab = None
+    referers: list[str] = []
     for email, choice in zip(voters, ["Yes", "Yes", "No"], strict=True):
         phone = new_page(PHONE)
+        phone.on("request", lambda request: referers.append(request.headers.get("referer", "")))
         phone.goto(links[email])
         expect(phone.get_by_role("heading", level=1)).to_have_text(TITLE)
+        if email == voters[1]:
+            # Nothing chosen is not a blank vote: the page says so and nothing is cast.
+            phone.get_by_role("button", name="Cast my vote").click()
+            expect(phone.get_by_role("alert")).to_contain_text("has no answer")
+            assert CastBallot.objects.filter(ballot=ballot).count() == 1
+            assert [e for e in phone.errors if "400 (Bad Request)" not in e] == []
+            phone.errors.clear()
         if email == voters[2]:
             second_tab = phone.context.new_page()
             second_tab.goto(links[email])
@@ -91,6 +106,10 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
         trackers[email] = phone.locator(".tracker code").inner_text()
         assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", trackers[email])
         assert phone.errors == []
+    # The pages at the voting link fetched their styles and scripts, and posted the form (the
+    # CSRF check passed): no request carried the link in its Referer.
+    assert len(referers) > 6
+    assert not [r for r in referers if "/v/" in r], referers
 
     # From the second tab they try to vote again: a clear refusal, and nothing changes.
     assert second_tab is not None
@@ -125,7 +144,9 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
 
     # The voter finds their tracker on the bulletin board.
     member.get_by_role("link", name="Find your ballot").click()
-    member.get_by_label("Your tracker code").fill(trackers["member@example.org"])
+    # Typed as on a phone: lower case, spaces for the hyphens.
+    typed = trackers["member@example.org"].lower().replace("-", " ")
+    member.get_by_label("Your tracker code").fill(typed)
     member.get_by_role("button", name="Find my ballot").click()
     found = member.get_by_role("status")
     expect(found).to_contain_text("Found your ballot")

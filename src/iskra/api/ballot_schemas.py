@@ -46,6 +46,14 @@ class BallotIn(Schema):
     constituency_body_id: int | None = Field(
         None, description="Instead of the unit's members: the members of this body of the unit."
     )
+    min_published_ballots: int = Field(
+        10,
+        ge=1,
+        le=1_000_000,
+        description="If fewer ballots than this are cast, the bulletin board and the figures for "
+        "each answer are withheld (they would show how people voted); turnout and the outcome "
+        "are still published.",
+    )
 
 
 class QuestionIn(Schema):
@@ -78,8 +86,11 @@ class ExtendIn(Schema):
 class VoteIn(Schema):
     answers: dict[str, Any] = Field(
         default_factory=dict,
-        description="Question id → answer: an option index for yes/no and choose-one, a list of "
-        'indexes for approval and ranked/STV (in order of preference), or "blank".',
+        description="Question id → answer, for every question on the paper: an option index for "
+        "yes/no and choose-one, a list of indexes for approval and ranked/STV (in order of "
+        'preference), or "blank" to leave the question blank on purpose. A question left out, '
+        "an unknown question or option, an empty list or null is refused (400, naming it) and "
+        "nothing is recorded.",
     )
 
 
@@ -149,7 +160,7 @@ class BallotOut(Schema):
     scrutineer_id: int | None
     scrutineer_name: str | None
     roll_size: int
-    min_published_roll: int
+    min_published_ballots: int
     my_status: RollStatus
     can_manage: bool
     is_scrutineer: bool
@@ -211,7 +222,14 @@ class ResultOut(Schema):
     rule: str
     questions: list[dict[str, Any]]
     board_hash: str
-    board_public: bool
+    board_public: bool = Field(
+        description="Whether the board and the figures for each answer are published."
+    )
+    withheld_reason: str | None = Field(
+        None,
+        description="Why the board and the figures for each answer are withheld (too few "
+        "ballots were cast); null when they are published.",
+    )
 
 
 class BoardEntryOut(Schema):

@@ -51,10 +51,11 @@ from iskra.organisation.permissions import load_unit, officer_scope_q, require
 router = Router(tags=["ballots"])
 VOTE_ERRORS: dict[int, Any] = {**ERRORS, 409: Error}
 OPEN_ERRORS: dict[int, Any] = {**ERRORS, 400: OpenRefusedOut}
+# The largest page a client may ask for: what the pagination schema allows (ninja's own
+# default cap is 100, which silently cut bigger pages short).
+MAX_PAGE_SIZE = 1000
 
-NOT_YET_COUNTED = (
-    "Results are published when the ballot closes; nothing is counted or shown before."
-)
+NOT_YET_COUNTED = services.NOT_YET_COUNTED
 VOTED_MESSAGE = (
     "Your vote has been recorded. Keep your tracker code: after the close you can find your "
     "ballot on the bulletin board with it."
@@ -117,7 +118,7 @@ def _ballot_out(user: User, ballot_id: int) -> dict[str, Any]:
         "scrutineer_id": ballot.scrutineer_id,
         "scrutineer_name": ballot.scrutineer.full_name if ballot.scrutineer else None,
         "roll_size": ballot.roll_size,
-        "min_published_roll": ballot.min_published_roll,
+        "min_published_ballots": ballot.min_published_ballots,
         "my_status": _status(services.voted(ballot, user)),
         "can_manage": can_manage(user, ballot),
         "is_scrutineer": is_scrutineer(user, ballot),
@@ -148,7 +149,8 @@ def _challenge_out(c: Challenge, *, named: bool) -> dict[str, Any]:
 
 
 def _result_out(ballot: Ballot) -> dict[str, Any]:
-    result = ballot.result
+    result = services.public_result(ballot)
+    shown = services.publication(ballot)
     return {
         "ballot_id": ballot.pk,
         "title": ballot.title,
@@ -160,7 +162,8 @@ def _result_out(ballot: Ballot) -> dict[str, Any]:
         "rule": result.get("rule", ""),
         "questions": result.get("questions", []),
         "board_hash": ballot.board_hash,
-        "board_public": services.board_is_public(ballot),
+        "board_public": shown.breakdown,
+        "withheld_reason": shown.reason or None,
     }
 
 
@@ -184,7 +187,7 @@ def _report_out(user: User, ballot: Ballot) -> dict[str, Any]:
             _challenge_out(c, named=named) for c in ballot.challenges.select_related("user")
         ],
         "extensions": _extensions(ballot),
-        "result": ballot.result,
+        "result": services.public_result(ballot),
         "signed_at": ballot.report_signed_at,
         "signed_by": ballot.report_signed_by.full_name if ballot.report_signed_by else None,
     }
@@ -194,7 +197,7 @@ def _report_out(user: User, ballot: Ballot) -> dict[str, Any]:
 
 
 @router.get("/ballots", response={200: list[BallotSummaryOut], **ERRORS})
-@paginate(Pages, page_size=50)
+@paginate(Pages, page_size=50, max_page_size=MAX_PAGE_SIZE)
 def list_ballots(request: HttpRequest) -> Any:
     """Ballots I am on the roll of, manage or scrutinise, each with my own roll status."""
     user = request_user(request)
@@ -258,6 +261,7 @@ def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
         filter_job_title=payload.filter_job_title,
         important_public_service=payload.important_public_service,
         constituency_body=body,
+        min_published_ballots=payload.min_published_ballots,
     )
     return Status(201, _ballot_out(user, ballot.pk))
 
@@ -342,6 +346,7 @@ def vote(request: HttpRequest, ballot_id: int, payload: VoteIn, response: HttpRe
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     tracker = services.cast_ballot(ballot=ballot, answers=payload.answers, user=user)
+    services.email_tracker(ballot=ballot, voter=user, tracker=tracker)
     return Status(201, {"tracker": tracker, "message": VOTED_MESSAGE})
 
 
@@ -366,11 +371,16 @@ def _credential(raw: str) -> str:
 def vote_with_credential(
     request: HttpRequest, ballot_id: int, payload: CredentialVoteIn, response: HttpResponse
 ) -> Any:
-    """Vote with the one-time credential from the email; no sign-in. Returns the tracker."""
+    """Vote with the one-time credential from the email; no sign-in. Returns the tracker (and
+    emails it to the voter). Every question must be answered — an option, a list of options, or
+    "blank" to leave it blank on purpose; an unknown question or option, or a question left
+    out, is refused with 400 naming it, and the credential stays unused."""
     _no_store(response)
     ballot = _ballot_for_credential(ballot_id)
-    tracker = services.cast_ballot(
-        ballot=ballot, answers=payload.answers, credential=_credential(payload.credential)
+    credential = _credential(payload.credential)
+    tracker = services.cast_ballot(ballot=ballot, answers=payload.answers, credential=credential)
+    services.email_tracker(
+        ballot=ballot, voter=services.voter_by_credential(ballot, credential), tracker=tracker
     )
     return Status(201, {"tracker": tracker, "message": VOTED_MESSAGE})
 
@@ -456,15 +466,13 @@ def extend_ballot(request: HttpRequest, ballot_id: int, payload: ExtendIn) -> An
 
 @router.post("/ballots/{ballot_id}/remind", response={200: RemindOut, **ERRORS})
 def remind(request: HttpRequest, ballot_id: int) -> Any:
-    """Send a fresh credential to everyone on the roll who has not voted yet. How many that is
-    is not said: it would be the turnout so far, and nothing is counted before the close."""
+    """Send a fresh credential to everyone on the roll who has not voted yet; their earlier
+    links stop working. How many that is is not said: it would be the turnout so far, and
+    nothing is counted before the close."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     services.send_reminders(actor=user, ballot=ballot)
-    return {
-        "detail": "Reminders with a new voting link are going to everyone on the roll who has "
-        "not voted yet; their earlier links stop working."
-    }
+    return {"detail": services.REMINDER_SENT}
 
 
 # --- After the close -----------------------------------------------------------------------------
@@ -480,16 +488,14 @@ def result(request: HttpRequest, ballot_id: int) -> Any:
 
 def _public_board(user: User, ballot_id: int) -> Ballot:
     ballot = load_ballot(user, ballot_id)
-    if not services.board_is_public(ballot):
-        raise NotFound(
-            "The bulletin board is published after the close, for rolls of at least the "
-            "publication minimum."
-        )
+    shown = services.publication(ballot)
+    if not shown.breakdown:
+        raise NotFound(shown.reason)
     return ballot
 
 
 @router.get("/ballots/{ballot_id}/board", response={200: list[BoardEntryOut], **ERRORS})
-@paginate(Pages, page_size=100)
+@paginate(Pages, page_size=100, max_page_size=MAX_PAGE_SIZE)
 def board(request: HttpRequest, ballot_id: int) -> Any:
     """The bulletin board: every ballot in random order, each chained to the one before."""
     ballot = _public_board(request_user(request), ballot_id)
@@ -520,7 +526,7 @@ def _readable(questions: list[dict[str, Any]], content: dict[str, Any]) -> list[
 def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
     """Find my ballot on the board by its tracker code and see it as cast."""
     ballot = _public_board(request_user(request), ballot_id)
-    entry = ballot.board.filter(tracker=tracker.strip().upper()).first()
+    entry = ballot.board.filter(tracker=services.normalise_tracker(tracker)).first()
     if entry is None:
         raise NotFound("No ballot with that tracker code on this board.")
     return {
@@ -534,7 +540,7 @@ def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
 
 
 @router.get("/ballots/{ballot_id}/roll", response={200: list[RollEntryOut], **ERRORS})
-@paginate(Pages, page_size=100)
+@paginate(Pages, page_size=100, max_page_size=MAX_PAGE_SIZE)
 def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
     """Who voted — never how: for the scrutineer, after the close."""
     user = request_user(request)

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from iskra.ballots.models import Preset, Question
@@ -31,10 +32,15 @@ class BallotForm(forms.Form):
         help_text="Strike ballots get the statutory statement by default; edit it here.",
     )
     opens_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label="Opens",
+        help_text=f"In the organisation's time zone ({settings.TIME_ZONE}).",
     )
     closes_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label="Closes",
+        help_text=f"In the organisation's time zone ({settings.TIME_ZONE}). Votes are refused "
+        "from this moment; the worker then counts the ballot and publishes the result.",
     )
     filter_workplace = forms.CharField(
         max_length=200, required=False, label="Only members at this workplace"
@@ -47,6 +53,18 @@ class BallotForm(forms.Form):
     )
     important_public_service = forms.BooleanField(
         required=False, label="Important public service (for rules in force before 18 Feb 2026)"
+    )
+    min_published_ballots = forms.IntegerField(
+        min_value=1,
+        max_value=1_000_000,
+        initial=10,
+        required=False,
+        label="Publication minimum (ballots cast)",
+        help_text="If fewer ballots than this are cast, the bulletin board and the figures for "
+        "each answer are withheld, because with so few ballots they would show how people "
+        "voted; turnout and the outcome are still published. Where the law requires the figures "
+        "whatever the turnout (the notice of the result of an industrial action ballot, TULRCA "
+        "1992 s.231), set 1.",
     )
 
 
@@ -78,6 +96,7 @@ class ExtendForm(forms.Form):
     closes_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         label="New closing time",
+        help_text=f"In the organisation's time zone ({settings.TIME_ZONE}).",
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -98,27 +117,53 @@ class ChallengeDecisionForm(forms.Form):
 
 
 def answers_from_post(questions: list[dict[str, Any]], data: Any) -> dict[str, Any]:
-    """Read the voting form: q<ID> holds one option number; approval boxes repeat q<ID>;
-    ranked questions use q<ID>_<option>=rank."""
+    """Read the voting form into a paper as the API takes it (question id → answer), leaving
+    out a question with nothing chosen so that ``tally.validate_paper`` refuses it.
+
+    q<ID> holds one option number (radio buttons) or repeats for approval boxes; ranked
+    questions use q<ID>_<option>=rank; the box q<ID>_blank leaves the question blank on
+    purpose. Raises ValueError for what only the form can get wrong (two equal preference
+    numbers, a preference that is not a number, options chosen with the blank box)."""
+    from iskra.ballots.tally import BLANK
+
     answers: dict[str, Any] = {}
     for q in questions:
         key = f"q{q['id']}"
         kind = q["kind"]
+        name = f"Question {q['position']}"
+        blank = data.get(f"{key}_blank", "") == BLANK
+        answer: Any = None
         if kind in {"yes_no", "choose_one"}:
-            value = data.get(key, "")
-            answers[str(q["id"])] = int(value) if str(value).isdigit() else None
+            value = str(data.get(key, "")).strip()
+            if value:
+                answer = int(value) if value.isdigit() and len(value) < 6 else value
         elif kind == "approval":
-            answers[str(q["id"])] = [int(v) for v in data.getlist(key) if str(v).isdigit()]
+            values = [str(v).strip() for v in data.getlist(key) if str(v).strip()]
+            if values:
+                answer = [int(v) if v.isdigit() and len(v) < 6 else v for v in values]
         else:
             ranks: list[tuple[int, int]] = []
             for i in range(len(q["options"])):
-                raw = data.get(f"{key}_{i}", "")
-                if str(raw).isdigit() and int(raw) > 0:
-                    ranks.append((int(raw), i))
+                raw = str(data.get(f"{key}_{i}", "")).strip()
+                if not raw:
+                    continue
+                if not raw.isdigit() or len(raw) > 4 or int(raw) < 1:
+                    raise ValueError(
+                        f"{name}: “{raw[:20]}” is not a preference number; number your "
+                        "choices 1, 2, 3…"
+                    )
+                ranks.append((int(raw), i))
             ranks.sort()
             if len({r for r, _ in ranks}) != len(ranks):
-                raise ValueError(
-                    f"Question {q['position']}: give each preference a different number."
-                )
-            answers[str(q["id"])] = [i for _, i in ranks]
+                raise ValueError(f"{name}: give each preference a different number.")
+            if ranks:
+                answer = [i for _, i in ranks]
+        if blank and answer is not None:
+            raise ValueError(
+                f"{name}: you made a choice and also ticked “Blank”. Do one or the other."
+            )
+        if blank:
+            answers[str(q["id"])] = BLANK
+        elif answer is not None:
+            answers[str(q["id"])] = answer
     return answers

@@ -2,6 +2,12 @@
 voted) live in separate tables with nothing linking them: ballot rows carry a random id, no
 timestamp, no sequence number and no reference to any person (DESIGN.md invariant 2).
 
+Neither may their *order*: on SQLite the mark and ballot tables are ``WITHOUT ROWID`` (migration
+0003), so their only order is their random keys'; at the close both are rewritten in a random
+order and the old pages released (``services.close_ballot``, docs/ballots.md). A migration that
+alters either table on SQLite rebuilds it through Django's schema editor, which would bring the
+rowid back: ``tests/ballots/test_secrecy_schema.py`` fails if it does.
+
 The storage leaves room for browser-side encryption later: ``CastBallot.content`` would hold a
 ciphertext and the count would run on decryptions published by threshold trustees.
 """
@@ -68,9 +74,11 @@ class Ballot(models.Model):
         on_delete=models.PROTECT,
         related_name="scrutinised_ballots",
     )
-    min_published_roll = models.PositiveIntegerField(
-        default=20,
-        help_text="Below this roll size only totals are published, never single ballots.",
+    min_published_ballots = models.PositiveIntegerField(
+        default=10,
+        help_text="If fewer ballots than this are cast, the bulletin board and the figures for "
+        "each answer are withheld: with so few ballots they would show how people voted. "
+        "Turnout and the outcome are always published.",
     )
     state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
     created_by = models.ForeignKey(
@@ -87,6 +95,9 @@ class Ballot(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     refused_second_attempts = models.PositiveIntegerField(default=0)
+    # When the pages that held this ballot's marks and ballots in casting order were released
+    # (after the close); until then the worker's sweep keeps trying.
+    storage_compacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_at"]
@@ -144,7 +155,6 @@ class RollEntry(models.Model):
     )
     credential_hash = models.CharField(max_length=64, unique=True)
     added_on_challenge = models.BooleanField(default=False)
-    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -158,7 +168,7 @@ class RollEntry(models.Model):
 class VoteMark(models.Model):
     """That a roll entry has voted. Its uniqueness is what makes one person one vote; it has
     no time and no link to the ballot cast. Its id is random too: a sequence would record the
-    order in which people voted."""
+    order in which people voted. (``WITHOUT ROWID`` on SQLite: see the module docstring.)"""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     roll_entry = models.OneToOneField(RollEntry, on_delete=models.PROTECT, related_name="mark")
@@ -169,7 +179,8 @@ class VoteMark(models.Model):
 
 class CastBallot(models.Model):
     """A ballot as cast: random id, the tracker the voter was given, and the choices. Nothing
-    else — see the secrecy test in the suite, which fails if a column is added here."""
+    else — see the secrecy test in the suite, which fails if a column is added here.
+    (``WITHOUT ROWID`` on SQLite: see the module docstring.)"""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="cast_ballots")

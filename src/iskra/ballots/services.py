@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +20,8 @@ from django.utils import timezone
 
 from iskra.accounts.models import User
 from iskra.audit.services import record
-from iskra.ballots import tally
+from iskra.ballots import storage, tally
+from iskra.ballots.dates import when
 from iskra.ballots.models import (
     Ballot,
     BoardEntry,
@@ -42,6 +46,8 @@ from iskra.members.models import Status
 from iskra.organisation.models import Unit
 from iskra.organisation.permissions import is_officer_of, require
 
+logger = logging.getLogger(__name__)
+
 TRACKER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -52,6 +58,18 @@ def hash_credential(raw: str) -> str:
 def new_tracker() -> str:
     code = "".join(secrets.choice(TRACKER_ALPHABET) for _ in range(12))
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def normalise_tracker(typed: str) -> str:
+    """A tracker code as a voter may type it — in lower case, with spaces, without hyphens or
+    with a phone's typographic dashes — in the form it is stored (ABCD-EFGH-JKLM). Anything that
+    is not 12 characters once spaces and dashes are gone comes back cleaned, not padded, so the
+    look-up finds nothing and says so."""
+    # Spaces, hyphens, the typographic dashes a phone may substitute (U+2010-U+2015), dots.
+    code = re.sub(r"[\s\-\u2010-\u2015_.]", "", typed.upper())[:64]
+    if len(code) == 12:
+        return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    return code
 
 
 def _lock_for_casting(ballot_id: int, *, exclusive: bool) -> None:
@@ -101,8 +119,13 @@ def create_ballot(
     filter_job_title: str = "",
     important_public_service: bool = False,
     constituency_body: Any = None,
+    min_published_ballots: int | None = None,
 ) -> Ballot:
     require(is_officer_of(actor, unit), "Only officers of the unit define its ballots.")
+    if min_published_ballots is None:
+        min_published_ballots = Ballot._meta.get_field("min_published_ballots").get_default()
+    if not 1 <= min_published_ballots <= 1_000_000:
+        raise DomainError("The publication minimum is a number of ballots, at least 1.")
     if preset not in Preset.values:
         raise DomainError("Choose the kind of ballot.")
     if not title.strip():
@@ -126,6 +149,7 @@ def create_ballot(
         filter_job_title=filter_job_title.strip(),
         important_public_service=important_public_service,
         constituency_body=constituency_body,
+        min_published_ballots=min_published_ballots,
         created_by=actor,
         created_at=timezone.now(),
     )
@@ -142,7 +166,11 @@ def create_ballot(
         action="ballot.create",
         obj=ballot,
         unit=unit,
-        data={"title": ballot.title, "preset": preset},
+        data={
+            "title": ballot.title,
+            "preset": preset,
+            "min_published_ballots": min_published_ballots,
+        },
     )
     return ballot
 
@@ -313,23 +341,26 @@ def open_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
     return ballot
 
 
-def queue_credentials(*, ballot_id: int, only_unvoted: bool = False, batch: int = 500) -> int:
-    """One background task per batch of voters; each issues fresh credentials and emails them."""
+def queue_credentials(*, ballot_id: int, reminder: bool = False, batch: int = 500) -> None:
+    """One background task per batch of the whole roll; each issues fresh credentials and
+    emails them. A reminder's tasks carry the whole roll too, and the worker skips whoever has
+    voted when it sends: a task listing only those who have not voted would be the turnout so
+    far, in a table anyone with the database can read."""
     from iskra.ballots.tasks import send_credentials
 
-    entries = RollEntry.objects.filter(ballot_id=ballot_id)
-    if only_unvoted:
-        entries = entries.filter(mark__isnull=True)
-    ids = list(entries.order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        RollEntry.objects.filter(ballot_id=ballot_id).order_by("pk").values_list("pk", flat=True)
+    )
     for start in range(0, len(ids), batch):
         send_credentials.enqueue(
-            ballot_id=ballot_id, roll_entry_ids=ids[start : start + batch], reminder=only_unvoted
+            ballot_id=ballot_id, roll_entry_ids=ids[start : start + batch], reminder=reminder
         )
-    return len(ids)
 
 
 def issue_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bool = False) -> int:
-    """Give each voter a new one-time link (only its hash is kept) and email it.
+    """Give each voter among ``roll_entry_ids`` who has not voted a new one-time link (only its
+    hash is kept) and email it. Returns how many were sent (the task that calls this keeps no
+    figure: see ``tasks.send_credentials``).
 
     A reminder issues a new link too; the earlier one stops working, and the email says so.
     """
@@ -346,24 +377,16 @@ def issue_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bo
         raw = secrets.token_urlsafe(24)
         tokens[entry.pk] = raw
         entry.credential_hash = hash_credential(raw)
-        entry.reminded_at = timezone.now() if reminder else entry.reminded_at
     # One parameterised UPDATE run for every row (psycopg pipelines it): bulk_update's CASE
     # expression cost more than rendering the emails (1 ms per voter at 500 per batch).
     table = RollEntry._meta.db_table
     with connection.cursor() as cursor:
-        if reminder:
-            at = connection.ops.adapt_datetimefield_value(timezone.now())
-            cursor.executemany(
-                f"UPDATE {table} SET credential_hash = %s, reminded_at = %s WHERE id = %s",  # noqa: S608
-                [(e.credential_hash, at, e.pk) for e in entries],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET credential_hash = %s WHERE id = %s",  # noqa: S608
-                [(e.credential_hash, e.pk) for e in entries],
-            )
+        cursor.executemany(
+            f"UPDATE {table} SET credential_hash = %s WHERE id = %s",  # noqa: S608
+            [(e.credential_hash, e.pk) for e in entries],
+        )
     sent = 0
-    closes_at = timezone.localtime(ballot.closes_at).strftime("%A %-d %B %Y, %H:%M")
+    closes_at = when(ballot.closes_at)
     for entry in entries:
         link = reverse("ballots:vote_by_link", args=[ballot.pk, tokens[entry.pk]])
         try:
@@ -388,22 +411,28 @@ def issue_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bo
     return sent
 
 
+REMINDER_SENT = (
+    "Reminders are going out: everyone on the roll who has not voted yet gets a new voting "
+    "link by email, and the link in their earlier emails stops working. How many that is is "
+    "not shown: before the close it would be the turnout so far."
+)
+
+
 @transaction.atomic
-def send_reminders(*, actor: Any, ballot: Ballot) -> int:
+def send_reminders(*, actor: Any, ballot: Ballot) -> None:
+    """Email a new voting link to everyone on the roll who has not voted yet. Nothing here
+    counts them, or records who they are: not the message, not the audit entry, not the tasks
+    (each carries a batch of the whole roll; the worker skips who has voted when it sends)."""
     ballot = Ballot.objects.select_related("unit").get(pk=ballot.pk)
     require(
         can_manage(actor, ballot) or is_scrutineer(actor, ballot),
         "Only officers or the scrutineer send reminders.",
     )
-    if ballot.state != Ballot.State.OPEN:
+    if ballot.state != Ballot.State.OPEN or ballot.closes_at <= timezone.now():
         raise DomainError("Reminders go out while the ballot is open.")
     ballot_id = ballot.pk
-    pending = RollEntry.objects.filter(ballot=ballot, mark__isnull=True).count()
-    transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id, only_unvoted=True))
-    record(
-        actor=actor, action="ballot.remind", obj=ballot, unit=ballot.unit, data={"voters": pending}
-    )
-    return pending
+    transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id, reminder=True))
+    record(actor=actor, action="ballot.remind", obj=ballot, unit=ballot.unit)
 
 
 # --- Casting -----------------------------------------------------------------------------------
@@ -485,15 +514,15 @@ def cast_ballot(
     """Record one vote. In one transaction: the roll entry is marked (its uniqueness refuses a
     second vote, under any concurrency) and the ballot is stored with no link to the voter.
     Returns the tracker code. Nothing about the voter is written anywhere with the ballot.
-    ``questions`` (from ``questions_data(ballot)``) saves reading them again."""
+    ``questions`` (from ``questions_data(ballot)``) saves reading them again.
+
+    The paper must answer every question on it and nothing else (``tally.validate_paper``):
+    a question left out, an unknown question or option is refused before anything is written,
+    so the credential stays unused. A blank answer is only ever an explicit "blank". The paper
+    is judged once the voter is known to be on the roll: its errors name the questions and
+    options, which are not for someone without a credential."""
     if questions is None:
         questions = questions_data(ballot)
-    clean: dict[str, Any] = {}
-    for q in questions:
-        try:
-            clean[str(q["id"])] = tally.validate_answer(q, answers.get(str(q["id"])))
-        except ValueError as exc:
-            raise DomainError(f"Question {q['position']}: {exc}") from None
     if credential is not None:
         who_column, who_value = "credential_hash", hash_credential(credential)
     elif user is not None and getattr(user, "is_authenticated", False):
@@ -527,6 +556,10 @@ def cast_ballot(
                     if credential is not None
                     else "You are not on the roll for this ballot. If you think you should be, raise a challenge."
                 )
+            try:
+                clean = tally.validate_paper(questions, answers)
+            except ValueError as exc:
+                raise DomainError(str(exc)) from None
             cursor.execute(_MARK_SQL, [_uuid_value(), row[0]])
             _store_ballot(cursor, ballot_id=ballot.pk, tracker=tracker, content=clean)
     except IntegrityError:
@@ -537,6 +570,43 @@ def cast_ballot(
             "You have already voted in this ballot. Your vote was recorded once and has not been changed."
         ) from None
     return tracker
+
+
+def voter_by_credential(ballot: Ballot, credential: str) -> User | None:
+    """Whose credential this is (to email them their tracker after an API vote)."""
+    entry = (
+        RollEntry.objects.filter(ballot=ballot, credential_hash=hash_credential(credential))
+        .select_related("user")
+        .first()
+    )
+    return entry.user if entry is not None else None
+
+
+def email_tracker(*, ballot: Ballot, voter: Any, tracker: str) -> None:
+    """Email the voter their tracker code, from this process's memory.
+
+    Never queued in the database: a queued task is a row holding the voter's address, the
+    tracker and a timestamp — with the published board, a record of how they voted. It is sent
+    outside the request (an SMTP exchange would hold up the vote); a failed or lost send loses
+    only this copy of the code, which the voter was also shown."""
+    from iskra.core.email import send_from_memory
+
+    if voter is None or not getattr(voter, "email", ""):
+        return
+    try:
+        send_from_memory(
+            to=voter.email,
+            template="ballots/email/tracker",
+            context={
+                "name": voter.full_name,
+                "ballot": ballot.title,
+                "tracker": tracker,
+                "closes_at": when(ballot.closes_at),
+                "ballot_url": reverse("ballots:detail", args=[ballot.pk]),
+            },
+        )
+    except Exception:
+        logger.warning("tracker email to a voter of ballot %s failed", ballot.pk)
 
 
 def voted(ballot: Ballot, user: Any) -> bool | None:
@@ -673,9 +743,16 @@ def rule_for(ballot: Ballot) -> Any:
 
 
 @transaction.atomic
-def close_ballot(*, ballot_id: int, now: datetime | None = None) -> bool:
+def close_ballot(
+    *, ballot_id: int, now: datetime | None = None, release_pages: bool = True
+) -> bool:
     """Close a ballot whose time has come, count it and publish the board. Called by the worker;
-    refuses to close early. Returns whether it closed."""
+    refuses to close early. Returns whether it closed.
+
+    In the same transaction the marks and ballots are rewritten in a random order
+    (``storage.rewrite_in_random_order``); after the commit the pages that held them in casting
+    order are released (``compact_closed_ballots``; ``release_pages=False`` leaves that to the
+    caller, which closes several at once)."""
     import random
 
     _lock_for_casting(ballot_id, exclusive=True)
@@ -726,7 +803,28 @@ def close_ballot(*, ballot_id: int, now: datetime | None = None) -> bool:
         title=f"Result: {ballot.title}",
         url=reverse("ballots:result", args=[ballot.pk]),
     )
+    storage.rewrite_in_random_order(ballot.pk)
+    if release_pages:
+        transaction.on_commit(compact_closed_ballots, robust=True)
     return True
+
+
+def compact_closed_ballots() -> int:
+    """Release the pages that still hold closed ballots' marks and ballots in the order they
+    were cast (``storage.release_old_pages``), and record it on those ballots. Runs after the
+    close commits, and on every sweep of the worker until it succeeds. Returns how many ballots
+    it settled."""
+    if connection.in_atomic_block:
+        # A VACUUM cannot run inside a transaction; the next sweep will do it.
+        return 0
+    pending = list(
+        Ballot.objects.filter(
+            state=Ballot.State.CLOSED, storage_compacted_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not pending or not storage.release_old_pages(pending):
+        return 0
+    return Ballot.objects.filter(pk__in=pending).update(storage_compacted_at=timezone.now())
 
 
 def _settle_motion(ballot: Ballot, result: dict[str, Any]) -> None:
@@ -809,15 +907,84 @@ def put_motion_to_ballot(
 
 
 def close_due_ballots(*, now: datetime | None = None) -> int:
+    """The worker's sweep: close every ballot whose time has come, then release the storage of
+    every closed ballot not yet settled (one rebuild for all of them)."""
     now = now or timezone.now()
     due = Ballot.objects.filter(state=Ballot.State.OPEN, closes_at__lte=now).values_list(
         "pk", flat=True
     )
-    return sum(close_ballot(ballot_id=pk, now=now) for pk in list(due))
+    closed = sum(close_ballot(ballot_id=pk, now=now, release_pages=False) for pk in list(due))
+    compact_closed_ballots()
+    return closed
+
+
+# --- What is published ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Whether the bulletin board and the figures for each answer are published, and if not,
+    why — in words for the members who read it."""
+
+    breakdown: bool
+    reason: str
+
+
+def publication(ballot: Ballot) -> Publication:
+    """The board and every breakdown of the count (figures per answer, blank answers, count
+    sheets, threshold arithmetic) are published only if at least ``min_published_ballots``
+    ballots were cast: with fewer, anyone who knows who voted (the scrutineer sees the roll;
+    members talk) could tell how they voted. Turnout and the outcome are always published.
+    (Iskra keeps no unit with a ballot, so there is no per-unit subtotal to withhold.)"""
+    if ballot.state != Ballot.State.CLOSED:
+        return Publication(False, NOT_YET_COUNTED)
+    cast = int(ballot.result.get("cast", 0))
+    minimum = ballot.min_published_ballots
+    if cast >= minimum:
+        return Publication(True, "")
+    counted = (
+        "No ballot was cast"
+        if cast == 0
+        else f"Only {cast} ballot{'s' if cast != 1 else ''} {'were' if cast != 1 else 'was'} cast"
+    )
+    return Publication(
+        False,
+        f"{counted}, fewer than this ballot's publication minimum of {minimum}: the bulletin "
+        "board and the figures for each answer are withheld, because with so few ballots they "
+        "would show how people voted. Turnout and the outcome are published.",
+    )
+
+
+NOT_YET_COUNTED = (
+    "Results are published when the ballot closes; nothing is counted or shown before."
+)
 
 
 def board_is_public(ballot: Ballot) -> bool:
-    return ballot.state == Ballot.State.CLOSED and ballot.roll_size >= ballot.min_published_roll
+    return publication(ballot).breakdown
+
+
+# What a withheld result keeps: turnout, the rule, the board's final hash, and each question's
+# outcome.
+_RESULT_ALWAYS = ("entitled", "cast", "turnout", "turnout_arithmetic", "rule", "board_hash")
+_QUESTION_ALWAYS = ("question", "kind", "cast", "passed", "elected", "method")
+
+
+def public_result(ballot: Ballot) -> dict[str, Any]:
+    """The result as it may be shown: whole, or without its breakdown below the minimum (then
+    with ``withheld`` giving the reason). The stored result keeps everything."""
+    result: dict[str, Any] = ballot.result
+    shown = publication(ballot)
+    if shown.breakdown:
+        return result
+    return {
+        **{k: result[k] for k in _RESULT_ALWAYS if k in result},
+        "withheld": shown.reason,
+        "questions": [
+            {**{k: q[k] for k in _QUESTION_ALWAYS if k in q}, "withheld": True}
+            for q in result.get("questions", [])
+        ],
+    }
 
 
 @transaction.atomic
@@ -844,7 +1011,9 @@ def sign_report(*, actor: Any, ballot: Ballot) -> Ballot:
 
 
 def export(ballot: Ballot) -> dict[str, Any]:
-    """The published record: definition, board with its chain, result. Enough to recount."""
+    """The published record: definition, board with its chain, result. Enough to recount —
+    when at least the publication minimum of ballots was cast; below it, the board is empty
+    and the result has no breakdown (``public_result``)."""
     if ballot.state != Ballot.State.CLOSED:
         raise DomainError("A ballot is exported after its count.")
     public = board_is_public(ballot)
@@ -858,6 +1027,7 @@ def export(ballot: Ballot) -> dict[str, Any]:
             "important_public_service": ballot.important_public_service,
             "turnout_rule_repealed": ballot.turnout_rule_repealed,
             "entitled": ballot.roll_size,
+            "min_published_ballots": ballot.min_published_ballots,
         },
         "questions": questions_data(ballot),
         "board_public": public,
@@ -868,5 +1038,5 @@ def export(ballot: Ballot) -> dict[str, Any]:
         if public
         else [],
         "board_hash": ballot.board_hash,
-        "result": ballot.result,
+        "result": public_result(ballot),
     }

@@ -146,23 +146,70 @@ def tally(
     }
 
 
+def _name(question: dict[str, Any]) -> str:
+    text = str(question["text"])
+    return f"Question {question['position']} (“{text[:80]}{'…' if len(text) > 80 else ''}”)"
+
+
+def _option(question: dict[str, Any], value: Any) -> str:
+    options = question["options"]
+    listed = ", ".join(f"{i} “{label}”" for i, label in enumerate(options))
+    shown = json.dumps(value, ensure_ascii=False)[:40]
+    return f"{_name(question)} has no option {shown}; its options are {listed}."
+
+
 def validate_answer(question: dict[str, Any], answer: Any) -> Any:
-    """Check one answer against its question; raise ValueError with a voter-facing message."""
+    """Check one answer against its question and return it as stored; raise ValueError with a
+    message naming the question (and the option) for the voter.
+
+    An answer is the option's number (yes/no, choose one), a list of option numbers (approval;
+    ranked and STV in order of preference), or "blank" — a question left blank on purpose.
+    Nothing else counts as blank: an empty list, null or an empty string is no answer, and a
+    paper with a question unanswered is refused, never stored as blank."""
     n = len(question["options"])
     kind = question["kind"]
-    if answer in (None, "", [], BLANK):
+    if answer == BLANK:
         return BLANK
+    if answer is None or answer == "" or answer == []:
+        raise ValueError(
+            f"{_name(question)} has no answer. Make your choice, or choose “blank” to leave "
+            "it unanswered on purpose."
+        )
     if kind in {"yes_no", "choose_one"}:
+        if isinstance(answer, list):
+            raise ValueError(f"{_name(question)} takes one option, not a list.")
         # bool is a subclass of int: true/false must not pass as options 1/0.
         if isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer < n:
-            raise ValueError("Choose one of the options.")
+            raise ValueError(_option(question, answer))
         return answer
-    if not isinstance(answer, list) or not all(
-        isinstance(a, int) and not isinstance(a, bool) and 0 <= a < n for a in answer
-    ):
-        raise ValueError("That answer does not fit the question.")
-    if len(set(answer)) != len(answer):
-        raise ValueError("Each option can be chosen only once.")
+    if not isinstance(answer, list):
+        raise ValueError(f"{_name(question)} takes a list of options (or “blank”).")
+    for choice in answer:
+        if choice == BLANK:
+            raise ValueError(f"{_name(question)}: choose options or “blank”, not both.")
+        if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < n:
+            raise ValueError(_option(question, choice))
+    repeated = [c for i, c in enumerate(answer) if c in answer[:i]]
+    if repeated:
+        label = question["options"][repeated[0]]
+        raise ValueError(f"{_name(question)}: option {repeated[0]} “{label}” is chosen twice.")
     if kind == "approval" and len(answer) > int(question.get("max_choices", 1)):
-        raise ValueError(f"Choose at most {question.get('max_choices', 1)}.")
+        raise ValueError(f"{_name(question)}: choose at most {question.get('max_choices', 1)}.")
     return answer
+
+
+def validate_paper(questions: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
+    """Check a whole voting paper: an answer for every question on it, and nothing for a
+    question that is not. Returns the paper as stored (question id → answer). The one place
+    where a paper is judged: the voting page and the API both come here."""
+    if not isinstance(answers, dict):
+        raise ValueError("The answers must map each question's id to its answer.")
+    known = {str(q["id"]) for q in questions}
+    for key in answers:
+        if str(key) not in known:
+            ids = ", ".join(sorted(known, key=lambda k: (len(k), k)))
+            shown = json.dumps(key, ensure_ascii=False)[:40]
+            raise ValueError(
+                f"There is no question {shown} on this voting paper; its questions are {ids}."
+            )
+    return {str(q["id"]): validate_answer(q, answers.get(str(q["id"]))) for q in questions}

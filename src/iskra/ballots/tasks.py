@@ -6,8 +6,10 @@ from iskra.ballots import services
 
 
 @task()
-def send_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bool = False) -> int:
-    return services.issue_credentials(
+def send_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bool = False) -> None:
+    # Returns nothing: the task's stored result would otherwise say how many of this batch of
+    # the roll had not voted yet (a reminder skips those who have) — the turnout so far.
+    services.issue_credentials(
         ballot_id=ballot_id, roll_entry_ids=roll_entry_ids, reminder=reminder
     )
 

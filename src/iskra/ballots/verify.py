@@ -22,8 +22,10 @@ def verify_export(data: dict[str, Any]) -> str:
     ballot = data["ballot"]
     lines = [f"Ballot: {ballot['title']}"]
     if not data.get("board_public"):
+        cast = data.get("result", {}).get("cast", "?")
         lines.append(
-            f"The roll ({ballot['entitled']}) is below the publication minimum: only totals were published; nothing to recount."
+            f"Fewer ballots were cast ({cast}) than the publication minimum: the board and the "
+            "figures for each answer were not published; nothing to recount."
         )
         return "\n".join(lines)
     board = data["board"]

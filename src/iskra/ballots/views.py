@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,13 +27,16 @@ from iskra.ballots.forms import (
 )
 from iskra.ballots.models import Ballot, Challenge, RollEntry
 from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
-from iskra.core.email import send_from_memory
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import domain_view
 from iskra.organisation.permissions import is_officer_of as can_manage_unit
 from iskra.organisation.permissions import load_unit, officer_paths, require
 
 logger = logging.getLogger(__name__)
+
+# How often the worker looks for ballots due to close (``iskra worker --sweep-every``'s
+# default), for the sentence on the ballot's page that says how a ballot closes.
+SWEEP_SECONDS = 20
 
 
 def _user(request: HttpRequest) -> User:
@@ -119,6 +122,7 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "decision_form": ChallengeDecisionForm(),
         "extensions": ballot.extensions.select_related("by"),
         "board_public": services.board_is_public(ballot),
+        "sweep_seconds": SWEEP_SECONDS,
     }
     return render(request, "ballots/detail.html", context)
 
@@ -171,8 +175,8 @@ def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpRespon
                 reason=eform.cleaned_data["reason"],
             )
         elif verb == "remind":
-            n = services.send_reminders(actor=user, ballot=ballot)
-            messages.success(request, f"Reminders are going to {n} voters who have not voted.")
+            services.send_reminders(actor=user, ballot=ballot)
+            messages.success(request, services.REMINDER_SENT)
         elif verb == "challenge":
             cform = ChallengeForm(request.POST)
             if not cform.is_valid():
@@ -256,32 +260,17 @@ def _vote_page(
         except DomainError as exc:
             error = exc.message
         else:
-            if voter is not None and voter.email:
-                # The voter keeps their tracker code: shown now, and emailed to them alone.
-                # Sent from this process's memory, never queued in the database: a queued
-                # task is a row holding the voter's address, the tracker and a timestamp —
-                # with the published board, a record of how they voted. It is sent outside
-                # the request (an SMTP exchange would hold up the vote); a failed or lost
-                # send loses only this copy of the code.
-                try:
-                    send_from_memory(
-                        to=voter.email,
-                        template="ballots/email/tracker",
-                        context={
-                            "name": voter.full_name,
-                            "ballot": ballot.title,
-                            "tracker": tracker,
-                            "ballot_url": reverse("ballots:detail", args=[ballot.pk]),
-                        },
-                    )
-                except Exception:
-                    logger.warning("tracker email to a voter of ballot %s failed", ballot.pk)
+            # The voter keeps their tracker code: shown now, and emailed to them alone (from
+            # this process's memory, never queued in the database: see email_tracker).
+            services.email_tracker(ballot=ballot, voter=voter, tracker=tracker)
             return render(request, "ballots/voted.html", {"ballot": ballot, "tracker": tracker})
     for q in questions:
         key = f"q{q['id']}"
-        q["chosen"] = request.POST.getlist(key) if request.method == "POST" else []
+        posted = request.method == "POST"
+        q["chosen"] = request.POST.getlist(key) if posted else []
+        q["blank_chosen"] = posted and request.POST.get(f"{key}_blank", "") == "blank"
         q["ranks"] = [
-            (i, label, request.POST.get(f"{key}_{i}", "") if request.method == "POST" else "")
+            (i, label, request.POST.get(f"{key}_{i}", "") if posted else "")
             for i, label in enumerate(q["options"])
         ]
     return render(
@@ -314,7 +303,31 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return _vote_page(request, ballot, credential=None, voter=user)
 
 
+def _credential_page(view: Any) -> Any:
+    """Every answer to a voting link's address — the paper, the tracker page, "already voted",
+    "not valid", "not open" — carries the credential in its URL: keep it out of the Referer
+    the page's own static files and links would send (``strict-origin`` sends the site's
+    origin only, and nothing over plain HTTP), and out of every cache. Not "no-referrer": that
+    makes the browser send "Origin: null" with the voting form, which Django's CSRF check
+    refuses; strict-origin keeps the real Origin, so the form still passes it."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except Http404 as exc:
+            response = render(
+                request, "404.html", {"exception": str(exc) or "No such ballot."}, status=404
+            )
+        response.headers["Referrer-Policy"] = "strict-origin"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
 @login_not_required
+@_credential_page
 @domain_view
 def vote_by_link(request: HttpRequest, ballot_id: int, token: str) -> HttpResponse:
     """Voting from the emailed one-time link: no sign-in needed, the link is the credential."""
@@ -343,13 +356,7 @@ def vote_by_link(request: HttpRequest, ballot_id: int, token: str) -> HttpRespon
     closed = _not_open(request, ballot)
     if closed is not None:
         return closed
-    response = _vote_page(request, ballot, credential=token, voter=entry.user)
-    # The link is the credential: keep it out of the Referer sent to other sites. Not
-    # "no-referrer": that makes the browser send "Origin: null" with the form, which Django's
-    # CSRF check refuses, so nobody could vote from the link.
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _vote_page(request, ballot, credential=token, voter=entry.user)
 
 
 @login_not_required
@@ -364,13 +371,15 @@ def result(request: HttpRequest, ballot_id: int) -> HttpResponse:
         raise NotFound(
             "Results are published when the ballot closes; nothing is counted or shown before."
         )
+    shown = services.publication(ballot)
     return render(
         request,
         "ballots/result.html",
         {
             "ballot": ballot,
-            "result": ballot.result,
-            "board_public": services.board_is_public(ballot),
+            "result": services.public_result(ballot),
+            "board_public": shown.breakdown,
+            "withheld": shown.reason,
         },
     )
 
@@ -378,11 +387,17 @@ def result(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @domain_view
 def board(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = load_ballot(request.user, ballot_id)
-    if not services.board_is_public(ballot):
-        raise NotFound(
-            "The bulletin board is published after the close, for rolls of at least the publication minimum."
+    shown = services.publication(ballot)
+    if not shown.breakdown:
+        # Withheld (not yet closed, or too few ballots): say why, where the board would be.
+        return render(
+            request,
+            "ballots/board_withheld.html",
+            {"ballot": ballot, "reason": shown.reason},
+            status=404,
         )
-    tracker = request.GET.get("tracker", "").strip().upper()[:40]
+    typed = request.GET.get("tracker", "")[:200]
+    tracker = services.normalise_tracker(typed)
     questions = services.questions_data(ballot)
     found = ballot.board.filter(tracker=tracker).first() if tracker else None
     entries = list(ballot.board.all()[:500]) if not tracker else []
@@ -392,6 +407,7 @@ def board(request: HttpRequest, ballot_id: int) -> HttpResponse:
         {
             "ballot": ballot,
             "tracker": tracker,
+            "typed": typed.strip(),
             "found": found,
             "found_answers": describe_content(questions, found.content) if found else [],
             "entries": [(e, describe_content(questions, e.content)) for e in entries],
@@ -443,7 +459,7 @@ def roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
 def _report_context(ballot: Ballot) -> dict[str, Any]:
     return {
         "ballot": ballot,
-        "result": ballot.result,
+        "result": services.public_result(ballot),
         "challenges": ballot.challenges.select_related("user"),
         "extensions": ballot.extensions.select_related("by"),
         "failures": ballot.delivery_failures.count(),

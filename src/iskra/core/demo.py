@@ -679,7 +679,7 @@ def seed_demo_ballots() -> None:
     voters = entries[: max(1, round(len(entries) * 0.78))]
     for i, entry in enumerate(voters):
         # About five in six vote yes; one paper is returned blank.
-        answer = None if i == 3 else (1 if i % 6 == 5 else 0)
+        answer = "blank" if i == 3 else (1 if i % 6 == 5 else 0)
         ballots.cast_ballot(ballot=strike, answers={str(question.pk): answer}, user=entry.user)
     opened = now - timedelta(days=17)
     closed = now - timedelta(days=3)

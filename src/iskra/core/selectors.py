@@ -156,6 +156,7 @@ def _ballot_needs(user: Any) -> list[NeedsMe]:
     """Open secret ballots this person is on the roll of and has not voted in."""
     from django.utils import timezone
 
+    from iskra.ballots.dates import when
     from iskra.ballots.models import Ballot
 
     ballots = (
@@ -171,7 +172,7 @@ def _ballot_needs(user: Any) -> list[NeedsMe]:
     return [
         NeedsMe(
             f"Ballot: {b.title}",
-            f"you have not voted; closes {timezone.localtime(b.closes_at):%a %-d %b %H:%M}",
+            f"you have not voted; closes {when(b.closes_at)}",
             reverse("ballots:detail", args=[b.pk]),
         )
         for b in ballots
