@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 
@@ -94,3 +97,51 @@ def parse_email_url(url: str) -> dict[str, object]:
             "(use console://, smtp://, smtp+tls://, smtps://, file:///path or locmem://)."
         )
     return settings
+
+
+# ``iskra demo`` leaves this file in its data folder. A later ``iskra`` command started in
+# the same folder without ISKRA_ENV runs as the demo, on the demo's database (see
+# ``iskra.cli``). Servers started by ``gunicorn iskra.wsgi`` never look at it.
+DEMO_MARKER = "ISKRA_DEMO"
+
+
+def data_dir() -> Path:
+    """The data folder, as settings.py chooses it: ISKRA_DATA_DIR, else ./var."""
+    return Path(env_str("ISKRA_DATA_DIR", "./var") or "./var").resolve()
+
+
+def database_fingerprint() -> str:
+    """Which database the environment points at: a hash of DATABASE_URL (which may hold a
+    password), or ``default`` for the SQLite file in the data folder."""
+    url = env_str("DATABASE_URL")
+    if url is None:
+        return "default"
+    return "sha256:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def write_demo_marker(*, site_url: str) -> None:
+    """Mark the data folder as holding the demo of the database the environment names."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = {
+        "about": "This folder holds an Iskra demo. iskra commands run here use its database.",
+        "database": database_fingerprint(),
+        "site_url": site_url,
+    }
+    (folder / DEMO_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+
+
+def demo_marker() -> dict[str, str] | None:
+    """The data folder's demo marker, if it marks the database the environment names.
+
+    A marker for another database (DATABASE_URL changed since the demo, e.g. to a
+    production server's) does not count, so a forgotten demo folder never turns a
+    production command into a demo one.
+    """
+    try:
+        marker = json.loads((data_dir() / DEMO_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict) or marker.get("database") != database_fingerprint():
+        return None
+    return {k: v for k, v in marker.items() if isinstance(k, str) and isinstance(v, str)}

@@ -265,7 +265,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A voting link's path is a voter's credential: it never reaches the logs.
-    "filters": {"redact_credentials": {"()": "iskra.core.logfilters.RedactCredentials"}},
+    "filters": {
+        "redact_credentials": {"()": "iskra.core.logfilters.RedactCredentials"},
+        "quiet_forbidden": {"()": "iskra.core.logfilters.QuietForbidden"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_credentials"]}},
+    # A refused request (403) is logged as one line, without a traceback.
+    "loggers": {"django.request": {"filters": ["quiet_forbidden"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING") or "WARNING"},
 }

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from iskra.ballots import services
@@ -16,6 +19,12 @@ from iskra.ballots.models import Ballot, CastBallot, Preset, Question, RollEntry
 from iskra.ballots.verify import VerifyError, verify_export
 from iskra.core.errors import DomainError, PermissionDenied
 from tests.conftest import World, fresh, make_member
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _credential_links() -> dict[str, str]:
@@ -138,6 +147,23 @@ def test_cli_export_and_verify(
     call_command("ballot", "verify", str(path))
     out = capsys.readouterr().out
     assert "intact" in out and "No: 3" in out
+    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+    # Into a missing folder, onto a folder: one line, and nothing half-written.
+    for target, words in (
+        (tmp_path / "missing" / "x.json", "cannot write: No such file or directory"),  # type: ignore[operator]
+        (tmp_path, "cannot write: it is a folder"),
+        # Unwritable even for root (the suite may run as root, for whom file modes are no bar).
+        *(
+            [(Path("/sys/iskra-export.json"), "cannot write: Permission denied")]
+            if Path("/sys/kernel").is_dir()
+            else []
+        ),
+    ):
+        with pytest.raises(CommandError) as info:
+            call_command("ballot", "export", str(strike.pk), "-o", str(target))
+        assert str(info.value) == f"{target}: {words}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json"]  # type: ignore[attr-defined]
 
 
 def test_stv_question_counts_with_a_sheet(world: World) -> None:

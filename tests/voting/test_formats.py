@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from iskra.voting import BallotFileError, Profile, count, read_profile, write_blt
+from iskra.voting.errors import RepeatedPreference
 from iskra.voting.formats import parse_blt
 
 BLT = """\
@@ -188,12 +189,18 @@ def test_csv_with_header_counts_and_markers(tmp_path: Path) -> None:
     )
     p = read_profile(f)
     assert p.candidates == ("Alice", "Bob", "Carol")
-    assert dict(p.ballots) == {(0, 1): 5, (1, 0): 2, (2,): 1, (1, 2): 3}
+    # The repeated Bob stays, as in a BLT file; the transfer methods read up to it.
+    assert dict(p.ballots) == {(0, 1): 5, (1, 0): 2, (2,): 1, (1, 1, 2): 3}
+    rankings, weights = p.strict_ballots()
+    assert dict(zip(rankings, weights, strict=True))[(1,)] == 3
+    with pytest.raises(RepeatedPreference) as info:
+        read_profile(f, repeats=False)
+    assert str(info.value) == f"{f}:5: candidate 'Bob' is ranked twice on one ballot"
 
 
 def test_csv_without_header(tmp_path: Path) -> None:
     f = tmp_path / "b.csv"
-    f.write_text("Alice,Bob\nBob\n")
+    f.write_text("Alice,Bob\nBob,\n")
     p = read_profile(f)
     assert p.candidates == ("Alice", "Bob")
     assert p.total_weight == 2

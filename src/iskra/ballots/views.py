@@ -480,13 +480,13 @@ def report(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 @domain_view
 def report_pdf(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    from weasyprint import HTML
+    from iskra.core.pdf import render_pdf
 
     ballot = load_ballot(request.user, ballot_id)
     if ballot.state != Ballot.State.CLOSED:
         raise NotFound("The report is written after the count.")
     html = render_to_string("ballots/report_print.html", _report_context(ballot))
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="scrutineer-report-{ballot.pk}.pdf"'
     return response
 

@@ -30,3 +30,18 @@ class RedactCredentials(logging.Filter):
             # Django's request logger formats the path from the request object too.
             record.msg = redact(str(record.msg))
         return True
+
+
+class QuietForbidden(logging.Filter):
+    """Log a refused request (403) as its one line, without the exception's traceback.
+
+    Django logs ``PermissionDenied`` on ``django.request`` with the exception attached, so
+    every refused page filled the log with a traceback of normal, expected behaviour.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
+        return True

@@ -571,7 +571,8 @@ def bulletin_publish(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 @domain_view
 def bulletin_pdf(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     from django.template.loader import render_to_string
-    from weasyprint import HTML
+
+    from iskra.core.pdf import render_pdf
 
     bulletin = load_bulletin(request.user, bulletin_id)
     if bulletin.published_at is None:
@@ -580,7 +581,7 @@ def bulletin_pdf(request: HttpRequest, bulletin_id: int) -> HttpResponse:
         "motions/bulletin_print.html",
         {"bulletin": bulletin, "contributions": bulletin.contributions.all()},
     )
-    pdf = HTML(string=html).write_pdf()
+    pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bulletin-{bulletin.pk}.pdf"'
     return response

@@ -8,29 +8,62 @@ use it. The main entry points:
 * :func:`evaluate_ballot` with a :class:`BallotRule` (e.g. from
   :func:`uk_industrial_action_rules`) for turnout and support thresholds;
 * :func:`count` for candidate elections by any method in :data:`METHODS`.
+
+The names above are loaded on first use (PEP 562), not when the package is imported:
+``iskra count`` is timed as a whole process, start-up included, and a count needs only
+its reader and its method, not every module of the engine.
 """
 
 from __future__ import annotations
 
-from .ballots import Profile
-from .counting import METHODS, count
-from .errors import BallotFileError, CountError
-from .formats import read_profile, write_blt
-from .motions import (
-    Base,
-    MotionResult,
-    MotionRule,
-    aggregate_card_votes,
-    count_motion,
-)
-from .results import CountResult, Stage
-from .thresholds import (
-    BallotResult,
-    BallotRule,
-    RuleCheck,
-    evaluate_ballot,
-    uk_industrial_action_rules,
-)
+from importlib import import_module
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .ballots import Profile
+    from .counting import METHODS, count
+    from .errors import BallotFileError, CountError
+    from .formats import read_profile, write_blt
+    from .motions import (
+        Base,
+        MotionResult,
+        MotionRule,
+        aggregate_card_votes,
+        count_motion,
+    )
+    from .results import CountResult, Stage
+    from .thresholds import (
+        BallotResult,
+        BallotRule,
+        RuleCheck,
+        evaluate_ballot,
+        uk_industrial_action_rules,
+    )
+
+# Each public name and the submodule that defines it.
+_WHERE = {
+    "METHODS": "counting",
+    "BallotFileError": "errors",
+    "BallotResult": "thresholds",
+    "BallotRule": "thresholds",
+    "Base": "motions",
+    "CountError": "errors",
+    "CountResult": "results",
+    "MotionResult": "motions",
+    "MotionRule": "motions",
+    "Profile": "ballots",
+    "RuleCheck": "thresholds",
+    "Stage": "results",
+    "aggregate_card_votes": "motions",
+    "count": "counting",
+    "count_motion": "motions",
+    "evaluate_ballot": "thresholds",
+    "read_profile": "formats",
+    "uk_industrial_action_rules": "thresholds",
+    "write_blt": "formats",
+}
 
 __all__ = [
     "METHODS",
@@ -53,3 +86,16 @@ __all__ = [
     "uk_industrial_action_rules",
     "write_blt",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

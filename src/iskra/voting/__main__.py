@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
-from .cli import main
-
 if __name__ == "__main__":
+    gc.disable()  # a one-shot count: see iskra.cli
+    from .cli import main
+
     sys.exit(main())

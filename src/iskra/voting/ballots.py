@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter, ne
-from typing import cast
 
 # A ranked ballot lists candidate indices in order of preference. An entry that is a
 # tuple is a group of candidates the voter ranked equally (only PrefLib TOC and ABIF
@@ -110,7 +109,8 @@ class Profile:
         if not self.has_ties and not self.withdrawn:
             # Fast path for strict rankings (BLT, CSV): only repeated candidates need
             # attention, and they are rare.
-            strict = cast(tuple[tuple[tuple[int, ...], int], ...], self.ballots)
+            # Without ties every entry of a ranking is an int.
+            strict: tuple[tuple[tuple[int, ...], int], ...] = self.ballots  # type: ignore[assignment]
             if not strict:
                 return [], []
             # C-level passes (map, compress) rather than a Python loop over every ballot.

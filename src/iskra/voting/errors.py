@@ -23,3 +23,12 @@ class BallotFileError(ValueError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
+
+
+class RepeatedPreference(BallotFileError):
+    """A ballot names the same candidate twice, and the caller asked for that to be refused.
+
+    Only the counting rules that say what such a paper means (the STV rules: the paper is
+    read up to the preference that cannot be recognised) may count it; for every other
+    method ``iskra count`` refuses the file and names the line.
+    """

@@ -8,12 +8,13 @@ no figure is rounded by a float.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from typing import Any
 
 from .ties import Lot
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def fmt_units(units: int, precision: int) -> str:
@@ -218,6 +219,9 @@ class CountResult:
     def to_csv(self) -> str:
         """The count sheet as CSV: rows are candidates, non-transferable and total;
         columns are stages (each stage's totals), then the final status."""
+        import csv
+        import io
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         names = self.candidates

@@ -8,9 +8,12 @@ reproduce every draw exactly.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    import random
 
 
 @dataclass
@@ -34,6 +37,8 @@ class TieBreaker:
     def draw(self, tied: Sequence[int], *, stage: int, purpose: str) -> int:
         """Choose one of ``tied`` by lot and record the draw."""
         if self._rng is None:
+            import random  # here, not at the top: most counts draw no lot
+
             # Without a published seed a fresh one is drawn and kept in the result, so
             # even an unseeded count can be reproduced afterwards.
             if self.seed is None:

@@ -22,11 +22,24 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice, repeat
-from pathlib import Path
-from typing import cast
 
 from ..ballots import Profile, Ranking, gc_paused
 from ..errors import BallotFileError
+from .common import (
+    MAX_CANDIDATES,
+    MAX_WEIGHT,
+    check_name,
+    file_bytes,
+    number,
+    refuse_repeat,
+    repeated,
+    shown,
+)
+from .common import weight as read_weight
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
@@ -51,24 +64,21 @@ def _content(lines: list[bytes], i: int) -> int:
 
 def _parse_ballot(toks: list[bytes], n_cands: int, name: str, line: int) -> tuple[int, Ranking]:
     """Parse one ballot line carefully, raising a precise error if it is malformed."""
-    try:
-        nums = [int(t) for t in toks]
-    except ValueError:
-        bad = next(t for t in toks if not t.lstrip(b"-").isdigit())
-        raise BallotFileError(
-            name, line, f"expected numbers on a ballot line, got {bad.decode(errors='replace')!r}"
-        ) from None
-    if len(nums) < 2 or nums[-1] != 0:
+    for tok in toks:
+        if not tok.lstrip(b"-").isdigit():
+            raise BallotFileError(
+                name, line, f"expected numbers on a ballot line, got {shown(tok)}"
+            )
+    if len(toks) < 2 or toks[-1] != b"0":
         raise BallotFileError(name, line, "a ballot line must end with 0")
-    if nums[0] < 0:
-        raise BallotFileError(name, line, "a ballot weight cannot be negative")
-    prefs = nums[1:-1]
+    count = read_weight(toks[0], name, line)
+    prefs = [number(t, name, line, "a preference") for t in toks[1:-1]]
     for p in prefs:
         if not 1 <= p <= n_cands:
             raise BallotFileError(
                 name, line, f"preference {p} is not a candidate number (1..{n_cands})"
             )
-    return nums[0], tuple(p - 1 for p in prefs)
+    return count, tuple(p - 1 for p in prefs)
 
 
 # Byte classes for _convert_lines: a digit becomes its value (0-9); a space or a newline
@@ -229,62 +239,65 @@ def _ballots(
                 if toks[-1] != b"0":
                     raise KeyError
                 key: Ranking = tuple(map(lookup, toks[1:-1]))
-                weight = int(toks[0])
-                if weight < 0:
+                if len(toks[0]) > 13:
+                    raise KeyError
+                count = int(toks[0])
+                if not 0 <= count <= MAX_WEIGHT:
                     raise KeyError
             except (KeyError, IndexError, ValueError):
                 if not toks or toks[0].startswith(b"#"):
                     continue
-                weight, key = _parse_ballot(toks, n_cands, name, _first_line(lines, raw, start))
-            ballots[key] = ballots.get(key, 0) + weight * times
+                count, key = _parse_ballot(toks, n_cands, name, _first_line(lines, raw, start))
+            ballots[key] = ballots.get(key, 0) + count * times
     return tuple(ballots.items())
 
 
-def file_bytes(path: str | Path) -> tuple[str, bytes]:
-    """The file's name (for messages) and content; :class:`BallotFileError` if unreadable."""
-    name = str(path)
-    try:
-        return name, Path(path).read_bytes()
-    except OSError as exc:
-        raise BallotFileError(name, None, f"cannot read file: {exc.strerror}") from None
+def read_blt(path: str | Path, *, repeats: bool = True) -> Profile:
+    """Parse a BLT file into a :class:`Profile`; raise :class:`BallotFileError`.
 
-
-def read_blt(path: str | Path) -> Profile:
-    """Parse a BLT file into a :class:`Profile`; raise :class:`BallotFileError`."""
+    ``repeats=False`` refuses a ballot line naming a candidate twice (see
+    :func:`iskra.voting.formats.read_profile`).
+    """
     name, data = file_bytes(path)
     with gc_paused():
-        return parse_blt(data, name)
+        return parse_blt(data, name, repeats=repeats)
 
 
-def parse_blt(data: bytes, name: str = "<blt>") -> Profile:
+def parse_blt(data: bytes, name: str = "<blt>", *, repeats: bool = True) -> Profile:
     """Parse BLT content given as bytes."""
     lines = data.splitlines()
     i = _content(lines, 0)
     if i >= len(lines):
         raise BallotFileError(name, 1, "empty file: expected a header 'candidates seats'")
     header = lines[i].split()
-    try:
-        if len(header) != 2:
-            raise ValueError
-        n_cands, seats = int(header[0]), int(header[1])
-    except ValueError:
-        raise BallotFileError(
-            name, i + 1, "expected a header of two numbers 'candidates seats'"
-        ) from None
+    if len(header) != 2 or not all(map(bytes.isdigit, header)):
+        raise BallotFileError(name, i + 1, "expected a header of two numbers 'candidates seats'")
+    n_cands = number(header[0], name, i + 1, "the number of candidates")
+    seats = number(header[1], name, i + 1, "the number of seats")
     if n_cands < 1:
         raise BallotFileError(name, i + 1, "the number of candidates must be at least 1")
+    if n_cands > MAX_CANDIDATES:
+        # Believing a damaged header would make the reader build tables of that size.
+        raise BallotFileError(
+            name, i + 1, f"the header names {n_cands} candidates; at most {MAX_CANDIDATES}"
+        )
     if seats < 1:
         raise BallotFileError(name, i + 1, "the number of seats must be at least 1")
+    if seats > n_cands:
+        raise BallotFileError(
+            name, i + 1, f"the header asks for {seats} seats but names {n_cands} candidates"
+        )
     i = _content(lines, i + 1)
     withdrawn: set[int] = set()
     if i < len(lines) and lines[i].lstrip().startswith(b"-"):
         for tok in lines[i].split():
-            try:
-                v = int(tok)
-            except ValueError:
+            if not tok.startswith(b"-"):
                 raise BallotFileError(
-                    name, i + 1, f"withdrawn candidates must be negative numbers, got {tok!r}"
-                ) from None
+                    name,
+                    i + 1,
+                    f"withdrawn candidates must be negative numbers, got {shown(tok)}",
+                )
+            v = number(tok, name, i + 1, "a withdrawn candidate")
             if not -n_cands <= v <= -1:
                 raise BallotFileError(name, i + 1, f"withdrawn candidate {v} is out of range")
             withdrawn.add(-v - 1)
@@ -312,7 +325,7 @@ def parse_blt(data: bytes, name: str = "<blt>") -> Profile:
             break
         text = lines[i].decode("utf-8", errors="replace").strip()
         quoted = _QUOTED.findall(text) if text.startswith('"') else []
-        names.extend(quoted if quoted else [text])
+        names.extend(check_name(n, name, i + 1) for n in (quoted if quoted else [text]))
         i += 1
     if len(names) < n_cands:
         raise BallotFileError(
@@ -325,6 +338,8 @@ def parse_blt(data: bytes, name: str = "<blt>") -> Profile:
     if title is None and i < len(lines):
         text = lines[i].decode("utf-8", errors="replace").strip()
         title = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
+    if not repeats:
+        _refuse_repeats(ballots, lines, start, end, name, names)
     return Profile(
         candidates=tuple(names),
         ballots=ballots,
@@ -332,6 +347,27 @@ def parse_blt(data: bytes, name: str = "<blt>") -> Profile:
         seats=seats,
         title=title,
     )
+
+
+def _refuse_repeats(
+    ballots: tuple[tuple[Ranking, int], ...],
+    lines: list[bytes],
+    start: int,
+    end: int,
+    name: str,
+    names: list[str],
+) -> None:
+    """Raise :class:`RepeatedPreference` for the first ballot line naming a candidate twice."""
+    rankings = [r for r, _ in ballots]
+    if list(map(len, rankings)) == list(map(len, map(set, rankings))):
+        return  # checked in C: no ranking has a repeat
+    for i in range(start, end):
+        toks = lines[i].split()
+        if len(toks) < 3 or toks[0].startswith(b"#"):
+            continue
+        again = repeated(int(t) for t in toks[1:-1])
+        if again is not None:
+            raise refuse_repeat(name, i + 1, names[again - 1])
 
 
 def _quote(text: str) -> str:
@@ -346,7 +382,7 @@ def write_blt(profile: Profile, seats: int | None = None) -> str:
     for ranking, weight in profile.ballots:
         if not all(isinstance(c, int) for c in ranking):
             raise ValueError("BLT cannot express equal preferences")
-        prefs = " ".join(str(cast(int, c) + 1) for c in ranking)
+        prefs = " ".join(str(c + 1) for c in ranking if isinstance(c, int))
         out.append(f"{weight} {prefs} 0" if prefs else f"{weight} 0")
     out.append("0")
     out.extend(_quote(c) for c in profile.candidates)

@@ -32,16 +32,20 @@ the one-ballot-per-row layout of :mod:`.csvfile`.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ..ballots import Profile, gc_paused
 from ..errors import BallotFileError
-from .blt import file_bytes, parse_blt
+from .blt import parse_blt
+from .common import check_name, file_bytes, shown
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _BOM = b"\xef\xbb\xbf"
 _HEADER = re.compile(rb"\d+[ \t]+\d+")
 _NUMBERS = re.compile(rb"-?\d+(?:[ \t]+-?\d+)*")
-_QUOTED = re.compile(r'"(.*)"')
+_QUOTED = re.compile(r'"([^"]*)"')
 _SPACES = re.compile(r"\s+")
 _SNIFF_BYTES = 1 << 16
 
@@ -69,7 +73,7 @@ def looks_like_edinburgh(head: bytes) -> bool:
 def sniff_edinburgh(path: str | Path) -> bool:
     """Whether the file at ``path`` is in the Edinburgh layout (False if unreadable)."""
     try:
-        with Path(path).open("rb") as fh:
+        with open(path, "rb") as fh:
             return looks_like_edinburgh(fh.read(_SNIFF_BYTES))
     except OSError:
         return False
@@ -79,7 +83,7 @@ def _decode(raw: bytes, utf8: bool) -> str:
     return raw.decode("utf-8") if utf8 else raw.decode("cp1252", errors="replace")
 
 
-def parse_edinburgh(data: bytes, name: str = "<edinburgh-csv>") -> Profile:
+def parse_edinburgh(data: bytes, name: str = "<edinburgh-csv>", *, repeats: bool = True) -> Profile:
     """Parse a preference profile report given as bytes (see the module documentation)."""
     lines = _content_lines(data)
     first = next((i for i, line in enumerate(lines) if line), None)
@@ -93,7 +97,7 @@ def parse_edinburgh(data: bytes, name: str = "<edinburgh-csv>") -> Profile:
             " 'candidates seats'",
         )
     # Same line numbers as the file, so that errors from the BLT parser point at it.
-    profile = parse_blt(b"\n".join(lines), name)
+    profile = parse_blt(b"\n".join(lines), name, repeats=repeats)
     n_cands = len(profile.candidates)
     end = lines.index(b"0", first + 1)
     try:
@@ -113,9 +117,11 @@ def parse_edinburgh(data: bytes, name: str = "<edinburgh-csv>") -> Profile:
         if len(names) < n_cands:
             if match is None:
                 raise BallotFileError(
-                    name, i + 1, f"expected a candidate name in double quotes, got {text!r}"
+                    name,
+                    i + 1,
+                    f"expected a candidate name in double quotes, got {shown(text, 40)}",
                 )
-            label = _SPACES.sub(" ", match.group(1)).strip()
+            label = check_name(_SPACES.sub(" ", match.group(1)).strip(), name, i + 1)
             if not label:
                 raise BallotFileError(name, i + 1, "empty candidate name")
             if label in seen:
@@ -129,14 +135,17 @@ def parse_edinburgh(data: bytes, name: str = "<edinburgh-csv>") -> Profile:
         elif title is None:
             if match is None:
                 raise BallotFileError(
-                    name, i + 1, f"expected the ward name in double quotes, got {text!r}"
+                    name, i + 1, f"expected the ward name in double quotes, got {shown(text, 40)}"
                 )
             title = _SPACES.sub(" ", match.group(1)).strip() or None
         else:
             raise BallotFileError(
-                name, i + 1, f"unexpected line after the ward name: {text[:40]!r}"
+                name, i + 1, f"unexpected line after the ward name: {shown(text, 40)}"
             )
-    # parse_blt has already checked that there are enough names.
+    if len(names) < n_cands:
+        raise BallotFileError(
+            name, len(lines) or 1, f"expected {n_cands} candidate names, found {len(names)}"
+        )
     return Profile(
         candidates=tuple(names),
         ballots=profile.ballots,
@@ -146,9 +155,9 @@ def parse_edinburgh(data: bytes, name: str = "<edinburgh-csv>") -> Profile:
     )
 
 
-def read_edinburgh(path: str | Path) -> Profile:
+def read_edinburgh(path: str | Path, *, repeats: bool = True) -> Profile:
     """Read a City of Edinburgh Council preference profile report; raise
     :class:`BallotFileError` (with the line number) if it is malformed."""
     name, data = file_bytes(path)
     with gc_paused():
-        return parse_edinburgh(data, name)
+        return parse_edinburgh(data, name, repeats=repeats)

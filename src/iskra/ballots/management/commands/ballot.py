@@ -1,16 +1,23 @@
-"""``iskra ballot export ID`` and ``iskra ballot verify EXPORT``."""
+"""``iskra ballot export ID`` and ``iskra ballot verify EXPORT``.
+
+``iskra ballot verify`` is run by the ``iskra`` script without Django (see ``iskra.cli``):
+a member checks a downloaded export on their own computer, with no settings at all. The
+subcommand stays here too, for ``call_command`` and ``django-admin``-style use.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from iskra.ballots.verify import VerifyError, verify_export, write_blt_files
+from iskra.ballots.verify import VerifyError, read_export, verify_export, write_blt_files
 
 
 class Command(BaseCommand):
@@ -51,19 +58,47 @@ class Command(BaseCommand):
             self.stdout.write(text)
             return
         path = Path(output)
-        path.write_text(text + "\n", encoding="utf-8")
-        written = write_blt_files(data, path)
-        self.stderr.write(f"wrote {path}" + "".join(f", {p}" for p in written))
+        files = [(path, text + "\n"), *write_blt_files(data, path)]
+        _write_all(files)
+        self.stderr.write(f"wrote {', '.join(str(p) for p, _ in files)}")
 
     def _verify(self, export_file: str) -> None:
         try:
-            data = json.loads(Path(export_file).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise CommandError(f"{export_file}: cannot read: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{export_file}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-        try:
-            report = verify_export(data)
+            report = verify_export(read_export(export_file))
         except VerifyError as exc:
-            raise CommandError(f"{export_file}: {exc}") from None
+            message = str(exc)
+            sep = "" if message[:1].isdigit() else " "
+            raise CommandError(f"{export_file}:{sep}{message}") from None
         sys.stdout.write(report + "\n")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_all(files: list[tuple[Path, str]]) -> None:
+    """Write every file or none: each goes to a temporary file beside it first, and the
+    temporary files are renamed into place only once all are written."""
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, text in files:
+            if path.is_dir():
+                raise CommandError(f"{path}: cannot write: it is a folder")
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            except OSError as exc:
+                raise CommandError(f"{path}: cannot write: {exc.strerror}") from None
+            written.append((tmp, path))
+            os.fchmod(fd, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        for tmp, path in written:
+            os.replace(tmp, path)
+        written = []
+    except OSError as exc:
+        raise CommandError(f"cannot write the export: {exc.strerror}") from None
+    finally:
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
