@@ -5,9 +5,9 @@ marks equal the ballots.
 
 The server is gunicorn with 2 workers on the production settings (ISKRA_ENV=production, plain
 HTTP on 127.0.0.1) against a PostgreSQL database of the test's own, copied from a migrated
-template database (rebuilt whenever a migration is missing from it). The one difference from
-production: static files are served from the apps (no collectstatic, which takes minutes); the
-voting pages only use them for URLs.
+template database (one per checkout, rebuilt whenever its migrations differ from those on
+disk). The one difference from production: static files are served from the apps (no
+collectstatic, which takes minutes); the voting pages only use them for URLs.
 
 Helpers are shared with the load benchmark: bench/ballot_harness.py.
 """
@@ -15,6 +15,7 @@ Helpers are shared with the load benchmark: bench/ballot_harness.py.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib.util
 import os
 import signal
@@ -28,7 +29,8 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DB = "iskra_durability_template"
+# One template per checkout: worktrees with different migrations never share (or rebuild) one.
+TEMPLATE_DB = "iskra_durability_template_" + hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
 
 pytestmark = pytest.mark.slow
 
@@ -72,13 +74,13 @@ def _applied(url: str) -> set[tuple[str, str]]:
 
 
 def _fresh_database(h: Any, url: str, env: dict[str, str]) -> None:
-    """A copy of a migrated template; the template is rebuilt when a migration is missing."""
+    """A copy of a migrated template; the template is rebuilt when its migrations differ."""
     import psycopg
     from django.db.migrations.loader import MigrationLoader
 
     template_url = url.rsplit("/", 1)[0] + f"/{TEMPLATE_DB}"
     on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    if not on_disk <= _applied(template_url):
+    if on_disk != _applied(template_url):
         h.recreate_database(template_url)
         h.migrate({**env, "DATABASE_URL": template_url})
     admin = url.rsplit("/", 1)[0] + "/postgres"

@@ -10,12 +10,21 @@ from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 
+MAX_PAGE_SIZE = 1_000
+
+
 class Pages(PageNumberPagination):
-    """Page-number pagination whose page and size cannot overflow the database's OFFSET."""
+    """Page-number pagination whose page and size cannot overflow the database's OFFSET.
+
+    Every list honours the ``page_size`` its schema documents (up to ``MAX_PAGE_SIZE``):
+    ninja's own default would silently cap it at 100."""
+
+    def __init__(self, *, max_page_size: int = MAX_PAGE_SIZE, **kwargs: Any) -> None:
+        super().__init__(max_page_size=max_page_size, **kwargs)
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1, le=1_000)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
 
 class Paged:
