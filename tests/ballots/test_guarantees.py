@@ -40,6 +40,7 @@ from iskra.ballots.models import (
     VoteMark,
 )
 from iskra.ballots.permissions import can_see_whole_roll, can_view
+from iskra.ballots.services import casting
 from iskra.core.errors import DomainError, PermissionDenied
 from iskra.core.models import Notification
 from iskra.members.models import Membership, Status
@@ -282,7 +283,7 @@ def test_a_failure_while_storing_the_ballot_leaves_no_mark(
         raise RuntimeError("disk full")
 
     with monkeypatch.context() as m:
-        m.setattr(services, "_store_ballot", broken)
+        m.setattr(casting, "_store_ballot", broken)
         with pytest.raises(RuntimeError):
             services.cast_ballot(ballot=ballot, answers={qid: 0}, credential=f"tok-{entry.pk}")
     assert VoteMark.objects.count() == CastBallot.objects.count() == 0

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
-
 MAX_PAGE_SIZE = 1_000
 
 
