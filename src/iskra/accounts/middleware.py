@@ -1,13 +1,34 @@
-"""Send anyone whose seat requires two-factor sign-in to set it up before anything else."""
+"""The two-factor policy, on every request of a signed-in session (pages and API alike).
+
+- Someone with two-factor on whose session has not passed the second factor (opened before
+  they turned it on in another browser) must enter a code before anything else.
+- Someone the organisation requires to use two-factor (an officer, an administrator) who has
+  not set it up reaches only the set-up page and sign-out. The check runs on every request,
+  so it applies to sessions opened before the policy was turned on or before an appointment.
+
+The API answers 403 ``{"detail": …}`` instead of redirecting. Requests with a personal access
+token are checked in ``iskra.api.auth``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/api/", "/join/", "/healthz")
+# Reachable whatever the state of the second factor.
+ALWAYS_ALLOWED = ("/static/", "/healthz", "/accounts/logout/", "/accounts/login/")
+ENROLMENT = "/accounts/two-factor/"
+
+NEEDS_CODE = (
+    "This session has not passed two-factor sign-in: enter a code from your authenticator app "
+    "at /accounts/login/code/ first."
+)
+NEEDS_ENROLMENT = (
+    "Your seat requires two-factor sign-in: turn it on at /accounts/two-factor/ before using "
+    "Iskra or its API."
+)
 
 
 class TwoFactorRequiredMiddleware:
@@ -15,15 +36,26 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path_info.startswith(ALLOWED_PREFIXES)
-            and not request.session.get("2fa_ok")
-        ):
-            from iskra.accounts.services import has_confirmed_totp, two_factor_required
+        refused = self._refusal(request)
+        return refused if refused is not None else self.get_response(request)
 
-            if two_factor_required(user) and not has_confirmed_totp(user):
-                return redirect("accounts:2fa_setup")
-        return self.get_response(request)
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        path = request.path_info
+        if user is None or not user.is_authenticated or path.startswith(ALWAYS_ALLOWED):
+            return None
+        is_verified = getattr(user, "is_verified", None)
+        if is_verified is not None and is_verified():
+            return None
+        from iskra.accounts.services import has_confirmed_totp, two_factor_required
+
+        api = path.startswith("/api/")
+        if has_confirmed_totp(user):
+            if api:
+                return JsonResponse({"detail": NEEDS_CODE}, status=403)
+            return redirect("accounts:2fa_verify")
+        if path == ENROLMENT or not two_factor_required(user):
+            return None
+        if api:
+            return JsonResponse({"detail": NEEDS_ENROLMENT}, status=403)
+        return redirect("accounts:2fa_setup")

@@ -1,4 +1,6 @@
-"""People and their credentials: email login, profile, TOTP, personal access tokens."""
+"""People and their credentials: email login, profile, personal access tokens.
+
+Two-factor devices (authenticator app, recovery codes) are django-otp's models."""
 
 from __future__ import annotations
 
@@ -78,16 +80,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class TOTPDevice(models.Model):
-    """An authenticator app registered to a person; confirmed once they enter a valid code."""
+class UsedRecoveryCode(models.Model):
+    """A recovery code that has been used, kept as a hash, so that trying it again gets a clear
+    message. The codes themselves live, hashed, in django-otp's static-token device."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
-    secret = models.CharField(max_length=64)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    last_used_step = models.BigIntegerField(default=0)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="used_recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"], name="used_recovery_code_idx")]
 
     def __str__(self) -> str:
-        return f"TOTP for {self.user}"
+        return f"recovery code used by {self.user} at {self.used_at}"
 
 
 class PersonalAccessToken(models.Model):

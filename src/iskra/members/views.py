@@ -80,7 +80,6 @@ def join(request: HttpRequest) -> HttpResponse:
                 application.membership.user,
                 backend="django.contrib.auth.backends.ModelBackend",
             )
-            request.session["2fa_ok"] = True
             messages.success(
                 request,
                 f"Thank you. Your application is with {application.unit.name}; they will be in touch.",
