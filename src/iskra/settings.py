@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+# Behind a reverse proxy (nginx, Caddy) that sets X-Forwarded-For and X-Forwarded-Proto: the
+# client address for sign-in limits is the one the proxy gives; TRUSTED_PROXY_COUNT proxies
+# in a chain. Production assumes a proxy unless BEHIND_PROXY=0.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=IS_PRODUCTION)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -106,6 +113,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "iskra.core",
     "iskra.audit",
@@ -132,6 +140,12 @@ MIDDLEWARE = [
     "iskra.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# django-axes counts failed sign-ins (and refuses while locked out) before the usual backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "iskra.urls"
@@ -258,12 +272,31 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("BEHIND_PROXY", default=True):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Failed logins allowed per email address and per client address in the window below.
+# Sign-in limits (django-axes): after LOGIN_RATE_LIMIT failed passwords for one email address
+# from one client address, that pair is refused for LOGIN_RATE_WINDOW_SECONDS. Failures from
+# other addresses never lock the right person out. Behind a proxy the client address is the
+# one the proxy gives (iskra.core.ratelimit.client_address).
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 5)
 LOGIN_RATE_WINDOW_SECONDS = env_int("LOGIN_RATE_WINDOW_SECONDS", 15 * 60)
+AXES_FAILURE_LIMIT = LOGIN_RATE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_RATE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "iskra.accounts.services.axes_username"
+AXES_CLIENT_IP_CALLABLE = "iskra.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "iskra.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_SUCCESS_LOG = True  # no record of every sign-in's address
+AXES_VERBOSE = False
+# Anonymous endpoints (join, applications, password reset): requests per client address in
+# the window (iskra.core.ratelimit).
+ANON_RATE_LIMIT = env_int("ANON_RATE_LIMIT", 10)
+ANON_RATE_WINDOW_SECONDS = env_int("ANON_RATE_WINDOW_SECONDS", 15 * 60)
+# Password-reset emails per email address in the same window.
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3)
 
 LOGGING = {
     "version": 1,

@@ -117,17 +117,6 @@ class PersonalAccessToken(models.Model):
         return self.revoked_at is None
 
 
-class LoginFailure(models.Model):
-    """A failed sign-in, kept briefly to rate-limit guessing per address and per account."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    client = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} at {self.at}"
-
-
 class Invitation(models.Model):
     """An officer's invitation to an existing person to set a password and sign in."""
 

@@ -10,50 +10,34 @@ from typing import Any
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iskra.accounts.models import (
     Invitation,
-    LoginFailure,
     PersonalAccessToken,
     UsedRecoveryCode,
     User,
 )
 from iskra.audit.services import record
-from iskra.core.email import send_after_commit
+from iskra.core import ratelimit
 from iskra.core.errors import DomainError, PermissionDenied
 from iskra.organisation.permissions import is_any_officer, require
 
 TOKEN_PREFIX = "isk_"  # noqa: S105 - a public marker, not a secret.
 
 
-# --- Rate limiting ------------------------------------------------------------------------------
+# --- Sign-in limits (django-axes) ----------------------------------------------------------------
 
 
-def is_rate_limited(*, email: str, client: str) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_RATE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_RATE_LIMIT
-    return (
-        recent.filter(email=email.lower()).count() >= limit
-        or recent.filter(client=client).count() >= limit * 4
-    )
-
-
-def note_login_failure(*, email: str, client: str) -> None:
-    LoginFailure.objects.create(email=email.lower()[:254], client=client[:64])
-    # Old rows are of no further use; keep the table small.
-    LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
-
-
-def clear_login_failures(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.lower()).delete()
+def axes_username(request: Any, credentials: dict[str, Any] | None) -> str:
+    """The email address a sign-in attempt names, as django-axes keys its counts on it."""
+    value = (credentials or {}).get("email") or (credentials or {}).get("username")
+    if value is None and request is not None and hasattr(request, "POST"):
+        value = request.POST.get("email") or request.POST.get("username")
+    return str(value or "").strip().lower()[:254]
 
 
 # --- Two-factor ---------------------------------------------------------------------------------
@@ -340,18 +324,35 @@ def user_for_token(raw: str) -> User | None:
 # --- Invitations ----------------------------------------------------------------------------------
 
 
-def password_setup_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return f"{settings.SITE_URL}/accounts/reset/{uid}/{token}/"
+class TooManyRequests(DomainError):
+    status_code = 429
+
+
+def request_password_reset(*, email: str, client: str) -> None:
+    """Queue the reset email for this address. Known and unknown addresses take the same path
+    (the task looks the account up), so the answer cannot tell them apart."""
+    from iskra.accounts.tasks import send_password_reset
+
+    window = settings.ANON_RATE_WINDOW_SECONDS
+    if not ratelimit.allow(
+        "password-reset", client, limit=settings.ANON_RATE_LIMIT, window=window
+    ) or not ratelimit.allow(
+        "password-reset-email", email, limit=settings.PASSWORD_RESET_PER_EMAIL, window=window
+    ):
+        raise TooManyRequests(ratelimit.TOO_MANY)
+    send_password_reset.enqueue(email=email)
 
 
 @transaction.atomic
 def invite(*, actor: Any, user: User) -> Invitation:
-    """Email a person a link to set their password and sign in (e.g. after an import)."""
-    membership = getattr(user, "membership", None)
+    """Email a person a link to set their password and sign in (e.g. after an import).
+
+    The queued task holds the invitation's id; the link is made when the email is sent, so it
+    is never stored."""
+    from iskra.accounts.tasks import send_invitation
     from iskra.members.permissions import can_manage_member
 
+    membership = getattr(user, "membership", None)
     require(
         membership is not None and can_manage_member(actor, membership),
         "You can only invite members of your units.",
@@ -360,9 +361,5 @@ def invite(*, actor: Any, user: User) -> Invitation:
     record(
         actor=actor, action="account.invite", obj=user, unit=membership.unit if membership else None
     )
-    send_after_commit(
-        to=user.email,
-        template="accounts/email/invitation",
-        context={"name": user.full_name, "link": password_setup_link(user), "inviter": str(actor)},
-    )
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
     return invitation

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +18,11 @@ from iskra.accounts import services
 from iskra.accounts.forms import CodeForm, LoginForm, ProfileForm, RecoveryCodesForm, TokenForm
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError
+from iskra.core.ratelimit import client_address
 from iskra.members.services import update_profile
 from iskra.organisation.models import Organisation
 
-
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _next(request: HttpRequest) -> str:
@@ -38,25 +39,32 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        client = _client(request)
-        if services.is_rate_limited(email=email, client=client):
-            form.add_error(
-                None, "Too many failed attempts. Wait fifteen minutes, or reset your password."
-            )
+        # django-axes (its backend comes first) counts failures per email and client address
+        # together, and refuses while that pair is locked out (see ``locked_out``).
+        user = authenticate(request, email=email, password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error(None, "That email address and password do not match.")
+        elif services.has_confirmed_totp(user):
+            request.session["pending_2fa_user"] = user.pk
+            request.session["pending_2fa_next"] = _next(request)
+            return redirect("accounts:2fa_verify")
         else:
-            user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-            if user is None or not user.check_password(form.cleaned_data["password"]):
-                services.note_login_failure(email=email, client=client)
-                form.add_error(None, "That email address and password do not match.")
-            else:
-                services.clear_login_failures(email=email)
-                if services.has_confirmed_totp(user):
-                    request.session["pending_2fa_user"] = user.pk
-                    request.session["pending_2fa_next"] = _next(request)
-                    return redirect("accounts:2fa_verify")
-                login(request, user)
-                return redirect(_next(request))
+            login(request, user)
+            return redirect(_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes' answer while an email address is locked out from this client address."""
+    form = LoginForm({"email": (credentials or {}).get("email", ""), "password": ""})
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(None, "Too many failed attempts. Wait fifteen minutes, or reset your password.")
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _next(request)}, status=429
+    )
 
 
 @login_not_required
@@ -84,7 +92,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             if signed_in:
                 request.session.cycle_key()
             else:
-                login(request, user)
+                login(request, user, backend=MODEL_BACKEND)
             otp_login(request, device)
             request.session.pop("pending_2fa_user", None)
             request.session.pop("pending_2fa_next", None)
@@ -255,15 +263,25 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-password_reset = login_not_required(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset.txt",
-        html_email_template_name="accounts/email/password_reset.html",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset link: the same answer, the same work and the same time whether or
+    not the address has an account (the lookup and the email happen in a background task that
+    is queued either way), and limited per client address and per email address."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = str(form.cleaned_data["email"]).strip().lower()
+        try:
+            services.request_password_reset(email=email, client=client_address(self.request))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return redirect(self.success_url)
+
+
+password_reset = login_not_required(PasswordResetView.as_view())
 password_reset_done = login_not_required(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
