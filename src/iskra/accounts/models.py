@@ -76,6 +76,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``set_password`` keeps the new raw password in ``_password`` until the save. Whatever
+        # path changed it (reset link, admin, ``iskra changepassword``), the person's API tokens
+        # die with the old password.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from iskra.accounts.services import revoke_tokens_after_password_change
+
+            revoke_tokens_after_password_change(user=self)
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 

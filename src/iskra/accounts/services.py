@@ -304,6 +304,21 @@ def revoke_token(*, user: User, token_id: int) -> PersonalAccessToken:
     return token
 
 
+@transaction.atomic
+def revoke_tokens_after_password_change(*, user: User) -> int:
+    """Revoke every active token of someone whose password has just changed."""
+    revoked = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    record(
+        actor=user,
+        action="account.password_change",
+        obj=user,
+        data={"tokens_revoked": revoked},
+    )
+    return int(revoked)
+
+
 def user_for_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
