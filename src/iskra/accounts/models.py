@@ -80,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # ``set_password`` keeps the new raw password in ``_password`` until the save. Whatever
         # path changed it (reset link, admin, ``iskra changepassword``), the person's API tokens
         # die with the old password.
-        password_changed = self._password is not None and self.pk is not None
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
             from iskra.accounts.services import revoke_tokens_after_password_change
