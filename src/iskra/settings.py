@@ -35,6 +35,11 @@ IS_PRODUCTION = ISKRA_ENV == "production"
 DATA_DIR = Path(env_str("ISKRA_DATA_DIR", "./var") or "./var").resolve()
 
 DEBUG = env_bool("DEBUG", default=ISKRA_ENV == "development")
+if IS_PRODUCTION and DEBUG:
+    raise ConfigurationError(
+        "DEBUG=1 is refused in production (it shows settings and data on error pages); "
+        "unset DEBUG, or use ISKRA_ENV=development on your own machine."
+    )
 
 
 def _private_folder(path: Path) -> None:
@@ -131,10 +136,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iskra.core.middleware.SecurityHeadersMiddleware",
+    "iskra.accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "iskra.accounts.middleware.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "iskra.core.middleware.IskraLoginRequiredMiddleware",
     "iskra.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -216,7 +223,11 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    # Django's list of 20 000 common passwords, the ones found first in breaches.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -249,6 +260,12 @@ if EMAIL_URL is None:
         "EMAIL_URL is required in production, e.g. smtp+tls://user:pass@host:587."
     )
 DEFAULT_FROM_EMAIL = "Iskra <noreply@localhost>"
+if IS_PRODUCTION and EMAIL_URL.split(":", 1)[0] in {"console", "file"}:
+    raise ConfigurationError(
+        f"EMAIL_URL={EMAIL_URL.split(':', 1)[0]}:// is refused in production (emails with "
+        "sign-in and voting links would go to the log or a file); use smtp+tls://, smtps:// or "
+        "smtp://."
+    )
 globals().update(parse_email_url(EMAIL_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Emails that must never be queued in the database (a voter's tracker code) are sent by a
@@ -259,7 +276,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after ISKRA_SESSION_IDLE_MINUTES without a request (iskra.accounts
+# middleware, sliding), and at the latest SESSION_COOKIE_AGE after sign-in.
+ISKRA_SESSION_IDLE_MINUTES = env_int("ISKRA_SESSION_IDLE_MINUTES", 30)
+if ISKRA_SESSION_IDLE_MINUTES < 1:
+    raise ConfigurationError("ISKRA_SESSION_IDLE_MINUTES must be at least 1.")
+SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,10 +12,14 @@ token are checked in ``iskra.api.auth``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 # Reachable whatever the state of the second factor.
 ALWAYS_ALLOWED = ("/static/", "/healthz", "/accounts/logout/", "/accounts/login/")
@@ -59,3 +63,45 @@ class TwoFactorRequiredMiddleware:
         if api:
             return JsonResponse({"detail": NEEDS_ENROLMENT}, status=403)
         return redirect("accounts:2fa_setup")
+
+
+SEEN = "_iskra_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Sign a session out after ``ISKRA_SESSION_IDLE_MINUTES`` without a request (sliding).
+
+    The time of the last request is kept in the session, rewritten at most once a minute (not
+    on every request, to spare the session store); the cookie's own age is the upper bound.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(SEEN)
+            if isinstance(seen, int) and now - seen > settings.ISKRA_SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                request.session["idle_signed_out"] = True
+            elif not isinstance(seen, int) or now - seen >= 60:
+                request.session[SEEN] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on the whole API and on every page shown to a signed-in
+    person (member records, exports, the page showing a new token): nothing personal is kept
+    by the browser's or a proxy's cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
@@ -51,7 +52,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)
             return redirect(_next(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
+    context = {
+        "form": form,
+        "next": _next(request),
+        "idle_signed_out": request.session.pop("idle_signed_out", False),
+        "idle_minutes": settings.ISKRA_SESSION_IDLE_MINUTES,
+    }
+    return render(request, "accounts/login.html", context)
 
 
 def locked_out(
