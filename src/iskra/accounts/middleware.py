@@ -103,5 +103,5 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
-            patch_cache_control(response, no_store=True, private=True)
+            patch_cache_control(response, no_store=True)
         return response
