@@ -68,7 +68,10 @@ def locked_out(
     form = LoginForm({"email": (credentials or {}).get("email", ""), "password": ""})
     form.is_valid()
     form.errors.clear()
-    form.add_error(None, "Too many failed attempts. Wait fifteen minutes, or reset your password.")
+    minutes = max(1, settings.LOGIN_RATE_WINDOW_SECONDS // 60)
+    form.add_error(
+        None, f"Too many failed attempts. Wait {minutes} minutes, or reset your password."
+    )
     return render(
         request, "accounts/login.html", {"form": form, "next": _next(request)}, status=429
     )
