@@ -69,6 +69,10 @@ def test_client_address_rules() -> None:
         request = factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=bad)
         with override_settings(BEHIND_PROXY=True):
             assert client_address(request) == "10.0.0.1"
+    # No address to trust (a Unix socket, a test request): None, which the database stores
+    # (PostgreSQL's inet type refuses a made-up word).
+    request = factory.get("/", REMOTE_ADDR="")
+    assert client_address(request) is None
 
 
 # --- password reset: same answer, same work, limited ---------------------------------------

@@ -284,7 +284,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         email = str(form.cleaned_data["email"]).strip().lower()
         try:
-            services.request_password_reset(email=email, client=client_address(self.request))
+            services.request_password_reset(
+                email=email, client=client_address(self.request) or "unknown"
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -20,8 +20,16 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address of the person's computer.
+def _ip(value: object) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address of the person's computer, or None when there is none to trust (a request
+    over a Unix socket without a proxy header, a test request).
 
     Without a proxy, ``REMOTE_ADDR``. Behind one (``BEHIND_PROXY``), the address the proxy
     appended to ``X-Forwarded-For``: the right-most entry, or the n-th from the right with
@@ -29,7 +37,7 @@ def client_address(request: HttpRequest) -> str:
     client and are ignored (they could name anyone). A missing or malformed header falls back
     to ``REMOTE_ADDR``.
     """
-    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    remote = _ip(request.META.get("REMOTE_ADDR") or "")
     if not getattr(settings, "BEHIND_PROXY", False):
         return remote
     hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
@@ -37,10 +45,7 @@ def client_address(request: HttpRequest) -> str:
     count = max(1, int(getattr(settings, "TRUSTED_PROXY_COUNT", 1)))
     if len(hops) < count:
         return remote
-    try:
-        return str(ipaddress.ip_address(hops[-count]))
-    except ValueError:
-        return remote
+    return _ip(hops[-count]) or remote
 
 
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
@@ -63,7 +68,7 @@ def allow_anonymous(request: HttpRequest, scope: str) -> bool:
     per ``ANON_RATE_WINDOW_SECONDS``)."""
     return allow(
         scope,
-        client_address(request),
+        client_address(request) or "unknown",
         limit=settings.ANON_RATE_LIMIT,
         window=settings.ANON_RATE_WINDOW_SECONDS,
     )
