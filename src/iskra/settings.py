@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,11 @@ IS_PRODUCTION = ISKRA_ENV == "production"
 DATA_DIR = Path(env_str("ISKRA_DATA_DIR", "./var") or "./var").resolve()
 
 DEBUG = env_bool("DEBUG", default=ISKRA_ENV == "development")
+if IS_PRODUCTION and DEBUG:
+    raise ConfigurationError(
+        "DEBUG=1 is refused in production (it shows settings and data on error pages); "
+        "unset DEBUG, or use ISKRA_ENV=development on your own machine."
+    )
 
 
 def _private_folder(path: Path) -> None:
@@ -82,6 +88,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+# Behind a reverse proxy (nginx, Caddy) that sets X-Forwarded-For and X-Forwarded-Proto: the
+# client address for sign-in limits is the one the proxy gives; TRUSTED_PROXY_COUNT proxies
+# in a chain. Production assumes a proxy unless BEHIND_PROXY=0.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=IS_PRODUCTION)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -103,6 +115,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "iskra.core",
     "iskra.audit",
@@ -120,14 +136,23 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iskra.core.middleware.SecurityHeadersMiddleware",
+    "iskra.accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "iskra.accounts.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "iskra.core.middleware.IskraLoginRequiredMiddleware",
     "iskra.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# django-axes counts failed sign-ins (and refuses while locked out) before the usual backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "iskra.urls"
@@ -198,7 +223,11 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    # Django's list of 20 000 common passwords, the ones found first in breaches.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -231,6 +260,12 @@ if EMAIL_URL is None:
         "EMAIL_URL is required in production, e.g. smtp+tls://user:pass@host:587."
     )
 DEFAULT_FROM_EMAIL = "Iskra <noreply@localhost>"
+if IS_PRODUCTION and EMAIL_URL.split(":", 1)[0] in {"console", "file"}:
+    raise ConfigurationError(
+        f"EMAIL_URL={EMAIL_URL.split(':', 1)[0]}:// is refused in production (emails with "
+        "sign-in and voting links would go to the log or a file); use smtp+tls://, smtps:// or "
+        "smtp://."
+    )
 globals().update(parse_email_url(EMAIL_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Emails that must never be queued in the database (a voter's tracker code) are sent by a
@@ -241,7 +276,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after ISKRA_SESSION_IDLE_MINUTES without a request (iskra.accounts
+# middleware, sliding), and at the latest SESSION_COOKIE_AGE after sign-in.
+ISKRA_SESSION_IDLE_MINUTES = env_int("ISKRA_SESSION_IDLE_MINUTES", 30)
+if ISKRA_SESSION_IDLE_MINUTES < 1:
+    raise ConfigurationError("ISKRA_SESSION_IDLE_MINUTES must be at least 1.")
+SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -254,12 +294,31 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("BEHIND_PROXY", default=True):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Failed logins allowed per email address and per client address in the window below.
+# Sign-in limits (django-axes): after LOGIN_RATE_LIMIT failed passwords for one email address
+# from one client address, that pair is refused for LOGIN_RATE_WINDOW_SECONDS. Failures from
+# other addresses never lock the right person out. Behind a proxy the client address is the
+# one the proxy gives (iskra.core.ratelimit.client_address).
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 5)
 LOGIN_RATE_WINDOW_SECONDS = env_int("LOGIN_RATE_WINDOW_SECONDS", 15 * 60)
+AXES_FAILURE_LIMIT = LOGIN_RATE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_RATE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "iskra.accounts.services.axes_username"
+AXES_CLIENT_IP_CALLABLE = "iskra.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "iskra.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_SUCCESS_LOG = True  # no record of every sign-in's address
+AXES_VERBOSE = False
+# Anonymous endpoints (join, applications, password reset): requests per client address in
+# the window (iskra.core.ratelimit).
+ANON_RATE_LIMIT = env_int("ANON_RATE_LIMIT", 10)
+ANON_RATE_WINDOW_SECONDS = env_int("ANON_RATE_WINDOW_SECONDS", 15 * 60)
+# Password-reset emails per email address in the same window.
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3)
 
 LOGGING = {
     "version": 1,

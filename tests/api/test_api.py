@@ -22,7 +22,7 @@ class Api:
         self.client = Client()
         self.headers: dict[str, str] = {}
         if user is not None:
-            _, raw = create_token(user=user, name="test")
+            _, raw = create_token(user=user, name="test", confirmation="correct horse battery")
             self.headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
 
     def get(self, url: str, **params: Any) -> Any:

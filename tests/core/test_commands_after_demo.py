@@ -152,7 +152,7 @@ def test_the_demo_refuses_production(tmp_path: Path) -> None:
         "ISKRA_ENV": "production",
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "iskra.example.org",
-        "EMAIL_URL": "console://",
+        "EMAIL_URL": "smtp://localhost:25",
     }
     proc = subprocess.run(
         [ISKRA, "demo", "--port", "1"],

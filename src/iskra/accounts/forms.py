@@ -18,8 +18,8 @@ class LoginForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Six-digit code",
-        max_length=10,
+        label="Six-digit code (or a recovery code)",
+        max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -68,3 +68,23 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What the token is for, e.g. 'branch spreadsheet'."
     )
+    confirmation = forms.CharField(
+        label="Your password",
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="A token can do what you can: confirm it is you.",
+    )
+
+    def __init__(self, *args: Any, two_factor: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if two_factor:
+            field = self.fields["confirmation"]
+            field.label = "A current code from your authenticator app"
+            field.widget = forms.TextInput(
+                attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+            )
+            field.help_text = "A token can do what you can: confirm it is you."
+
+
+class RecoveryCodesForm(CodeForm):
+    """Asks for a current code before new recovery codes replace the old ones."""

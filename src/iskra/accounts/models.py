@@ -1,4 +1,6 @@
-"""People and their credentials: email login, profile, TOTP, personal access tokens."""
+"""People and their credentials: email login, profile, personal access tokens.
+
+Two-factor devices (authenticator app, recovery codes) are django-otp's models."""
 
 from __future__ import annotations
 
@@ -74,20 +76,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``set_password`` keeps the new raw password in ``_password`` until the save. Whatever
+        # path changed it (reset link, admin, ``iskra changepassword``), the person's API tokens
+        # die with the old password.
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from iskra.accounts.services import revoke_tokens_after_password_change
+
+            revoke_tokens_after_password_change(user=self)
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class TOTPDevice(models.Model):
-    """An authenticator app registered to a person; confirmed once they enter a valid code."""
+class UsedRecoveryCode(models.Model):
+    """A recovery code that has been used, kept as a hash, so that trying it again gets a clear
+    message. The codes themselves live, hashed, in django-otp's static-token device."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
-    secret = models.CharField(max_length=64)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    last_used_step = models.BigIntegerField(default=0)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="used_recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"], name="used_recovery_code_idx")]
 
     def __str__(self) -> str:
-        return f"TOTP for {self.user}"
+        return f"recovery code used by {self.user} at {self.used_at}"
 
 
 class PersonalAccessToken(models.Model):
@@ -110,17 +126,6 @@ class PersonalAccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class LoginFailure(models.Model):
-    """A failed sign-in, kept briefly to rate-limit guessing per address and per account."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    client = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} at {self.at}"
 
 
 class Invitation(models.Model):

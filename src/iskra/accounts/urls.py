@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("two-factor/", views.two_factor_setup, name="2fa_setup"),
     path("two-factor/off/", views.two_factor_disable, name="2fa_disable"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("tokens/", views.token_create, name="token_create"),
     path("tokens/new/", views.token_created, name="token_created"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 import segno
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -10,17 +13,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from iskra.accounts import services
-from iskra.accounts.forms import CodeForm, LoginForm, ProfileForm, TokenForm
+from iskra.accounts.forms import CodeForm, LoginForm, ProfileForm, RecoveryCodesForm, TokenForm
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError
+from iskra.core.ratelimit import client_address
 from iskra.members.services import update_profile
 from iskra.organisation.models import Organisation
 
-
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _next(request: HttpRequest) -> str:
@@ -37,47 +40,73 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        client = _client(request)
-        if services.is_rate_limited(email=email, client=client):
-            form.add_error(
-                None, "Too many failed attempts. Wait fifteen minutes, or reset your password."
-            )
+        # django-axes (its backend comes first) counts failures per email and client address
+        # together, and refuses while that pair is locked out (see ``locked_out``).
+        user = authenticate(request, email=email, password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error(None, "That email address and password do not match.")
+        elif services.has_confirmed_totp(user):
+            request.session["pending_2fa_user"] = user.pk
+            request.session["pending_2fa_next"] = _next(request)
+            return redirect("accounts:2fa_verify")
         else:
-            user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-            if user is None or not user.check_password(form.cleaned_data["password"]):
-                services.note_login_failure(email=email, client=client)
-                form.add_error(None, "That email address and password do not match.")
-            else:
-                services.clear_login_failures(email=email)
-                if services.has_confirmed_totp(user):
-                    request.session["pending_2fa_user"] = user.pk
-                    request.session["pending_2fa_next"] = _next(request)
-                    return redirect("accounts:2fa_verify")
-                login(request, user)
-                request.session["2fa_ok"] = not services.two_factor_required(user)
-                return redirect(_next(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
+            login(request, user)
+            return redirect(_next(request))
+    context = {
+        "form": form,
+        "next": _next(request),
+        "idle_signed_out": request.session.pop("idle_signed_out", False),
+        "idle_minutes": settings.ISKRA_SESSION_IDLE_MINUTES,
+    }
+    return render(request, "accounts/login.html", context)
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes' answer while an email address is locked out from this client address."""
+    form = LoginForm({"email": (credentials or {}).get("email", ""), "password": ""})
+    form.is_valid()
+    form.errors.clear()
+    minutes = max(1, settings.LOGIN_RATE_WINDOW_SECONDS // 60)
+    form.add_error(
+        None, f"Too many failed attempts. Wait {minutes} minutes, or reset your password."
+    )
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _next(request)}, status=429
+    )
 
 
 @login_not_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user_id = request.session.get("pending_2fa_user")
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    """The second step of signing in; also where a session opened without the second factor
+    (before two-factor was turned on in another browser) must prove it before going on."""
+    signed_in = request.user.is_authenticated
+    if signed_in:
+        if request.user.is_verified() or not services.has_confirmed_totp(request.user):  # type: ignore[union-attr]
+            return redirect(_next(request))
+        user: User | None = User.objects.filter(pk=int(request.user.pk or 0)).first()
+    else:
+        user_id = request.session.get("pending_2fa_user")
+        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = _client(request)
-        if services.is_rate_limited(email=user.email, client=client):
-            form.add_error(None, "Too many failed attempts. Wait fifteen minutes.")
-        elif services.check_totp(user=user, code=form.cleaned_data["code"]):
-            target = request.session.get("pending_2fa_next") or str(reverse_lazy("core:home"))
-            login(request, user)
-            request.session["2fa_ok"] = True
-            return redirect(target)
+        try:
+            device = services.verify_second_factor(user=user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
         else:
-            services.note_login_failure(email=user.email, client=client)
-            form.add_error("code", "That code is not right. Try the newest one from your app.")
+            target = request.session.get("pending_2fa_next") or _next(request)
+            if signed_in:
+                request.session.cycle_key()
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+            otp_login(request, device)
+            request.session.pop("pending_2fa_user", None)
+            request.session.pop("pending_2fa_next", None)
+            return redirect(target)
     return render(request, "accounts/2fa_verify.html", {"form": form})
 
 
@@ -88,33 +117,65 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if services.has_confirmed_totp(request.user):
-        return render(request, "accounts/2fa_on.html", {"form": CodeForm()})
+        return render(
+            request,
+            "accounts/2fa_on.html",
+            {
+                "form": CodeForm(),
+                "codes_form": RecoveryCodesForm(auto_id="id_rc_%s"),
+                "codes_left": services.recovery_codes_left(request.user),
+            },
+        )
     device = services.start_totp_setup(user=request.user)
     uri = services.provisioning_uri(device, Organisation.current().name)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.confirm_totp(user=request.user, code=form.cleaned_data["code"])
+            device, codes = services.confirm_totp(user=request.user, code=form.cleaned_data["code"])
         except DomainError as exc:
             form.add_error("code", exc.message)
         else:
-            request.session["2fa_ok"] = True
+            otp_login(request, device)
             messages.success(request, "Two-factor sign-in is on.")
-            return redirect("accounts:profile")
+            return _show_recovery_codes(request, codes)
     qr = segno.make(uri).svg_data_uri(scale=4)
-    return render(
+    response = render(
         request,
         "accounts/2fa_setup.html",
         {
             "form": form,
-            "secret": device.secret,
+            "secret": services.totp_secret(device),
             "qr": qr,
             "required": services.two_factor_required(request.user),
         },
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = RecoveryCodesForm(request.POST, auto_id="id_rc_%s")
+    try:
+        if not form.is_valid():
+            raise DomainError("Enter a current code from your authenticator app.")
+        codes = services.regenerate_recovery_codes(
+            user=request.user, code=form.cleaned_data["code"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:2fa_setup")
+    return _show_recovery_codes(request, codes)
 
 
 @require_POST
@@ -128,9 +189,24 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        request.session["2fa_ok"] = False
         messages.success(request, "Two-factor sign-in is off.")
     return redirect("accounts:2fa_setup")
+
+
+def _profile_page(
+    request: HttpRequest, user: User, form: ProfileForm, token_form: TokenForm | None = None
+) -> HttpResponse:
+    has_2fa = services.has_confirmed_totp(user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": token_form or TokenForm(two_factor=has_2fa),
+            "tokens": user.tokens.all(),
+            "has_2fa": has_2fa,
+        },
+    )
 
 
 def profile(request: HttpRequest) -> HttpResponse:
@@ -147,35 +223,30 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "token_form": TokenForm(),
-            "tokens": user.tokens.all(),
-            "has_2fa": services.has_confirmed_totp(user),
-        },
-    )
+    return _profile_page(request, user, form)
 
 
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    form = TokenForm(request.POST)
+    user = request.user
+    form = TokenForm(request.POST, two_factor=services.has_confirmed_totp(user))
     if form.is_valid():
         try:
-            token, raw = services.create_token(user=request.user, name=form.cleaned_data["name"])
+            token, raw = services.create_token(
+                user=user,
+                name=form.cleaned_data["name"],
+                confirmation=form.cleaned_data["confirmation"],
+            )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            form.add_error("confirmation", exc.message)
         else:
             # Post/redirect/get: a refresh must not create a second token. The raw value is
             # kept in the session just long enough to be shown once.
             request.session["new_token"] = {"id": token.pk, "raw": raw}
             return redirect("accounts:token_created")
-    else:
-        messages.error(request, "Give the token a name.")
-    return redirect("accounts:profile")
+    profile_form = ProfileForm(instance=User.objects.get(pk=user.pk))
+    return _profile_page(request, user, profile_form, form)
 
 
 def token_created(request: HttpRequest) -> HttpResponse:
@@ -185,7 +256,9 @@ def token_created(request: HttpRequest) -> HttpResponse:
     if token is None or shown is None:
         messages.info(request, "A token is shown only once, right after it is created.")
         return redirect("accounts:profile")
-    return render(request, "accounts/token_created.html", {"token": token, "raw": shown["raw"]})
+    response = render(request, "accounts/token_created.html", {"token": token, "raw": shown["raw"]})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -200,15 +273,27 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-password_reset = login_not_required(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset.txt",
-        html_email_template_name="accounts/email/password_reset.html",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset link: the same answer, the same work and the same time whether or
+    not the address has an account (the lookup and the email happen in a background task that
+    is queued either way), and limited per client address and per email address."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = str(form.cleaned_data["email"]).strip().lower()
+        try:
+            services.request_password_reset(
+                email=email, client=client_address(self.request) or "unknown"
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return redirect(self.success_url)
+
+
+password_reset = login_not_required(PasswordResetView.as_view())
 password_reset_done = login_not_required(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )

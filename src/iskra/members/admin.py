@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from iskra.core.admin import ReadOnlyAdmin, register_read_only
 from iskra.members.models import (
     Application,
     DisciplinaryCase,
@@ -10,10 +11,10 @@ from iskra.members.models import (
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "unit", "status", "number"]
     list_filter = ["status"]
     search_fields = ["user__full_name", "user__email", "number"]
 
 
-admin.site.register([MembershipEvent, Application, Transfer, DisciplinaryCase])
+register_read_only(MembershipEvent, Application, Transfer, DisciplinaryCase)

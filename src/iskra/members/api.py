@@ -6,12 +6,14 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from iskra.accounts.services import TooManyRequests
 from iskra.api.common import ERRORS, request_user, unit_or_none
 from iskra.api.pagination import Paged, Pages
 from iskra.api.schemas import (
     ApplicationIn,
     ApplicationOut,
     DecisionIn,
+    Error,
     EventOut,
     MemberOut,
     MeOut,
@@ -19,6 +21,7 @@ from iskra.api.schemas import (
     StatusIn,
 )
 from iskra.core.errors import NotFound
+from iskra.core.ratelimit import TOO_MANY, allow_anonymous
 from iskra.members import selectors, services
 from iskra.members.models import Application, Membership
 from iskra.members.permissions import can_view_directory, load_application, load_membership
@@ -126,9 +129,12 @@ def list_applications(request: HttpRequest) -> Any:
     return Paged(selectors.pending_applications(request.user), _application_out)
 
 
-@router.post("/applications", auth=None, response={201: ApplicationOut, **ERRORS})
+@router.post("/applications", auth=None, response={201: ApplicationOut, 429: Error, **ERRORS})
 def apply(request: HttpRequest, payload: ApplicationIn) -> Any:
-    """The join page's API twin: public, like the page."""
+    """The join page's API twin: public, like the page (and limited like it, per client
+    address: 429 when over ``ANON_RATE_LIMIT``)."""
+    if not allow_anonymous(request, "join"):
+        raise TooManyRequests(TOO_MANY)
     unit = Unit.objects.select_related("kind").filter(pk=payload.unit_id).first()
     if unit is None:
         raise NotFound("No such branch.")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from iskra.accounts.models import User
 from iskra.accounts.services import invite
 from iskra.core.errors import DomainError, NotFound
+from iskra.core.ratelimit import TOO_MANY, allow_anonymous
 from iskra.core.web import domain_view
 from iskra.members import selectors, services
 from iskra.members.forms import (
@@ -57,6 +58,13 @@ def _user(request: HttpRequest) -> User:
 def join(request: HttpRequest) -> HttpResponse:
     organisation = Organisation.current()
     form = JoinForm(request.POST or None)
+    if request.method == "POST" and not allow_anonymous(request, "join"):
+        form.is_valid()  # keep what was typed, show the limit instead of the checks
+        form.errors.clear()
+        form.add_error(None, TOO_MANY)
+        return render(
+            request, "members/join.html", {"form": form, "organisation": organisation}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -80,7 +88,6 @@ def join(request: HttpRequest) -> HttpResponse:
                 application.membership.user,
                 backend="django.contrib.auth.backends.ModelBackend",
             )
-            request.session["2fa_ok"] = True
             messages.success(
                 request,
                 f"Thank you. Your application is with {application.unit.name}; they will be in touch.",

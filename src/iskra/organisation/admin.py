@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from iskra.core.admin import ReadOnlyAdmin, register_read_only
 from iskra.organisation.models import (
     Body,
     Organisation,
@@ -12,20 +13,19 @@ from iskra.organisation.models import (
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin[Unit]):
+class UnitAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "path"]
     search_fields = ["name"]
-    readonly_fields = ["path", "depth"]
 
 
 @admin.register(Seat)
-class SeatAdmin(admin.ModelAdmin[Seat]):
+class SeatAdmin(ReadOnlyAdmin):
     list_display = ["title", "body", "role", "grants_officer_rights"]
 
 
 @admin.register(SeatHolding)
-class SeatHoldingAdmin(admin.ModelAdmin[SeatHolding]):
+class SeatHoldingAdmin(ReadOnlyAdmin):
     list_display = ["seat", "holder", "started_on", "ended_on"]
 
 
-admin.site.register([Organisation, UnitKind, Body, UnitMove])
+register_read_only(Organisation, UnitKind, Body, UnitMove)
