@@ -21,7 +21,12 @@ from iskra.meetings.forms import (
     parse_subject,
 )
 from iskra.meetings.models import CalendarFeed, Meeting, Vote
-from iskra.meetings.permissions import can_list_meetings, can_run_meeting, load_meeting
+from iskra.meetings.permissions import (
+    can_list_meetings,
+    can_run_meeting,
+    load_meeting,
+    visible_meetings_q,
+)
 from iskra.motions.models import Amendment, MotionStatus
 from iskra.motions.permissions import is_active_member
 from iskra.organisation.permissions import load_body, require
@@ -40,6 +45,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     # Longer digit strings overflow the database's integers (a 500, not an empty list).
     if body_id.isdigit() and len(body_id) < 19:
         meetings = meetings.filter(body_id=int(body_id))
+    meetings = meetings.filter(visible_meetings_q(user))
     if not can_list_meetings(user):
         meetings = meetings.none()
     feed = services.calendar_feed_for(user)

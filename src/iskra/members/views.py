@@ -38,6 +38,7 @@ from iskra.members.permissions import (
     can_decide_case,
     can_manage_member,
     can_open_case,
+    can_view_branch_members,
     can_view_directory,
     load_application,
     load_case,
@@ -416,6 +417,9 @@ def branch_members(request: HttpRequest, unit_id: int) -> HttpResponse:
     from iskra.organisation.permissions import load_unit
 
     unit = load_unit(request.user, unit_id)
+    # The same answer as for a unit that does not exist: no oracle for who may list what.
+    if not can_view_branch_members(request.user, unit):
+        raise NotFound("No such unit.")
     if not unit.kind.holds_members:
         raise NotFound("This unit has no members of its own.")
     return render(
