@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
 from iskra.accounts.services import invite
+from iskra.core import csvsafe
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.web import domain_view
 from iskra.members import selectors, services
@@ -219,7 +219,7 @@ def directory(request: HttpRequest) -> HttpResponseBase:
         }
     members = selectors.directory(request.user, **filters)
     if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
+        writer = csvsafe.writer(_Echo())
         header = [
             "number",
             "name",
