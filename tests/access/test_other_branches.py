@@ -15,10 +15,11 @@ from django.utils import timezone
 from iskra.accounts.models import User
 from iskra.meetings import services as meetings
 from iskra.meetings.models import Meeting
+from iskra.motions.models import MotionStatus
 from iskra.organisation.models import Body
 from tests.api.test_api import Api
 from tests.conftest import World, fresh, make_member
-from tests.motions.helpers import draft
+from tests.motions.helpers import draft, motion_at
 
 MISSING = 999_999
 
@@ -122,3 +123,46 @@ def test_position_cannot_name_another_branchs_meeting(world: World) -> None:
     )
     assert response.status_code == 404
     assert response.json() == {"detail": "No such meeting."}
+
+
+def test_voting_record_leaves_out_another_branchs_committee(world: World) -> None:
+    from iskra.meetings.models import Vote
+    from iskra.motions import services as motions
+
+    body = world.branch_committee
+    body.supporters_required = 0
+    body.quorum_percent = 1
+    body.save()
+    motion = motions.create_motion(
+        actor=fresh(world.member), body=body, title="Branch library rota", text="Staff it."
+    )
+    motions.submit_motion(actor=fresh(world.member), motion=motion)
+    motions.admit_motion(actor=fresh(world.officer), motion=motion)
+    meeting = meetings.schedule_meeting(
+        actor=fresh(world.officer),
+        body=body,
+        title="Committee",
+        starts_at=timezone.now() + timedelta(hours=1),
+        motions=[motion],
+    )
+    meetings.open_meeting(actor=fresh(world.officer), meeting=meeting)
+    meetings.sign_in(actor=fresh(world.secretary), meeting=meeting)
+    vote = meetings.open_vote(
+        actor=fresh(world.officer), meeting=meeting, motion=motion, method=Vote.Method.ROLL_CALL
+    )
+    meetings.cast_named_vote(actor=fresh(world.secretary), vote=vote, choice="for")
+    meetings.close_vote(actor=fresh(world.officer), vote=vote)
+    url = f"/people/{world.secretary.pk}/votes/"
+    assert "Branch library rota" in as_(world.member).get(url).content.decode()
+    b_member = make_member("bea@example.org", "Bea Bee", world.branch_b)
+    page = as_(b_member).get(url)
+    assert page.status_code == 200
+    assert "Branch library rota" not in page.content.decode()
+
+
+def test_resubmitting_a_motion_is_refused_not_a_server_error(world: World) -> None:
+    motion = motion_at(world, MotionStatus.SUBMITTED, by=world.member)
+    api = Api(world.member)
+    again = api.post(f"/motions/{motion.pk}/submit", {})
+    assert again.status_code == 400
+    assert again.json() == {"detail": "Only a draft can be submitted; this motion is submitted."}

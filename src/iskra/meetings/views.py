@@ -306,11 +306,20 @@ def voting_record(request: HttpRequest, user_id: int) -> HttpResponse:
     allowed = is_active_member(viewer) or getattr(viewer, "is_superuser", False)
     if person is None or not allowed or not holds_or_held_a_seat(person):
         raise NotFound("No voting record to show.")
+    rows = record_of(person)
+    # Only votes taken in meetings the viewer may see: another branch's committee is not
+    # shown to this branch's members (docs/organisation.md).
+    visible = set(
+        Meeting.objects.filter(pk__in={row.vote.meeting_id for row in rows})
+        .filter(visible_meetings_q(viewer))
+        .values_list("pk", flat=True)
+    )
+    rows = [row for row in rows if row.vote.meeting_id in visible]
     seats = person.seat_holdings.select_related(
         "seat__body__unit", "seat__represents_unit"
     ).order_by("-started_on")
     return render(
         request,
         "meetings/voting_record.html",
-        {"person": person, "rows": record_of(person), "seats": seats},
+        {"person": person, "rows": rows, "seats": seats},
     )
