@@ -1,7 +1,8 @@
 """The access-control matrix: every page and every API operation, as each persona.
 
 The expected answers are data, in one table: ``tests/access/matrix.csv``, one row per page
-(GET) or API operation, one column per persona. The test fails on any answer that differs, on
+(GET; pages that only take a form are also posted empty) or API operation, one column per
+persona. The test fails on any answer that differs, on
 any page or operation the table does not list (a new endpoint must be added to it) and on any
 row whose page or operation no longer exists.
 
@@ -23,6 +24,7 @@ row: a row is a statement of who may do what.
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import os
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -296,11 +299,17 @@ def _body(operation: str, values: dict[str, Any]) -> Any:
     return fill(BODIES.get(operation, {}))
 
 
-def _ask(client: Client, method: str, url: str, headers: dict[str, str], body: Any) -> int:
+def _ask(client: Client, method: str, url: str, headers: dict[str, str], body: Any) -> str:
+    """The answer as the table writes it: the status, and "!" after a redirect that carries
+    an error message (a page's form refused, e.g. "Only officers may …")."""
     cache.clear()  # rate limits and cached pages start afresh for every cell
+    cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         if method == "GET":
             response = client.get(url, **headers)
+        elif method == "FORM":
+            # A page's form, posted empty: what the permission check says before the form's.
+            response = client.post(url, {}, **headers)
         else:
             response = client.generic(
                 method,
@@ -310,15 +319,20 @@ def _ask(client: Client, method: str, url: str, headers: dict[str, str], body: A
                 **headers,
             )
         transaction.set_rollback(True)
-    return response.status_code
+    # Signing out (or a new session) is rolled back with the rest: keep the persona signed in.
+    client.cookies = cookies
+    refused = any(
+        m.level >= messages.ERROR for m in getattr(response.wsgi_request, "_messages", [])
+    )
+    return f"{response.status_code}{'!' if refused else ''}"
 
 
-def _read_table() -> dict[str, dict[str, int]]:
+def _read_table() -> dict[str, dict[str, str]]:
     with TABLE.open(newline="") as fh:
-        return {row["endpoint"]: {p: int(row[p]) for p in PERSONAS} for row in csv.DictReader(fh)}
+        return {row["endpoint"]: {p: row[p] for p in PERSONAS} for row in csv.DictReader(fh)}
 
 
-def _write_table(answers: dict[str, dict[str, int]]) -> None:
+def _write_table(answers: dict[str, dict[str, str]]) -> None:
     with TABLE.open("w", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["endpoint", *PERSONAS])
@@ -343,7 +357,7 @@ def test_access_matrix() -> None:
 
     endpoints = [f"GET /{r}" for r in _page_routes()]
     endpoints += [f"API {op}" for op in _api_operations(Client())]
-    answers: dict[str, dict[str, int]] = {}
+    answers: dict[str, dict[str, str]] = {}
     for endpoint in endpoints:
         kind, rest = endpoint.split(" ", 1)
         row = {}
@@ -358,11 +372,21 @@ def test_access_matrix() -> None:
                 body = _body(rest, values)
                 row[persona] = _ask(api_client, method, url, headers, body)
         answers[endpoint] = row
+    # Pages that only take a form (GET is 405): post it empty, as each persona.
+    for route in _page_routes():
+        if "405" not in answers[f"GET /{route}"].values():
+            continue
+        url = _page_url(route, values)
+        endpoint = f"POST /{route}"
+        endpoints.append(endpoint)
+        answers[endpoint] = {p: _ask(clients[p][0], "FORM", url, {}, None) for p in PERSONAS}
 
     if os.environ.get("ISKRA_WRITE_MATRIX"):
         _write_table(answers)
     expected = _read_table()
-    server_errors = [e for e, row in expected.items() if any(s >= 500 for s in row.values())]
+    server_errors = [
+        e for e, row in expected.items() if any(s.startswith("5") for s in row.values())
+    ]
     assert not server_errors, f"the table expects a server error: {server_errors}"
     missing = sorted(set(answers) - set(expected))
     assert not missing, f"add these endpoints to {TABLE.name} (who may use them?): {missing}"
