@@ -166,3 +166,33 @@ def test_resubmitting_a_motion_is_refused_not_a_server_error(world: World) -> No
     again = api.post(f"/motions/{motion.pk}/submit", {})
     assert again.status_code == 400
     assert again.json() == {"detail": "Only a draft can be submitted; this motion is submitted."}
+
+
+def test_action_page_names_committers_only_within_the_unit(nc: World) -> None:
+    from iskra.decisions import services as decisions
+    from tests.motions.helpers import decided
+
+    world = nc
+    decision = decided(world)
+    action = decisions.create_action(
+        actor=fresh(world.officer),
+        decision=decision,
+        title="Leaflet the estate",
+        due_on=timezone.localdate() + timedelta(days=30),
+        unit=world.branch_a,
+    )
+    decisions.commit_to_action(
+        actor=fresh(world.member), action=action, description="Saturday, 2 hours", amount=200
+    )
+    b_member = make_member("bea@example.org", "Bea Bee", world.branch_b)
+    url = f"/actions/{action.pk}/"
+    assert "Mo Member" in as_(world.member).get(url).content.decode()
+    assert "Mo Member" in as_(world.officer).get(url).content.decode()
+    page = as_(b_member).get(url).content.decode()
+    assert "Mo Member" not in page and "A member of Branch A" in page and "200" in page
+    names = [c["name"] for c in Api(b_member).get(f"/actions/{action.pk}").json()["commitments"]]
+    assert names == ["A member of Branch A"]
+    names = [
+        c["name"] for c in Api(world.member).get(f"/actions/{action.pk}").json()["commitments"]
+    ]
+    assert names == ["Mo Member"]
