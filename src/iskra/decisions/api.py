@@ -31,7 +31,7 @@ from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown
 from iskra.decisions import selectors, services
 from iskra.decisions.models import Action, Commitment, Decision, Dissent, Report
-from iskra.decisions.permissions import load_action, load_decision
+from iskra.decisions.permissions import can_see_names, load_action, load_decision
 from iskra.meetings.api import vote_out
 from iskra.motions.permissions import is_active_member
 from iskra.organisation.permissions import load_unit, require
@@ -217,12 +217,14 @@ def decision_dashboard(request: HttpRequest, decision_id: int, unit_id: int | No
 # --- Actions -----------------------------------------------------------------------------------
 
 
-def _commitment_out(c: Commitment) -> dict[str, Any]:
+def _commitment_out(c: Commitment, *, show_name: bool = True) -> dict[str, Any]:
+    unit = c.action.unit
     return {
         "id": c.pk,
         "action_id": c.action_id,
         "user_id": c.user_id,
-        "name": c.user.full_name,
+        # Another branch's members are not named to this one (docs/organisation.md).
+        "name": c.user.full_name if show_name or unit is None else f"A member of {unit.name}",
         "description": c.description,
         "amount": c.amount,
         "due_on": c.due_on,
@@ -230,10 +232,14 @@ def _commitment_out(c: Commitment) -> dict[str, Any]:
     }
 
 
-def _action_out(action: Action) -> dict[str, Any]:
+def _action_out(action: Action, user: Any) -> dict[str, Any]:
+    show = can_see_names(user, action)
     return {
         **_action_summary(action),
-        "commitments": [_commitment_out(c) for c in action.commitments.select_related("user")],
+        "commitments": [
+            _commitment_out(c, show_name=show)
+            for c in action.commitments.select_related("user", "action__unit")
+        ],
         "reports": list(action.reports.all()),
     }
 
@@ -258,12 +264,13 @@ def create_action(request: HttpRequest, decision_id: int, payload: ActionIn) -> 
         assignee=assignee,
         parent=parent,
     )
-    return Status(201, _action_out(load_action(user, action.pk)))
+    return Status(201, _action_out(load_action(user, action.pk), user))
 
 
 @router.get("/actions/{action_id}", response={200: ActionOut, **ERRORS})
 def get_action(request: HttpRequest, action_id: int) -> Any:
-    return _action_out(load_action(request_user(request), action_id))
+    user = request_user(request)
+    return _action_out(load_action(user, action_id), user)
 
 
 @router.post("/actions/{action_id}/commitments", response={201: CommitmentOut, **ERRORS})

@@ -69,6 +69,14 @@ def can_report(user: Any, action: Action) -> bool:
     return action.unit is not None and is_officer_of(user, action.unit)
 
 
+def can_see_names(user: Any, action: Action) -> bool:
+    """Whether the page names who committed and reported: those within the assigned unit and
+    its officers. Others see the figures with "a member of …" (docs/organisation.md)."""
+    if action.unit is None or getattr(user, "is_superuser", False):
+        return True
+    return is_officer_of(user, action.unit) or can_commit(user, action)
+
+
 def can_commit(user: Any, action: Action) -> bool:
     # Any member within the assigned unit can take on part of the work.
     from iskra.members.models import Membership, Status

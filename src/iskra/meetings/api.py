@@ -34,7 +34,12 @@ from iskra.core.errors import DomainError, NotFound
 from iskra.meetings import services
 from iskra.meetings.forms import parse_subject
 from iskra.meetings.models import AgendaItem, Attendance, Ballot, Meeting, Vote
-from iskra.meetings.permissions import can_list_meetings, can_run_meeting, load_meeting
+from iskra.meetings.permissions import (
+    can_list_meetings,
+    can_run_meeting,
+    load_meeting,
+    visible_meetings_q,
+)
 from iskra.motions.models import Amendment, Motion
 from iskra.motions.permissions import load_motion
 from iskra.organisation.permissions import load_body, require
@@ -163,7 +168,11 @@ def list_meetings(request: HttpRequest, body_id: int | None = ID_FILTER, status:
     """Meetings, latest first; filter by body and status."""
     user = request_user(request)
     require(can_list_meetings(user), "Meetings are for members and officers.")
-    meetings = Meeting.objects.select_related("body").order_by("-starts_at")
+    meetings = (
+        Meeting.objects.select_related("body")
+        .filter(visible_meetings_q(user))
+        .order_by("-starts_at")
+    )
     if body_id is not None:
         meetings = meetings.filter(body_id=body_id)
     if status:

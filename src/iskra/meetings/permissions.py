@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from iskra.core.errors import NotFound
 from iskra.meetings.models import Meeting
-from iskra.motions.permissions import can_view_motion, is_active_member
+from iskra.members.models import ACTIVE_STATUSES
+from iskra.motions.permissions import _membership, can_view_motion, in_scope, is_active_member
 from iskra.organisation.models import Body, SeatHolding
-from iskra.organisation.permissions import is_officer_of
+from iskra.organisation.permissions import is_officer_of, officer_paths, officer_scope_q
 
 
 def can_run_meeting(user: Any, body: Body) -> bool:
@@ -26,17 +29,48 @@ def can_run_meeting(user: Any, body: Body) -> bool:
     )
 
 
-def can_view_meeting(user: Any, meeting: Meeting) -> bool:
-    # Meetings and their recorded votes are visible to the members the body answers to.
+def sits_on_body(user: Any, body: Body) -> bool:
     return (
-        getattr(user, "is_superuser", False)
-        or is_active_member(user)
-        or can_run_meeting(user, meeting.body)
+        SeatHolding.objects.current()
+        .filter(holder_id=getattr(user, "pk", None), seat__body=body)
+        .exists()
     )
 
 
+def can_view_meeting(user: Any, meeting: Meeting) -> bool:
+    # Meetings and their recorded votes are visible to the members the body answers to: those
+    # whose branch lies within the body's unit, those who sit on it, and officers of the unit
+    # or above. Another branch's meetings are not found (docs/organisation.md).
+    body = meeting.body
+    return (
+        bool(getattr(user, "is_superuser", False))
+        or in_scope(user, body)
+        or can_run_meeting(user, body)
+        or sits_on_body(user, body)
+    )
+
+
+def visible_meetings_q(user: Any) -> Q:
+    """A filter on meetings keeping those this person may see (the rule of can_view_meeting)."""
+    if getattr(user, "is_superuser", False):
+        return Q(pk__isnull=False)
+    condition = Q(pk__in=[])
+    membership = _membership(user)
+    if membership is not None and membership.status in ACTIVE_STATUSES:
+        # The body's unit is the member's branch or one of the units above it.
+        path = membership.unit.path
+        ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
+        condition |= Q(body__unit__path__in=ancestors)
+    paths = officer_paths(user)
+    if paths:
+        condition |= officer_scope_q(user, "body__unit__path")
+    seats = SeatHolding.objects.current().filter(holder_id=getattr(user, "pk", None))
+    condition |= Q(body_id__in=seats.values("seat__body_id"))
+    return condition
+
+
 def can_list_meetings(user: Any) -> bool:
-    # The same rule as a meeting's own page: members, and officers who run meetings.
+    # Members, and officers who run meetings; each sees only the meetings they may open.
     from iskra.organisation.permissions import is_any_officer
 
     return (
@@ -51,4 +85,10 @@ def load_meeting(user: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
-__all__ = ["can_run_meeting", "can_view_meeting", "can_view_motion", "load_meeting"]
+__all__ = [
+    "can_run_meeting",
+    "can_view_meeting",
+    "can_view_motion",
+    "load_meeting",
+    "visible_meetings_q",
+]

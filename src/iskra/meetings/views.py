@@ -21,7 +21,12 @@ from iskra.meetings.forms import (
     parse_subject,
 )
 from iskra.meetings.models import CalendarFeed, Meeting, Vote
-from iskra.meetings.permissions import can_list_meetings, can_run_meeting, load_meeting
+from iskra.meetings.permissions import (
+    can_list_meetings,
+    can_run_meeting,
+    load_meeting,
+    visible_meetings_q,
+)
 from iskra.motions.models import Amendment, MotionStatus
 from iskra.motions.permissions import is_active_member
 from iskra.organisation.permissions import load_body, require
@@ -40,6 +45,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     # Longer digit strings overflow the database's integers (a 500, not an empty list).
     if body_id.isdigit() and len(body_id) < 19:
         meetings = meetings.filter(body_id=int(body_id))
+    meetings = meetings.filter(visible_meetings_q(user))
     if not can_list_meetings(user):
         meetings = meetings.none()
     feed = services.calendar_feed_for(user)
@@ -300,11 +306,20 @@ def voting_record(request: HttpRequest, user_id: int) -> HttpResponse:
     allowed = is_active_member(viewer) or getattr(viewer, "is_superuser", False)
     if person is None or not allowed or not holds_or_held_a_seat(person):
         raise NotFound("No voting record to show.")
+    rows = record_of(person)
+    # Only votes taken in meetings the viewer may see: another branch's committee is not
+    # shown to this branch's members (docs/organisation.md).
+    visible = set(
+        Meeting.objects.filter(pk__in={row.vote.meeting_id for row in rows})
+        .filter(visible_meetings_q(viewer))
+        .values_list("pk", flat=True)
+    )
+    rows = [row for row in rows if row.vote.meeting_id in visible]
     seats = person.seat_holdings.select_related(
         "seat__body__unit", "seat__represents_unit"
     ).order_by("-started_on")
     return render(
         request,
         "meetings/voting_record.html",
-        {"person": person, "rows": record_of(person), "seats": seats},
+        {"person": person, "rows": rows, "seats": seats},
     )

@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from iskra.core.errors import NotFound
-from iskra.members.models import Application, DisciplinaryCase, Membership, Transfer
+from iskra.members.models import (
+    ACTIVE_STATUSES,
+    Application,
+    DisciplinaryCase,
+    Membership,
+    Transfer,
+)
 from iskra.organisation.models import Body, SeatHolding
 from iskra.organisation.permissions import is_any_officer, is_officer_of
 
@@ -14,6 +20,23 @@ from iskra.organisation.permissions import is_any_officer, is_officer_of
 def can_view_directory(user: Any) -> bool:
     # The full directory (contact details, status, export) is for officers only.
     return is_any_officer(user)
+
+
+def can_view_branch_members(user: Any, unit: Any) -> bool:
+    """The names in a branch: its own active members, and officers of the branch or above.
+
+    Members of other branches (their secretaries included) may not list it: docs/organisation.md.
+    """
+    if is_officer_of(user, unit):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    membership = Membership.objects.filter(user_id=user.pk).only("unit_id", "status").first()
+    return (
+        membership is not None
+        and membership.unit_id == unit.pk
+        and membership.status in ACTIVE_STATUSES
+    )
 
 
 def can_view_member_record(user: Any, membership: Membership) -> bool:

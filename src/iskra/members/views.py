@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
 from iskra.accounts.services import invite
+from iskra.core import csvsafe
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.ratelimit import TOO_MANY, allow_anonymous
 from iskra.core.web import domain_view
@@ -39,6 +39,7 @@ from iskra.members.permissions import (
     can_decide_case,
     can_manage_member,
     can_open_case,
+    can_view_branch_members,
     can_view_directory,
     load_application,
     load_case,
@@ -225,7 +226,7 @@ def directory(request: HttpRequest) -> HttpResponseBase:
         }
     members = selectors.directory(request.user, **filters)
     if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
+        writer = csvsafe.writer(_Echo())
         header = [
             "number",
             "name",
@@ -423,6 +424,9 @@ def branch_members(request: HttpRequest, unit_id: int) -> HttpResponse:
     from iskra.organisation.permissions import load_unit
 
     unit = load_unit(request.user, unit_id)
+    # The same answer as for a unit that does not exist: no oracle for who may list what.
+    if not can_view_branch_members(request.user, unit):
+        raise NotFound("No such unit.")
     if not unit.kind.holds_members:
         raise NotFound("This unit has no members of its own.")
     return render(

@@ -38,7 +38,6 @@ from iskra.api.cycle_schemas import (
 from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown
-from iskra.meetings.models import Meeting
 from iskra.motions import selectors, services
 from iskra.motions.models import (
     Amendment,
@@ -382,9 +381,10 @@ def record_position(request: HttpRequest, motion_id: int, payload: PositionIn) -
     assert unit is not None
     meeting = None
     if payload.meeting_id is not None:
-        meeting = Meeting.objects.filter(pk=payload.meeting_id).first()
-        if meeting is None:
-            raise NotFound("No such meeting.")
+        from iskra.meetings.permissions import load_meeting
+
+        # Only a meeting this person may see: another branch's meetings are not found.
+        meeting = load_meeting(user, payload.meeting_id)
     position = services.record_position(
         actor=user,
         motion=motion,

@@ -232,6 +232,12 @@ def withdraw_support(*, actor: Any, motion: Motion) -> None:
 def submit_motion(*, actor: Any, motion: Motion) -> Motion:
     motion = _lock(motion)
     require(motion.created_by_id == actor.pk, "Only the mover can submit the motion.")
+    # Submitting again (a second request, or a motion already past its draft) is refused
+    # before anything is written: the first version exists already.
+    if motion.status != MotionStatus.DRAFT:
+        raise DomainError(
+            f"Only a draft can be submitted; this motion is {motion.get_status_display().lower()}."
+        )
     needed = supporters_needed(motion)
     if needed:
         raise DomainError(

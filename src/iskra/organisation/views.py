@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.web import domain_view
+from iskra.members.permissions import can_view_branch_members
 from iskra.motions.selectors import before_unit
 from iskra.organisation import selectors, services
 from iskra.organisation.forms import (
@@ -47,6 +48,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "bodies": selectors.bodies_with_seats(unit),
         "counts": selectors.unit_member_counts(unit),
         "can_manage": can_manage_structure(request.user, unit),
+        "can_list_members": can_view_branch_members(request.user, unit),
         "moves": unit.moves.select_related("from_parent", "to_parent")[:10],
         # What is before this unit for discussion, soonest deadline first.
         "before_us": before_unit(unit)[:20],

@@ -18,12 +18,13 @@ recomputed and verified from the board, never a ciphertext the server merely ask
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from iskra.core import csvsafe
 
 from . import setup as st
 from .election import ca_public, generate_credentials, new_ca_key
@@ -161,7 +162,7 @@ def credentials(args: argparse.Namespace) -> str:
     prefix = Path(args.output)
     fd = os.open(prefix.with_suffix(".secret.csv"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csvsafe.writer(fh)
         writer.writerow(["voter", "credential"])
         writer.writerows(zip(roll, secrets, strict=True))
     _write(str(prefix.with_suffix(".batch.json")), batch)

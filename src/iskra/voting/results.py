@@ -219,11 +219,12 @@ class CountResult:
     def to_csv(self) -> str:
         """The count sheet as CSV: rows are candidates, non-transferable and total;
         columns are stages (each stage's totals), then the final status."""
-        import csv
         import io
 
+        from iskra.core import csvsafe
+
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csvsafe.writer(buf, lineterminator="\n")
         names = self.candidates
         if not self.stages and self.pairwise is not None:
             w.writerow(["candidate", *names])
