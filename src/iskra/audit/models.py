@@ -11,6 +11,8 @@ class AuditEntry(models.Model):
 
     ``hash`` covers every other field and the previous entry's hash, so changing or deleting any
     entry breaks the chain from that point on; ``iskra audit verify`` finds the first break.
+    ``hash_version`` says which fields the hash covers (see ``iskra.audit.services``): version 1
+    left ``actor_label`` out; later versions cover every field the log shows.
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
@@ -28,6 +30,7 @@ class AuditEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-seq"]
