@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "iskra.meetings",
     "iskra.decisions",
     "iskra.ballots",
+    "iskra.privacy",
     "iskra.api",
 ]
 

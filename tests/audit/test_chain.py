@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from iskra.audit.models import AuditEntry, AuditHead
-from iskra.audit.services import GENESIS_HASH, record, verify_chain
+from iskra.audit.models import AuditEntry, AuditHead, AuditPersonalValue
+from iskra.audit.services import GENESIS_HASH, HASH_VERSION, record, verify_chain
 from tests.conftest import World
 
 
@@ -27,7 +27,8 @@ def test_record_chains_hashes(world: World) -> None:
     assert two.prev_hash == one.hash
     assert three.prev_hash == two.hash
     assert len({one.hash, two.hash, three.hash}) == 3
-    assert one.actor_label == "officer@example.org"
+    assert one.who == "officer@example.org"
+    assert two.who == "system"
     assert one.object_type == "organisation.unit"
     assert one.object_id == str(world.branch_a.pk)
     assert two.actor_id is None
@@ -149,7 +150,7 @@ def test_cli_exits_non_zero_on_broken_chain(
 def test_each_field_is_covered(world: World, field: str, value: object) -> None:
     one, two, _ = _three(world)
     target = one if field in {"actor_label", "actor_id", "unit_id"} else two
-    assert target.hash_version == 2
+    assert target.hash_version == HASH_VERSION
     AuditEntry.objects.filter(seq=target.seq).update(**{field: value})
     checked, problem = verify_chain()
     assert problem is not None
@@ -205,9 +206,14 @@ def test_format_1_entries_still_verify(world: World) -> None:
     from iskra.audit.services import entry_hash_of
 
     one, _, _ = _three(world)
+    AuditPersonalValue.objects.filter(entry=one).delete()
+    one = AuditEntry.objects.get(seq=1)
     one.hash_version = 1
+    one.actor_label = "officer@example.org"
     old_hash = entry_hash_of(one)
-    AuditEntry.objects.filter(seq=1).update(hash_version=1, hash=old_hash)
+    AuditEntry.objects.filter(seq=1).update(
+        hash_version=1, hash=old_hash, actor_label=one.actor_label
+    )
     AuditEntry.objects.filter(seq=2).update(prev_hash=old_hash)
     # The rest of the chain re-linked as it would have been written.
     prev = old_hash
