@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from iskra.audit.models import AuditEntry, AuditHead, AuditPersonalValue
 from iskra.audit.services import GENESIS_HASH, HASH_VERSION, record, verify_chain
 from tests.conftest import World
+
+
+@pytest.fixture(autouse=True)
+def _log_handlers_kept() -> Iterator[None]:
+    """``iskra`` on the command line sets Django up again, which binds new log handlers to the
+    captured (then closed) stderr of the test; later tests that log would write to it."""
+    loggers = [logging.getLogger(), *map(logging.getLogger, list(logging.root.manager.loggerDict))]
+    saved = [(logger, list(logger.handlers)) for logger in loggers]
+    yield
+    for logger, handlers in saved:
+        logger.handlers[:] = handlers
 
 
 def _three(world: World) -> list[AuditEntry]:
