@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "iskra.meetings",
     "iskra.decisions",
     "iskra.ballots",
+    "iskra.privacy",
     "iskra.api",
 ]
 

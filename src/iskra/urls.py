@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("iskra.motions.urls")),
     path("", include("iskra.meetings.urls")),
     path("", include("iskra.decisions.urls")),
+    path("", include("iskra.privacy.urls")),
     path("audit/", include("iskra.audit.urls")),
     path("admin/", admin.site.urls),
 ]

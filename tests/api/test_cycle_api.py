@@ -226,8 +226,8 @@ def test_whole_cycle_through_the_api(committee: World) -> None:
             {
                 "unit_id": w.branch_a.pk,
                 "stance": "support_if_amended",
-                "votes_for": 12,
-                "votes_against": 2,
+                "votes_for": 2,
+                "votes_against": 1,
                 "abstentions": 1,
                 "mandate": "instructed",
             },
@@ -237,7 +237,7 @@ def test_whole_cycle_through_the_api(committee: World) -> None:
     ok(
         Api(w.other_secretary).post(
             f"/motions/{mid}/positions",
-            {"unit_id": w.branch_b.pk, "stance": "oppose", "votes_for": 3, "votes_against": 9},
+            {"unit_id": w.branch_b.pk, "stance": "oppose", "votes_for": 1, "votes_against": 2},
         ),
         201,
     )
@@ -382,15 +382,16 @@ def test_whole_cycle_through_the_api(committee: World) -> None:
     # The dashboard at national, district and branch level.
     dash = ok(member.get(f"/decisions/{did}/dashboard"))
     total = dash["total"]
+    # The branch's action is its share of the district's, not another target.
     assert (total["asked"], total["target"], total["committed"], total["reported"]) == (
-        2,
-        1400,
+        1,
+        1000,
         150,
         170,
     )
     assert dash["rows"][0]["unit_id"] == w.district.pk
     dash = ok(member.get(f"/decisions/{did}/dashboard", unit_id=w.district.pk))
-    assert (dash["total"]["asked"], dash["rows"][0]["unit"]) == (2, "Branch A")
+    assert (dash["total"]["asked"], dash["rows"][0]["unit"]) == (1, "Branch A")
     dash = ok(member.get(f"/units/{w.branch_a.pk}/dashboard"))
     assert (dash["total"]["asked"], dash["total"]["reported"]) == (1, 170)
 

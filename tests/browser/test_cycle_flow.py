@@ -430,11 +430,12 @@ def test_motion_to_decision_to_action_and_back(new_page: Any) -> None:
     )
     expect(commitments).to_contain_text("— reported")
 
-    # 15. The figures, on the decision's own rollup and on the dashboards at every level.
+    # 15. The figures, on the decision's own rollup and on the dashboards at every level. The
+    # 40 passed down to Riverside is part of North's 100, not another target.
     nat.goto(f"/decisions/{decision.pk}/")
-    expect(rollup_cells(nat, "North District")).to_have_text(["2", "140", "15 (1)", "12 (1)", "0"])
+    expect(rollup_cells(nat, "North District")).to_have_text(["1", "100", "15 (1)", "12 (1)", "0"])
     expect(rollup_cells(nat, f"All of {national.name}")).to_have_text(
-        ["2", "140", "15 (1)", "12 (1)", "0"]
+        ["1", "100", "15 (1)", "12 (1)", "0"]
     )
     expect(nat.get_by_role("region", name="The trail", exact=True)).to_contain_text(
         "1 action; 1 report."
@@ -444,10 +445,10 @@ def test_motion_to_decision_to_action_and_back(new_page: Any) -> None:
     expect(nat.get_by_role("heading", level=1)).to_have_text(f"Accountability: {national.name}")
     total, rows = before[national.pk]
     expect(rollup_cells(nat, "North District")).to_have_text(
-        figures(rows[north.pk], asked=2, target=140, committed=15, reported=12)
+        figures(rows[north.pk], asked=1, target=100, committed=15, reported=12)
     )
     expect(rollup_cells(nat, f"All of {national.name}")).to_have_text(
-        figures(total, asked=2, target=140, committed=15, reported=12)
+        figures(total, asked=1, target=100, committed=15, reported=12)
     )
 
     nat.locator(".rollup").get_by_role("link", name="North District").click()
@@ -457,7 +458,7 @@ def test_motion_to_decision_to_action_and_back(new_page: Any) -> None:
         figures(rows[riverside.pk], asked=1, target=40, committed=15, reported=12)
     )
     expect(rollup_cells(nat, "All of North District")).to_have_text(
-        figures(total, asked=2, target=140, committed=15, reported=12)
+        figures(total, asked=1, target=100, committed=15, reported=12)
     )
     expect(nat.get_by_role("link", name=f"{ACTION}: North")).to_be_visible()
 

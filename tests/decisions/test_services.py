@@ -481,9 +481,10 @@ def test_dashboard_rollup_at_every_level(nc: World) -> None:
     services.report_back(actor=officer, action=c, figure=7)
     services.report_back(actor=fresh(nc.member), action=personal, figure=5)
     total, rows = selectors.dashboard(decision=decision, unit=nc.national)
+    # A (passed down from N) is part of N: asked N, C and P; targets 100 + 10 + 5.
     assert (total.asked, total.target, total.committed, total.reported, total.reports) == (
-        4,
-        175,
+        3,
+        115,
         50,
         47,
         4,
@@ -491,14 +492,21 @@ def test_dashboard_rollup_at_every_level(nc: World) -> None:
     assert total.commitments == 2
     by_unit = {r.unit.name: r for r in rows if r.unit}
     assert set(by_unit) == {"North District", "South District"}
-    assert (by_unit["North District"].asked, by_unit["North District"].reported) == (2, 35)
+    # The member-assigned P counts in North's row, where the member's branch is.
+    north_row = by_unit["North District"]
+    assert (north_row.asked, north_row.target, north_row.reported) == (2, 105, 40)
     assert (by_unit["South District"].target, by_unit["South District"].reported) == (10, 7)
     assert by_unit["South District"].progress_percent == 70
     total, rows = selectors.dashboard(decision=decision, unit=nc.district)
+    assert total.as_dict() | {"unit_id": None} == north_row.as_dict() | {"unit_id": None}
     # The member-assigned action counts where the member belongs (Branch A, in North).
-    assert (total.asked, total.target, total.reported) == (3, 165, 40)
+    assert (total.asked, total.target, total.reported) == (2, 105, 40)
     assert [r.unit.name for r in rows if r.unit] == ["Branch A"]
+    branch_row = rows[0]
+    # On Branch A's own table, A's parent (North's N) is outside: A is asked of Branch A.
+    assert (branch_row.asked, branch_row.target) == (2, 65)
     total, rows = selectors.dashboard(decision=decision, unit=nc.branch_a)
+    assert total.as_dict() == branch_row.as_dict()
     assert (total.asked, total.committed, total.reported) == (2, 50, 40)
     assert selectors.dashboard(decision=decision, unit=south)[0].asked == 1
     assert total.as_dict()["reported"] == 40

@@ -293,7 +293,7 @@ def test_change_status_records_event_and_audit(world: World) -> None:
     assert event.decided_by_id == world.secretary.pk
     assert membership_of(world.member).status == Status.LAPSED
     entry = last_entry("membership.status")
-    assert entry.data == {"old": "member", "new": "lapsed", "reason": "no dues", "body": None}
+    assert entry.details == {"old": "member", "new": "lapsed", "reason": "no dues", "body": None}
     services.change_status(
         actor=world.secretary, membership=membership, to_status=Status.MEMBER, reason="paid"
     )
@@ -510,7 +510,7 @@ def test_decide_case_suspension_then_end(world: World) -> None:
     membership = membership_of(world.member)
     assert membership.status == Status.MEMBER
     assert membership.suspended_until is None
-    assert last_entry("membership.status").data["reason"] == "Suspension ended"
+    assert last_entry("membership.status").details["reason"] == "Suspension ended"
 
 
 @pytest.mark.parametrize("until", [None, "today", "past"])
@@ -631,7 +631,7 @@ def test_update_profile_own_and_audit(world: World) -> None:
     user = User.objects.get(pk=world.member.pk)
     assert (user.phone, user.full_name) == ("0123", "Mo M")
     entry = last_entry("profile.update")
-    assert entry.data == {
+    assert entry.details == {
         "old": {"phone": "", "full_name": "Mo Member"},
         "new": {"phone": "0123", "full_name": "Mo M"},
     }

@@ -116,16 +116,16 @@ def test_position_corrections_keep_history(world: World) -> None:
         motion=motion,
         unit=world.branch_a,
         stance="oppose",
-        votes_for=2,
-        votes_against=9,
+        votes_for=0,
+        votes_against=2,
     )
     second = services.record_position(
         actor=fresh(world.secretary),
         motion=motion,
         unit=world.branch_a,
         stance="support",
-        votes_for=10,
-        votes_against=1,
+        votes_for=2,
+        votes_against=0,
         mandate=Position.Mandate.INSTRUCTED,
         mandate_note="  Vote for  ",
     )

@@ -239,7 +239,7 @@ def test_forms_post_allowed_and_forbidden(client: Client, pages: Pages) -> None:
         {
             "unit": w.branch_a.pk,
             "stance": "support",
-            "votes_for": 5,
+            "votes_for": 1,
             "votes_against": 1,
             "abstentions": 0,
             "mandate": "instructed",

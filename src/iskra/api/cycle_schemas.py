@@ -508,6 +508,7 @@ class ReportOut(Schema):
     commitment_id: int | None
     figure: int
     text: str
+    corrects_id: int | None
     reported_by_id: int
     created_at: datetime
 
@@ -527,6 +528,12 @@ class ReportIn(Schema):
     figure: int = Field(0, le=MAX_COUNT)
     text: str = ""
     commitment_id: int | None = None
+    corrects_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The report this one corrects: its figure then no longer counts.",
+    )
 
 
 class DashboardRowOut(Schema):

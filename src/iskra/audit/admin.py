@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from iskra.audit.models import AuditEntry
@@ -8,8 +9,12 @@ from iskra.audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     """Read-only: the log is append-only even for administrators."""
 
-    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id"]
-    search_fields = ["action", "actor_label"]
+    list_display = ["seq", "at", "who", "action", "object_type", "object_id"]
+    search_fields = ["action"]
+    exclude = ["actor_label"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        return super().get_queryset(request).prefetch_related("personal")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

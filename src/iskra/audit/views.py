@@ -13,7 +13,9 @@ from iskra.organisation.permissions import is_any_officer, officer_scope_q, requ
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Officers browse the entries about their units; administrators see everything."""
     require(is_any_officer(request.user), "The audit log is for officers.")
-    entries = AuditEntry.objects.select_related("unit").order_by("-seq")
+    entries = (
+        AuditEntry.objects.select_related("unit").prefetch_related("personal").order_by("-seq")
+    )
     if not request.user.is_superuser:
         entries = entries.filter(officer_scope_q(request.user))
     # NUL cannot be stored or searched for in PostgreSQL text; nothing real contains it.

@@ -95,6 +95,12 @@ def _password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
+def _votes(unit: Unit, share: float) -> int:
+    """A meeting's figure as a share of the unit's members, so the figures never exceed them."""
+    n = Membership.objects.filter(unit__path__startswith=unit.path, status=Status.MEMBER).count()
+    return int(n * share)
+
+
 def _person(email: str, name: str, **fields: object) -> User:
     user = User(email=email, full_name=name, password=_password_hash(), **fields)
     user.save()
@@ -403,8 +409,8 @@ def seed_demo_cycle(*, admin: User) -> None:
         motion=old,
         unit=branch["Riverside"],
         stance=Position.Stance.SUPPORT,
-        votes_for=14,
-        votes_against=1,
+        votes_for=_votes(branch["Riverside"], 0.8),
+        votes_against=_votes(branch["Riverside"], 0.1),
         mandate=Position.Mandate.INSTRUCTED,
         mandate_note="Vote for.",
     )
@@ -413,8 +419,8 @@ def seed_demo_cycle(*, admin: User) -> None:
         motion=old,
         unit=branch["Docklands"],
         stance=Position.Stance.OPPOSE,
-        votes_for=4,
-        votes_against=9,
+        votes_for=_votes(branch["Docklands"], 0.3),
+        votes_against=_votes(branch["Docklands"], 0.6),
         mandate=Position.Mandate.FREE,
     )
     meeting = meetings.schedule_meeting(
@@ -538,9 +544,9 @@ def seed_demo_cycle(*, admin: User) -> None:
         motion=live,
         unit=branch["Riverside"],
         stance=Position.Stance.SUPPORT_IF_AMENDED,
-        votes_for=17,
-        votes_against=0,
-        abstentions=2,
+        votes_for=_votes(branch["Riverside"], 0.8),
+        votes_against=_votes(branch["Riverside"], 0),
+        abstentions=_votes(branch["Riverside"], 0.1),
         mandate=Position.Mandate.INSTRUCTED,
         mandate_note="Support amendment 1, then the motion.",
     )
@@ -549,8 +555,8 @@ def seed_demo_cycle(*, admin: User) -> None:
         motion=live,
         unit=branch["Hillside"],
         stance=Position.Stance.SUPPORT,
-        votes_for=11,
-        votes_against=3,
+        votes_for=_votes(branch["Hillside"], 0.7),
+        votes_against=_votes(branch["Hillside"], 0.2),
         mandate=Position.Mandate.FREE,
     )
     first = motions.post_to_discussion(

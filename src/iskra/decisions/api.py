@@ -298,8 +298,18 @@ def report(request: HttpRequest, action_id: int, payload: ReportIn) -> Any:
         commitment = Commitment.objects.filter(pk=payload.commitment_id, action=action).first()
         if commitment is None:
             raise NotFound("No such commitment to this action.")
+    corrects = None
+    if payload.corrects_id is not None:
+        corrects = Report.objects.filter(pk=payload.corrects_id, action=action).first()
+        if corrects is None:
+            raise NotFound("No such report on this action.")
     result: Report = services.report_back(
-        actor=user, action=action, figure=payload.figure, text=payload.text, commitment=commitment
+        actor=user,
+        action=action,
+        figure=payload.figure,
+        text=payload.text,
+        commitment=commitment,
+        corrects=corrects,
     )
     return Status(201, result)
 

@@ -61,6 +61,7 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What happened"
     )
     commitment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    corrects = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class RegisterFilterForm(forms.Form):

@@ -151,7 +151,8 @@ class Commitment(models.Model):
 
 
 class Report(models.Model):
-    """A report-back with figures and text. Corrections are new reports."""
+    """A report-back with figures and text. A correction is a new report naming the one it
+    corrects (``corrects``); the corrected report is kept but its figure no longer counts."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey(
@@ -162,6 +163,9 @@ class Report(models.Model):
     )
     figure = models.PositiveIntegerField(default=0)
     text = models.TextField(blank=True)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

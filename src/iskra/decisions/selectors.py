@@ -6,18 +6,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from iskra.decisions.models import Action, Commitment, Decision, Report
+from iskra.members.models import Membership
 from iskra.organisation.models import Unit
 from iskra.organisation.selectors import unit_below
 
@@ -51,6 +56,21 @@ class Row:
         }
 
 
+def _path_of_action(prefix: str = "") -> Case:
+    """SQL for where an action sits in the tree: its unit's path, or -- for an action assigned to
+    a member -- the path of the member's branch, so it counts in that branch's row and in every
+    row above it, like the branch's own actions. (The member's branch is looked up only for the
+    few actions with an assignee.)"""
+    member_path = Membership.objects.filter(user_id=OuterRef(f"{prefix}assignee_id")).values(
+        "unit__path"
+    )[:1]
+    return Case(
+        When(**{f"{prefix}unit_path": ""}, then=Subquery(member_path)),
+        default=F(f"{prefix}unit_path"),
+        output_field=CharField(),
+    )
+
+
 def _sum_per_child(
     rows: QuerySet[Commitment] | QuerySet[Report],
     figure: str,
@@ -60,7 +80,8 @@ def _sum_per_child(
     """(unit below, sum of ``figure``, how many) for the commitments or reports on the actions."""
     return (
         rows.filter(action_id__in=action_ids)
-        .annotate(child=unit_below(unit, "action__unit_path"))
+        .annotate(at_path=_path_of_action("action__"))
+        .annotate(child=unit_below(unit, "at_path"))
         .order_by()
         .values("child")
         .annotate(total=Coalesce(Sum(figure), 0), n=Count("pk"))
@@ -73,7 +94,17 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
     within the unit (optionally for one decision). Three grouped queries (actions,
     commitments, reports), each returning one row per unit below, plus the child units: the
     database does the adding up, so the cost does not grow with the number of actions passed
-    down to branches."""
+    down to branches.
+
+    Each row shows exactly what that unit's own table shows:
+    - an action assigned to a member counts where the member's branch is;
+    - an action passed down from another in the same table is part of it, not another ask:
+      its target is a share of its parent's, so only the actions whose parent lies outside
+      the table (or that have none) count as asked and towards the target;
+    - commitments and reports on every action in the table count (work done on a share is
+      work done on the whole); a report that was corrected counts no more, its correction
+      does; overdue counts every action past due with no report, at any level.
+    """
     # Actions for a unit in the subtree, or for a member whose branch is in it. The member
     # actions are found from the (few) actions with an assignee, not by joining every action
     # to the memberships.
@@ -89,47 +120,63 @@ def dashboard(*, decision: Decision | None = None, unit: Unit) -> tuple[Row, lis
         actions = actions.filter(decision=decision)
     today = timezone.localdate()
     unreported = ~Exists(Report.objects.filter(action_id=OuterRef("pk")))
+    # Is the parent in this table (``unit`` and below)? In the row's table (the child below)?
+    parent_inside = Q(parent__isnull=False) & Q(parent__unit_path__startswith=unit.path)
+    parent_in_row = Q(parent__isnull=False) & Q(parent_child=F("child"))
     per_child = (
-        actions.annotate(child=unit_below(unit, "unit_path"))
+        actions.annotate(at_path=_path_of_action())
+        .annotate(
+            child=unit_below(unit, "at_path"),
+            parent_child=unit_below(unit, "parent__unit_path"),
+        )
         .order_by()
         .values("child")
         .annotate(
-            asked=Count("pk"),
-            target=Coalesce(Sum("target"), 0),
-            overdue=Count("pk", filter=Q(due_on__lt=today) & Q(unreported)),
+            n_asked=Count("pk", filter=~parent_inside),
+            n_target=Coalesce(Sum("target", filter=~parent_inside), 0),
+            n_asked_row=Count("pk", filter=~parent_in_row),
+            n_target_row=Coalesce(Sum("target", filter=~parent_in_row), 0),
+            n_overdue=Count("pk", filter=Q(due_on__lt=today) & Q(unreported)),
         )
-        .values_list("child", "asked", "target", "overdue")
+        .values_list("child", "n_asked", "n_target", "n_asked_row", "n_target_row", "n_overdue")
     )
     action_ids = actions.values("pk")
     commitments = _sum_per_child(Commitment.objects.all(), "amount", action_ids, unit)
-    reports = _sum_per_child(Report.objects.all(), "figure", action_ids, unit)
+    reports = _sum_per_child(
+        Report.objects.filter(correction__isnull=True), "figure", action_ids, unit
+    )
     children = {str(u.pk): u for u in unit.children.all()}
     total = Row(unit=unit)
     by_child: dict[str, Row] = {}
 
-    def rows_for(child: str) -> list[Row]:
-        # Every figure counts in the total; a path below a current child unit also counts in
-        # that child's row (a path naming no current child -- say, a unit since moved away --
-        # counts in the total only, as before).
+    def row_for(child: str) -> Row | None:
+        # A path below a current child unit counts in that child's row (a path naming no
+        # current child -- say, a unit since moved away -- counts in the total only).
         if child not in children:
-            return [total]
+            return None
         if child not in by_child:
             by_child[child] = Row(unit=children[child])
-        return [total, by_child[child]]
+        return by_child[child]
 
-    for child, asked, target, overdue in per_child:
-        for row in rows_for(child):
-            row.asked += asked
-            row.target += target or 0
+    for child, asked, target, asked_row, target_row, overdue in per_child:
+        total.asked += asked
+        total.target += target or 0
+        total.overdue += overdue
+        row = row_for(child)
+        if row is not None:
+            row.asked += asked_row
+            row.target += target_row or 0
             row.overdue += overdue
     for child, amount, n in commitments:
-        for row in rows_for(child):
-            row.committed += amount or 0
-            row.commitments += n
+        for row in (total, row_for(child)):
+            if row is not None:
+                row.committed += amount or 0
+                row.commitments += n
     for child, figure, n in reports:
-        for row in rows_for(child):
-            row.reported += figure or 0
-            row.reports += n
+        for row in (total, row_for(child)):
+            if row is not None:
+                row.reported += figure or 0
+                row.reports += n
     return total, sorted(by_child.values(), key=lambda r: r.unit.name if r.unit else "")
 
 
@@ -162,8 +209,9 @@ def top_level_actions(decision: Decision) -> QuerySet[Action]:
 
 
 def report_count(decision: Decision) -> int:
-    """How many reports back have been made on the decision's actions, at every level."""
-    return Report.objects.filter(action__decision=decision).count()
+    """How many reports back have been made on the decision's actions, at every level (a
+    corrected report and its correction count once)."""
+    return Report.objects.filter(action__decision=decision, correction__isnull=True).count()
 
 
 def decisions_register(

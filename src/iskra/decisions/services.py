@@ -246,7 +246,23 @@ def report_back(
     figure: int = 0,
     text: str = "",
     commitment: Commitment | None = None,
+    corrects: Report | None = None,
 ) -> Report:
+    """Report figures and a few words on an action or on one's commitment to it. With
+    ``corrects``, the report replaces an earlier one on the same action: the earlier figure
+    no longer counts (it is kept, marked corrected)."""
+    if corrects is not None:
+        corrects = (
+            Report.objects.select_for_update().filter(pk=corrects.pk, action_id=action.pk).first()
+        )
+        if corrects is None:
+            raise DomainError("The report to correct is not one of this action's.")
+        if Report.objects.filter(corrects=corrects).exists():
+            raise DomainError("That report has already been corrected: correct the latest one.")
+        # A correction keeps the corrected report's commitment (if any).
+        commitment = commitment or corrects.commitment
+        if corrects.commitment_id != (commitment.pk if commitment else None):
+            raise DomainError("A correction is on the same commitment as the report it corrects.")
     if commitment is not None:
         require(
             commitment.user_id == actor.pk and commitment.action_id == action.pk,
@@ -267,15 +283,19 @@ def report_back(
         commitment=commitment,
         figure=figure,
         text=text.strip(),
+        corrects=corrects,
         reported_by=actor,
         created_at=timezone.now(),
     )
+    data: dict[str, Any] = {"action": action.pk, "figure": figure}
+    if corrects is not None:
+        data |= {"corrects": corrects.pk, "was": corrects.figure}
     record(
         actor=actor,
-        action="action.report",
+        action="action.report.correct" if corrects is not None else "action.report",
         obj=report,
         unit=action.unit,
-        data={"action": action.pk, "figure": figure},
+        data=data,
     )
     return report
 

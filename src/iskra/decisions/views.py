@@ -20,7 +20,7 @@ from iskra.decisions.forms import (
     RegisterFilterForm,
     ReportForm,
 )
-from iskra.decisions.models import Action, Commitment
+from iskra.decisions.models import Action, Commitment, Report
 from iskra.decisions.permissions import (
     can_assign_action,
     can_commit,
@@ -262,14 +262,24 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
                     if report_form.cleaned_data["commitment"]
                     else None
                 )
+                corrects = None
+                if report_form.cleaned_data["corrects"]:
+                    corrects = Report.objects.filter(
+                        pk=report_form.cleaned_data["corrects"], action=action
+                    ).first()
+                    if corrects is None:
+                        raise DomainError("The report to correct is not one of this action's.")
                 services.report_back(
                     actor=user,
                     action=action,
                     figure=report_form.cleaned_data["figure"] or 0,
                     text=report_form.cleaned_data["text"],
                     commitment=commitment,
+                    corrects=corrects,
                 )
-                messages.success(request, "Report recorded.")
+                messages.success(
+                    request, "Correction recorded." if corrects else "Report recorded."
+                )
             else:
                 raise DomainError("Check the form.")
         except DomainError as exc:
@@ -285,7 +295,9 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         "action": action,
         "children": action.children.select_related("unit", "assignee"),
         "commitments": action.commitments.select_related("user").prefetch_related("reports"),
-        "reports": action.reports.select_related("reported_by", "commitment"),
+        "reports": action.reports.select_related(
+            "reported_by", "commitment", "corrects", "correction"
+        ),
         "can_commit": can_commit(user, action),
         "can_report": can_report(user, action),
         "show_names": can_see_names(user, action),

@@ -109,7 +109,9 @@ def _transition(
         action="membership.status",
         obj=membership,
         unit=membership.unit,
-        data={"old": old, "new": to_status, "reason": reason, "body": body.pk if body else None},
+        data={"old": old, "new": to_status, "body": body.pk if body else None},
+        personal={"reason": reason},
+        subject_id=membership.user_id,
     )
     return event
 
@@ -189,7 +191,8 @@ def apply_to_join(
         action="application.submit",
         obj=application,
         unit=unit,
-        data={"email": email, "name": user.full_name},
+        personal={"email": email, "name": user.full_name},
+        subject_id=user.pk,
     )
     send_after_commit(
         to=email,
@@ -247,7 +250,9 @@ def decide_application(
         action="application.decide",
         obj=application,
         unit=application.unit,
-        data={"decision": application.decision, "reason": reason},
+        data={"decision": application.decision},
+        personal={"reason": reason},
+        subject_id=membership.user_id,
     )
     send_after_commit(
         to=membership.user.email,
@@ -340,11 +345,9 @@ def hold_probation(
         action="membership.probation",
         obj=membership,
         unit=membership.unit,
-        data={
-            "held": membership.probation_held,
-            "ends_on": membership.probation_ends_on,
-            "reason": reason,
-        },
+        data={"held": membership.probation_held, "ends_on": membership.probation_ends_on},
+        personal={"reason": reason},
+        subject_id=membership.user_id,
     )
     return membership
 
@@ -408,7 +411,8 @@ def update_profile(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
             action="profile.update",
             obj=user,
             unit=membership.unit if membership else None,
-            data={"old": old, "new": new},
+            personal={"old": old, "new": new},
+            subject_id=user.pk,
         )
     return user
 
@@ -481,7 +485,9 @@ def decide_transfer(*, actor: Any, transfer: Transfer, accept: bool, reason: str
         action="transfer.decide",
         obj=transfer,
         unit=transfer.to_unit,
-        data={"state": transfer.state, "reason": reason},
+        data={"state": transfer.state},
+        personal={"reason": reason},
+        subject_id=membership.user_id,
     )
     send_after_commit(
         to=membership.user.email,
@@ -639,7 +645,9 @@ def decide_case(
         action="discipline.decide",
         obj=case,
         unit=case.membership.unit,
-        data={"outcome": outcome, "until": suspended_until, "reason": case.decision_reason},
+        data={"outcome": outcome, "until": suspended_until},
+        personal={"reason": case.decision_reason},
+        subject_id=case.membership.user_id,
     )
     send_after_commit(
         to=case.membership.user.email,
@@ -740,7 +748,9 @@ def decide_appeal(
         action="discipline.appeal_decide",
         obj=case,
         unit=case.membership.unit,
-        data={"outcome": case.appeal_outcome, "reason": case.appeal_reason},
+        data={"outcome": case.appeal_outcome},
+        personal={"reason": case.appeal_reason},
+        subject_id=case.membership.user_id,
     )
     send_after_commit(
         to=case.membership.user.email,

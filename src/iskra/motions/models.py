@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class MotionStatus(models.TextChoices):
@@ -253,6 +253,12 @@ class Position(models.Model):
     votes_for = models.PositiveIntegerField(default=0)
     votes_against = models.PositiveIntegerField(default=0)
     abstentions = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Members in good standing in the unit when the position was recorded: the "
+        "votes recorded cannot exceed it.",
+    )
     mandate = models.CharField(max_length=10, choices=Mandate.choices, default=Mandate.FREE)
     mandate_note = models.TextField(blank=True)
     meeting = models.ForeignKey(
@@ -269,7 +275,12 @@ class Position(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["motion", "unit"], condition=Q(is_current=True), name="one_current_position"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(members__isnull=True)
+                | Q(members__gte=F("votes_for") + F("votes_against") + F("abstentions")),
+                name="position_votes_within_members",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -585,6 +585,15 @@ def record_position(
         raise DomainError("Vote figures cannot be negative.")
     if meeting is not None and meeting.body.unit_id != unit.pk:
         raise DomainError(f"The meeting that took the position must be one of {unit.name}'s.")
+    members = Membership.objects.filter(
+        unit__path__startswith=unit.path, status=Status.MEMBER
+    ).count()
+    cast = votes_for + votes_against + abstentions
+    if cast > members:
+        raise DomainError(
+            f"{cast} votes recorded, but {unit.name} has {members} "
+            f"member{'s' if members != 1 else ''}: check the figures."
+        )
     Position.objects.filter(motion=motion, unit=unit, is_current=True).update(is_current=False)
     position = Position.objects.create(
         motion=motion,
@@ -593,6 +602,7 @@ def record_position(
         votes_for=votes_for,
         votes_against=votes_against,
         abstentions=abstentions,
+        members=members,
         mandate=mandate,
         mandate_note=mandate_note.strip(),
         meeting=meeting,

@@ -1,0 +1,89 @@
+"""Erasing a former member's personal data on their request (GDPR Art. 17).
+
+What goes: everything that identifies the person -- the account's email, name, contact and
+workplace details, profile extras, consents; sign-in (password, tokens, second factor,
+invitations), notifications and calendar feed; the free text of their application and the
+reasons recorded on their membership's history; their discussion posts' text; and every
+personal value about them in the audit log. What stays, with the person shown as a pseudonym:
+the records the organisation must keep -- membership history (dates and statuses), seats held,
+attendance and roll-call votes, positions and counts, decisions and dissent, ballot rolls and
+counts, and the audit chain, which still verifies.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+
+from iskra.accounts.models import Invitation, PersonalAccessToken, TOTPDevice, User
+from iskra.audit.models import AuditHead
+from iskra.audit.services import ERASE_ACTION, erasable_values, erase_personal_values, record
+from iskra.core.errors import DomainError
+from iskra.core.models import Notification
+from iskra.meetings.models import CalendarFeed
+from iskra.members.models import Application, Membership, MembershipEvent, Status
+from iskra.motions.models import Post
+from iskra.organisation.permissions import require
+from iskra.privacy.permissions import can_erase
+
+FORMER = {Status.RESIGNED, Status.LAPSED, Status.EXPELLED, Status.DECLINED}
+REMOVED = "[removed at the author's request]"
+ERASED_DOMAIN = "erased.invalid"
+
+
+def is_erased(user: User) -> bool:
+    return user.email.endswith(f"@{ERASED_DOMAIN}")
+
+
+@transaction.atomic
+def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
+    """Replace a former member by a pseudonym and erase their personal data; return the
+    pseudonym. ``reason`` names the request answered (not the person)."""
+    # The chain's head first: no entry about this person can be written while we erase.
+    AuditHead.objects.select_for_update().get_or_create(pk=1)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    membership = Membership.objects.select_related("unit").filter(user=user).first()
+    require(can_erase(actor, membership), "Only an officer over the person's branch can do this.")
+    if is_erased(user):
+        raise DomainError("This person's data has already been erased.")
+    if membership is not None and membership.status not in FORMER:
+        raise DomainError(
+            f"Only a former member's data can be erased; this membership is "
+            f"{membership.get_status_display().lower()}. Record the end of the membership first."
+        )
+    if user.is_superuser:
+        raise DomainError("An administrator's account cannot be erased here.")
+    if not reason.strip():
+        raise DomainError("Say which request this answers (e.g. 'email of 2 December').")
+    token = secrets.token_hex(4)
+    pseudonym = f"Former member {token}"
+    count = erasable_values(user).count()
+    erasure = record(
+        actor=actor,
+        action=ERASE_ACTION,
+        obj=membership if membership is not None else user,
+        unit=membership.unit if membership is not None else None,
+        data={"pseudonym": pseudonym, "personal_values": count, "request": reason.strip()[:200]},
+    )
+    erased = erase_personal_values(user=user, erasure=erasure)
+    assert erased == count  # the head's lock keeps new values out
+    for field in ("pronouns", "phone", "address", "postcode", "workplace", "employer"):
+        setattr(user, field, "")
+    user.job_title = user.union = ""
+    user.email = f"erased-{token}@{ERASED_DOMAIN}"
+    user.full_name = pseudonym
+    user.extra = {}
+    user.consent_email = user.consent_phone = user.consent_sms = user.consent_post = False
+    user.email_preference = User.EmailPreference.NONE
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    for model in (PersonalAccessToken, TOTPDevice, Invitation, Notification, CalendarFeed):
+        model.objects.filter(user=user).delete()
+    if membership is not None:
+        Application.objects.filter(membership=membership).update(message="", reason="")
+        MembershipEvent.objects.filter(membership=membership).update(reason="")
+    Post.objects.filter(author=user).update(text=REMOVED)
+    return pseudonym
