@@ -138,7 +138,7 @@ class ExtensionOut(Schema):
     at: datetime
 
 
-class BallotOut(Schema):
+class SecretBallotOut(Schema):
     id: int
     title: str
     preset: str
@@ -258,7 +258,7 @@ class RollEntryOut(Schema):
     added_on_challenge: bool
 
 
-class ReportOut(Schema):
+class ScrutineerReportOut(Schema):
     ballot_id: int
     title: str
     preset: str

@@ -309,7 +309,7 @@ class QuorumOut(Schema):
     met: bool
 
 
-class BallotOut(Schema):
+class RollCallBallotOut(Schema):
     user_id: int
     name: str
     choice: str
@@ -332,7 +332,7 @@ class VoteOut(Schema):
     carried: bool | None
     opened_at: datetime
     counted_at: datetime | None
-    ballots: list[BallotOut] = Field(
+    ballots: list[RollCallBallotOut] = Field(
         description="Named votes (roll call and card votes); while a vote is open, only counts."
     )
     voted: int
@@ -501,7 +501,7 @@ class CommitmentOut(Schema):
     created_at: datetime
 
 
-class ReportOut(Schema):
+class ActionReportOut(Schema):
     id: int
     action_id: int
     unit_id: int | None
@@ -514,7 +514,7 @@ class ReportOut(Schema):
 
 class ActionOut(ActionSummaryOut):
     commitments: list[CommitmentOut]
-    reports: list[ReportOut]
+    reports: list[ActionReportOut]
 
 
 class CommitmentIn(Schema):

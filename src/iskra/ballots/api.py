@@ -15,7 +15,6 @@ from ninja.pagination import paginate
 from iskra.accounts.models import User
 from iskra.api.ballot_schemas import (
     BallotIn,
-    BallotOut,
     BallotSummaryOut,
     BoardEntryOut,
     ChallengeDecisionIn,
@@ -30,10 +29,11 @@ from iskra.api.ballot_schemas import (
     QuestionIn,
     QuestionOut,
     RemindOut,
-    ReportOut,
     ResultOut,
     RollEntryOut,
     ScrutineerIn,
+    ScrutineerReportOut,
+    SecretBallotOut,
     TrackerFoundOut,
     TrackerOut,
     VoteIn,
@@ -236,7 +236,7 @@ def list_ballots(request: HttpRequest) -> Any:
     return Paged(ballots, serialise)
 
 
-@router.post("/ballots", response={201: BallotOut, **ERRORS})
+@router.post("/ballots", response={201: SecretBallotOut, **ERRORS})
 def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
     """Define a draft ballot for a unit (officers of the unit)."""
     user = request_user(request)
@@ -266,7 +266,7 @@ def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
     return Status(201, _ballot_out(user, ballot.pk))
 
 
-@router.get("/ballots/{ballot_id}", response={200: BallotOut, **ERRORS})
+@router.get("/ballots/{ballot_id}", response={200: SecretBallotOut, **ERRORS})
 def get_ballot(request: HttpRequest, ballot_id: int) -> Any:
     """The definition, state, roll size and my roll status. Never a count while open."""
     return _ballot_out(request_user(request), ballot_id)
@@ -288,7 +288,7 @@ def add_question(request: HttpRequest, ballot_id: int, payload: QuestionIn) -> A
     return Status(201, next(q for q in services.questions_data(ballot) if q["id"] == question.pk))
 
 
-@router.post("/ballots/{ballot_id}/scrutineer", response={200: BallotOut, **ERRORS})
+@router.post("/ballots/{ballot_id}/scrutineer", response={200: SecretBallotOut, **ERRORS})
 def appoint_scrutineer(request: HttpRequest, ballot_id: int, payload: ScrutineerIn) -> Any:
     """Appoint the scrutineer, by email address or user id: someone with no office in the unit."""
     user = request_user(request)
@@ -321,7 +321,7 @@ def ballot_problems(request: HttpRequest, ballot_id: int) -> Any:
     return {"problems": found, "can_open": not found}
 
 
-@router.post("/ballots/{ballot_id}/open", response={200: BallotOut, **OPEN_ERRORS})
+@router.post("/ballots/{ballot_id}/open", response={200: SecretBallotOut, **OPEN_ERRORS})
 def open_ballot(request: HttpRequest, ballot_id: int) -> Any:
     """Freeze the roll and email every voter their credential. Refused while problems remain."""
     user = request_user(request)
@@ -453,7 +453,7 @@ def decide_challenge(request: HttpRequest, challenge_id: int, payload: Challenge
     return _challenge_out(challenge, named=True)
 
 
-@router.post("/ballots/{ballot_id}/extend", response={200: BallotOut, **ERRORS})
+@router.post("/ballots/{ballot_id}/extend", response={200: SecretBallotOut, **ERRORS})
 def extend_ballot(request: HttpRequest, ballot_id: int, payload: ExtendIn) -> Any:
     """Move the closing time later, with a recorded reason, before it passes (officers)."""
     user = request_user(request)
@@ -566,7 +566,7 @@ def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
     )
 
 
-@router.get("/ballots/{ballot_id}/report", response={200: ReportOut, **ERRORS})
+@router.get("/ballots/{ballot_id}/report", response={200: ScrutineerReportOut, **ERRORS})
 def report(request: HttpRequest, ballot_id: int) -> Any:
     """The scrutineer's report: roll, challenges, timings, anomalies, result and final hash."""
     user = request_user(request)
@@ -575,7 +575,7 @@ def report(request: HttpRequest, ballot_id: int) -> Any:
     return _report_out(user, ballot)
 
 
-@router.post("/ballots/{ballot_id}/report/sign", response={200: ReportOut, **ERRORS})
+@router.post("/ballots/{ballot_id}/report/sign", response={200: ScrutineerReportOut, **ERRORS})
 def sign_report(request: HttpRequest, ballot_id: int) -> Any:
     """The scrutineer signs the report off (recorded in the audit log)."""
     user = request_user(request)

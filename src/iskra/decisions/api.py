@@ -16,6 +16,7 @@ from iskra.api.cycle_schemas import (
     ID_FILTER,
     ActionIn,
     ActionOut,
+    ActionReportOut,
     CommitmentIn,
     CommitmentOut,
     DashboardOut,
@@ -24,7 +25,6 @@ from iskra.api.cycle_schemas import (
     DissentIn,
     DissentOut,
     ReportIn,
-    ReportOut,
 )
 from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
@@ -281,7 +281,7 @@ def commit(request: HttpRequest, action_id: int, payload: CommitmentIn) -> Any:
     return Status(201, _commitment_out(c))
 
 
-@router.post("/actions/{action_id}/reports", response={201: ReportOut, **ERRORS})
+@router.post("/actions/{action_id}/reports", response={201: ActionReportOut, **ERRORS})
 def report(request: HttpRequest, action_id: int, payload: ReportIn) -> Any:
     """Report back with figures and text, on the action or on your commitment to it."""
     user = request_user(request)

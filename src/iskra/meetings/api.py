@@ -17,7 +17,6 @@ from iskra.api.cycle_schemas import (
     AgendaItemOut,
     ApproveMinutesIn,
     AttendanceOut,
-    BallotOut,
     CastIn,
     HandsIn,
     MarkAttendanceIn,
@@ -26,6 +25,7 @@ from iskra.api.cycle_schemas import (
     MeetingSummaryOut,
     MinutesIn,
     OpenVoteIn,
+    RollCallBallotOut,
     SubjectIn,
     VoteOut,
 )
@@ -283,7 +283,7 @@ def get_vote(request: HttpRequest, vote_id: int) -> Any:
     return vote_out(_load_vote(request_user(request), vote_id))
 
 
-@router.post("/votes/{vote_id}/ballots", response={201: BallotOut, **ERRORS})
+@router.post("/votes/{vote_id}/ballots", response={201: RollCallBallotOut, **ERRORS})
 def cast(request: HttpRequest, vote_id: int, payload: CastIn) -> Any:
     """Cast your named vote: for, against or abstain."""
     user = request_user(request)
