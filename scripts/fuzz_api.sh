@@ -9,6 +9,8 @@
 #   scripts/fuzz_api.sh                      # bounded run for CI (a few minutes)
 #   FUZZ_EXAMPLES=200 scripts/fuzz_api.sh    # longer run
 #   FUZZ_SEED=7 scripts/fuzz_api.sh          # another seed (default: fixed, so CI is repeatable)
+#   FUZZ_DATABASE_URL=postgres://postgres@127.0.0.1:5432/iskra_fuzz scripts/fuzz_api.sh
+#                                            # on PostgreSQL (that database is dropped and created)
 #
 # Reports (JUnit and NDJSON) are left in $FUZZ_REPORT_DIR (default: var/fuzz-report).
 set -euo pipefail
@@ -25,6 +27,12 @@ base="http://127.0.0.1:$port"
 
 export ISKRA_ENV=demo ISKRA_DATA_DIR="$data_dir"
 unset DATABASE_URL
+if [ -n "${FUZZ_DATABASE_URL:-}" ]; then
+  export DATABASE_URL="$FUZZ_DATABASE_URL"
+  db_name="${FUZZ_DATABASE_URL##*/}"
+  server_url="${FUZZ_DATABASE_URL%/*}/postgres"
+  psql -q "$server_url" -c "drop database if exists $db_name" -c "create database $db_name"
+fi
 
 server_pid=""
 cleanup() {
@@ -36,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== fuzz: seeding the demo in $data_dir and serving it at $base"
+echo "== fuzz: seeding the demo (${DATABASE_URL:-SQLite in $data_dir}) and serving it at $base"
 uv run iskra demo --port "$port" --data-dir "$data_dir" --no-worker >"$data_dir/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do
@@ -60,7 +68,7 @@ status=0
 for who in member officer; do
   token_var="${who}_token"
   echo "== fuzz: schemathesis as the $who ($examples examples per operation, seed $seed)"
-  uv run schemathesis run "$base/api/v1/openapi.json" \
+  uv run schemathesis --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \
     --header "Authorization: Bearer ${!token_var}" \
     --checks not_a_server_error,response_schema_conformance \
     --phases "$phases" \
