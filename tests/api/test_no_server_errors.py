@@ -210,6 +210,18 @@ def test_server_error_is_json_500(world: World, monkeypatch: pytest.MonkeyPatch)
     assert "a bug" not in response.json()["detail"]
 
 
+def test_djangos_permission_denied_is_json_403(world: World, monkeypatch: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionDenied("Not for you.")
+
+    monkeypatch.setattr("iskra.members.api.request_user", refuse)
+    response = Api(world.member).get("/me")
+    is_error(response, 403)
+    assert response.json()["detail"] == "Not for you."
+
+
 def test_server_error_still_reaches_the_test_client(world: World, monkeypatch: Any) -> None:
     """The JSON 500 is signalled like Django's own, so a bug still fails the test that hit it."""
 

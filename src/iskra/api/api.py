@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.core import signals
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -68,7 +73,8 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """Anything else: a request too large (413), a suspicious one (400), or a bug (500).
+    """Anything else: a request too large (413), a suspicious one (400), Django's own refusal
+    (403), or a bug (500).
 
     A bug is logged with its traceback on ``django.request`` and signalled as Django signals an
     uncaught exception (so the test client still raises it); the client gets JSON, never a page.
@@ -77,6 +83,8 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(request, {"detail": MESSAGES[413]}, status=413)
     if isinstance(exc, SuspiciousOperation):
         return api.create_response(request, {"detail": MESSAGES[400]}, status=400)
+    if isinstance(exc, PermissionDenied):
+        return api.create_response(request, {"detail": str(exc) or MESSAGES[403]}, status=403)
     logging.getLogger("django.request").error(
         "Internal Server Error: %s",
         request.path,
