@@ -24,12 +24,15 @@ def test_a_403_is_one_line_without_a_traceback(
     """Through the configured root handler (the one a server's log gets) and as recorded."""
     stream = io.StringIO()
     handler = logging.getLogger().handlers[0]
-    saved = handler.setStream(stream)  # type: ignore[attr-defined]
+    # Swapped directly: ``setStream`` flushes the old stream, which an earlier test that
+    # configured logging again (an in-process command) may have left closed.
+    saved = handler.stream  # type: ignore[attr-defined]
+    handler.stream = stream  # type: ignore[attr-defined]
     try:
         with caplog.at_level(logging.WARNING, logger="django.request"):
             assert _client(world.member).get("/settings/").status_code == 403
     finally:
-        handler.setStream(saved)  # type: ignore[attr-defined]
+        handler.stream = saved  # type: ignore[attr-defined]
     records = [r for r in caplog.records if r.name == "django.request"]
     assert [r.getMessage() for r in records] == ["Forbidden (Permission denied): /settings/"]
     assert records[0].exc_info is None
