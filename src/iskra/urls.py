@@ -32,3 +32,7 @@ urlpatterns = [
     path("audit/", include("iskra.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The site's own error pages (templates 400/403/404/500 in core); under /api/ every error is
+# JSON instead (iskra.api.middleware).
+handler400 = "iskra.core.views.bad_request"

@@ -40,7 +40,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from iskra.accounts.models import User
-from iskra.accounts.services import create_token
+from iskra.accounts.services import issue_token
 
 TABLE = Path(__file__).with_name("matrix.csv")
 PERSONAS = (
@@ -65,6 +65,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/terms/{holding_id}/end": {"reason": "resigned"},
     "PATCH /api/v1/me": {"pronouns": "they/them"},
     "POST /api/v1/members/{membership_id}/status": {"to_status": "lapsed", "reason": "no dues"},
+    "POST /api/v1/members/{membership_id}/erase": {"request": "Asked by letter"},
     "POST /api/v1/applications": {
         "email": "new@example.org",
         "full_name": "New Person",
@@ -221,7 +222,7 @@ def _seed() -> dict[str, Any]:
         complaint="Missed the rota.",
         deciding_body=committee,
     )
-    token, _ = create_token(user=member, name="matrix")
+    token, _ = issue_token(user=member, name="matrix")
     # The branch's meeting is under way, so attendance and closing reach their checks.
     from iskra.meetings import services as meetings
 
@@ -351,7 +352,7 @@ def test_access_matrix() -> None:
         headers: dict[str, str] = {}
         if user is not None:
             page_client.force_login(user)
-            _, raw = create_token(user=user, name="matrix")
+            _, raw = issue_token(user=user, name="matrix")
             headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
         clients[persona] = (page_client, api_client, headers)
 

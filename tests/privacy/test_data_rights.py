@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from iskra.accounts.models import PersonalAccessToken, User
-from iskra.accounts.services import create_token
+from iskra.accounts.services import issue_token
 from iskra.audit.models import AuditEntry, AuditPersonalValue
 from iskra.audit.services import ERASE_ACTION, record, verify_chain
 from iskra.core.errors import DomainError, PermissionDenied
@@ -43,7 +43,7 @@ def _history(world: World) -> tuple[Post, Position]:
         stance=Position.Stance.SUPPORT,
         votes_for=2,
     )
-    create_token(user=world.member, name="laptop")
+    issue_token(user=world.member, name="laptop")
     return post, position
 
 

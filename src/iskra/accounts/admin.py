@@ -21,6 +21,9 @@ from iskra.audit.services import record
 AUDITED = ["email", "is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
 
 
+PERSONAL_FIELDS = ("email", "full_name")
+
+
 class UserChangeForm(auth_forms.UserChangeForm):  # type: ignore[type-arg]
     class Meta:
         model = User
@@ -78,7 +81,10 @@ class UserAdmin(auth_admin.UserAdmin):  # type: ignore[type-arg]
                     actor=request.user,  # type: ignore[arg-type]
                     action="admin.user_create",
                     obj=obj,
-                    data={"email": obj.email, "is_staff": obj.is_staff},
+                    data={"is_staff": obj.is_staff},
+                    # Erasable on the person's request (docs/privacy.md): kept apart.
+                    personal={"email": obj.email},
+                    subject_id=obj.pk,
                 )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -87,17 +93,22 @@ class UserAdmin(auth_admin.UserAdmin):  # type: ignore[type-arg]
             super().save_related(request, form, formsets, change)
             changed = [f for f in AUDITED if f in form.changed_data]
             if change and changed:
+                values = {
+                    field: {
+                        "from": _plain(form.initial.get(field)),
+                        "to": _plain(form.cleaned_data.get(field)),
+                    }
+                    for field in changed
+                }
+                # The email addresses are the person's: erasable, kept apart from the chain.
+                personal = {f: values.pop(f) for f in PERSONAL_FIELDS if f in values}
                 record(
                     actor=request.user,  # type: ignore[arg-type]
                     action="admin.user_change",
                     obj=form.instance,
-                    data={
-                        field: {
-                            "from": _plain(form.initial.get(field)),
-                            "to": _plain(form.cleaned_data.get(field)),
-                        }
-                        for field in changed
-                    },
+                    data=values,
+                    personal=personal,
+                    subject_id=form.instance.pk,
                 )
 
     def user_change_password(

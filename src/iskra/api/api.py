@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import logging
+
+from django.core import signals
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from iskra.api.auth import SessionAuth, TokenAuth
+from iskra.api.middleware import MESSAGES
 from iskra.core.errors import DomainError
 
 api = NinjaAPI(
@@ -60,6 +69,30 @@ def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRe
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else: a request too large (413), a suspicious one (400), Django's own refusal
+    (403), or a bug (500).
+
+    A bug is logged with its traceback on ``django.request`` and signalled as Django signals an
+    uncaught exception (so the test client still raises it); the client gets JSON, never a page.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        return api.create_response(request, {"detail": MESSAGES[413]}, status=413)
+    if isinstance(exc, SuspiciousOperation):
+        return api.create_response(request, {"detail": MESSAGES[400]}, status=400)
+    if isinstance(exc, PermissionDenied):
+        return api.create_response(request, {"detail": str(exc) or MESSAGES[403]}, status=403)
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"status_code": 500, "request": request},
+    )
+    signals.got_request_exception.send(sender=None, request=request)
+    return api.create_response(request, {"detail": MESSAGES[500]}, status=500)
 
 
 from iskra.decisions.api import router as decisions_router  # noqa: E402

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from iskra.api.inputs import MAX_ID, Id, Input, OptionalId
+
 Label = Annotated[str, Field(max_length=200)]
 RollStatus = Literal["voted", "not voted", "not on roll"]
 
@@ -26,11 +28,12 @@ Moment = Annotated[datetime, AfterValidator(_plausible)]
 # --- In ----------------------------------------------------------------------------------------
 
 
-class BallotIn(Schema):
-    unit_id: int
+class BallotIn(Input):
+    unit_id: int = Id()
     title: str = Field(max_length=200)
     preset: str = Field(
-        description="uk_industrial_action, union_two_thirds, simple_majority, stv_committee or recall"
+        max_length=24,
+        description="uk_industrial_action, union_two_thirds, simple_majority, stv_committee or recall",
     )
     opens_at: Moment
     closes_at: Moment
@@ -44,7 +47,10 @@ class BallotIn(Schema):
     filter_job_title: Label = ""
     important_public_service: bool = False
     constituency_body_id: int | None = Field(
-        None, description="Instead of the unit's members: the members of this body of the unit."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Instead of the unit's members: the members of this body of the unit.",
     )
     min_published_ballots: int = Field(
         10,
@@ -56,34 +62,34 @@ class BallotIn(Schema):
     )
 
 
-class QuestionIn(Schema):
-    kind: str = Field(description="yes_no, choose_one, approval, ranked or stv")
+class QuestionIn(Input):
+    kind: str = Field(max_length=12, description="yes_no, choose_one, approval, ranked or stv")
     text: str = Field(max_length=2000)
     options: list[Label] = Field(default_factory=list, max_length=200)
     seats: int = Field(1, ge=1, le=1000)
     max_choices: int = Field(1, ge=1, le=1000)
 
 
-class ScrutineerIn(Schema):
+class ScrutineerIn(Input):
     email: str | None = Field(None, max_length=254)
-    user_id: int | None = None
+    user_id: int | None = OptionalId()
 
 
-class ChallengeIn(Schema):
+class ChallengeIn(Input):
     reason: str = Field(max_length=5000)
 
 
-class ChallengeDecisionIn(Schema):
+class ChallengeDecisionIn(Input):
     uphold: bool
     reason: str = Field(max_length=5000)
 
 
-class ExtendIn(Schema):
+class ExtendIn(Input):
     closes_at: Moment
     reason: str = Field(max_length=5000)
 
 
-class VoteIn(Schema):
+class VoteIn(Input):
     answers: dict[str, Any] = Field(
         default_factory=dict,
         description="Question id → answer, for every question on the paper: an option index for "
@@ -94,7 +100,7 @@ class VoteIn(Schema):
     )
 
 
-class CredentialIn(Schema):
+class CredentialIn(Input):
     credential: str = Field(min_length=1, max_length=500, description="The token from the email")
 
 
@@ -138,7 +144,7 @@ class ExtensionOut(Schema):
     at: datetime
 
 
-class BallotOut(Schema):
+class SecretBallotOut(Schema):
     id: int
     title: str
     preset: str
@@ -258,7 +264,7 @@ class RollEntryOut(Schema):
     added_on_challenge: bool
 
 
-class ReportOut(Schema):
+class ScrutineerReportOut(Schema):
     ballot_id: int
     title: str
     preset: str

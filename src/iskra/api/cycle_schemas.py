@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated
 
 from ninja import Schema
-from ninja.params.functions import Query
 from pydantic import Field
+
+from iskra.api.inputs import LONG_TEXT, MAX_ID, TEXT, Id, Input, OptionalId
 
 # The largest figure a PositiveIntegerField holds on every database.
 MAX_COUNT = 2_147_483_647
-# Larger numbers overflow SQLite's integers in a filter: a 500 instead of "nothing found".
-MAX_ID = 2**63 - 1
-
-# An id given as a filter (path ids go through loaders, which treat any number as not found).
-ID_FILTER: Any = Query(None, ge=1, le=MAX_ID)
+# An id in a list (``motion_ids``).
+ItemId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 # --- Motions -----------------------------------------------------------------------------------
@@ -130,13 +128,16 @@ class MotionOut(MotionSummaryOut):
     can: MotionRightsOut
 
 
-class MotionIn(Schema):
-    body_id: int
+class MotionIn(Input):
+    body_id: int = Id()
     title: str = Field(max_length=200)
-    text: str
-    supporting_statement: str = ""
+    text: str = Field(max_length=LONG_TEXT)
+    supporting_statement: str = Field("", max_length=TEXT)
     proposing_unit_id: int | None = Field(
-        None, description="Propose for a unit you are an officer of (its meeting decided it)."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Propose for a unit you are an officer of (its meeting decided it).",
     )
     by_body: bool = Field(False, description="Propose in the name of the body itself.")
     authority: str = Field(
@@ -144,17 +145,17 @@ class MotionIn(Schema):
     )
 
 
-class DraftIn(Schema):
+class DraftIn(Input):
     title: str | None = Field(None, max_length=200)
-    text: str | None = None
-    supporting_statement: str | None = None
+    text: str | None = Field(None, max_length=LONG_TEXT)
+    supporting_statement: str | None = Field(None, max_length=TEXT)
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class ReasonIn(Input):
+    reason: str = Field("", max_length=TEXT)
 
 
-class DiscussionIn(Schema):
+class DiscussionIn(Input):
     deadline: date | None = Field(
         None, description="Defaults to the body's discussion period from today."
     )
@@ -165,18 +166,18 @@ class DiscussionOpenedOut(Schema):
     motion: MotionOut
 
 
-class CompositeIn(Schema):
-    motion_ids: list[int]
-    title: str
-    text: str
+class CompositeIn(Input):
+    motion_ids: list[ItemId] = Field(max_length=100)
+    title: str = Field(max_length=200)
+    text: str = Field(max_length=LONG_TEXT)
 
 
-class AmendmentIn(Schema):
-    kind: str = Field(description="delete, insert, replace or whole")
-    passage: str = ""
-    new_text: str = ""
-    explanation: str = ""
-    proposing_unit_id: int | None = None
+class AmendmentIn(Input):
+    kind: str = Field(max_length=8, description="delete, insert, replace or whole")
+    passage: str = Field("", max_length=LONG_TEXT)
+    new_text: str = Field("", max_length=LONG_TEXT)
+    explanation: str = Field("", max_length=TEXT)
+    proposing_unit_id: int | None = OptionalId()
 
 
 class PositionOut(Schema):
@@ -196,15 +197,15 @@ class PositionOut(Schema):
     is_current: bool
 
 
-class PositionIn(Schema):
-    unit_id: int
-    stance: str = Field(description="support, oppose or support_if_amended")
-    votes_for: int = Field(0, le=MAX_COUNT)
-    votes_against: int = Field(0, le=MAX_COUNT)
-    abstentions: int = Field(0, le=MAX_COUNT)
-    mandate: str = Field("free", description="instructed or free")
-    mandate_note: str = ""
-    meeting_id: int | None = None
+class PositionIn(Input):
+    unit_id: int = Id()
+    stance: str = Field(max_length=20, description="support, oppose or support_if_amended")
+    votes_for: int = Field(0, ge=0, le=MAX_COUNT)
+    votes_against: int = Field(0, ge=0, le=MAX_COUNT)
+    abstentions: int = Field(0, ge=0, le=MAX_COUNT)
+    mandate: str = Field("free", max_length=10, description="instructed or free")
+    mandate_note: str = Field("", max_length=TEXT)
+    meeting_id: int | None = OptionalId()
 
 
 class PostOut(Schema):
@@ -221,17 +222,17 @@ class PostOut(Schema):
     hidden_reason: str
 
 
-class PostIn(Schema):
-    text: str
-    parent_id: int | None = None
+class PostIn(Input):
+    text: str = Field(max_length=TEXT)
+    parent_id: int | None = OptionalId()
 
 
-class PostEditIn(Schema):
-    text: str
+class PostEditIn(Input):
+    text: str = Field(max_length=TEXT)
 
 
-class HideIn(Schema):
-    reason: str
+class HideIn(Input):
+    reason: str = Field(max_length=TEXT)
 
 
 class ContributionOut(Schema):
@@ -258,18 +259,18 @@ class BulletinDetailOut(BulletinOut):
     contributions: list[ContributionOut]
 
 
-class BulletinIn(Schema):
-    body_id: int
+class BulletinIn(Input):
+    body_id: int = Id()
     title: str = Field(max_length=200)
     opens_on: date
     closes_on: date
 
 
-class ContributionIn(Schema):
+class ContributionIn(Input):
     title: str = Field(max_length=200)
-    text: str
+    text: str = Field(max_length=TEXT)
     signature: str = Field("", max_length=200)
-    motion_id: int | None = None
+    motion_id: int | None = OptionalId()
 
 
 # --- Meetings ----------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ class QuorumOut(Schema):
     met: bool
 
 
-class BallotOut(Schema):
+class RollCallBallotOut(Schema):
     user_id: int
     name: str
     choice: str
@@ -332,7 +333,7 @@ class VoteOut(Schema):
     carried: bool | None
     opened_at: datetime
     counted_at: datetime | None
-    ballots: list[BallotOut] = Field(
+    ballots: list[RollCallBallotOut] = Field(
         description="Named votes (roll call and card votes); while a vote is open, only counts."
     )
     voted: int
@@ -353,52 +354,58 @@ class MeetingOut(MeetingSummaryOut):
     signed_in: bool
 
 
-class MeetingIn(Schema):
-    body_id: int
+class MeetingIn(Input):
+    body_id: int = Id()
     title: str = Field(max_length=200)
     starts_at: datetime
     ends_at: datetime | None = None
     location: str = Field("", max_length=300)
-    notice: str = ""
-    motion_ids: list[int] = Field(default_factory=list)
+    notice: str = Field("", max_length=TEXT)
+    motion_ids: list[ItemId] = Field(default_factory=list, max_length=100)
 
 
-class AgendaItemIn(Schema):
-    kind: str = Field(description="motion, report or other")
+class AgendaItemIn(Input):
+    kind: str = Field(max_length=8, description="motion, report or other")
     title: str = Field("", max_length=200)
-    motion_id: int | None = None
-    notes: str = ""
+    motion_id: int | None = OptionalId()
+    notes: str = Field("", max_length=TEXT)
 
 
-class MarkAttendanceIn(Schema):
-    user_id: int
+class MarkAttendanceIn(Input):
+    user_id: int = Id()
 
 
-class SubjectIn(Schema):
-    motion_id: int
-    amendment_id: int | None = Field(None, description="Vote on this amendment of the motion.")
+class SubjectIn(Input):
+    motion_id: int = Id()
+    amendment_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Vote on this amendment of the motion."
+    )
 
 
 class HandsIn(SubjectIn):
-    votes_for: int = Field(le=MAX_COUNT)
-    votes_against: int = Field(le=MAX_COUNT)
-    abstentions: int = Field(0, le=MAX_COUNT)
+    votes_for: int = Field(ge=0, le=MAX_COUNT)
+    votes_against: int = Field(ge=0, le=MAX_COUNT)
+    abstentions: int = Field(0, ge=0, le=MAX_COUNT)
 
 
 class OpenVoteIn(SubjectIn):
-    method: str = Field(description="roll_call or card (secret is not available yet)")
+    method: str = Field(
+        max_length=10, description="roll_call or card (secret is not available yet)"
+    )
 
 
-class CastIn(Schema):
-    choice: str = Field(description="for, against or abstain")
+class CastIn(Input):
+    choice: str = Field(max_length=8, description="for, against or abstain")
 
 
-class MinutesIn(Schema):
-    text: str
+class MinutesIn(Input):
+    text: str = Field(max_length=LONG_TEXT)
 
 
-class ApproveMinutesIn(Schema):
-    at_meeting_id: int = Field(description="The later meeting, in progress, that approves them.")
+class ApproveMinutesIn(Input):
+    at_meeting_id: int = Field(
+        ge=1, le=MAX_ID, description="The later meeting, in progress, that approves them."
+    )
 
 
 # --- Decisions ---------------------------------------------------------------------------------
@@ -474,20 +481,24 @@ class DecisionOut(DecisionSummaryOut):
     actions: list[ActionSummaryOut]
 
 
-class DissentIn(Schema):
+class DissentIn(Input):
     text: str = Field(max_length=2000)
-    unit_id: int | None = Field(None, description="Record it for a unit you are an officer of.")
+    unit_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Record it for a unit you are an officer of."
+    )
 
 
-class ActionIn(Schema):
+class ActionIn(Input):
     title: str = Field(max_length=200)
     due_on: date
-    description: str = ""
-    target: int | None = Field(None, le=MAX_COUNT)
+    description: str = Field("", max_length=TEXT)
+    target: int | None = Field(None, ge=0, le=MAX_COUNT)
     measure: str = Field("", max_length=60)
-    unit_id: int | None = None
-    assignee_id: int | None = None
-    parent_id: int | None = Field(None, description="Cascade: the action this one carries out.")
+    unit_id: int | None = OptionalId()
+    assignee_id: int | None = OptionalId()
+    parent_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Cascade: the action this one carries out."
+    )
 
 
 class CommitmentOut(Schema):
@@ -501,7 +512,7 @@ class CommitmentOut(Schema):
     created_at: datetime
 
 
-class ReportOut(Schema):
+class ActionReportOut(Schema):
     id: int
     action_id: int
     unit_id: int | None
@@ -515,19 +526,19 @@ class ReportOut(Schema):
 
 class ActionOut(ActionSummaryOut):
     commitments: list[CommitmentOut]
-    reports: list[ReportOut]
+    reports: list[ActionReportOut]
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(Input):
     description: str = Field(max_length=300)
-    amount: int = Field(0, le=MAX_COUNT)
+    amount: int = Field(0, ge=0, le=MAX_COUNT)
     due_on: date | None = None
 
 
-class ReportIn(Schema):
-    figure: int = Field(0, le=MAX_COUNT)
-    text: str = ""
-    commitment_id: int | None = None
+class ReportIn(Input):
+    figure: int = Field(0, ge=0, le=MAX_COUNT)
+    text: str = Field("", max_length=TEXT)
+    commitment_id: int | None = OptionalId()
     corrects_id: int | None = Field(
         None,
         ge=1,

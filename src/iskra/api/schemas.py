@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from iskra.api.inputs import TEXT, Id, Input
 
 
 class Error(Schema):
@@ -24,16 +26,16 @@ class UnitOut(Schema):
         return str(obj["kind"]) if isinstance(obj, dict) else str(obj.kind.name)
 
 
-class UnitIn(Schema):
-    name: str
-    kind_id: int
-    parent_id: int
-    description: str = ""
+class UnitIn(Input):
+    name: str = Field(max_length=200)
+    kind_id: int = Id()
+    parent_id: int = Id()
+    description: str = Field("", max_length=TEXT)
 
 
-class UnitMoveIn(Schema):
-    new_parent_id: int
-    reason: str = ""
+class UnitMoveIn(Input):
+    new_parent_id: int = Id()
+    reason: str = Field("", max_length=TEXT)
 
 
 class BodyOut(Schema):
@@ -43,11 +45,11 @@ class BodyOut(Schema):
     name: str
 
 
-class BodyIn(Schema):
-    unit_id: int
-    kind: str
-    name: str
-    description: str = ""
+class BodyIn(Input):
+    unit_id: int = Id()
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    description: str = Field("", max_length=TEXT)
 
 
 class HolderOut(Schema):
@@ -86,21 +88,21 @@ class SeatOut(Schema):
         ]
 
 
-class SeatIn(Schema):
-    body_id: int
-    role: str
-    title: str
+class SeatIn(Input):
+    body_id: int = Id()
+    role: str = Field(max_length=20)
+    title: str = Field(max_length=200)
     grants_officer_rights: bool = False
-    term_months: int | None = None
+    term_months: int | None = Field(None, ge=1, le=1200)
 
 
-class AppointIn(Schema):
-    holder_id: int
+class AppointIn(Input):
+    holder_id: int = Id()
     started_on: date | None = None
 
 
-class EndTermIn(Schema):
-    reason: str
+class EndTermIn(Input):
+    reason: str = Field(max_length=200)
     ended_on: date | None = None
 
 
@@ -145,9 +147,9 @@ class EventOut(Schema):
     reason: str
 
 
-class StatusIn(Schema):
-    to_status: str
-    reason: str
+class StatusIn(Input):
+    to_status: str = Field(max_length=20)
+    reason: str = Field(max_length=TEXT)
 
 
 class ApplicationOut(Schema):
@@ -162,30 +164,30 @@ class ApplicationOut(Schema):
     reason: str
 
 
-class ApplicationIn(Schema):
-    email: str
-    full_name: str
-    password: str
-    unit_id: int
+class ApplicationIn(Input):
+    email: str = Field(max_length=254)
+    full_name: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+    unit_id: int = Id()
     agreed_to_aims: bool
-    message: str = ""
+    message: str = Field("", max_length=TEXT)
 
 
-class DecisionIn(Schema):
+class DecisionIn(Input):
     admit: bool
-    reason: str = ""
+    reason: str = Field("", max_length=TEXT)
 
 
-class ProfileIn(Schema):
-    full_name: str | None = None
-    pronouns: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    workplace: str | None = None
-    employer: str | None = None
-    job_title: str | None = None
-    union: str | None = None
+class ProfileIn(Input):
+    full_name: str | None = Field(None, max_length=200)
+    pronouns: str | None = Field(None, max_length=40)
+    phone: str | None = Field(None, max_length=40)
+    address: str | None = Field(None, max_length=1000)
+    postcode: str | None = Field(None, max_length=16)
+    workplace: str | None = Field(None, max_length=200)
+    employer: str | None = Field(None, max_length=200)
+    job_title: str | None = Field(None, max_length=200)
+    union: str | None = Field(None, max_length=200)
     consent_email: bool | None = None
     consent_phone: bool | None = None
     consent_sms: bool | None = None

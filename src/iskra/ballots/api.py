@@ -15,7 +15,6 @@ from ninja.pagination import paginate
 from iskra.accounts.models import User
 from iskra.api.ballot_schemas import (
     BallotIn,
-    BallotOut,
     BallotSummaryOut,
     BoardEntryOut,
     ChallengeDecisionIn,
@@ -30,15 +29,17 @@ from iskra.api.ballot_schemas import (
     QuestionIn,
     QuestionOut,
     RemindOut,
-    ReportOut,
     ResultOut,
     RollEntryOut,
     ScrutineerIn,
+    ScrutineerReportOut,
+    SecretBallotOut,
     TrackerFoundOut,
     TrackerOut,
     VoteIn,
 )
 from iskra.api.common import ERRORS, request_user
+from iskra.api.inputs import ID_IN_PATH, PathId, Tracker
 from iskra.api.pagination import Paged, Pages
 from iskra.api.schemas import Error
 from iskra.ballots import services
@@ -236,7 +237,7 @@ def list_ballots(request: HttpRequest) -> Any:
     return Paged(ballots, serialise)
 
 
-@router.post("/ballots", response={201: BallotOut, **ERRORS})
+@router.post("/ballots", response={201: SecretBallotOut, **ERRORS})
 def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
     """Define a draft ballot for a unit (officers of the unit)."""
     user = request_user(request)
@@ -266,14 +267,14 @@ def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
     return Status(201, _ballot_out(user, ballot.pk))
 
 
-@router.get("/ballots/{ballot_id}", response={200: BallotOut, **ERRORS})
-def get_ballot(request: HttpRequest, ballot_id: int) -> Any:
+@router.get("/ballots/{ballot_id}", response={200: SecretBallotOut, **ERRORS})
+def get_ballot(request: HttpRequest, ballot_id: PathId) -> Any:
     """The definition, state, roll size and my roll status. Never a count while open."""
     return _ballot_out(request_user(request), ballot_id)
 
 
 @router.post("/ballots/{ballot_id}/questions", response={201: QuestionOut, **ERRORS})
-def add_question(request: HttpRequest, ballot_id: int, payload: QuestionIn) -> Any:
+def add_question(request: HttpRequest, ballot_id: PathId, payload: QuestionIn) -> Any:
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     question = services.add_question(
@@ -288,8 +289,8 @@ def add_question(request: HttpRequest, ballot_id: int, payload: QuestionIn) -> A
     return Status(201, next(q for q in services.questions_data(ballot) if q["id"] == question.pk))
 
 
-@router.post("/ballots/{ballot_id}/scrutineer", response={200: BallotOut, **ERRORS})
-def appoint_scrutineer(request: HttpRequest, ballot_id: int, payload: ScrutineerIn) -> Any:
+@router.post("/ballots/{ballot_id}/scrutineer", response={200: SecretBallotOut, **ERRORS})
+def appoint_scrutineer(request: HttpRequest, ballot_id: PathId, payload: ScrutineerIn) -> Any:
     """Appoint the scrutineer, by email address or user id: someone with no office in the unit."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -309,7 +310,7 @@ def appoint_scrutineer(request: HttpRequest, ballot_id: int, payload: Scrutineer
 
 
 @router.get("/ballots/{ballot_id}/problems", response={200: ProblemsOut, **ERRORS})
-def ballot_problems(request: HttpRequest, ballot_id: int) -> Any:
+def ballot_problems(request: HttpRequest, ballot_id: PathId) -> Any:
     """Everything that stops the ballot from opening (officers and the scrutineer)."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -321,8 +322,8 @@ def ballot_problems(request: HttpRequest, ballot_id: int) -> Any:
     return {"problems": found, "can_open": not found}
 
 
-@router.post("/ballots/{ballot_id}/open", response={200: BallotOut, **OPEN_ERRORS})
-def open_ballot(request: HttpRequest, ballot_id: int) -> Any:
+@router.post("/ballots/{ballot_id}/open", response={200: SecretBallotOut, **OPEN_ERRORS})
+def open_ballot(request: HttpRequest, ballot_id: PathId) -> Any:
     """Freeze the roll and email every voter their credential. Refused while problems remain."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -340,7 +341,7 @@ def open_ballot(request: HttpRequest, ballot_id: int) -> Any:
 
 
 @router.post("/ballots/{ballot_id}/vote", response={201: TrackerOut, **VOTE_ERRORS})
-def vote(request: HttpRequest, ballot_id: int, payload: VoteIn, response: HttpResponse) -> Any:
+def vote(request: HttpRequest, ballot_id: PathId, payload: VoteIn, response: HttpResponse) -> Any:
     """Vote as the signed-in (or token-holding) member on the roll. Returns the tracker."""
     _no_store(response)
     user = request_user(request)
@@ -387,7 +388,7 @@ def vote_with_credential(
 
 @router.post("/ballots/{ballot_id}/paper", auth=None, response={200: PaperOut, **ERRORS})
 def voting_paper(
-    request: HttpRequest, ballot_id: int, payload: CredentialIn, response: HttpResponse
+    request: HttpRequest, ballot_id: PathId, payload: CredentialIn, response: HttpResponse
 ) -> Any:
     """The voting paper for a credential holder (the credential goes in the body, never in a
     URL): the questions to answer and whether the credential has been used."""
@@ -420,7 +421,7 @@ def voting_paper(
 
 
 @router.get("/ballots/{ballot_id}/challenges", response={200: list[ChallengeOut], **ERRORS})
-def list_challenges(request: HttpRequest, ballot_id: int) -> Any:
+def list_challenges(request: HttpRequest, ballot_id: PathId) -> Any:
     """Every challenge for the scrutineer and the officers; my own for anyone else."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -431,7 +432,7 @@ def list_challenges(request: HttpRequest, ballot_id: int) -> Any:
 
 
 @router.post("/ballots/{ballot_id}/challenges", response={201: ChallengeOut, **ERRORS})
-def raise_challenge(request: HttpRequest, ballot_id: int, payload: ChallengeIn) -> Any:
+def raise_challenge(request: HttpRequest, ballot_id: PathId, payload: ChallengeIn) -> Any:
     """I believe I was wrongly left off the roll; the scrutineer decides."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -440,7 +441,9 @@ def raise_challenge(request: HttpRequest, ballot_id: int, payload: ChallengeIn) 
 
 
 @router.post("/challenges/{challenge_id}/decide", response={200: ChallengeOut, **ERRORS})
-def decide_challenge(request: HttpRequest, challenge_id: int, payload: ChallengeDecisionIn) -> Any:
+def decide_challenge(
+    request: HttpRequest, challenge_id: PathId, payload: ChallengeDecisionIn
+) -> Any:
     """Uphold (the person is added to the roll and sent a credential) or reject: the scrutineer."""
     user = request_user(request)
     challenge = Challenge.objects.filter(pk=challenge_id).first()
@@ -453,8 +456,8 @@ def decide_challenge(request: HttpRequest, challenge_id: int, payload: Challenge
     return _challenge_out(challenge, named=True)
 
 
-@router.post("/ballots/{ballot_id}/extend", response={200: BallotOut, **ERRORS})
-def extend_ballot(request: HttpRequest, ballot_id: int, payload: ExtendIn) -> Any:
+@router.post("/ballots/{ballot_id}/extend", response={200: SecretBallotOut, **ERRORS})
+def extend_ballot(request: HttpRequest, ballot_id: PathId, payload: ExtendIn) -> Any:
     """Move the closing time later, with a recorded reason, before it passes (officers)."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -465,7 +468,7 @@ def extend_ballot(request: HttpRequest, ballot_id: int, payload: ExtendIn) -> An
 
 
 @router.post("/ballots/{ballot_id}/remind", response={200: RemindOut, **ERRORS})
-def remind(request: HttpRequest, ballot_id: int) -> Any:
+def remind(request: HttpRequest, ballot_id: PathId) -> Any:
     """Send a fresh credential to everyone on the roll who has not voted yet; their earlier
     links stop working. How many that is is not said: it would be the turnout so far, and
     nothing is counted before the close."""
@@ -479,7 +482,7 @@ def remind(request: HttpRequest, ballot_id: int) -> Any:
 
 
 @router.get("/ballots/{ballot_id}/result", response={200: ResultOut, **ERRORS})
-def result(request: HttpRequest, ballot_id: int) -> Any:
+def result(request: HttpRequest, ballot_id: PathId) -> Any:
     """The count with every threshold's arithmetic. Not found before the close — for anyone."""
     ballot = load_ballot(request_user(request), ballot_id)
     _closed(ballot)
@@ -496,7 +499,7 @@ def _public_board(user: User, ballot_id: int) -> Ballot:
 
 @router.get("/ballots/{ballot_id}/board", response={200: list[BoardEntryOut], **ERRORS})
 @paginate(Pages, page_size=100, max_page_size=MAX_PAGE_SIZE)
-def board(request: HttpRequest, ballot_id: int) -> Any:
+def board(request: HttpRequest, ballot_id: int = ID_IN_PATH) -> Any:
     """The bulletin board: every ballot in random order, each chained to the one before."""
     ballot = _public_board(request_user(request), ballot_id)
     return Paged(
@@ -523,7 +526,7 @@ def _readable(questions: list[dict[str, Any]], content: dict[str, Any]) -> list[
 
 
 @router.get("/ballots/{ballot_id}/board/{tracker}", response={200: TrackerFoundOut, **ERRORS})
-def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
+def find_tracker(request: HttpRequest, ballot_id: PathId, tracker: Tracker) -> Any:
     """Find my ballot on the board by its tracker code and see it as cast."""
     ballot = _public_board(request_user(request), ballot_id)
     entry = ballot.board.filter(tracker=services.normalise_tracker(tracker)).first()
@@ -541,7 +544,7 @@ def find_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> Any:
 
 @router.get("/ballots/{ballot_id}/roll", response={200: list[RollEntryOut], **ERRORS})
 @paginate(Pages, page_size=100, max_page_size=MAX_PAGE_SIZE)
-def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
+def whole_roll(request: HttpRequest, ballot_id: int = ID_IN_PATH) -> Any:
     """Who voted — never how: for the scrutineer, after the close."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -566,8 +569,8 @@ def whole_roll(request: HttpRequest, ballot_id: int) -> Any:
     )
 
 
-@router.get("/ballots/{ballot_id}/report", response={200: ReportOut, **ERRORS})
-def report(request: HttpRequest, ballot_id: int) -> Any:
+@router.get("/ballots/{ballot_id}/report", response={200: ScrutineerReportOut, **ERRORS})
+def report(request: HttpRequest, ballot_id: PathId) -> Any:
     """The scrutineer's report: roll, challenges, timings, anomalies, result and final hash."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -575,8 +578,8 @@ def report(request: HttpRequest, ballot_id: int) -> Any:
     return _report_out(user, ballot)
 
 
-@router.post("/ballots/{ballot_id}/report/sign", response={200: ReportOut, **ERRORS})
-def sign_report(request: HttpRequest, ballot_id: int) -> Any:
+@router.post("/ballots/{ballot_id}/report/sign", response={200: ScrutineerReportOut, **ERRORS})
+def sign_report(request: HttpRequest, ballot_id: PathId) -> Any:
     """The scrutineer signs the report off (recorded in the audit log)."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
@@ -585,7 +588,7 @@ def sign_report(request: HttpRequest, ballot_id: int) -> Any:
 
 
 @router.get("/ballots/{ballot_id}/export", response={200: dict[str, Any], **ERRORS})
-def export(request: HttpRequest, ballot_id: int) -> Any:
+def export(request: HttpRequest, ballot_id: PathId) -> Any:
     """The published record, exactly as `iskra ballot export` writes it: enough to recount."""
     ballot = load_ballot(request_user(request), ballot_id)
     _closed(ballot, "A ballot is exported after its count.")

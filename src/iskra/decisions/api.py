@@ -13,9 +13,9 @@ from ninja.pagination import paginate
 from iskra.api.auth import TokenAuth
 from iskra.api.common import ERRORS, person, request_user, unit_or_none
 from iskra.api.cycle_schemas import (
-    ID_FILTER,
     ActionIn,
     ActionOut,
+    ActionReportOut,
     CommitmentIn,
     CommitmentOut,
     DashboardOut,
@@ -24,8 +24,8 @@ from iskra.api.cycle_schemas import (
     DissentIn,
     DissentOut,
     ReportIn,
-    ReportOut,
 )
+from iskra.api.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
 from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown
@@ -157,8 +157,8 @@ def register(
     request: HttpRequest,
     body_id: int | None = ID_FILTER,
     unit_id: int | None = ID_FILTER,
-    status: str = "",
-    q: str = "",
+    status: str = WORD_FILTER,
+    q: str = SEARCH_FILTER,
 ) -> Any:
     """The decisions register: public decisions for everyone, all of them for members.
     ``unit_id`` keeps the decisions binding that unit (made by it or by a unit above it)."""
@@ -176,13 +176,13 @@ def register(
 
 
 @router.get("/decisions/{decision_id}", auth=None, response={200: DecisionOut, **ERRORS})
-def get_decision(request: HttpRequest, decision_id: int) -> Any:
+def get_decision(request: HttpRequest, decision_id: PathId) -> Any:
     """The decision with its vote, dissents and actions; names for roll calls to members."""
     return _decision_out(_viewer(request), decision_id)
 
 
 @router.post("/decisions/{decision_id}/dissents", response={201: DissentOut, **ERRORS})
-def dissent(request: HttpRequest, decision_id: int, payload: DissentIn) -> Any:
+def dissent(request: HttpRequest, decision_id: PathId, payload: DissentIn) -> Any:
     """Put the minority's view on the record, once, within the period. The decision binds."""
     user = request_user(request)
     result = services.add_dissent(
@@ -197,14 +197,16 @@ def dissent(request: HttpRequest, decision_id: int, payload: DissentIn) -> Any:
 
 
 @router.post("/decisions/{decision_id}/complete", response={200: DecisionOut, **ERRORS})
-def complete(request: HttpRequest, decision_id: int) -> Any:
+def complete(request: HttpRequest, decision_id: PathId) -> Any:
     user = request_user(request)
     services.complete_decision(actor=user, decision=load_decision(user, decision_id))
     return _decision_out(user, decision_id)
 
 
 @router.get("/decisions/{decision_id}/dashboard", response={200: DashboardOut, **ERRORS})
-def decision_dashboard(request: HttpRequest, decision_id: int, unit_id: int | None = None) -> Any:
+def decision_dashboard(
+    request: HttpRequest, decision_id: PathId, unit_id: int | None = None
+) -> Any:
     """Asked / committed / reported / overdue for this decision, at its scope or a unit in it."""
     user = request_user(request)
     decision = load_decision(user, decision_id)
@@ -245,7 +247,7 @@ def _action_out(action: Action, user: Any) -> dict[str, Any]:
 
 
 @router.post("/decisions/{decision_id}/actions", response={201: ActionOut, **ERRORS})
-def create_action(request: HttpRequest, decision_id: int, payload: ActionIn) -> Any:
+def create_action(request: HttpRequest, decision_id: PathId, payload: ActionIn) -> Any:
     """Assign an action to a unit or a member; with ``parent_id`` it cascades an action
     assigned to your unit further down."""
     user = request_user(request)
@@ -268,13 +270,13 @@ def create_action(request: HttpRequest, decision_id: int, payload: ActionIn) -> 
 
 
 @router.get("/actions/{action_id}", response={200: ActionOut, **ERRORS})
-def get_action(request: HttpRequest, action_id: int) -> Any:
+def get_action(request: HttpRequest, action_id: PathId) -> Any:
     user = request_user(request)
     return _action_out(load_action(user, action_id), user)
 
 
 @router.post("/actions/{action_id}/commitments", response={201: CommitmentOut, **ERRORS})
-def commit(request: HttpRequest, action_id: int, payload: CommitmentIn) -> Any:
+def commit(request: HttpRequest, action_id: PathId, payload: CommitmentIn) -> Any:
     """Take on part of the action ("I'll leaflet Saturday, 2 hours")."""
     user = request_user(request)
     c = services.commit_to_action(
@@ -288,8 +290,8 @@ def commit(request: HttpRequest, action_id: int, payload: CommitmentIn) -> Any:
     return Status(201, _commitment_out(c))
 
 
-@router.post("/actions/{action_id}/reports", response={201: ReportOut, **ERRORS})
-def report(request: HttpRequest, action_id: int, payload: ReportIn) -> Any:
+@router.post("/actions/{action_id}/reports", response={201: ActionReportOut, **ERRORS})
+def report(request: HttpRequest, action_id: PathId, payload: ReportIn) -> Any:
     """Report back with figures and text, on the action or on your commitment to it."""
     user = request_user(request)
     action = load_action(user, action_id)
@@ -315,7 +317,7 @@ def report(request: HttpRequest, action_id: int, payload: ReportIn) -> Any:
 
 
 @router.get("/units/{unit_id}/dashboard", response={200: DashboardOut, **ERRORS})
-def unit_dashboard(request: HttpRequest, unit_id: int) -> Any:
+def unit_dashboard(request: HttpRequest, unit_id: PathId) -> Any:
     """Every action assigned in the unit and below, rolled up, per unit directly below."""
     total, rows = selectors.dashboard(unit=load_unit(request_user(request), unit_id))
     return {"total": total.as_dict(), "rows": [r.as_dict() for r in rows]}

@@ -12,12 +12,10 @@ from ninja.pagination import paginate
 from iskra.accounts.models import User
 from iskra.api.common import ERRORS, person, request_user
 from iskra.api.cycle_schemas import (
-    ID_FILTER,
     AgendaItemIn,
     AgendaItemOut,
     ApproveMinutesIn,
     AttendanceOut,
-    BallotOut,
     CastIn,
     HandsIn,
     MarkAttendanceIn,
@@ -26,9 +24,11 @@ from iskra.api.cycle_schemas import (
     MeetingSummaryOut,
     MinutesIn,
     OpenVoteIn,
+    RollCallBallotOut,
     SubjectIn,
     VoteOut,
 )
+from iskra.api.inputs import ID_FILTER, WORD_FILTER, PathId
 from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.meetings import services
@@ -164,7 +164,9 @@ def _load_vote(user: User, vote_id: int) -> Vote:
 
 @router.get("/meetings", response={200: list[MeetingSummaryOut], **ERRORS})
 @paginate(Pages, page_size=50)
-def list_meetings(request: HttpRequest, body_id: int | None = ID_FILTER, status: str = "") -> Any:
+def list_meetings(
+    request: HttpRequest, body_id: int | None = ID_FILTER, status: str = WORD_FILTER
+) -> Any:
     """Meetings, latest first; filter by body and status."""
     user = request_user(request)
     require(can_list_meetings(user), "Meetings are for members and officers.")
@@ -203,13 +205,13 @@ def schedule(request: HttpRequest, payload: MeetingIn) -> Any:
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS})
-def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
+def get_meeting(request: HttpRequest, meeting_id: PathId) -> Any:
     """Agenda, attendance, quorum (live) and votes."""
     return _meeting_out(request_user(request), meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={201: AgendaItemOut, **ERRORS})
-def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Any:
+def add_agenda_item(request: HttpRequest, meeting_id: PathId, payload: AgendaItemIn) -> Any:
     user = request_user(request)
     meeting = load_meeting(user, meeting_id)
     motion = load_motion(user, payload.motion_id) if payload.motion_id is not None else None
@@ -225,14 +227,14 @@ def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn
 
 
 @router.post("/meetings/{meeting_id}/open", response={200: MeetingOut, **ERRORS})
-def open_meeting(request: HttpRequest, meeting_id: int) -> Any:
+def open_meeting(request: HttpRequest, meeting_id: PathId) -> Any:
     user = request_user(request)
     services.open_meeting(actor=user, meeting=load_meeting(user, meeting_id))
     return _meeting_out(user, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/close", response={200: MeetingOut, **ERRORS})
-def close_meeting(request: HttpRequest, meeting_id: int) -> Any:
+def close_meeting(request: HttpRequest, meeting_id: PathId) -> Any:
     """Close the meeting; draft minutes are generated from the record."""
     user = request_user(request)
     services.close_meeting(actor=user, meeting=load_meeting(user, meeting_id))
@@ -240,7 +242,7 @@ def close_meeting(request: HttpRequest, meeting_id: int) -> Any:
 
 
 @router.post("/meetings/{meeting_id}/sign-in", response={201: AttendanceOut, **ERRORS})
-def sign_in(request: HttpRequest, meeting_id: int) -> Any:
+def sign_in(request: HttpRequest, meeting_id: PathId) -> Any:
     """A member of the body signs themselves in."""
     user = request_user(request)
     attendance = services.sign_in(actor=user, meeting=load_meeting(user, meeting_id))
@@ -248,7 +250,7 @@ def sign_in(request: HttpRequest, meeting_id: int) -> Any:
 
 
 @router.post("/meetings/{meeting_id}/attendance", response={201: AttendanceOut, **ERRORS})
-def mark_attendance(request: HttpRequest, meeting_id: int, payload: MarkAttendanceIn) -> Any:
+def mark_attendance(request: HttpRequest, meeting_id: PathId, payload: MarkAttendanceIn) -> Any:
     """The secretary marks a member of the body present."""
     user = request_user(request)
     meeting = load_meeting(user, meeting_id)
@@ -258,7 +260,7 @@ def mark_attendance(request: HttpRequest, meeting_id: int, payload: MarkAttendan
 
 
 @router.post("/meetings/{meeting_id}/hands", response={201: VoteOut, **ERRORS})
-def show_of_hands(request: HttpRequest, meeting_id: int, payload: HandsIn) -> Any:
+def show_of_hands(request: HttpRequest, meeting_id: PathId, payload: HandsIn) -> Any:
     """The chair enters the totals of a show of hands; it is counted at once."""
     user = request_user(request)
     meeting = load_meeting(user, meeting_id)
@@ -276,7 +278,7 @@ def show_of_hands(request: HttpRequest, meeting_id: int, payload: HandsIn) -> An
 
 
 @router.post("/meetings/{meeting_id}/votes", response={201: VoteOut, **ERRORS})
-def open_vote(request: HttpRequest, meeting_id: int, payload: OpenVoteIn) -> Any:
+def open_vote(request: HttpRequest, meeting_id: PathId, payload: OpenVoteIn) -> Any:
     """Open a roll call or card vote; each member present then votes by name."""
     user = request_user(request)
     meeting = load_meeting(user, meeting_id)
@@ -288,12 +290,12 @@ def open_vote(request: HttpRequest, meeting_id: int, payload: OpenVoteIn) -> Any
 
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, **ERRORS})
-def get_vote(request: HttpRequest, vote_id: int) -> Any:
+def get_vote(request: HttpRequest, vote_id: PathId) -> Any:
     return vote_out(_load_vote(request_user(request), vote_id))
 
 
-@router.post("/votes/{vote_id}/ballots", response={201: BallotOut, **ERRORS})
-def cast(request: HttpRequest, vote_id: int, payload: CastIn) -> Any:
+@router.post("/votes/{vote_id}/ballots", response={201: RollCallBallotOut, **ERRORS})
+def cast(request: HttpRequest, vote_id: PathId, payload: CastIn) -> Any:
     """Cast your named vote: for, against or abstain."""
     user = request_user(request)
     ballot = services.cast_named_vote(
@@ -303,7 +305,7 @@ def cast(request: HttpRequest, vote_id: int, payload: CastIn) -> Any:
 
 
 @router.post("/votes/{vote_id}/close", response={200: VoteOut, **ERRORS})
-def close_vote(request: HttpRequest, vote_id: int) -> Any:
+def close_vote(request: HttpRequest, vote_id: PathId) -> Any:
     """Close and count the vote with the body's rule; a carried motion becomes a decision."""
     user = request_user(request)
     vote = services.close_vote(actor=user, vote=_load_vote(user, vote_id))
@@ -311,14 +313,14 @@ def close_vote(request: HttpRequest, vote_id: int) -> Any:
 
 
 @router.put("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **ERRORS})
-def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> Any:
+def save_minutes(request: HttpRequest, meeting_id: PathId, payload: MinutesIn) -> Any:
     user = request_user(request)
     services.save_minutes(actor=user, meeting=load_meeting(user, meeting_id), text=payload.text)
     return _meeting_out(user, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/minutes/approve", response={200: MeetingOut, **ERRORS})
-def approve_minutes(request: HttpRequest, meeting_id: int, payload: ApproveMinutesIn) -> Any:
+def approve_minutes(request: HttpRequest, meeting_id: PathId, payload: ApproveMinutesIn) -> Any:
     """Record that a later meeting of the body, in progress, approved these minutes."""
     user = request_user(request)
     meeting = load_meeting(user, meeting_id)

@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from iskra.accounts.services import TooManyRequests
 from iskra.api.common import ERRORS, request_user, unit_or_none
+from iskra.api.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
 from iskra.api.pagination import Paged, Pages
 from iskra.api.schemas import (
     ApplicationIn,
@@ -86,10 +87,10 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> Any:
 @paginate(Pages, page_size=50)
 def list_members(
     request: HttpRequest,
-    q: str = "",
-    status: str = "",
-    unit_id: int | None = None,
-    seat_role: str = "",
+    q: str = SEARCH_FILTER,
+    status: str = WORD_FILTER,
+    unit_id: int | None = ID_FILTER,
+    seat_role: str = WORD_FILTER,
 ) -> Any:
     require(can_view_directory(request.user), "The member directory is for officers.")
     unit = unit_or_none(unit_id or None)
@@ -101,18 +102,18 @@ def list_members(
 
 
 @router.get("/members/{membership_id}", response={200: MemberOut, **ERRORS})
-def get_member(request: HttpRequest, membership_id: int) -> Any:
+def get_member(request: HttpRequest, membership_id: PathId) -> Any:
     return _member_out(load_membership(request.user, membership_id))
 
 
 @router.get("/members/{membership_id}/history", response={200: list[EventOut], **ERRORS})
-def member_history(request: HttpRequest, membership_id: int) -> Any:
+def member_history(request: HttpRequest, membership_id: PathId) -> Any:
     membership = load_membership(request.user, membership_id)
     return list(membership.events.all())
 
 
 @router.post("/members/{membership_id}/status", response={200: MemberOut, **ERRORS})
-def change_status(request: HttpRequest, membership_id: int, payload: StatusIn) -> Any:
+def change_status(request: HttpRequest, membership_id: PathId, payload: StatusIn) -> Any:
     membership = load_membership(request.user, membership_id)
     services.change_status(
         actor=request.user,
@@ -150,7 +151,7 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Any:
 
 
 @router.post("/applications/{application_id}/decision", response={200: ApplicationOut, **ERRORS})
-def decide(request: HttpRequest, application_id: int, payload: DecisionIn) -> Any:
+def decide(request: HttpRequest, application_id: PathId, payload: DecisionIn) -> Any:
     application = load_application(request.user, application_id)
     application = services.decide_application(
         actor=request.user, application=application, admit=payload.admit, reason=payload.reason

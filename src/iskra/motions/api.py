@@ -11,7 +11,6 @@ from ninja.pagination import paginate
 from iskra.accounts.models import User
 from iskra.api.common import ERRORS, request_user, unit_or_none
 from iskra.api.cycle_schemas import (
-    ID_FILTER,
     AmendmentIn,
     AmendmentOut,
     BulletinDetailOut,
@@ -35,6 +34,7 @@ from iskra.api.cycle_schemas import (
     PostOut,
     ReasonIn,
 )
+from iskra.api.inputs import ID_FILTER, ID_IN_PATH, WORD_FILTER, PathId
 from iskra.api.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown
@@ -170,7 +170,9 @@ def _motion_out(user: User, motion_id: int) -> dict[str, Any]:
 
 @router.get("/motions", response={200: list[MotionSummaryOut], **ERRORS})
 @paginate(Pages, page_size=50)
-def list_motions(request: HttpRequest, body_id: int | None = ID_FILTER, status: str = "") -> Any:
+def list_motions(
+    request: HttpRequest, body_id: int | None = ID_FILTER, status: str = WORD_FILTER
+) -> Any:
     """Motions, newest first; filter by target body and status."""
     _require_member(request_user(request), "Motions are for members.")
     if status and status not in MotionStatus.values:
@@ -210,12 +212,12 @@ def composite(request: HttpRequest, payload: CompositeIn) -> Any:
 
 
 @router.get("/motions/{motion_id}", response={200: MotionOut, **ERRORS})
-def get_motion(request: HttpRequest, motion_id: int) -> Any:
+def get_motion(request: HttpRequest, motion_id: PathId) -> Any:
     return _motion_out(request_user(request), motion_id)
 
 
 @router.patch("/motions/{motion_id}", response={200: MotionOut, **ERRORS})
-def edit_draft(request: HttpRequest, motion_id: int, payload: DraftIn) -> Any:
+def edit_draft(request: HttpRequest, motion_id: PathId, payload: DraftIn) -> Any:
     """The mover edits the draft; fields left out keep their value."""
     user = request_user(request)
     motion = load_motion(user, motion_id)
@@ -232,35 +234,35 @@ def edit_draft(request: HttpRequest, motion_id: int, payload: DraftIn) -> Any:
 
 
 @router.post("/motions/{motion_id}/support", response={200: MotionOut, **ERRORS})
-def support(request: HttpRequest, motion_id: int) -> Any:
+def support(request: HttpRequest, motion_id: PathId) -> Any:
     user = request_user(request)
     services.support_motion(actor=user, motion=load_motion(user, motion_id))
     return _motion_out(user, motion_id)
 
 
 @router.delete("/motions/{motion_id}/support", response={200: MotionOut, **ERRORS})
-def unsupport(request: HttpRequest, motion_id: int) -> Any:
+def unsupport(request: HttpRequest, motion_id: PathId) -> Any:
     user = request_user(request)
     services.withdraw_support(actor=user, motion=load_motion(user, motion_id))
     return _motion_out(user, motion_id)
 
 
 @router.post("/motions/{motion_id}/submit", response={200: MotionOut, **ERRORS})
-def submit(request: HttpRequest, motion_id: int) -> Any:
+def submit(request: HttpRequest, motion_id: PathId) -> Any:
     user = request_user(request)
     services.submit_motion(actor=user, motion=load_motion(user, motion_id))
     return _motion_out(user, motion_id)
 
 
 @router.post("/motions/{motion_id}/admit", response={200: MotionOut, **ERRORS})
-def admit(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
+def admit(request: HttpRequest, motion_id: PathId, payload: ReasonIn) -> Any:
     user = request_user(request)
     services.admit_motion(actor=user, motion=load_motion(user, motion_id), reason=payload.reason)
     return _motion_out(user, motion_id)
 
 
 @router.post("/motions/{motion_id}/rule-out", response={200: MotionOut, **ERRORS})
-def rule_out(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
+def rule_out(request: HttpRequest, motion_id: PathId, payload: ReasonIn) -> Any:
     user = request_user(request)
     services.rule_out_of_order(
         actor=user, motion=load_motion(user, motion_id), reason=payload.reason
@@ -269,14 +271,14 @@ def rule_out(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
 
 
 @router.post("/motions/{motion_id}/withdraw", response={200: MotionOut, **ERRORS})
-def withdraw(request: HttpRequest, motion_id: int, payload: ReasonIn) -> Any:
+def withdraw(request: HttpRequest, motion_id: PathId, payload: ReasonIn) -> Any:
     user = request_user(request)
     services.withdraw_motion(actor=user, motion=load_motion(user, motion_id), reason=payload.reason)
     return _motion_out(user, motion_id)
 
 
 @router.post("/motions/{motion_id}/discussion", response={200: DiscussionOpenedOut, **ERRORS})
-def open_discussion(request: HttpRequest, motion_id: int, payload: DiscussionIn) -> Any:
+def open_discussion(request: HttpRequest, motion_id: PathId, payload: DiscussionIn) -> Any:
     """Circulate the motion to every branch in the body's scope until the deadline."""
     user = request_user(request)
     notified = services.open_discussion(
@@ -286,12 +288,12 @@ def open_discussion(request: HttpRequest, motion_id: int, payload: DiscussionIn)
 
 
 @router.get("/motions/{motion_id}/state", response={200: DiscussionStateOut, **ERRORS})
-def state_of_discussion(request: HttpRequest, motion_id: int) -> Any:
+def state_of_discussion(request: HttpRequest, motion_id: PathId) -> Any:
     return selectors.discussion_state(load_motion(request_user(request), motion_id)).as_dict()
 
 
 @router.post("/motions/{motion_id}/composite-agreement", response={200: MotionOut, **ERRORS})
-def agree_to_composite(request: HttpRequest, motion_id: int) -> Any:
+def agree_to_composite(request: HttpRequest, motion_id: PathId) -> Any:
     """The mover agrees to the motion being merged into a composite."""
     user = request_user(request)
     services.agree_to_composite(actor=user, motion=load_motion(user, motion_id))
@@ -302,13 +304,13 @@ def agree_to_composite(request: HttpRequest, motion_id: int) -> Any:
 
 
 @router.get("/motions/{motion_id}/amendments", response={200: list[AmendmentOut], **ERRORS})
-def list_amendments(request: HttpRequest, motion_id: int) -> Any:
+def list_amendments(request: HttpRequest, motion_id: PathId) -> Any:
     motion = load_motion(request_user(request), motion_id)
     return [_amendment_out(a, motion.text) for a in motion.amendments.all()]
 
 
 @router.post("/motions/{motion_id}/amendments", response={201: AmendmentOut, **ERRORS})
-def table_amendment(request: HttpRequest, motion_id: int, payload: AmendmentIn) -> Any:
+def table_amendment(request: HttpRequest, motion_id: PathId, payload: AmendmentIn) -> Any:
     user = request_user(request)
     motion = load_motion(user, motion_id)
     amendment = services.table_amendment(
@@ -332,7 +334,7 @@ def _load_amendment(user: User, amendment_id: int) -> Amendment:
 
 
 @router.post("/amendments/{amendment_id}/withdraw", response={200: AmendmentOut, **ERRORS})
-def withdraw_amendment(request: HttpRequest, amendment_id: int) -> Any:
+def withdraw_amendment(request: HttpRequest, amendment_id: PathId) -> Any:
     user = request_user(request)
     amendment = services.withdraw_amendment(
         actor=user, amendment=_load_amendment(user, amendment_id)
@@ -363,7 +365,7 @@ def _position_out(p: Position) -> dict[str, Any]:
 
 
 @router.get("/motions/{motion_id}/positions", response={200: list[PositionOut], **ERRORS})
-def list_positions(request: HttpRequest, motion_id: int, history: bool = False) -> Any:
+def list_positions(request: HttpRequest, motion_id: PathId, history: bool = False) -> Any:
     """Units' current positions; ``history=true`` adds the superseded ones."""
     motion = load_motion(request_user(request), motion_id)
     positions = motion.positions.select_related("unit").order_by("unit__name", "-recorded_at")
@@ -373,7 +375,7 @@ def list_positions(request: HttpRequest, motion_id: int, history: bool = False) 
 
 
 @router.post("/motions/{motion_id}/positions", response={201: PositionOut, **ERRORS})
-def record_position(request: HttpRequest, motion_id: int, payload: PositionIn) -> Any:
+def record_position(request: HttpRequest, motion_id: PathId, payload: PositionIn) -> Any:
     """A unit's officer records the position its meeting took, and its mandate."""
     user = request_user(request)
     motion = load_motion(user, motion_id)
@@ -430,7 +432,7 @@ def _load_post(user: User, post_id: int) -> Post:
 
 @router.get("/motions/{motion_id}/posts", response={200: list[PostOut], **ERRORS})
 @paginate(Pages, page_size=100)
-def list_posts(request: HttpRequest, motion_id: int) -> Any:
+def list_posts(request: HttpRequest, motion_id: int = ID_IN_PATH) -> Any:
     """The discussion in order; replies carry their parent's id."""
     motion = load_motion(request_user(request), motion_id)
     posts = motion.posts.select_related("author").prefetch_related("revisions")
@@ -438,7 +440,7 @@ def list_posts(request: HttpRequest, motion_id: int) -> Any:
 
 
 @router.post("/motions/{motion_id}/posts", response={201: PostOut, **ERRORS})
-def create_post(request: HttpRequest, motion_id: int, payload: PostIn) -> Any:
+def create_post(request: HttpRequest, motion_id: PathId, payload: PostIn) -> Any:
     user = request_user(request)
     motion = load_motion(user, motion_id)
     parent = None
@@ -451,7 +453,7 @@ def create_post(request: HttpRequest, motion_id: int, payload: PostIn) -> Any:
 
 
 @router.patch("/posts/{post_id}", response={200: PostOut, **ERRORS})
-def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> Any:
+def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> Any:
     """The author edits a post; the earlier text is kept as a revision."""
     user = request_user(request)
     post = services.edit_post(actor=user, post=_load_post(user, post_id), text=payload.text)
@@ -459,7 +461,7 @@ def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> Any:
 
 
 @router.post("/posts/{post_id}/hide", response={200: PostOut, **ERRORS})
-def hide_post(request: HttpRequest, post_id: int, payload: HideIn) -> Any:
+def hide_post(request: HttpRequest, post_id: PathId, payload: HideIn) -> Any:
     """An officer hides a post; the reason is shown in its place."""
     user = request_user(request)
     post = services.hide_post(actor=user, post=_load_post(user, post_id), reason=payload.reason)
@@ -524,13 +526,13 @@ def create_bulletin(request: HttpRequest, payload: BulletinIn) -> Any:
 
 
 @router.get("/bulletins/{bulletin_id}", response={200: BulletinDetailOut, **ERRORS})
-def get_bulletin(request: HttpRequest, bulletin_id: int) -> Any:
+def get_bulletin(request: HttpRequest, bulletin_id: PathId) -> Any:
     user = request_user(request)
     return _bulletin_detail(user, load_bulletin(user, bulletin_id))
 
 
 @router.post("/bulletins/{bulletin_id}/contributions", response={201: ContributionOut, **ERRORS})
-def contribute(request: HttpRequest, bulletin_id: int, payload: ContributionIn) -> Any:
+def contribute(request: HttpRequest, bulletin_id: PathId, payload: ContributionIn) -> Any:
     """A signed contribution to the discussion bulletin of the period."""
     user = request_user(request)
     bulletin = load_bulletin(user, bulletin_id)
@@ -547,7 +549,7 @@ def contribute(request: HttpRequest, bulletin_id: int, payload: ContributionIn) 
 
 
 @router.post("/bulletins/{bulletin_id}/publish", response={200: BulletinDetailOut, **ERRORS})
-def publish_bulletin(request: HttpRequest, bulletin_id: int) -> Any:
+def publish_bulletin(request: HttpRequest, bulletin_id: PathId) -> Any:
     user = request_user(request)
     bulletin = services.publish_bulletin(actor=user, bulletin=load_bulletin(user, bulletin_id))
     return _bulletin_detail(user, bulletin)

@@ -4,6 +4,7 @@ from django import forms
 
 from iskra.decisions.models import Decision
 from iskra.motions.models import Amendment, Motion, Position
+from iskra.motions.text import MAX_TEXT
 from iskra.organisation.models import Body, Unit
 
 
@@ -14,6 +15,7 @@ class MotionForm(forms.Form):
     title = forms.CharField(max_length=200)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=MAX_TEXT,
         help_text="Markdown: *emphasis*, lists with -, paragraphs with a blank line.",
     )
     supporting_statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -50,7 +52,7 @@ class MotionForm(forms.Form):
 
 class DraftForm(forms.Form):
     title = forms.CharField(max_length=200)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), max_length=MAX_TEXT)
     supporting_statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
@@ -70,11 +72,15 @@ class AmendmentForm(forms.Form):
     kind = forms.ChoiceField(choices=Amendment.Kind.choices, widget=forms.RadioSelect)
     passage = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_TEXT,
         required=False,
         help_text="Copy the exact words from the motion (not needed to replace the whole text).",
     )
     new_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="New words"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="New words",
+        max_length=MAX_TEXT,
     )
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     proposing_unit = forms.ModelChoiceField(
@@ -167,7 +173,11 @@ class CompositeForm(forms.Form):
         label="Motions to merge",
     )
     title = forms.CharField(max_length=200)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), label="Text of the composite")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        label="Text of the composite",
+        max_length=MAX_TEXT,
+    )
 
     def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -44,7 +44,7 @@ from iskra.motions.permissions import (
     in_scope,
     proposing_units,
 )
-from iskra.motions.text import AmendmentFalls, apply_amendment
+from iskra.motions.text import AmendmentFalls, apply_amendment, check_text_length
 from iskra.organisation.models import Body, Unit
 from iskra.organisation.permissions import is_officer_of, require
 from iskra.organisation.selectors import unit_officer_holdings
@@ -54,13 +54,18 @@ def _url(motion: Motion) -> str:
     return reverse("motions:detail", args=[motion.pk])
 
 
-def transition(motion: Motion, *, to: str, actor: Any, reason: str = "") -> None:
-    """Move a locked motion to a new status if the map allows it, keeping the history."""
+def check_transition(motion: Motion, *, to: str) -> None:
+    """Refuse a status change the map does not allow, before anything is written for it."""
     if to not in MOTION_TRANSITIONS.get(motion.status, frozenset()):
         raise DomainError(
             f"A motion that is {motion.get_status_display().lower()} cannot become "
             f"{MotionStatus(to).label.lower()}."
         )
+
+
+def transition(motion: Motion, *, to: str, actor: Any, reason: str = "") -> None:
+    """Move a locked motion to a new status if the map allows it, keeping the history."""
+    check_transition(motion, to=to)
     old = motion.status
     now = timezone.now()
     motion.status = to
@@ -117,6 +122,7 @@ def create_motion(
     require(can_propose_to(actor, body), "You cannot propose motions to this body.")
     if not title.strip() or not text.strip():
         raise DomainError("A motion needs a title and a text.")
+    check_text_length("The motion's text", text)
     if proposing_unit is not None:
         require(
             proposing_unit in proposing_units(actor, body),
@@ -181,6 +187,7 @@ def update_draft(
     require(can_edit_draft(actor, motion), "Only the mover can edit a draft.")
     if not title.strip() or not text.strip():
         raise DomainError("A motion needs a title and a text.")
+    check_text_length("The motion's text", text)
     motion.title, motion.text, motion.supporting_statement = (
         title.strip(),
         text.strip(),
@@ -371,6 +378,7 @@ def composite_motions(*, actor: Any, motions: list[Motion], title: str, text: st
     """Merge motions on the same subject into one composite, with every mover's agreement."""
     if len(motions) < 2:
         raise DomainError("Choose at least two motions to composite.")
+    check_text_length("The composite's text", text)
     locked = [_lock(m) for m in motions]
     body = locked[0].body
     if any(m.body_id != body.pk for m in locked):

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from iskra.accounts.models import User
 from iskra.api.common import ERRORS
+from iskra.api.inputs import ID_FILTER, PathId
 from iskra.api.pagination import Pages
 from iskra.api.schemas import (
     AppointIn,
@@ -67,7 +68,7 @@ def _seat_out(seat: Seat) -> dict[str, Any]:
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
 @paginate(Pages, page_size=100)
-def list_units(request: HttpRequest, parent_id: int | None = None) -> Any:
+def list_units(request: HttpRequest, parent_id: int | None = ID_FILTER) -> Any:
     require(can_view_organisation(request.user))
     units = Unit.objects.select_related("kind").order_by("path")
     if parent_id is not None:
@@ -77,7 +78,7 @@ def list_units(request: HttpRequest, parent_id: int | None = None) -> Any:
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
-def get_unit(request: HttpRequest, unit_id: int) -> Any:
+def get_unit(request: HttpRequest, unit_id: PathId) -> Any:
     return _unit_out(load_unit(request.user, unit_id))
 
 
@@ -98,7 +99,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
 
 
 @router.post("/units/{unit_id}/move", response={200: UnitOut, **ERRORS})
-def move_unit(request: HttpRequest, unit_id: int, payload: UnitMoveIn) -> Any:
+def move_unit(request: HttpRequest, unit_id: PathId, payload: UnitMoveIn) -> Any:
     unit = load_unit(request.user, unit_id)
     new_parent = load_unit(request.user, payload.new_parent_id)
     return _unit_out(
@@ -110,7 +111,7 @@ def move_unit(request: HttpRequest, unit_id: int, payload: UnitMoveIn) -> Any:
 
 @router.get("/bodies", response={200: list[BodyOut], **ERRORS})
 @paginate(Pages, page_size=100)
-def list_bodies(request: HttpRequest, unit_id: int | None = None) -> Any:
+def list_bodies(request: HttpRequest, unit_id: int | None = ID_FILTER) -> Any:
     require(can_view_organisation(request.user))
     bodies = Body.objects.order_by("unit__path", "name")
     if unit_id is not None:
@@ -119,7 +120,7 @@ def list_bodies(request: HttpRequest, unit_id: int | None = None) -> Any:
 
 
 @router.get("/bodies/{body_id}", response={200: BodyOut, **ERRORS})
-def get_body(request: HttpRequest, body_id: int) -> Any:
+def get_body(request: HttpRequest, body_id: PathId) -> Any:
     return load_body(request.user, body_id)
 
 
@@ -138,7 +139,7 @@ def create_body(request: HttpRequest, payload: BodyIn) -> Any:
 
 @router.get("/seats", response={200: list[SeatOut], **ERRORS})
 @paginate(Pages, page_size=100)
-def list_seats(request: HttpRequest, body_id: int | None = None) -> Any:
+def list_seats(request: HttpRequest, body_id: int | None = ID_FILTER) -> Any:
     require(can_view_organisation(request.user))
     seats = Seat.objects.order_by("body_id", "pk").prefetch_related(
         Prefetch(
@@ -173,7 +174,7 @@ def _load_seat(request: HttpRequest, seat_id: int) -> Seat:
 
 
 @router.post("/seats/{seat_id}/holders", response={201: HolderOut, **ERRORS})
-def appoint(request: HttpRequest, seat_id: int, payload: AppointIn) -> Any:
+def appoint(request: HttpRequest, seat_id: PathId, payload: AppointIn) -> Any:
     seat = _load_seat(request, seat_id)
     holder = User.objects.filter(pk=payload.holder_id).first()
     if holder is None:
@@ -185,7 +186,7 @@ def appoint(request: HttpRequest, seat_id: int, payload: AppointIn) -> Any:
 
 
 @router.post("/terms/{holding_id}/end", response={200: HolderOut, **ERRORS})
-def end_term(request: HttpRequest, holding_id: int, payload: EndTermIn) -> Any:
+def end_term(request: HttpRequest, holding_id: PathId, payload: EndTermIn) -> Any:
     holding = (
         SeatHolding.objects.select_related("seat__body__unit", "holder")
         .filter(pk=holding_id)

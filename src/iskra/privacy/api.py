@@ -10,6 +10,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from iskra.api.common import ERRORS, request_user
+from iskra.api.inputs import Input, PathId
 from iskra.members.permissions import load_membership
 from iskra.privacy.selectors import personal_data
 from iskra.privacy.services import erase_former_member
@@ -26,7 +27,7 @@ class ExportOut(Schema):
     audit_log: list[dict[str, Any]]
 
 
-class EraseIn(Schema):
+class EraseIn(Input):
     request: str = Field(
         max_length=200, description="The request this answers, e.g. 'email of 2 December'."
     )
@@ -45,7 +46,7 @@ def export_me(request: HttpRequest, response: HttpResponse) -> Any:
 
 
 @router.post("/members/{membership_id}/erase", response={200: ErasedOut, **ERRORS})
-def erase(request: HttpRequest, membership_id: int, payload: EraseIn) -> Any:
+def erase(request: HttpRequest, membership_id: PathId, payload: EraseIn) -> Any:
     """Erase a former member's personal data on their request; they become a pseudonym."""
     user = request_user(request)
     membership = load_membership(user, membership_id)

@@ -15,9 +15,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iskra.accounts.models import Invitation, PersonalAccessToken, TOTPDevice, User
+from iskra.accounts.models import Invitation, PersonalAccessToken, UsedRecoveryCode, User
 from iskra.audit.models import AuditHead
 from iskra.audit.services import ERASE_ACTION, erasable_values, erase_personal_values, record
 from iskra.core.errors import DomainError
@@ -72,6 +75,7 @@ def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
     for field in ("pronouns", "phone", "address", "postcode", "workplace", "employer"):
         setattr(user, field, "")
     user.job_title = user.union = ""
+    old_email = user.email
     user.email = f"erased-{token}@{ERASED_DOMAIN}"
     user.full_name = pseudonym
     user.extra = {}
@@ -80,8 +84,19 @@ def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    for model in (PersonalAccessToken, TOTPDevice, Invitation, Notification, CalendarFeed):
+    for model in (
+        PersonalAccessToken,
+        TOTPDevice,
+        StaticDevice,
+        UsedRecoveryCode,
+        Invitation,
+        Notification,
+        CalendarFeed,
+    ):
         model.objects.filter(user=user).delete()
+    # The sign-in limiter's records name the email address that was typed.
+    for log in (AccessAttempt, AccessFailureLog, AccessLog):
+        log.objects.filter(username__iexact=old_email).delete()
     if membership is not None:
         Application.objects.filter(membership=membership).update(message="", reason="")
         MembershipEvent.objects.filter(membership=membership).update(reason="")
