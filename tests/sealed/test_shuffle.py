@@ -68,18 +68,20 @@ def test_every_response_and_commitment_is_checked() -> None:
                 items[0] = [items[0][1], items[0][0]]
             else:
                 items[0] = (
-                    items[-1] if len(items) > 1 and items[0] != items[-1] else _other(items[0])
+                    items[-1] if len(items) > 1 and items[0] != items[-1] else _other(key, items[0])
                 )
             bad[key] = items
         else:
-            bad[key] = _other(value)
+            bad[key] = _other(key, value)
         assert not shf.verify(CTX, FP, Y, inputs, outputs, bad), key
 
 
-def _other(text: str) -> str:
-    """Another valid encoding of the same kind (a point or a scalar)."""
+def _other(key: str, text: str) -> str:
+    """Another valid encoding of the same kind: the responses (s…) are scalars, the rest
+    points. Told by the key, not by the bytes: about one scalar in four is also a valid point
+    encoding, which once made this test alter a scalar as a point."""
     raw = bytes.fromhex(text)
-    if grp.is_point(raw):
+    if not key.startswith("s"):
         return grp.add(raw, grp.G).hex()
     return grp.hexs(int.from_bytes(raw, "little") + 1)
 
