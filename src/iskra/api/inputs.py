@@ -41,12 +41,6 @@ def has_nul(value: Any) -> bool:
     return False
 
 
-def no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError(NUL_MESSAGE)
-    return value
-
-
 class Input(Schema):
     """The base of every request body: no string anywhere in it may hold a NUL."""
 
