@@ -153,7 +153,7 @@ def test_resubmitting_a_motion_is_refused_not_a_500(world: World) -> None:
     assert officer.post(f"/motions/{motion.pk}/submit", {}).status_code == 200
     again = officer.post(f"/motions/{motion.pk}/submit", {})
     is_error(again, 400)
-    assert "cannot become submitted" in again.json()["detail"]
+    assert "Only a draft can be submitted" in again.json()["detail"]
     assert MotionVersion.objects.filter(motion=motion).count() == 1
     assert Motion.objects.get(pk=motion.pk).status == MotionStatus.SUBMITTED
 

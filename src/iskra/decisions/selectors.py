@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
@@ -16,13 +15,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    When,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from iskra.decisions.models import Action, Commitment, Decision, Report
-from iskra.members.models import Membership
 from iskra.organisation.models import Unit
 from iskra.organisation.selectors import unit_below
 
@@ -56,17 +54,15 @@ class Row:
         }
 
 
-def _path_of_action(prefix: str = "") -> Case:
+def _path_of_action(prefix: str = "") -> Coalesce:
     """SQL for where an action sits in the tree: its unit's path, or -- for an action assigned to
     a member -- the path of the member's branch, so it counts in that branch's row and in every
-    row above it, like the branch's own actions. (The member's branch is looked up only for the
-    few actions with an assignee.)"""
-    member_path = Membership.objects.filter(user_id=OuterRef(f"{prefix}assignee_id")).values(
-        "unit__path"
-    )[:1]
-    return Case(
-        When(**{f"{prefix}unit_path": ""}, then=Subquery(member_path)),
-        default=F(f"{prefix}unit_path"),
+    row above it, like the branch's own actions. (Outer joins by primary key: a correlated
+    look-up here would run once per use of the path in the grouping expression.)"""
+    return Coalesce(
+        NullIf(F(f"{prefix}unit_path"), Value("")),
+        F(f"{prefix}assignee__membership__unit__path"),
+        Value(""),
         output_field=CharField(),
     )
 
