@@ -26,6 +26,7 @@ from iskra.ballots.tally import validate_paper
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import domain_view
 from iskra.sealed.election import normalise_credential
+from iskra.sealed.errors import SealedError
 
 
 def _user(request: HttpRequest) -> User:
@@ -267,7 +268,7 @@ def vote(request: HttpRequest, ballot: Ballot) -> HttpResponse:
                 paper = validate_paper(questions, answers_from_post(questions, request.POST))
                 try:
                     credential = normalise_credential(request.POST.get("credential", ""))
-                except ValueError as exc:
+                except SealedError as exc:
                     raise DomainError(str(exc)) from None
                 data = sv.encrypt_on_server(ballot, paper, credential)
                 entry = sv.cast_sealed(ballot=ballot, data=data, origin="server")
