@@ -221,3 +221,25 @@ def test_threshold_out_of_range_and_ranked_refused(world: World, sealed_ballot: 
         ss.configure_sealed(
             actor=fresh(world.member), ballot=sealed_ballot, sealed_on=True, trustees=[]
         )
+
+
+def test_sealed_ballot_refuses_what_would_break_its_credentials(
+    world: World, sealed_ballot: Ballot
+) -> None:
+    """No emailed links (reminders) and no growing roll (an upheld challenge would need a
+    credential nobody issued): clear refusals, nothing half-done."""
+    from tests.api.test_sealed_api import opened
+
+    opened(world, sealed_ballot)
+    ballot = Ballot.objects.get(pk=sealed_ballot.pk)
+    with pytest.raises(DomainError, match="credential authority to remind"):
+        services.send_reminders(actor=fresh(world.secretary), ballot=ballot)
+    from iskra.members.models import Status
+
+    outsider = make_member("late@example.org", "Late Joiner", world.branch_a, Status.CANDIDATE)
+    challenge = services.raise_challenge(actor=outsider, ballot=ballot, reason="I work there")
+    with pytest.raises(DomainError, match="roll cannot grow"):
+        services.decide_challenge(
+            actor=fresh(world.other_secretary), challenge=challenge, uphold=True, reason="ok"
+        )
+    assert Ballot.objects.get(pk=ballot.pk).roll_size == ballot.roll_size

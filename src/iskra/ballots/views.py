@@ -163,7 +163,11 @@ def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpRespon
         elif verb == "open":
             services.open_ballot(actor=user, ballot=ballot)
             messages.success(
-                request, "The ballot is open; credentials are being emailed to every voter."
+                request,
+                "The sealed ballot is open: voters vote with the credentials the credential "
+                "authority sends them."
+                if ballot.sealed
+                else "The ballot is open; credentials are being emailed to every voter.",
             )
         elif verb == "extend":
             eform = ExtendForm(request.POST)

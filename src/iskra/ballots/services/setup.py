@@ -406,6 +406,11 @@ def send_reminders(*, actor: Any, ballot: Ballot) -> None:
     )
     if ballot.state != Ballot.State.OPEN or ballot.closes_at <= timezone.now():
         raise DomainError("Reminders go out while the ballot is open.")
+    if ballot.sealed:
+        raise DomainError(
+            "A sealed ballot's voters hold credentials from the credential authority, not "
+            "voting links: ask the credential authority to remind them."
+        )
     ballot_id = ballot.pk
     transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id, reminder=True))
     record(actor=actor, action="ballot.remind", obj=ballot, unit=ballot.unit)
