@@ -7,6 +7,7 @@ what, and that bad input gives a clear error, never a 500."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -195,6 +197,12 @@ def test_sealed_ballot_through_the_pages_without_javascript(
         assert all(c.replace("-", "") not in text.replace("-", "") for c in secret.values())
         assert set(entry.content) == {"election", "credential", "answers", "signature"}
 
+    # A DBA with a full dump of every table (the audit log included) finds no credential.
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    flat = dump.getvalue().upper().replace("-", "")
+    assert all(c.replace("-", "").upper() not in flat for c in secret.values())
+
     # The board: members of the unit see it while the ballot is open, with a tracker look-up.
     board = client_for(fresh(world.member)).get(f"/ballots/{pk}/board/", {"tracker": tracker})
     text = board.content.decode()
@@ -234,6 +242,9 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     assert result.status_code == 200
     assert ballot.result["questions"][0]["votes"] == {"Yes": 1, "No": 0}
     assert ballot.result["questions"][0]["blank"] == 1
+    report = clients[0].get(f"/ballots/{pk}/report/")
+    assert report.status_code == 200 and "Cleaners: sealed strike ballot" in report.content.decode()
+    assert "Sealed ballot" in client_for(voters[0]).get(f"/ballots/{pk}/").content.decode()
 
     # Anyone checks the record with `iskra ballot verify`; a changed ballot fails it.
     export = tmp_path / "export.json"
