@@ -81,14 +81,6 @@ def test_sealed_strike_ballot_end_to_end(
     ss.configure_sealed(actor=secretary, ballot=sealed_ballot, sealed_on=True, trustees=people)
     sealed_ballot.refresh_from_db()
     assert any("key generation is not finished" in p for p in services.problems(sealed_ballot))
-    with pytest.raises(DomainError, match="cannot be sealed"):
-        services.add_question(
-            actor=secretary,
-            ballot=sealed_ballot,
-            kind=Question.Kind.STV,
-            text="Committee",
-            options=["A", "B", "C"],
-        )
     # Only trustees answer rounds; a message for the wrong round is refused and not kept.
     with pytest.raises(PermissionDenied):
         ss.submit_keygen(actor=fresh(world.member), ballot=sealed_ballot, message={})
@@ -243,3 +235,90 @@ def test_sealed_ballot_refuses_what_would_break_its_credentials(
             actor=fresh(world.other_secretary), challenge=challenge, uphold=True, reason="ok"
         )
     assert Ballot.objects.get(pk=ballot.pk).roll_size == ballot.roll_size
+
+
+def test_sealed_stv_election_with_trustees_shuffles(world: World, tmp_path: Path) -> None:
+    """A ranked (STV) question: after the close k trustees shuffle it in turn (each shuffle
+    proved), then decrypt; the rankings are counted by iskra.voting as for a plain ballot."""
+    from iskra.sealed import tally as stally
+    from iskra.sealed.proofs import ct_parse
+
+    for n in range(3):
+        make_member(f"tenant{n}@example.org", f"Tenant {n}", world.branch_a)
+    secretary = fresh(world.secretary)
+    now = timezone.now()
+    ballot = services.create_ballot(
+        actor=secretary,
+        unit=world.branch_a,
+        title="Committee: sealed STV",
+        preset=Preset.STV_COMMITTEE,
+        opens_at=now,
+        closes_at=now + timedelta(days=7),
+        sealed=True,
+    )
+    services.add_question(
+        actor=secretary,
+        ballot=ballot,
+        kind=Question.Kind.STV,
+        text="Elect two",
+        options=["Ana", "Ben", "Cai"],
+        seats=2,
+    )
+    services.appoint_scrutineer(
+        actor=secretary, ballot=ballot, scrutineer=fresh(world.other_secretary)
+    )
+    people = trustees_of(world)
+    ss.configure_sealed(actor=secretary, ballot=ballot, sealed_on=True, trustees=people)
+    keys = run_keygen(ballot, people)
+    ca_key = sealed.new_ca_key(ballot.sealed_uuid)
+    secrets, batch = sealed.generate_credentials(ca_key, services.constituency(ballot).count())
+    ss.upload_credentials(
+        actor=people[0], ballot=ballot, batch=batch, authority=sealed.ca_public(ca_key, "CA")
+    )
+    services.open_ballot(actor=secretary, ballot=Ballot.objects.get(pk=ballot.pk))
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    election = ballot.sealed_election
+    for secret, ranking in zip(secrets, [[0, 1], [0, 2], [1], [2, 0, 1]], strict=False):
+        sv.cast_sealed(ballot=ballot, data=sealed.encrypt_ballot(election, [ranking], secret))
+    with time_machine.travel(ballot.closes_at + timedelta(minutes=1)):
+        assert services.close_ballot(ballot_id=ballot.pk)
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    transcript = ballot.sealed_transcript
+    e = sealed.Election(election)
+
+    def shuffle(j: int) -> dict[str, Any]:
+        record = Ballot.objects.get(pk=ballot.pk).sealed_record
+        chain = record["mixes"][0]
+        if chain:
+            rows = [[ct_parse(c, "r") for c in row] for row in chain[-1]["ciphertexts"]]
+        else:
+            rows = stally.mix_input(e, sealed.Board(e.fp, record["board"]).counted(), 0)
+        return sealed.mix(e, (transcript["context"], keys[j]), 0, len(chain), rows)
+
+    def share(j: int) -> dict[str, Any]:
+        targets = sv.decryption_targets(Ballot.objects.get(pk=ballot.pk))
+        s = sealed.key_share(transcript["context"], keys[j], transcript)
+        return sealed.decryption_share(e, j, s, targets)
+
+    with pytest.raises(DomainError, match="must be shuffled by 2 more"):
+        sv.submit_decryption(actor=people[1], ballot=ballot, share={"trustee": 2})
+    first = shuffle(1)
+    with pytest.raises(DomainError, match="not trustee 2's shuffle"):
+        sv.submit_mix(actor=people[1], ballot=ballot, mix=first)
+    forged = {**first, "ciphertexts": first["ciphertexts"][::-1]}
+    with pytest.raises(DomainError, match="refused"):
+        sv.submit_mix(actor=people[0], ballot=ballot, mix=forged)
+    sv.submit_mix(actor=people[0], ballot=ballot, mix=first)
+    with pytest.raises(DomainError, match="already shuffled"):
+        sv.submit_mix(actor=people[0], ballot=ballot, mix=first)
+    sv.submit_mix(actor=people[2], ballot=ballot, mix=shuffle(3))
+    assert not sv.submit_decryption(actor=people[1], ballot=ballot, share=share(2))
+    assert sv.submit_decryption(actor=people[2], ballot=ballot, share=share(3))
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    q = ballot.result["questions"][0]
+    assert q["votes"] == {"Ana": 2, "Ben": 1, "Cai": 1}
+    assert "Ana" in q["elected"] and len(q["elected"]) == 2
+    path = tmp_path / "stv.json"
+    path.write_text(json.dumps(ballot.sealed_record))
+    passed, lines = verify_file(str(path))
+    assert passed, lines

@@ -71,19 +71,8 @@ class BallotForm(forms.Form):
         initial=True,
         label="Sealed ballot (recommended)",
         help_text="Votes are encrypted in each voter's browser; only the trustees you name, "
-        "together, can open the result, and anyone can verify the count. Not yet for STV "
-        "elections or ranked questions.",
+        "together, can open the result, and anyone can verify the count.",
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("sealed") and data.get("preset") == Preset.STV_COMMITTEE:
-            self.add_error(
-                "sealed",
-                "STV elections cannot be sealed yet (their ballots need the trustees' shuffle): "
-                "untick “Sealed ballot”.",
-            )
-        return data
 
 
 class QuestionForm(forms.Form):

@@ -148,6 +148,8 @@ def trustee(request: HttpRequest, ballot_id: int) -> HttpResponse:
             message = _json_field(request, "message", "answer", "answer")
             if ballot.state == Ballot.State.DRAFT:
                 ss.submit_keygen(actor=user, ballot=ballot, message=message)
+            elif isinstance(message, dict) and message.get("type") == "mix":
+                sv.submit_mix(actor=user, ballot=ballot, mix=message)
             else:
                 sv.submit_decryption(actor=user, ballot=ballot, share=message)
         except DomainError as exc:
@@ -168,8 +170,25 @@ def trustee(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "trustees": trustees,
         "round": ss.round_file(ballot, me) if step else None,
         "shares": sum(1 for t in trustees if t.decryption is not None),
+        "to_mix": _to_mix(ballot, me.number),
+        "mixes_needed": sv.mixes_needed(ballot),
     }
     return render(request, "ballots/sealed_trustee.html", context, status=400 if error else 200)
+
+
+def _to_mix(ballot: Ballot, number: int) -> list[dict[str, Any]]:
+    """The ranked questions this trustee may still shuffle (until decryption begins)."""
+    record = ballot.sealed_record
+    if ballot.state != Ballot.State.TALLYING or record is None:
+        return []
+    if ballot.trustees.exclude(decryption=None).exists():
+        return []
+    questions = record["election"]["questions"]
+    return [
+        {"index": qi, "number": qi + 1, "text": questions[qi]["text"], "done": len(chain)}
+        for qi, chain in enumerate(record["mixes"])
+        if chain is not None and all(m["trustee"] != number for m in chain)
+    ]
 
 
 @domain_view
@@ -285,6 +304,10 @@ def vote(request: HttpRequest, ballot: Ballot) -> HttpResponse:
         posted = request.method == "POST"
         q["chosen"] = request.POST.getlist(key) if posted else []
         q["blank_chosen"] = posted and request.POST.get(f"{key}_blank", "") == "blank"
+        q["ranks"] = [
+            (i, label, request.POST.get(f"{key}_{i}", "") if posted else "")
+            for i, label in enumerate(q["options"])
+        ]
     response = render(
         request,
         "ballots/sealed_vote.html",

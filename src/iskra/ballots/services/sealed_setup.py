@@ -25,15 +25,10 @@ from iskra.core.errors import DomainError, PermissionDenied
 from iskra.sealed import group as grp
 from iskra.sealed import setup as st
 from iskra.sealed.cli import ROUND_FORMAT
-from iskra.sealed.election import PRESETS, RANKED, uuid_context
+from iskra.sealed.election import PRESETS, uuid_context
 from iskra.sealed.proofs import pair_parse, schnorr_verify
 
 STEPS = ("certificate", "polynomial", "verification")
-RANKED_REFUSED = (
-    "Ranked and STV questions cannot be sealed yet: their ballots need the trustees' shuffle, "
-    "which the web pages do not run. Make this ballot an ordinary secret ballot, or ask only "
-    "yes/no, choose-one or approval questions."
-)
 
 
 def sealed_uuid(ballot: Ballot) -> str:
@@ -91,8 +86,6 @@ def configure_sealed(
         ballot.save(update_fields=["sealed", "sealed_transcript"])
         record(actor=actor, action="ballot.sealed.off", obj=ballot, unit=ballot.unit)
         return ballot
-    if ballot.questions.filter(kind__in=RANKED).exists():
-        raise DomainError(RANKED_REFUSED)
     people = list(dict.fromkeys(trustees))
     if len(people) != len(trustees):
         raise DomainError("The same person is named twice as a trustee.")
@@ -371,8 +364,6 @@ def sealed_problems(ballot: Ballot, entitled: int) -> list[str]:
             f"The credential authority gave {count} credentials, but {entitled} people are "
             "entitled to vote: it must make them again for the roll as it now stands."
         )
-    if ballot.questions.filter(kind__in=RANKED).exists():
-        found.append(RANKED_REFUSED)
     return found
 
 
@@ -388,6 +379,8 @@ def election_questions(ballot: Ballot) -> list[dict[str, Any]]:
         }
         if q["kind"] == Question.Kind.APPROVAL:
             item["max_choices"] = q["max_choices"]
+        if q["kind"] == Question.Kind.STV:
+            item["seats"] = q["seats"]
         out.append(item)
     return out
 

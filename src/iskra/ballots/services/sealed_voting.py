@@ -23,8 +23,9 @@ from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
 from iskra.sealed import export as sexport
 from iskra.sealed.board import genesis, link
+from iskra.sealed.election import RANKED
 from iskra.sealed.proofs import ct_parse
-from iskra.sealed.tally import check_decryption_share, decryption_list
+from iskra.sealed.tally import check_decryption_share, check_mixes, decryption_list, mix_input
 
 # Parsed elections and their credential sets, per process (the parameters never change once
 # the ballot has opened): checking a ballot must not re-parse them on every cast.
@@ -157,7 +158,7 @@ def close_sealed(ballot: Ballot, now: datetime) -> None:
         credentials=batches(ballot),
         entitled=ballot.roll_size,
         board=board,
-        mixes=[None for _ in election.questions],
+        mixes=[[] if q["kind"] in RANKED else None for q in election.questions],
     )
     ballot.state = Ballot.State.TALLYING
     ballot.closed_at = now
@@ -184,14 +185,89 @@ def close_sealed(ballot: Ballot, now: datetime) -> None:
     )
 
 
+def _mix_inputs(ballot: Ballot, election: sealed.Election, qi: int) -> list[Any]:
+    """The counted ballots' rankings of question ``qi`` (the first mix's input)."""
+    assert ballot.sealed_record is not None
+    board = sealed.Board(election.fp, ballot.sealed_record["board"])
+    return mix_input(election, board.counted(), qi)
+
+
+def mixes_needed(ballot: Ballot) -> dict[int, int]:
+    """Per ranked question still short of mixes: how many more distinct trustees must mix."""
+    if ballot.sealed_record is None:
+        return {}
+    election, _ = election_of(ballot)
+    out = {}
+    for qi, chain in enumerate(ballot.sealed_record["mixes"]):
+        if chain is not None:
+            short = election.k - len({m["trustee"] for m in chain})
+            if short > 0:
+                out[qi] = short
+    return out
+
+
+def _last_mixes(ballot: Ballot) -> dict[int, list[Any]]:
+    assert ballot.sealed_record is not None
+    return {
+        qi: [[ct_parse(c, "mix") for c in row] for row in chain[-1]["ciphertexts"]]
+        for qi, chain in enumerate(ballot.sealed_record["mixes"])
+        if chain
+    }
+
+
 def decryption_targets(ballot: Ballot) -> list[Any]:
     assert ballot.sealed_record is not None
+    if mixes_needed(ballot):
+        raise DomainError("The ranked questions are not yet shuffled by enough trustees.")
     election, _ = election_of(ballot)
     tally = [
         None if t is None else [ct_parse(c, "tally") for c in t]
         for t in ballot.sealed_record["tally"]
     ]
-    return decryption_list(election, tally, {})
+    return decryption_list(election, tally, _last_mixes(ballot))
+
+
+@transaction.atomic
+def submit_mix(*, actor: Any, ballot: Ballot, mix: Any) -> None:
+    """A trustee's shuffle of a ranked question's ballots (``iskra trustee mix``, or the
+    browser), its proof checked against the chain so far; at least k distinct trustees mix
+    each ranked question before anyone decrypts."""
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    trustee = trustee_for(actor, ballot)
+    if ballot.state != Ballot.State.TALLYING or ballot.sealed_record is None:
+        raise DomainError("Ranked questions are shuffled after the close, before decryption.")
+    if ballot.trustees.exclude(decryption=None).exists():
+        raise DomainError("Decryption has begun: the shuffles are complete.")
+    election, _ = election_of(ballot)
+    qi = mix.get("question") if isinstance(mix, dict) else None
+    record_ = ballot.sealed_record
+    if (
+        not isinstance(qi, int)
+        or not 0 <= qi < len(election.questions)
+        or record_["mixes"][qi] is None
+    ):
+        raise DomainError("This is not a shuffle of one of this ballot's ranked questions.")
+    chain = record_["mixes"][qi]
+    if any(m.get("trustee") == trustee.number for m in chain):
+        raise DomainError(f"You have already shuffled question {qi + 1}.")
+    if mix.get("trustee") != trustee.number:
+        raise DomainError(
+            f"This is not trustee {trustee.number}'s shuffle (check the key file you used)."
+        )
+    try:
+        check_mixes(election, qi, _mix_inputs(ballot, election, qi), [*chain, mix], complete=False)
+    except (sealed.SealedError, TypeError, AttributeError, KeyError, ValueError) as exc:
+        raise DomainError(f"Your shuffle was refused: {exc}") from None
+    chain.append(mix)
+    ballot.sealed_record = record_
+    ballot.save(update_fields=["sealed_record"])
+    record(
+        actor=actor,
+        action="ballot.sealed.mix",
+        obj=ballot,
+        unit=ballot.unit,
+        data={"trustee": trustee.number, "question": qi + 1, "index": len(chain) - 1},
+    )
 
 
 @transaction.atomic
@@ -204,6 +280,12 @@ def submit_decryption(*, actor: Any, ballot: Ballot, share: Any) -> bool:
         raise DomainError("Decryption shares are given after the close, until the result is out.")
     if trustee.decryption is not None:
         raise DomainError("You have already given your decryption share.")
+    short = mixes_needed(ballot)
+    if short:
+        qi, more = next(iter(short.items()))
+        raise DomainError(
+            f"Question {qi + 1} must be shuffled by {more} more trustee(s) before anyone decrypts."
+        )
     election, _ = election_of(ballot)
     if not isinstance(share, dict) or share.get("trustee") != trustee.number:
         raise DomainError(

@@ -160,10 +160,6 @@ def add_question(
             raise DomainError("A yes/no question has exactly two options.")
     if not text.strip():
         raise DomainError("Write the question.")
-    if ballot.sealed and kind in {Question.Kind.RANKED, Question.Kind.STV}:
-        from iskra.ballots.services.sealed_setup import RANKED_REFUSED
-
-        raise DomainError(RANKED_REFUSED)
     if len(set(labels)) != len(labels):
         raise DomainError("Two options have the same name.")
     if kind == Question.Kind.STV and not 1 <= seats < max(2, len(labels)):

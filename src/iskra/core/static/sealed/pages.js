@@ -53,6 +53,46 @@ function post(formId, fieldId, message) {
 
 // Trustee ------------------------------------------------------------------------------------
 
+/** The ballots that count: the last of each credential (a later one names it in "replaces"). */
+function counted(record) {
+  const replaced = new Set(record.board.map((e) => e.replaces).filter(Boolean));
+  return record.board.filter((e) => !replaced.has(e.tracker)).map((e) => e.ballot);
+}
+
+/** Per ranked question, the last shuffle's rows (what is decrypted). */
+function lastMixes(record) {
+  const out = {};
+  record.mixes.forEach((chain, qi) => {
+    if (chain && chain.length) out[qi] = chain[chain.length - 1].ciphertexts;
+  });
+  return out;
+}
+
+async function fetchRecord(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new S.SealedError(`the record could not be fetched (${response.status})`);
+  return response.json();
+}
+
+for (const section of document.querySelectorAll("section[data-mode=mix]")) {
+  const progress = section.querySelector(".mix-progress");
+  section.querySelector(".mix-run").addEventListener("click", async () => {
+    try {
+      const key = await readJsonFile(section.querySelector(".mix-key"));
+      progress.textContent = "Fetching the record and shuffling…";
+      const record = await fetchRecord(section.dataset.record);
+      const qi = Number(section.dataset.question);
+      const chain = record.mixes[qi];
+      const rows = chain.length ? chain[chain.length - 1].ciphertexts : counted(record).map((b) => b.answers[qi].ranking);
+      const message = S.mix(record.election, record.setup.context, key, qi, chain.length, rows);
+      section.querySelector(".mix-message").value = JSON.stringify(message);
+      section.querySelector(".mix-form").submit();
+    } catch (e) {
+      progress.textContent = `Nothing was sent: ${e.message}`;
+    }
+  });
+}
+
 const trustee = $("sealed-trustee");
 if (trustee) {
   const j = Number(trustee.dataset.trustee);
@@ -100,15 +140,11 @@ if (trustee) {
       try {
         const key = await readJsonFile($("trustee-key"));
         say("trustee-progress", "Fetching the record and computing your share…");
-        const response = await fetch(trustee.dataset.record, { credentials: "same-origin" });
-        if (!response.ok) throw new S.SealedError(`the record could not be fetched (${response.status})`);
-        const record = await response.json();
+        const record = await fetchRecord(trustee.dataset.record);
         const transcript = record.setup;
         const share = S.keyShare(transcript.context, key, transcript);
         // The tally is recomputed here from the board, never taken from the server.
-        const replaced = new Set(record.board.map((e) => e.replaces).filter(Boolean));
-        const counted = record.board.filter((e) => !replaced.has(e.tracker)).map((e) => e.ballot);
-        const targets = S.decryptionList(record.election, counted, {});
+        const targets = S.decryptionList(record.election, counted(record), lastMixes(record));
         post("trustee-form", "trustee-message", S.decryptionShare(record.election, j, share, targets));
       } catch (e) {
         fail(e);
@@ -165,7 +201,19 @@ if (form) {
       const id = fs.dataset.id;
       const n = Number(fs.dataset.question) + 1;
       const blank = form.querySelector(`#q${id}_blank`).checked;
-      const chosen = [...fs.querySelectorAll(`input[name="q${id}"]:checked`)].map((i) => Number(i.value));
+      let chosen = [...fs.querySelectorAll(`input[name="q${id}"]:checked`)].map((i) => Number(i.value));
+      if (fs.dataset.kind === "ranked" || fs.dataset.kind === "stv") {
+        const ranks = [...fs.querySelectorAll("input[data-option]")]
+          .filter((i) => i.value.trim())
+          .map((i) => [Number(i.value), Number(i.dataset.option)]);
+        if (ranks.some(([r]) => !Number.isInteger(r) || r < 1)) throw new S.SealedError(`Question ${n}: preferences are numbers 1, 2, 3…`);
+        if (new Set(ranks.map(([r]) => r)).size !== ranks.length) throw new S.SealedError(`Question ${n}: two candidates have the same preference number.`);
+        chosen = ranks.sort((a, b) => a[0] - b[0]).map(([, option]) => option);
+        if (blank && chosen.length) throw new S.SealedError(`Question ${n}: choose options or “blank”, not both.`);
+        if (blank) return null;
+        if (!chosen.length) throw new S.SealedError(`Question ${n} has no answer. Number at least one candidate, or choose “blank”.`);
+        return chosen;
+      }
       if (blank && chosen.length) throw new S.SealedError(`Question ${n}: choose options or “blank”, not both.`);
       if (blank) return null;
       if (!chosen.length) throw new S.SealedError(`Question ${n} has no answer. Make your choice, or choose “blank” to leave it unanswered on purpose.`);
