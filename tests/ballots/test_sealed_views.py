@@ -242,6 +242,8 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     assert result.status_code == 200
     assert ballot.result["questions"][0]["votes"] == {"Yes": 1, "No": 0}
     assert ballot.result["questions"][0]["blank"] == 1
+    roll_page = clients[0].get(f"/ballots/{pk}/roll/").content.decode()
+    assert "records no mark of who voted" in roll_page and ">Voted<" not in roll_page
     report = clients[0].get(f"/ballots/{pk}/report/")
     assert report.status_code == 200 and "Cleaners: sealed strike ballot" in report.content.decode()
     assert "Sealed ballot" in client_for(voters[0]).get(f"/ballots/{pk}/").content.decode()
