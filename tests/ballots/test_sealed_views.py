@@ -122,6 +122,10 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     draft.refresh_from_db()
     assert draft.sealed_transcript is not None
 
+    # Before the close there is no record to download: a plain 404, not an error page.
+    assert clients[1].get(f"/ballots/{pk}/record.json").status_code == 404
+    assert clients[1].get(f"/ballots/{pk}/export.json").status_code == 404
+
     # Credentials: the scrutineer (trustee 1 here) is the credential authority by default.
     assert officer.get(f"/ballots/{pk}/credentials/").status_code == 403
     ca = clients[0]

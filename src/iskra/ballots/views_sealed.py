@@ -206,8 +206,13 @@ def round_json(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @domain_view
 def record_json(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The record: before the count, what the trustees decrypt from; after, the whole export."""
-    ballot = _sealed(_user(request), ballot_id)
-    response = JsonResponse(sv.sealed_export(ballot))
+    user = _user(request)
+    ballot = _sealed(user, ballot_id)
+    try:
+        data = sv.sealed_export(ballot, viewer=user)
+    except DomainError as exc:
+        raise NotFound(exc.message) from None
+    response = JsonResponse(data)
     response["Content-Disposition"] = f'attachment; filename="sealed-ballot-{ballot.pk}.json"'
     return response
 

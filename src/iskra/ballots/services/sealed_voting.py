@@ -347,10 +347,21 @@ def _count(ballot: Ballot, shares: list[Any]) -> None:
     )
 
 
-def sealed_export(ballot: Ballot) -> dict[str, Any]:
+def sealed_export(ballot: Ballot, *, viewer: Any = None) -> dict[str, Any]:
     """The record: before the count, what the trustees decrypt from; after, the whole
-    ``iskra-sealed-export/1`` that ``iskra ballot verify`` checks."""
+    ``iskra-sealed-export/1`` that ``iskra ballot verify`` checks. Below the publication
+    minimum the figures are withheld (as for any ballot): the record then stops before the
+    decryption, except for the trustees."""
+    from iskra.ballots.services.publishing import board_is_public
+    from iskra.ballots.services.sealed_setup import is_trustee
+
     if ballot.sealed_record is None:
         raise DomainError("The record is published when the ballot closes.")
     record_: dict[str, Any] = ballot.sealed_record
+    if (
+        ballot.state == Ballot.State.CLOSED
+        and not board_is_public(ballot)
+        and not (viewer is not None and is_trustee(viewer, ballot))
+    ):
+        return {k: v for k, v in record_.items() if k not in ("decryptions", "result")}
     return record_
