@@ -33,6 +33,19 @@ def opened(world: World, ballot: Ballot) -> list[str]:
 def test_sealed_api(world: World, sealed_ballot: Ballot) -> None:  # noqa: F811
     api = Api(fresh(world.member))
     pk = sealed_ballot.pk
+    made = Api(fresh(world.secretary)).post(
+        "/ballots",
+        {
+            "unit_id": world.branch_a.pk,
+            "title": "Sealed by the API",
+            "preset": "recall",
+            "opens_at": "2030-01-01T09:00:00",
+            "closes_at": "2030-01-08T09:00:00",
+            "sealed": True,
+        },
+    )
+    assert made.status_code == 201 and made.json()["sealed"] is True
+    assert Ballot.objects.get(pk=made.json()["id"]).sealed_uuid
     is_error(Api(fresh(world.secretary)).get(f"/ballots/{pk}/sealed/election"), 404)
     secrets = opened(world, sealed_ballot)
     election: dict[str, Any] = api.get(f"/ballots/{pk}/sealed/election").json()
