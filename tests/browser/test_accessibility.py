@@ -80,7 +80,8 @@ def test_a_visitor_and_a_member_meet_no_serious_violation(new_page: Any) -> None
     assert motion is not None
     meeting = Meeting.objects.order_by("pk").first()
     decision = Decision.objects.order_by("pk").first()
-    open_ballot = Ballot.objects.get(state=Ballot.State.OPEN)
+    open_ballot = Ballot.objects.get(state=Ballot.State.OPEN, sealed=False)
+    sealed_ballot = Ballot.objects.get(state=Ballot.State.OPEN, sealed=True)
     closed_ballot = Ballot.objects.get(state=Ballot.State.CLOSED)
     bulletin = Bulletin.objects.order_by("pk").first()
     assert meeting and decision and bulletin
@@ -117,6 +118,7 @@ def test_a_visitor_and_a_member_meet_no_serious_violation(new_page: Any) -> None
         f"/decisions/{decision.pk}/",
         f"/ballots/{open_ballot.pk}/",
         f"/ballots/{open_ballot.pk}/vote/",
+        f"/ballots/{sealed_ballot.pk}/vote/",
         f"/ballots/{closed_ballot.pk}/result/",
         "/accounts/profile/",
     ]
@@ -125,6 +127,8 @@ def test_a_visitor_and_a_member_meet_no_serious_violation(new_page: Any) -> None
         [
             *main,
             f"/ballots/{closed_ballot.pk}/board/",
+            f"/ballots/{sealed_ballot.pk}/board/",
+            f"/ballots/{sealed_ballot.pk}/",
             f"/bulletins/{bulletin.pk}/",
             "/membership/",
             "/motions/",
@@ -147,6 +151,7 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
     action = Action.objects.order_by("pk").first()
     motion = Motion.objects.filter(status=MotionStatus.IN_DISCUSSION).first()
     closed_ballot = Ballot.objects.get(state=Ballot.State.CLOSED)
+    sealed_ballot = Ballot.objects.get(state=Ballot.State.OPEN, sealed=True)
     assert application and body and action and motion
 
     secretary = new_page(PHONE)
@@ -177,7 +182,12 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
     sign_in(scrutineer, "scrutineer@example.org")
     problems += check(
         scrutineer,
-        [f"/ballots/{closed_ballot.pk}/report/", f"/ballots/{closed_ballot.pk}/roll/"],
+        [
+            f"/ballots/{closed_ballot.pk}/report/",
+            f"/ballots/{closed_ballot.pk}/roll/",
+            f"/ballots/{sealed_ballot.pk}/trustee/",
+            f"/ballots/{sealed_ballot.pk}/credentials/",
+        ],
     )
     admin = new_page(PHONE)
     sign_in(admin, "admin@example.org")
@@ -187,7 +197,7 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
 
 def test_an_election_result_with_its_count_sheet(new_page: Any) -> None:
     """The open STV election, closed and counted: the count sheet is wide on a phone."""
-    election = Ballot.objects.get(state=Ballot.State.OPEN)
+    election = Ballot.objects.get(state=Ballot.State.OPEN, sealed=False)
     # The demo's election has fewer ballots than the default publication minimum, below which
     # the count sheet is withheld; this test is about the sheet's layout, so it publishes all.
     cast = election.cast_ballots.count()

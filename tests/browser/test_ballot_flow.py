@@ -58,6 +58,10 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
     publication = officer.get_by_label("Publication minimum (ballots cast)")
     expect(publication).to_have_value("10")
     publication.fill("3")
+    # Sealed is the default; this test follows an ordinary secret ballot.
+    sealed = officer.get_by_label("Sealed ballot (recommended)")
+    expect(sealed).to_be_checked()
+    sealed.uncheck()
     officer.get_by_role("button", name="Save draft").click()
     expect(officer.get_by_role("heading", level=1)).to_contain_text(TITLE)
     problems = officer.get_by_role("region", name="Before it can open")

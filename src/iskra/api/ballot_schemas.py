@@ -60,6 +60,11 @@ class BallotIn(Input):
         "each answer are withheld (they would show how people voted); turnout and the outcome "
         "are still published.",
     )
+    sealed: bool = Field(
+        False,
+        description="A sealed ballot (docs/sealed.md): encrypted in the voter's browser, opened "
+        "by k of its trustees together; its trustees are named on the ballot's set-up page.",
+    )
 
 
 class QuestionIn(Input):
@@ -150,7 +155,11 @@ class SecretBallotOut(Schema):
     preset: str
     description: str
     paper_text: str
-    state: str
+    state: str = Field(
+        description="draft, open, tallying (a sealed ballot closed, awaiting its trustees' "
+        "decryption) or closed"
+    )
+    sealed: bool = False
     unit_id: int
     unit_name: str
     constituency_body_id: int | None

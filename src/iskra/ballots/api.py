@@ -104,6 +104,7 @@ def _ballot_out(user: User, ballot_id: int) -> dict[str, Any]:
         "description": ballot.description,
         "paper_text": ballot.paper_text,
         "state": ballot.state,
+        "sealed": ballot.sealed,
         "unit_id": ballot.unit_id,
         "unit_name": ballot.unit.name,
         "constituency_body_id": ballot.constituency_body_id,
@@ -263,6 +264,7 @@ def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
         important_public_service=payload.important_public_service,
         constituency_body=body,
         min_published_ballots=payload.min_published_ballots,
+        sealed=payload.sealed,
     )
     return Status(201, _ballot_out(user, ballot.pk))
 

@@ -66,6 +66,13 @@ class BallotForm(forms.Form):
         "whatever the turnout (the notice of the result of an industrial action ballot, TULRCA "
         "1992 s.231), set 1.",
     )
+    sealed = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Sealed ballot (recommended)",
+        help_text="Votes are encrypted in each voter's browser; only the trustees you name, "
+        "together, can open the result, and anyone can verify the count.",
+    )
 
 
 class QuestionForm(forms.Form):

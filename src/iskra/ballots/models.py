@@ -32,6 +32,7 @@ class Ballot(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
         OPEN = "open", "Open"
+        TALLYING = "tallying", "Closed, awaiting the trustees' decryption"
         CLOSED = "closed", "Closed and counted"
 
     title = models.CharField(max_length=200)
@@ -98,6 +99,23 @@ class Ballot(models.Model):
     # When the pages that held this ballot's marks and ballots in casting order were released
     # (after the close); until then the worker's sweep keeps trying.
     storage_compacted_at = models.DateTimeField(null=True, blank=True)
+    # Sealed ballots (docs/sealed.md): encrypted in the voter's browser, opened only by k of
+    # the trustees together. None of these fields holds a secret.
+    sealed = models.BooleanField(
+        default=False,
+        help_text="Sealed: votes are encrypted in the voter's browser and only the trustees "
+        "together can open the result; not even the server's administrators can read a vote.",
+    )
+    sealed_uuid = models.CharField(max_length=36, blank=True)
+    threshold = models.PositiveSmallIntegerField(default=2)
+    credential_authority = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The trustees' key generation transcript (once complete and checked), the election
+    # parameters (frozen at the opening) and the record before decryption (at the close).
+    sealed_transcript = models.JSONField(null=True, blank=True)
+    sealed_election = models.JSONField(null=True, blank=True)
+    sealed_record = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_at"]
@@ -261,3 +279,27 @@ class DeliveryFailure(models.Model):
 
     def __str__(self) -> str:
         return f"delivery failure on {self.ballot}"
+
+
+from iskra.ballots.sealed_models import (  # noqa: E402
+    SealedBoardEntry,
+    SealedCredentialBatch,
+    Trustee,
+)
+
+__all__ = [
+    "Ballot",
+    "BoardEntry",
+    "CastBallot",
+    "Challenge",
+    "DeliveryFailure",
+    "Extension",
+    "Option",
+    "Preset",
+    "Question",
+    "RollEntry",
+    "SealedBoardEntry",
+    "SealedCredentialBatch",
+    "Trustee",
+    "VoteMark",
+]

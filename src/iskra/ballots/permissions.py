@@ -50,16 +50,26 @@ def on_roll(user: Any, ballot: Ballot) -> bool:
     return RollEntry.objects.filter(ballot=ballot, user_id=getattr(user, "pk", None) or 0).exists()
 
 
+def sealed_role(user: Any, ballot: Ballot) -> bool:
+    """A trustee or the credential authority of a sealed ballot (they see it from the draft)."""
+    if not ballot.sealed:
+        return False
+    pk = getattr(user, "pk", None) or 0
+    return ballot.credential_authority_id == pk or ballot.trustees.filter(user_id=pk).exists()
+
+
 def can_view(user: Any, ballot: Ballot) -> bool:
-    # Drafts are for the officers who prepare them and the scrutineer.
+    # Drafts are for the officers who prepare them, the scrutineer, and a sealed ballot's
+    # trustees and credential authority.
     if ballot.state == Ballot.State.DRAFT:
-        return can_manage(user, ballot) or is_scrutineer(user, ballot)
+        return can_manage(user, ballot) or is_scrutineer(user, ballot) or sealed_role(user, ballot)
     # Open and closed ballots: the constituency, the officers, the scrutineer.
     return (
         on_roll(user, ballot)
         or in_constituency_unit(user, ballot)
         or can_manage(user, ballot)
         or is_scrutineer(user, ballot)
+        or sealed_role(user, ballot)
         or bool(getattr(user, "is_superuser", False))
     )
 

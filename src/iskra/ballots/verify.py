@@ -28,6 +28,9 @@ class VerifyError(Exception):
     pass
 
 
+SEALED_FORMAT = "iskra-sealed-export/1"
+
+
 def read_export(path: str | Path) -> Any:
     """The JSON value in the file at ``path``; :class:`VerifyError` if it cannot be read."""
     try:
@@ -273,7 +276,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     name = args.export_file
     try:
-        report = verify_export(read_export(name))
+        data = read_export(name)
+        if isinstance(data, dict) and data.get("format") == SEALED_FORMAT:
+            # A sealed ballot's record: the verifier of iskra.sealed (docs/sealed.md).
+            from iskra.sealed.cli import verify_file
+
+            passed, lines = verify_file(name)
+            if not passed:
+                raise VerifyError(lines[-1].removeprefix("FAILED: "))
+            sys.stdout.write("\n".join(lines) + "\n")
+            return 0
+        report = verify_export(data)
     except VerifyError as exc:
         message = str(exc)
         sep = "" if message[:1].isdigit() else " "

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
-from iskra.ballots import services
+from iskra.ballots import services, views_sealed
 from iskra.ballots.forms import (
     BallotForm,
     ChallengeDecisionForm,
@@ -123,6 +123,7 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "extensions": ballot.extensions.select_related("by"),
         "board_public": services.board_is_public(ballot),
         "sweep_seconds": SWEEP_SECONDS,
+        "sealed": views_sealed.panel(user, ballot),
     }
     return render(request, "ballots/detail.html", context)
 
@@ -162,7 +163,11 @@ def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpRespon
         elif verb == "open":
             services.open_ballot(actor=user, ballot=ballot)
             messages.success(
-                request, "The ballot is open; credentials are being emailed to every voter."
+                request,
+                "The sealed ballot is open: voters vote with the credentials the credential "
+                "authority sends them."
+                if ballot.sealed
+                else "The ballot is open; credentials are being emailed to every voter.",
             )
         elif verb == "extend":
             eform = ExtendForm(request.POST)
@@ -292,6 +297,9 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     status = services.voted(ballot, user)
     if status is None:
         return render(request, "ballots/not_on_roll.html", {"ballot": ballot}, status=403)
+    if ballot.sealed:
+        # Revoting replaces: a sealed ballot has no "already voted" (views_sealed.vote).
+        return views_sealed.vote(request, ballot)
     if status:
         _count_refusal(request, ballot)
         return render(
@@ -387,6 +395,8 @@ def result(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @domain_view
 def board(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = load_ballot(request.user, ballot_id)
+    if ballot.sealed:
+        return views_sealed.board(request, ballot)
     shown = services.publication(ballot)
     if not shown.breakdown:
         # Withheld (not yet closed, or too few ballots): say why, where the board would be.
@@ -492,8 +502,10 @@ def report_pdf(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 @domain_view
-def export_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
+def export_json(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = load_ballot(request.user, ballot_id)
+    if ballot.sealed:
+        return views_sealed.record_json(request, ballot_id)
     try:
         data = services.export(ballot)
     except DomainError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -25,7 +26,12 @@ DEMO_LOGINS = [
     ("secretary@example.org", "secretary of Riverside branch"),
     ("officer@example.org", "national secretary (national officer)"),
     ("admin@example.org", "administrator (superuser)"),
-    ("scrutineer@example.org", "independent scrutineer of the Riverside ballots"),
+    (
+        "scrutineer@example.org",
+        "independent scrutineer of the Riverside ballots; trustee 1 and credential authority of the sealed ballot",
+    ),
+    ("trustee2@example.org", "trustee 2 of the sealed ballot"),
+    ("trustee3@example.org", "trustee 3 of the sealed ballot"),
 ]
 
 AIMS = """We organise workers and tenants to win better conditions and a say over our lives.
@@ -127,7 +133,9 @@ def _member(
 
 
 @transaction.atomic
-def seed_demo() -> None:
+def seed_demo(*, secrets_dir: Path | None = None) -> None:
+    """The whole demo. ``secrets_dir``: where the demo's sealed ballot's trustee keys and
+    voting credentials are written (``iskra demo``: the data folder's ``demo-sealed``)."""
     rng = random.Random(1917)
     admin = User.objects.create_superuser(
         email="admin@example.org", password=DEMO_PASSWORD, full_name="Ada Admin"
@@ -357,6 +365,9 @@ def seed_demo() -> None:
     )
     seed_demo_cycle(admin=admin)
     seed_demo_ballots()
+    from iskra.core.demo_sealed import seed_demo_sealed_ballot
+
+    seed_demo_sealed_ballot(secrets_dir=secrets_dir, person=_person, member=_member)
 
 
 def seed_demo_cycle(*, admin: User) -> None:

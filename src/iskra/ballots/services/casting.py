@@ -81,6 +81,11 @@ def cast_ballot(
     so the credential stays unused. A blank answer is only ever an explicit "blank". The paper
     is judged once the voter is known to be on the roll: its errors name the questions and
     options, which are not for someone without a credential."""
+    if ballot.sealed:
+        raise DomainError(
+            "This ballot is sealed: votes are encrypted in the voter's browser and posted to "
+            "/api/v1/ballots/{id}/sealed/ballots (or cast on its voting page)."
+        )
     if questions is None:
         questions = questions_data(ballot)
     if credential is not None:

@@ -51,6 +51,11 @@ def close_ballot(
     now = now or timezone.now()
     if ballot.state != Ballot.State.OPEN or ballot.closes_at > now:
         return False
+    if ballot.sealed:
+        from iskra.ballots.services.sealed_voting import close_sealed
+
+        close_sealed(ballot, now)
+        return True
     contents = list(CastBallot.objects.filter(ballot=ballot).values_list("tracker", "content"))
     # The board's order is random, so it says nothing about the order in which votes came.
     random.SystemRandom().shuffle(contents)

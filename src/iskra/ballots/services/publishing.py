@@ -86,6 +86,10 @@ def export(ballot: Ballot) -> dict[str, Any]:
     """The published record: definition, board with its chain, result. Enough to recount —
     when at least the publication minimum of ballots was cast; below it, the board is empty
     and the result has no breakdown (``public_result``)."""
+    if ballot.sealed and ballot.state == Ballot.State.CLOSED:
+        from iskra.ballots.services.sealed_voting import sealed_export
+
+        return sealed_export(ballot)
     if ballot.state != Ballot.State.CLOSED:
         raise DomainError("A ballot is exported after its count.")
     public = board_is_public(ballot)

@@ -78,6 +78,12 @@ def decide_challenge(*, actor: Any, challenge: Challenge, uphold: bool, reason: 
         raise DomainError("This challenge has been decided.")
     if uphold and ballot.state != Ballot.State.OPEN:
         raise DomainError("The ballot has closed; nobody can be added to the roll now.")
+    if uphold and ballot.sealed:
+        raise DomainError(
+            "A sealed ballot's roll cannot grow yet: the voter would need a credential from a "
+            "further batch signed by the credential authority, which Iskra does not take yet. "
+            "Reject the challenge with the reason, or record it for a new ballot."
+        )
     if not reason.strip():
         raise DomainError("Record the reason for the decision.")
     challenge.state = Challenge.State.UPHELD if uphold else Challenge.State.REJECTED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -69,7 +70,10 @@ def create_ballot(
     important_public_service: bool = False,
     constituency_body: Any = None,
     min_published_ballots: int | None = None,
+    sealed: bool = False,
 ) -> Ballot:
+    """A draft ballot. ``sealed``: encrypted in voters' browsers, opened by trustees
+    (docs/sealed.md); its trustees are named on the draft (``configure_sealed``)."""
     require(is_officer_of(actor, unit), "Only officers of the unit define its ballots.")
     if min_published_ballots is None:
         min_published_ballots = Ballot._meta.get_field("min_published_ballots").get_default()
@@ -101,6 +105,8 @@ def create_ballot(
         min_published_ballots=min_published_ballots,
         created_by=actor,
         created_at=timezone.now(),
+        sealed=sealed,
+        sealed_uuid=str(uuid.uuid4()) if sealed else "",
     )
     if preset in YES_NO_PRESETS and question.strip():
         add_question(
@@ -119,6 +125,7 @@ def create_ballot(
             "title": ballot.title,
             "preset": preset,
             "min_published_ballots": min_published_ballots,
+            "sealed": sealed,
         },
     )
     return ballot
@@ -249,6 +256,10 @@ def problems(ballot: Ballot, *, now: datetime | None = None) -> list[str]:
         )
     if ballot.preset == Preset.UK_INDUSTRIAL_ACTION and not ballot.paper_text.strip():
         found.append("An industrial action ballot paper needs the statutory statement.")
+    if ballot.sealed:
+        from iskra.ballots.services.sealed_setup import sealed_problems
+
+        found.extend(sealed_problems(ballot, constituency(ballot).count()))
     return found
 
 
@@ -277,16 +288,28 @@ def open_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
     if ballot.opens_at > now:
         ballot.opens_at = now
     ballot.roll_size = len(people)
-    ballot.save(update_fields=["state", "opened_at", "opens_at", "roll_size"])
+    fields = ["state", "opened_at", "opens_at", "roll_size"]
+    if ballot.sealed:
+        from iskra.ballots.services.sealed_setup import freeze_election
+
+        ballot.sealed_election = freeze_election(ballot, timezone.localtime(now).date().isoformat())
+        fields.append("sealed_election")
+    ballot.save(update_fields=fields)
     record(
         actor=actor,
         action="ballot.open",
         obj=ballot,
         unit=ballot.unit,
-        data={"roll_size": ballot.roll_size, "closes_at": ballot.closes_at},
+        data={
+            "roll_size": ballot.roll_size,
+            "closes_at": ballot.closes_at,
+            "sealed": ballot.sealed,
+        },
     )
     ballot_id = ballot.pk
-    transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id))
+    if not ballot.sealed:
+        # A sealed ballot's voters get their credential from the credential authority.
+        transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id))
     return ballot
 
 
@@ -379,6 +402,11 @@ def send_reminders(*, actor: Any, ballot: Ballot) -> None:
     )
     if ballot.state != Ballot.State.OPEN or ballot.closes_at <= timezone.now():
         raise DomainError("Reminders go out while the ballot is open.")
+    if ballot.sealed:
+        raise DomainError(
+            "A sealed ballot's voters hold credentials from the credential authority, not "
+            "voting links: ask the credential authority to remind them."
+        )
     ballot_id = ballot.pk
     transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id, reminder=True))
     record(actor=actor, action="ballot.remind", obj=ballot, unit=ballot.unit)

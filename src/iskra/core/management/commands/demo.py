@@ -68,7 +68,11 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds an organisation; not seeding.")
         else:
             self.stdout.write("Seeding the demo organisation…")
-            seed_demo()
+            seed_demo(secrets_dir=settings.DATA_DIR / "demo-sealed")
+            self.stdout.write(
+                "The sealed ballot's trustee keys and voting credentials (secrets the server "
+                f"never holds in real use) are in {settings.DATA_DIR / 'demo-sealed'}"
+            )
         write_demo_marker(site_url=settings.SITE_URL)
         self.stdout.write(f"\nDemo logins (password '{DEMO_PASSWORD}' for each):")
         for email, what in DEMO_LOGINS:

@@ -1,0 +1,254 @@
+// The pages of a sealed ballot, in the browser: a trustee's key generation and decryption, the
+// credential authority's credentials, and the voter's encryption (with Benaloh's audit).
+// Every secret — a trustee's key, the credentials, a voter's credential and answers — stays in
+// this page: only public messages and encrypted ballots are posted. Without JavaScript each page
+// works by file upload (trustees, credential authority) or server-side encryption (voters).
+
+import * as S from "./sealed.js";
+
+const $ = (id) => document.getElementById(id);
+const data = (id) => JSON.parse($(id).textContent);
+
+for (const el of document.querySelectorAll(".js-only")) el.hidden = false;
+
+function say(id, text) {
+  const el = $(id);
+  if (el) el.textContent = text;
+}
+
+/** A link that saves `text` as the file `name`, placed after `anchor` (and clicked once). */
+function offerFile(anchor, name, text, label, type = "application/json") {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  a.textContent = label;
+  a.className = "button";
+  const p = document.createElement("p");
+  p.append(a);
+  anchor.after(p);
+  return a;
+}
+
+function readJsonFile(input) {
+  return new Promise((resolve, reject) => {
+    const file = input.files && input.files[0];
+    if (!file) return reject(new S.SealedError("Choose your key file first."));
+    const reader = new FileReader();
+    reader.onload = () => {
+      try {
+        resolve(JSON.parse(reader.result));
+      } catch {
+        reject(new S.SealedError("That file is not a key file (not JSON)."));
+      }
+    };
+    reader.onerror = () => reject(new S.SealedError("Your browser could not read that file."));
+    reader.readAsText(file);
+  });
+}
+
+function post(formId, fieldId, message) {
+  $(fieldId).value = JSON.stringify(message);
+  $(formId).submit();
+}
+
+// Trustee ------------------------------------------------------------------------------------
+
+/** The ballots that count: the last of each credential (a later one names it in "replaces"). */
+function counted(record) {
+  const replaced = new Set(record.board.map((e) => e.replaces).filter(Boolean));
+  return record.board.filter((e) => !replaced.has(e.tracker)).map((e) => e.ballot);
+}
+
+/** Per ranked question, the last shuffle's rows (what is decrypted). */
+function lastMixes(record) {
+  const out = {};
+  record.mixes.forEach((chain, qi) => {
+    if (chain && chain.length) out[qi] = chain[chain.length - 1].ciphertexts;
+  });
+  return out;
+}
+
+async function fetchRecord(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new S.SealedError(`the record could not be fetched (${response.status})`);
+  return response.json();
+}
+
+for (const section of document.querySelectorAll("section[data-mode=mix]")) {
+  const progress = section.querySelector(".mix-progress");
+  section.querySelector(".mix-run").addEventListener("click", async () => {
+    try {
+      const key = await readJsonFile(section.querySelector(".mix-key"));
+      progress.textContent = "Fetching the record and shuffling…";
+      const record = await fetchRecord(section.dataset.record);
+      const qi = Number(section.dataset.question);
+      const chain = record.mixes[qi];
+      const rows = chain.length ? chain[chain.length - 1].ciphertexts : counted(record).map((b) => b.answers[qi].ranking);
+      const message = S.mix(record.election, record.setup.context, key, qi, chain.length, rows);
+      section.querySelector(".mix-message").value = JSON.stringify(message);
+      section.querySelector(".mix-form").submit();
+    } catch (e) {
+      progress.textContent = `Nothing was sent: ${e.message}`;
+    }
+  });
+}
+
+const trustee = $("sealed-trustee");
+if (trustee) {
+  const j = Number(trustee.dataset.trustee);
+  const fail = (e) => say("trustee-progress", `Nothing was sent: ${e.message}`);
+  if (trustee.dataset.mode === "keygen") {
+    const round = data("sealed-round");
+    const make = $("trustee-make-key");
+    if (make) {
+      make.addEventListener("click", () => {
+        try {
+          const key = S.newTrusteeKey(round.context, j);
+          const certificate = S.trusteeCertificate(round.context, key);
+          make.disabled = true;
+          offerFile(make, `trustee-${j}-key-ballot-${trustee.dataset.ballot}.json`, JSON.stringify(key), "Save my key file again").click();
+          say("trustee-progress", "Your key file has been offered for download: keep it safe. Then send your certificate.");
+          const send = document.createElement("button");
+          send.type = "button";
+          send.id = "trustee-send";
+          send.textContent = "I have saved my key file: send my certificate";
+          send.addEventListener("click", () => post("trustee-form", "trustee-message", certificate));
+          $("trustee-progress").after(send);
+        } catch (e) {
+          fail(e);
+        }
+      });
+    }
+    const run = $("trustee-run");
+    if (run) {
+      run.addEventListener("click", async () => {
+        try {
+          const key = await readJsonFile($("trustee-key"));
+          say("trustee-progress", "Computing…");
+          const message =
+            round.step === "polynomial"
+              ? S.trusteePolynomial(round.context, key, round.certificates)
+              : S.trusteeVerification(round.context, key, round.certificates, round.polynomials);
+          post("trustee-form", "trustee-message", message);
+        } catch (e) {
+          fail(e);
+        }
+      });
+    }
+  } else if (trustee.dataset.mode === "decrypt") {
+    $("trustee-run").addEventListener("click", async () => {
+      try {
+        const key = await readJsonFile($("trustee-key"));
+        say("trustee-progress", "Fetching the record and computing your share…");
+        const record = await fetchRecord(trustee.dataset.record);
+        const transcript = record.setup;
+        const share = S.keyShare(transcript.context, key, transcript);
+        // The tally is recomputed here from the board, never taken from the server.
+        const targets = S.decryptionList(record.election, counted(record), lastMixes(record));
+        post("trustee-form", "trustee-message", S.decryptionShare(record.election, j, share, targets));
+      } catch (e) {
+        fail(e);
+      }
+    });
+  }
+}
+
+// Credential authority -------------------------------------------------------------------------
+
+const ca = $("sealed-ca");
+if (ca) {
+  const make = $("ca-make");
+  make.addEventListener("click", () => {
+    try {
+      const setup = data("sealed-ca-setup");
+      const key = S.newCaKey(setup.uuid);
+      const { secrets, batch } = S.generateCredentials(key, setup.roll.length);
+      const authority = S.caPublic(key, setup.name);
+      const csv = "voter,credential\n" + setup.roll.map((voter, i) => `${voter},${secrets[i]}\n`).join("");
+      make.disabled = true;
+      offerFile(make, `ca-key-ballot-${ca.dataset.ballot}.json`, JSON.stringify(key), "Save your credential authority key");
+      offerFile(make, `credentials-ballot-${ca.dataset.ballot}.secret.csv`, csv, "Save the list of credentials (secret)", "text/csv").id = "ca-list";
+      say("ca-progress", `${secrets.length} credentials made. Save the list, send each voter their line yourself, then send the public halves to Iskra.`);
+      const send = document.createElement("button");
+      send.type = "button";
+      send.id = "ca-send";
+      send.textContent = "Send the public credentials to Iskra";
+      send.addEventListener("click", () => {
+        $("ca-batch").value = JSON.stringify(batch);
+        $("ca-authority").value = JSON.stringify(authority);
+        $("ca-form").submit();
+      });
+      $("ca-progress").after(send);
+    } catch (e) {
+      say("ca-progress", `Nothing was made: ${e.message}`);
+    }
+  });
+}
+
+// Voting ---------------------------------------------------------------------------------------
+
+const form = $("sealed-vote");
+if (form) {
+  const electionData = data("sealed-election");
+  let election = null;
+  // Warm up while the voter reads the questions (tables, one rehearsal encryption).
+  setTimeout(() => {
+    election = S.prepareVoting(electionData);
+  }, 0);
+
+  const answers = () =>
+    [...form.querySelectorAll("fieldset[data-question]")].map((fs) => {
+      const id = fs.dataset.id;
+      const n = Number(fs.dataset.question) + 1;
+      const blank = form.querySelector(`#q${id}_blank`).checked;
+      let chosen = [...fs.querySelectorAll(`input[name="q${id}"]:checked`)].map((i) => Number(i.value));
+      if (fs.dataset.kind === "ranked" || fs.dataset.kind === "stv") {
+        const ranks = [...fs.querySelectorAll("input[data-option]")]
+          .filter((i) => i.value.trim())
+          .map((i) => [Number(i.value), Number(i.dataset.option)]);
+        if (ranks.some(([r]) => !Number.isInteger(r) || r < 1)) throw new S.SealedError(`Question ${n}: preferences are numbers 1, 2, 3…`);
+        if (new Set(ranks.map(([r]) => r)).size !== ranks.length) throw new S.SealedError(`Question ${n}: two candidates have the same preference number.`);
+        chosen = ranks.sort((a, b) => a[0] - b[0]).map(([, option]) => option);
+        if (blank && chosen.length) throw new S.SealedError(`Question ${n}: choose options or “blank”, not both.`);
+        if (blank) return null;
+        if (!chosen.length) throw new S.SealedError(`Question ${n} has no answer. Number at least one candidate, or choose “blank”.`);
+        return chosen;
+      }
+      if (blank && chosen.length) throw new S.SealedError(`Question ${n}: choose options or “blank”, not both.`);
+      if (blank) return null;
+      if (!chosen.length) throw new S.SealedError(`Question ${n} has no answer. Make your choice, or choose “blank” to leave it unanswered on purpose.`);
+      return fs.dataset.kind === "approval" ? chosen : chosen[0];
+    });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    try {
+      say("vote-progress", "Encrypting your vote…");
+      const { ballot } = S.encryptBallot(election || electionData, answers(), $("credential").value);
+      $("sealed-ballot").value = JSON.stringify(ballot);
+      // Only the encrypted ballot leaves this page: not the answers, not the credential.
+      $("credential").value = "";
+      for (const input of form.querySelectorAll("fieldset input")) input.disabled = true;
+      form.submit();
+    } catch (e) {
+      say("vote-progress", `Your vote has not been cast: ${e.message}`);
+    }
+  });
+
+  $("vote-audit").addEventListener("click", () => {
+    try {
+      const chosen = answers();
+      // Audited with a throw-away credential: an audited ballot can never be cast.
+      const { ballot, audit } = S.encryptBallot(election || electionData, chosen, S.newCredential());
+      const opened = S.checkAudit(election || electionData, ballot, audit);
+      const words = electionData.questions.map((q, i) => {
+        const a = opened[i];
+        const text = a === null ? "blank" : Array.isArray(a) ? a.map((k) => q.options[k]).join(", ") || "blank" : q.options[a];
+        return `${i + 1}. ${text}`;
+      });
+      say("audit-result", `Audit passed: the encrypted ballot ${audit.tracker} holds exactly ${words.join("; ")}. It has been thrown away; your vote will be encrypted afresh.`);
+    } catch (e) {
+      say("audit-result", `Audit: ${e.message}`);
+    }
+  });
+}
