@@ -41,6 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from iskra.accounts.models import User
 from iskra.accounts.services import issue_token
+from iskra.core.demo_sealed import SEALED_TITLE
 
 TABLE = Path(__file__).with_name("matrix.csv")
 PERSONAS = (
@@ -137,6 +138,7 @@ BODIES: dict[str, Any] = {
         "answers": {},
     },
     "POST /api/v1/ballots/{ballot_id}/paper": {"credential": "not-a-credential"},
+    "POST /api/v1/ballots/{ballot_id}/sealed/ballots": {"ballot": {"answers": []}},
     "POST /api/v1/ballots/{ballot_id}/challenges": {"reason": "My vote is missing."},
     "POST /api/v1/challenges/{challenge_id}/decide": {"uphold": False, "reason": "No."},
     "POST /api/v1/ballots/{ballot_id}/extend": {
@@ -154,6 +156,25 @@ ROUTE_PARAMS: dict[str, dict[str, Any]] = {
     "motions/<int:motion_id>/<slug:verb>/": {"verb": "admit"},
     "decisions/<int:decision_id>/<slug:verb>/": {"verb": "complete"},
     "ballots/<int:ballot_id>/<slug:verb>/": {"verb": "open"},
+    # A sealed ballot's own pages and files ask about the demo's sealed ballot.
+    **{
+        f"ballots/<int:ballot_id>/{tail}": {"ballot_id": "{sealed_ballot_id}"}
+        for tail in (
+            "sealed/",
+            "trustee/",
+            "trustee/round.json",
+            "credentials/",
+            "credentials/roll.txt",
+            "election.json",
+            "record.json",
+        )
+    },
+}
+
+# The same for API operations, by path.
+API_PARAMS: dict[str, dict[str, Any]] = {
+    f"/api/v1/ballots/{{ballot_id}}/sealed/{tail}": {"ballot_id": "{sealed_ballot_id}"}
+    for tail in ("election", "ballots", "board")
 }
 
 
@@ -265,6 +286,7 @@ def _seed() -> dict[str, Any]:
         "decision_id": Decision.objects.get().pk,
         "action_id": Action.objects.get(unit=riverside).pk,
         "ballot_id": Ballot.objects.get(title__startswith="Riverside Hospital").pk,
+        "sealed_ballot_id": Ballot.objects.get(title=SEALED_TITLE).pk,
         "challenge_id": MISSING,
         "token_id": token.pk,
         "feed_token": calendar_feed_for(member).token,
@@ -369,7 +391,11 @@ def test_access_matrix() -> None:
                 row[persona] = _ask(page_client, "GET", url, {}, None)
             else:
                 method, path = rest.split(" ", 1)
-                url = _fill(path, values)
+                local = {
+                    **values,
+                    **{k: _fill(str(v), values) for k, v in API_PARAMS.get(path, {}).items()},
+                }
+                url = _fill(path, local)
                 body = _body(rest, values)
                 row[persona] = _ask(api_client, method, url, headers, body)
         answers[endpoint] = row

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from iskra.api.common import ERRORS, request_user
+from iskra.api.inputs import ID_IN_PATH, Input, PathId
 from iskra.api.pagination import MAX_PAGE_SIZE, Paged, Pages
 from iskra.ballots.models import Ballot, SealedBoardEntry
 from iskra.ballots.permissions import load_ballot
@@ -19,7 +20,7 @@ from iskra.core.errors import DomainError, NotFound
 router = Router(tags=["sealed ballots"])
 
 
-class SealedBallotIn(Schema):
+class SealedBallotIn(Input):
     ballot: dict[str, Any] = Field(
         description="The encrypted ballot as sealed.js makes it: election (fingerprint), "
         "credential (public key), answers (ciphertexts with proofs) and signature "
@@ -55,7 +56,7 @@ def _sealed(request: HttpRequest, ballot_id: int) -> Ballot:
 
 
 @router.get("/ballots/{ballot_id}/sealed/election", response={200: dict[str, Any], **ERRORS})
-def election(request: HttpRequest, ballot_id: int) -> Any:
+def election(request: HttpRequest, ballot_id: PathId) -> Any:
     """The election parameters every ballot is bound to (format iskra-sealed-election/1),
     frozen when the ballot opens: the questions, the election key, the trustees' public keys,
     the credential authority's key."""
@@ -66,7 +67,7 @@ def election(request: HttpRequest, ballot_id: int) -> Any:
 
 
 @router.post("/ballots/{ballot_id}/sealed/ballots", response={201: ReceiptOut, **ERRORS})
-def cast(request: HttpRequest, ballot_id: int, payload: SealedBallotIn) -> Any:
+def cast(request: HttpRequest, ballot_id: PathId, payload: SealedBallotIn) -> Any:
     """Cast an encrypted ballot. Its signature (with a credential the credential authority
     issued) and every proof are checked before it goes on the board; a later ballot with the
     same credential replaces the earlier one. Returns the receipt."""
@@ -98,7 +99,7 @@ def _entry(e: SealedBoardEntry) -> dict[str, Any]:
 
 @router.get("/ballots/{ballot_id}/sealed/board", response={200: list[SealedEntryOut], **ERRORS})
 @paginate(Pages, page_size=100, max_page_size=MAX_PAGE_SIZE)
-def board(request: HttpRequest, ballot_id: int) -> Any:
+def board(request: HttpRequest, ballot_id: int = ID_IN_PATH) -> Any:
     """The board of encrypted ballots, in board order, from the opening (paged)."""
     ballot = _sealed(request, ballot_id)
     if ballot.state == Ballot.State.DRAFT:
