@@ -121,6 +121,7 @@ def test_a_visitor_and_a_member_meet_no_serious_violation(new_page: Any) -> None
         f"/ballots/{sealed_ballot.pk}/vote/",
         f"/ballots/{closed_ballot.pk}/result/",
         "/accounts/profile/",
+        "/my-data/",
     ]
     problems += check(
         member,

@@ -101,6 +101,7 @@ def test_the_readable_page_and_the_api(world: World) -> None:
     assert "Everything Iskra holds about you" in html
     assert EMAIL in html and "I agree." in html and 'href="/my-data.json"' in html
     assert 'href="/my-data/"' in client.get("/membership/").content.decode()
+    assert 'href="/my-data/"' in client.get("/accounts/profile/").content.decode()
     api = Api(world.member)
     response = api.get("/me/export")
     assert response.status_code == 200
