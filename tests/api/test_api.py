@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from iskra.accounts.models import User
-from iskra.accounts.services import create_token
+from iskra.accounts.services import issue_token
 from iskra.members import services as members
 from iskra.members.models import Application, Membership, Status
 from iskra.organisation.models import Seat, SeatHolding, Unit, UnitKind
@@ -22,7 +22,7 @@ class Api:
         self.client = Client()
         self.headers: dict[str, str] = {}
         if user is not None:
-            _, raw = create_token(user=user, name="test", confirmation="correct horse battery")
+            _, raw = issue_token(user=user, name="test")
             self.headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
 
     def get(self, url: str, **params: Any) -> Any:
