@@ -117,6 +117,19 @@ def close(env: dict[str, str], ballot_id: int) -> dict[str, Any]:
     return data
 
 
+def prepare_sealed(env: dict[str, str], voters: int, out: Path) -> dict[str, Any]:
+    here = str(Path(__file__).resolve())
+    run(env, here, "prepare-sealed", "--voters", str(voters), "--out", str(out), timeout=1800)
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+def close_sealed(env: dict[str, str], ballot_id: int) -> dict[str, Any]:
+    out = run(env, str(Path(__file__).resolve()), "close-sealed", "--ballot", str(ballot_id))
+    data: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return data
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((LOOPBACK, 0))
@@ -372,6 +385,63 @@ async def cast_api(
     return CastOutcome(200 if tracker else status, tracker, post_ms)
 
 
+async def cast_sealed_api(
+    conn: Connection, ballot_id: int, ballot: dict[str, Any], bearer: str
+) -> CastOutcome:
+    """A sealed ballot, encrypted and signed beforehand, cast through
+    POST /api/v1/ballots/<id>/sealed/ballots (signature and every proof checked, then stored)."""
+    body = json.dumps({"ballot": ballot}).encode()
+    started = time.perf_counter()
+    try:
+        status, _, data = await conn.request(
+            "POST",
+            f"/api/v1/ballots/{ballot_id}/sealed/ballots",
+            body=body,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"},
+        )
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+        conn.close()
+        return CastOutcome(0, None, 0.0, 0.0, type(exc).__name__)
+    post_ms = (time.perf_counter() - started) * 1000
+    tracker = json.loads(data).get("tracker") if status == 201 else None
+    return CastOutcome(200 if tracker else status, tracker, post_ms)
+
+
+async def cast_sealed_many(
+    port: int,
+    ballot_id: int,
+    ballots: list[tuple[str, dict[str, Any]]],
+    bearer: str,
+    *,
+    clients: int,
+    deadline: float | None = None,
+) -> Run:
+    """``clients`` concurrent voters casting the pre-encrypted ``ballots`` (key, ballot): the
+    key (the credential's public key) stands for the voter in the outcomes."""
+    queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+    for item in ballots:
+        queue.put_nowait(item)
+    run_ = Run()
+
+    async def client() -> None:
+        conn = Connection(port)
+        try:
+            while not queue.empty():
+                if deadline is not None and time.monotonic() > deadline:
+                    return
+                key, ballot = queue.get_nowait()
+                outcome = await cast_sealed_api(conn, ballot_id, ballot, bearer)
+                outcome.token = key
+                run_.outcomes.append(outcome)
+        finally:
+            conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    run_.seconds = time.perf_counter() - started
+    return run_
+
+
 async def get_csrf(port: int, path: str = "/accounts/login/") -> Csrf:
     """A CSRF cookie and form token from any page with a form (the sign-in page by default)."""
     conn = Connection(port)
@@ -476,7 +546,7 @@ def _django() -> None:
     django.setup()
 
 
-def _draft_ballot(voters: int) -> Any:
+def _draft_ballot(voters: int, *, sealed: bool = False) -> Any:
     """A branch of ``voters`` members in good standing (written in bulk) and a draft yes/no
     ballot of it with a scrutineer, ready to open. Returns (admin, ballot)."""
     import secrets
@@ -533,6 +603,7 @@ def _draft_ballot(voters: int) -> Any:
         opens_at=now,
         closes_at=now + timedelta(days=2),
         question="Do you agree?",
+        sealed=sealed,
     )
     services.appoint_scrutineer(actor=admin, ballot=ballot, scrutineer=scrutineer)
     return admin, ballot
@@ -571,6 +642,91 @@ def _prepare(voters: int, out: Path) -> None:
                 "question_id": question.pk,
                 "tokens": tokens,
                 "open_s": round(open_s, 2),
+            }
+        )
+    )
+
+
+def _prepare_sealed(voters: int, out: Path) -> None:
+    """An open sealed yes/no ballot of ``voters``: three trustees' key generation (as
+    ``iskra trustee keygen`` does it), the credential authority's batch, the opening, and one
+    ballot per voter encrypted, proved and signed with iskra.sealed (what sealed.js does in the
+    browser) — all before anything is timed. Also a personal access token for the API."""
+    _django()
+    from iskra import sealed
+    from iskra.accounts.models import User
+    from iskra.accounts.services import issue_token
+    from iskra.ballots import services
+    from iskra.ballots.models import Ballot
+    from iskra.ballots.services import sealed_setup as ss
+    from iskra.sealed import setup as st
+
+    admin, ballot = _draft_ballot(voters, sealed=True)
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    trustees = [ballot.scrutineer] + [
+        User.objects.create_user(
+            email=f"trustee{n}-{ballot.pk}@bench.invalid", password=None, full_name=f"T{n}"
+        )
+        for n in (2, 3)
+    ]
+    ss.configure_sealed(actor=admin, ballot=ballot, sealed_on=True, trustees=trustees)
+    keys: dict[int, dict[str, Any]] = {}
+    for step in ss.STEPS:
+        for j, user in enumerate(trustees, start=1):
+            rf = ss.round_file(ballot, ss.trustee_for(user, ballot))
+            if step == "certificate":
+                keys[j] = st.new_trustee_key(rf["context"], j)
+                message = st.certificate(rf["context"], keys[j])
+            elif step == "polynomial":
+                message = st.polynomial(rf["context"], keys[j], rf["certificates"])
+            else:
+                message = st.verification(
+                    rf["context"], keys[j], rf["certificates"], rf["polynomials"]
+                )
+            ss.submit_keygen(actor=user, ballot=ballot, message=message)
+    ca_key = sealed.new_ca_key(ballot.sealed_uuid)
+    secrets_, batch = sealed.generate_credentials(ca_key, voters)
+    ss.upload_credentials(
+        actor=trustees[0], ballot=ballot, batch=batch, authority=sealed.ca_public(ca_key, "CA")
+    )
+    started = time.perf_counter()
+    services.open_ballot(actor=admin, ballot=Ballot.objects.get(pk=ballot.pk))
+    open_s = time.perf_counter() - started
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(task_path__endswith="send_credentials").delete()
+    election = Ballot.objects.get(pk=ballot.pk).sealed_election
+    started = time.perf_counter()
+    ballots = [sealed.encrypt_ballot(election, [i % 2], s) for i, s in enumerate(secrets_)]
+    encrypt_s = time.perf_counter() - started
+    _, bearer = issue_token(user=admin, name="sealed load bench")
+    out.write_text(
+        json.dumps(
+            {
+                "ballot_id": ballot.pk,
+                "ballots": [[b["credential"], b] for b in ballots],
+                "bearer": bearer,
+                "open_s": round(open_s, 2),
+                "encrypt_s": round(encrypt_s, 2),
+            }
+        )
+    )
+
+
+def _close_sealed(ballot_id: int) -> None:
+    """What the board holds after the run: entries, those replaced, and their trackers."""
+    _django()
+    from iskra.ballots.models import SealedBoardEntry
+
+    entries = SealedBoardEntry.objects.filter(ballot_id=ballot_id)
+    credentials = list(entries.values_list("credential", flat=True))
+    print(
+        json.dumps(
+            {
+                "board": entries.count(),
+                "replaced": entries.filter(replaced=True).count(),
+                "credentials_twice": len(credentials) - len(set(credentials)),
+                "board_trackers": sorted(entries.values_list("tracker", flat=True)),
             }
         )
     )
@@ -667,11 +823,20 @@ def main() -> int:
     p.add_argument("--out", type=Path, required=True)
     c = sub.add_parser("close")
     c.add_argument("--ballot", type=int, required=True)
+    ps = sub.add_parser("prepare-sealed")
+    ps.add_argument("--voters", type=int, required=True)
+    ps.add_argument("--out", type=Path, required=True)
+    cs = sub.add_parser("close-sealed")
+    cs.add_argument("--ballot", type=int, required=True)
     e = sub.add_parser("emails")
     e.add_argument("--voters", type=int, required=True)
     args = parser.parse_args()
     if args.command == "prepare":
         _prepare(args.voters, args.out)
+    elif args.command == "prepare-sealed":
+        _prepare_sealed(args.voters, args.out)
+    elif args.command == "close-sealed":
+        _close_sealed(args.ballot)
     elif args.command == "emails":
         _emails(args.voters)
     else:

@@ -130,6 +130,100 @@ class CpuMeter:
         return ms
 
 
+def sealed_phases(
+    port: int,
+    pid: int,
+    database: str,
+    sealed_ballot: dict[str, Any],
+    args: argparse.Namespace,
+    result: dict[str, Any],
+    name: str,
+) -> dict[str, Any]:
+    """The sealed path, right after the plain ones on the same server: warm-up, the timed
+    phase, then double submissions (the same ballot twice at once, then again)."""
+    ballot_id, bearer = sealed_ballot["ballot_id"], sealed_ballot["bearer"]
+    pool = [(key, ballot) for key, ballot in sealed_ballot["ballots"]]
+    take = lambda n: [pool.pop() for _ in range(min(n, len(pool)))]  # noqa: E731
+    out: dict[str, Any] = {"sealed_acknowledged": {}, "sealed_statuses": {}}
+    acknowledged, statuses = out["sealed_acknowledged"], out["sealed_statuses"]
+
+    def absorb(run: h.Run) -> None:
+        for o in run.outcomes:
+            statuses[str(o.status)] = statuses.get(str(o.status), 0) + 1
+            if o.tracker:
+                assert o.token not in acknowledged, "a sealed ballot was acknowledged twice"
+                acknowledged[o.token] = o.tracker
+
+    cast = lambda items, **kw: asyncio.run(  # noqa: E731
+        h.cast_sealed_many(port, ballot_id, items, bearer, clients=args.clients, **kw)
+    )
+    absorb(cast(take(100)))
+    phase_voters = len(pool) - 256
+    with CpuMeter(pid, database) as cpu:
+        run = cast(take(phase_voters), deadline=time.monotonic() + args.phase_limit_s)
+    absorb(run)
+    ok = [o for o in run.outcomes if o.tracker]
+    out["sealed_api_cast"] = {
+        "voters": len(run.outcomes),
+        "acknowledged": len(ok),
+        "errors": sum(1 for o in run.outcomes if not o.tracker),
+        "seconds": round(run.seconds, 2),
+        "ballots_per_s": round(len(ok) / run.seconds, 1),
+        "post": summary([o.post_ms for o in run.outcomes if o.status]),
+        "cpu_per_ballot": cpu.per(max(1, len(ok))),
+    }
+    print(f"[{name}] sealed_api_cast {out['sealed_api_cast']}", flush=True)
+    doubles = take(256)
+    run = cast([d for d in doubles for _ in (0, 1)])
+    absorb(run)
+    per_key: dict[str, list[int]] = {}
+    for o in run.outcomes:
+        per_key.setdefault(o.token, []).append(o.status)
+    out["sealed_double"] = {
+        "voters": len(doubles),
+        "pairs_one_201_one_400": sum(sorted(v) == [200, 400] for v in per_key.values()),
+    }
+    again = dict(sealed_ballot["ballots"])
+    repeats = [(key, again[key]) for key in list(acknowledged)[:256]]
+    run = cast(repeats)
+    out["sealed_double"]["repeats"] = len(repeats)
+    out["sealed_double"]["repeats_refused_400"] = sum(o.status == 400 for o in run.outcomes)
+    print(f"[{name}] sealed_double {out['sealed_double']}", flush=True)
+    base = [result[p]["ballots_per_s"] for p in ("api_cast", "cast_only") if p in result]
+    if base:
+        out["sealed_over_plain"] = round(out["sealed_api_cast"]["ballots_per_s"] / base[0], 2)
+        print(f"[{name}] sealed/plain throughput {out['sealed_over_plain']}", flush=True)
+    return out
+
+
+def sealed_check(
+    env: dict[str, str], sealed_ballot: dict[str, Any], result: dict[str, Any]
+) -> dict[str, Any]:
+    """0 lost: every acknowledged tracker is on the board; 0 double: the board holds exactly
+    the acknowledged ballots, none replaced, no credential twice."""
+    acknowledged = result.pop("sealed_acknowledged")
+    board = h.close_sealed(env, sealed_ballot["ballot_id"])
+    trackers = set(board.pop("board_trackers"))
+    check = {
+        **board,
+        "acknowledged": len(acknowledged),
+        "acknowledged_on_board": len(set(acknowledged.values()) & trackers),
+        "statuses": result.pop("sealed_statuses"),
+    }
+    d = result["sealed_double"]
+    check["lost"] = check["acknowledged"] - check["acknowledged_on_board"]
+    check["double"] = check["board"] - check["acknowledged"] + check["credentials_twice"]
+    check["ok"] = (
+        check["lost"] == 0
+        and check["double"] == 0
+        and check["replaced"] == 0
+        and d["pairs_one_201_one_400"] == d["voters"]
+        and d["repeats_refused_400"] == d["repeats"]
+    )
+    print(f"sealed check {check}", flush=True)
+    return check
+
+
 def run_config(
     name: str, env: dict[str, str], args: argparse.Namespace, log: Path
 ) -> dict[str, Any]:
@@ -137,6 +231,15 @@ def run_config(
     print(f"[{name}] preparing a ballot of {args.voters} voters…", flush=True)
     ballot = h.prepare(env, args.voters, OUT / f"ballot-{name}.json")
     ballot_id, qid, tokens = ballot["ballot_id"], ballot["question_id"], ballot["tokens"]
+    sealed_ballot: dict[str, Any] = {}
+    if args.sealed:
+        print(f"[{name}] preparing a sealed ballot of {args.sealed} voters…", flush=True)
+        sealed_ballot = h.prepare_sealed(env, args.sealed, OUT / f"sealed-{name}.json")
+        print(
+            f"[{name}] sealed ballot open in {sealed_ballot['open_s']}s, "
+            f"{args.sealed} ballots encrypted in {sealed_ballot['encrypt_s']}s",
+            flush=True,
+        )
     port = h.free_port()
     server = h.start_server(
         env, port, workers=workers, threads=threads, worker_class=worker_class, log=log
@@ -223,6 +326,11 @@ def run_config(
             }
             print(f"[{name}] {phase} {result[phase]}", flush=True)
 
+        if sealed_ballot:
+            result.update(
+                sealed_phases(port, server.pid, database, sealed_ballot, args, result, name)
+            )
+
         # Double submissions: each of 256 voters' POST sent twice at the same time.
         doubles = take(256)
         run = asyncio.run(
@@ -255,6 +363,8 @@ def run_config(
     finally:
         h.stop_server(server)
 
+    if sealed_ballot:
+        result["sealed_check"] = sealed_check(env, sealed_ballot, result)
     closed = h.close(env, ballot_id)
     board = set(closed.pop("board_trackers"))
     result["check"] = {
@@ -269,6 +379,7 @@ def run_config(
         and c["acknowledged_on_board"] == c["acknowledged"]
         and result["double"]["pairs_one_200_one_409"] == result["double"]["voters"]
         and result["double"]["repeats_refused_409"] == result["double"]["repeats"]
+        and result.get("sealed_check", {"ok": True})["ok"]
     )
     print(f"[{name}] check {result['check']}", flush=True)
     return result
@@ -292,10 +403,20 @@ def main() -> int:
         type=lambda text: text.split(","),
         help="comma-separated: voter_path, cast_only, api_cast (default: the first two)",
     )
+    parser.add_argument(
+        "--sealed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also a sealed ballot of N voters, cast through POST /api/v1/…/sealed/ballots "
+        "after the plain phases (N - 356 timed; ballots encrypted before the timing)",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the database")
     args = parser.parse_args()
     if not 1 <= args.clients <= 256 or not 1 <= args.voters <= 200_000:
         parser.error("--clients must be 1..256 and --voters 1..200000")
+    if args.sealed and not 612 <= args.sealed <= 200_000:
+        parser.error("--sealed must be 612..200000 (356 ballots go to warm-up and doubles)")
 
     url = os.environ.get("BALLOT_BENCH_DATABASE_URL", DEFAULT_URL)
     OUT.mkdir(exist_ok=True)
