@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.utils import timezone
 
 from iskra import sealed
@@ -223,14 +224,12 @@ def test_threshold_out_of_range_and_ranked_refused(world: World, sealed_ballot: 
 def test_sealed_ballot_refuses_what_would_break_its_credentials(
     world: World, sealed_ballot: Ballot
 ) -> None:
-    """No emailed links (reminders) and no growing roll (an upheld challenge would need a
-    credential nobody issued): clear refusals, nothing half-done."""
+    """No growing roll (an upheld challenge would need a credential nobody issued): a clear
+    refusal, nothing half-done."""
     from tests.api.test_sealed_api import opened
 
     opened(world, sealed_ballot)
     ballot = Ballot.objects.get(pk=sealed_ballot.pk)
-    with pytest.raises(DomainError, match="credential authority to remind"):
-        services.send_reminders(actor=fresh(world.secretary), ballot=ballot)
     from iskra.members.models import Status
 
     outsider = make_member("late@example.org", "Late Joiner", world.branch_a, Status.CANDIDATE)
@@ -327,3 +326,68 @@ def test_sealed_stv_election_with_trustees_shuffles(world: World, tmp_path: Path
     path.write_text(json.dumps(ballot.sealed_record))
     passed, lines = verify_file(str(path))
     assert passed, lines
+
+
+@pytest.mark.django_db(transaction=True)  # the database worker below closes its connection
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+)
+def test_sealed_ballot_reminder_goes_to_the_whole_roll_without_credential_or_turnout(
+    world: World, sealed_ballot: Ballot
+) -> None:
+    """A sealed ballot's reminder: everyone on the roll (voted or not: the server cannot tell,
+    and the tasks and audit entry hold no figure), saying when it closes (with the time zone)
+    and to vote with the credential the credential authority sent — no credential, no link
+    of its own, the roll's stored credential hashes untouched."""
+    from django.core import mail
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from iskra.ballots.dates import when
+    from iskra.ballots.models import RollEntry
+    from tests.api.test_sealed_api import opened
+
+    secrets = opened(world, sealed_ballot)
+    ballot = Ballot.objects.get(pk=sealed_ballot.pk)
+    sv.cast_sealed(
+        ballot=ballot, data=sealed.encrypt_ballot(ballot.sealed_election, [0], secrets[0])
+    )
+    hashes = sorted(
+        RollEntry.objects.filter(ballot=ballot).values_list("credential_hash", flat=True)
+    )
+    entries = list(RollEntry.objects.filter(ballot=ballot).select_related("user"))
+    assert entries
+    with pytest.raises(PermissionDenied):
+        services.send_reminders(actor=fresh(world.member), ballot=ballot)
+    DBTaskResult.objects.all().delete()
+    services.send_reminders(actor=fresh(world.secretary), ballot=ballot)
+    assert AuditEntry.objects.get(action="ballot.remind").data == {}
+    assert "cannot tell who has voted" in services.reminder_sent(ballot)
+    mail.outbox.clear()
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(e.user.email for e in entries)
+    results = list(DBTaskResult.objects.values_list("status", "return_value"))
+    assert results and all(r == ("SUCCESSFUL", None) for r in results), results
+    closes = when(ballot.closes_at)
+    assert closes.split()[-1] in {"GMT", "BST"}
+    for message in mail.outbox:
+        html = message.alternatives[0][0]
+        for text in (message.subject, message.body, html):
+            assert closes in text
+            assert not any(s in text for s in secrets)
+            assert "/v/" not in text
+        assert "credential authority sent you" in message.body
+        assert f"/ballots/{ballot.pk}/vote/" in message.body
+    assert (
+        sorted(RollEntry.objects.filter(ballot=ballot).values_list("credential_hash", flat=True))
+        == hashes
+    )

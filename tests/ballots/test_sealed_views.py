@@ -195,6 +195,16 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     client_for(voters[1]).post(
         f"/ballots/{pk}/vote/", {f"q{qid}_blank": "blank", "credential": secret[voters[1].email]}
     )
+    # Reminders: the officer's page says whom they reach and what they carry; sending one
+    # gives the sealed message, with no figure in it.
+    assert (
+        "reminded too; the email carries no credential"
+        in officer.get(f"/ballots/{pk}/").content.decode()
+    )
+    reminded = officer.post(f"/ballots/{pk}/remind/", follow=True).content.decode()
+    assert "the credential the credential authority sent them" in reminded
+    said = reminded.split("Reminders are going out", 1)[1].split("</", 1)[0]
+    assert not any(ch.isdigit() for ch in said), said
     # Nothing stored holds the answers or a credential.
     for entry in SealedBoardEntry.objects.filter(ballot=ballot):
         text = json.dumps(entry.content)

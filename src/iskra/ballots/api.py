@@ -477,7 +477,7 @@ def remind(request: HttpRequest, ballot_id: PathId) -> Any:
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     services.send_reminders(actor=user, ballot=ballot)
-    return {"detail": services.REMINDER_SENT}
+    return {"detail": services.reminder_sent(ballot)}
 
 
 # --- After the close -----------------------------------------------------------------------------

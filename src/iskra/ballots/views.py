@@ -181,7 +181,7 @@ def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpRespon
             )
         elif verb == "remind":
             services.send_reminders(actor=user, ballot=ballot)
-            messages.success(request, services.REMINDER_SENT)
+            messages.success(request, services.reminder_sent(ballot))
         elif verb == "challenge":
             cform = ChallengeForm(request.POST)
             if not cform.is_valid():

@@ -52,6 +52,7 @@ from iskra.ballots.services.scrutiny import (
 )
 from iskra.ballots.services.setup import (
     REMINDER_SENT,
+    SEALED_REMINDER_SENT,
     STATUTORY_STATEMENT,
     YES_NO_PRESETS,
     _lock_draft,
@@ -64,12 +65,14 @@ from iskra.ballots.services.setup import (
     problems,
     put_motion_to_ballot,
     queue_credentials,
+    reminder_sent,
     send_reminders,
 )
 
 __all__ = [
     "NOT_YET_COUNTED",
     "REMINDER_SENT",
+    "SEALED_REMINDER_SENT",
     "STATUTORY_STATEMENT",
     "TRACKER_ALPHABET",
     "YES_NO_PRESETS",
@@ -114,6 +117,7 @@ __all__ = [
     "questions_data",
     "queue_credentials",
     "raise_challenge",
+    "reminder_sent",
     "rule_for",
     "send_reminders",
     "sign_report",

@@ -341,6 +341,8 @@ def issue_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bo
     ballot = Ballot.objects.select_related("unit").get(pk=ballot_id)
     if ballot.state != Ballot.State.OPEN:
         return 0
+    if ballot.sealed:
+        return _remind_sealed(ballot, roll_entry_ids) if reminder else 0
     entries = list(
         RollEntry.objects.filter(pk__in=roll_entry_ids, mark__isnull=True).select_related("user")
     )
@@ -383,18 +385,63 @@ def issue_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bo
     return sent
 
 
+def _remind_sealed(ballot: Ballot, roll_entry_ids: list[int]) -> int:
+    """A sealed ballot's reminder goes to everyone on the roll: the server cannot tell who has
+    voted (a ballot carries an anonymous credential), and must not try. It carries no
+    credential and no link of its own: when the ballot closes, and to vote with the credential
+    the credential authority sent."""
+    from iskra.ballots.models import DeliveryFailure
+    from iskra.core.email import send_now
+
+    entries = list(RollEntry.objects.filter(pk__in=roll_entry_ids).select_related("user"))
+    closes_at = when(ballot.closes_at)
+    page = reverse("ballots:vote", args=[ballot.pk])
+    sent = 0
+    for entry in entries:
+        try:
+            send_now(
+                to=entry.user.email,
+                template="ballots/email/sealed_reminder",
+                context={
+                    "name": entry.user.full_name,
+                    "ballot": ballot.title,
+                    "closes_at": closes_at,
+                    "page": page,
+                },
+            )
+            sent += 1
+        except Exception as exc:
+            DeliveryFailure.objects.create(
+                ballot=ballot, roll_entry=entry, error=str(exc)[:300], at=timezone.now()
+            )
+    return sent
+
+
 REMINDER_SENT = (
     "Reminders are going out: everyone on the roll who has not voted yet gets a new voting "
     "link by email, and the link in their earlier emails stops working. How many that is is "
     "not shown: before the close it would be the turnout so far."
 )
+SEALED_REMINDER_SENT = (
+    "Reminders are going out: everyone on the roll gets an email saying when the ballot "
+    "closes and to vote with the credential the credential authority sent them (a sealed "
+    "ballot cannot tell who has voted, so those who have are reminded too; a new vote would "
+    "replace their earlier one). The email carries no credential."
+)
+
+
+def reminder_sent(ballot: Ballot) -> str:
+    """What the officer is told once reminders are queued."""
+    return SEALED_REMINDER_SENT if ballot.sealed else REMINDER_SENT
 
 
 @transaction.atomic
 def send_reminders(*, actor: Any, ballot: Ballot) -> None:
     """Email a new voting link to everyone on the roll who has not voted yet. Nothing here
     counts them, or records who they are: not the message, not the audit entry, not the tasks
-    (each carries a batch of the whole roll; the worker skips who has voted when it sends)."""
+    (each carries a batch of the whole roll; the worker skips who has voted when it sends).
+    On a sealed ballot everyone on the roll is reminded, with no link or credential
+    (``_remind_sealed``)."""
     ballot = Ballot.objects.select_related("unit").get(pk=ballot.pk)
     require(
         can_manage(actor, ballot) or is_scrutineer(actor, ballot),
@@ -402,11 +449,6 @@ def send_reminders(*, actor: Any, ballot: Ballot) -> None:
     )
     if ballot.state != Ballot.State.OPEN or ballot.closes_at <= timezone.now():
         raise DomainError("Reminders go out while the ballot is open.")
-    if ballot.sealed:
-        raise DomainError(
-            "A sealed ballot's voters hold credentials from the credential authority, not "
-            "voting links: ask the credential authority to remind them."
-        )
     ballot_id = ballot.pk
     transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id, reminder=True))
     record(actor=actor, action="ballot.remind", obj=ballot, unit=ballot.unit)
