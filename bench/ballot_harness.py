@@ -699,7 +699,10 @@ def _prepare_sealed(voters: int, out: Path) -> None:
     started = time.perf_counter()
     ballots = [sealed.encrypt_ballot(election, [i % 2], s) for i, s in enumerate(secrets_)]
     encrypt_s = time.perf_counter() - started
-    _, bearer = issue_token(user=admin, name="sealed load bench")
+    # The API's caller: a voter of the branch (any member who sees the ballot may cast; the
+    # credential's signature, not the caller, decides whose ballot it is).
+    caller = services.constituency(ballot).order_by("pk").first()
+    _, bearer = issue_token(user=caller, name="sealed load bench")
     out.write_text(
         json.dumps(
             {

@@ -221,24 +221,91 @@ def test_threshold_out_of_range_and_ranked_refused(world: World, sealed_ballot: 
         )
 
 
-def test_sealed_ballot_refuses_what_would_break_its_credentials(
-    world: World, sealed_ballot: Ballot
+def test_upheld_challenge_on_a_sealed_ballot_waits_for_a_further_credential_batch(
+    world: World, sealed_ballot: Ballot, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """No growing roll (an upheld challenge would need a credential nobody issued): a clear
-    refusal, nothing half-done."""
-    from tests.api.test_sealed_api import opened
+    """An upheld challenge adds the voter to a sealed ballot's roll; they are told their
+    credential comes from the credential authority, who is asked for it and uploads a further
+    signed batch (number 2, for the waiting voter only); the voter can then vote with it."""
+    from django.core import mail
 
-    opened(world, sealed_ballot)
-    ballot = Ballot.objects.get(pk=sealed_ballot.pk)
+    from iskra.ballots.models import RollEntry
+    from iskra.core.models import Notification
     from iskra.members.models import Status
 
-    outsider = make_member("late@example.org", "Late Joiner", world.branch_a, Status.CANDIDATE)
-    challenge = services.raise_challenge(actor=outsider, ballot=ballot, reason="I work there")
-    with pytest.raises(DomainError, match="roll cannot grow"):
+    people = trustees_of(world)
+    ss.configure_sealed(
+        actor=fresh(world.secretary), ballot=sealed_ballot, sealed_on=True, trustees=people
+    )
+    run_keygen(sealed_ballot, people)
+    ca_key = sealed.new_ca_key(sealed_ballot.sealed_uuid)
+    secrets, batch = sealed.generate_credentials(
+        ca_key, services.constituency(sealed_ballot).count()
+    )
+    ss.upload_credentials(
+        actor=people[0], ballot=sealed_ballot, batch=batch, authority=sealed.ca_public(ca_key, "CA")
+    )
+    services.open_ballot(
+        actor=fresh(world.secretary), ballot=Ballot.objects.get(pk=sealed_ballot.pk)
+    )
+    ballot = Ballot.objects.get(pk=sealed_ballot.pk)
+    election = ballot.sealed_election
+    sv.cast_sealed(ballot=ballot, data=sealed.encrypt_ballot(election, [0], secrets[0]))
+    # Nobody waits yet: a further batch is refused.
+    _, early = sealed.generate_credentials(ca_key, 1, batch=2)
+    with pytest.raises(DomainError, match="Nobody added to the roll is waiting"):
+        ss.upload_further_credentials(actor=people[0], ballot=ballot, batch=early)
+
+    late = make_member("late@example.org", "Late Joiner", world.branch_a, Status.CANDIDATE)
+    challenge = services.raise_challenge(actor=late, ballot=ballot, reason="I work there")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
         services.decide_challenge(
             actor=fresh(world.other_secretary), challenge=challenge, uphold=True, reason="ok"
         )
-    assert Ballot.objects.get(pk=ballot.pk).roll_size == ballot.roll_size
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    assert ballot.roll_size == len(secrets) + 1
+    assert RollEntry.objects.filter(ballot=ballot, user=late, added_on_challenge=True).exists()
+    told = [m for m in mail.outbox if m.to == ["late@example.org"]]
+    assert told and "receive it from the credential authority" in told[0].body
+    assert not any("/v/" in m.body for m in mail.outbox)  # no voting link: none would work
+    assert Notification.objects.filter(
+        user=people[0], kind="ballot.sealed.credential_needed"
+    ).exists()
+    assert ss.awaiting_credentials(ballot) == 1
+
+    # The further batch: only the authority, numbered 2, signed with the frozen key, one
+    # credential for the one voter waiting, none repeated.
+    new_secrets, further = sealed.generate_credentials(ca_key, 1, batch=2)
+    with pytest.raises(PermissionDenied):
+        ss.upload_further_credentials(actor=fresh(world.secretary), ballot=ballot, batch=further)
+    _, numbered_1 = sealed.generate_credentials(ca_key, 1, batch=1)
+    with pytest.raises(DomainError, match="batch 2"):
+        ss.upload_further_credentials(actor=people[0], ballot=ballot, batch=numbered_1)
+    _, two = sealed.generate_credentials(ca_key, 2, batch=2)
+    with pytest.raises(DomainError, match="between 1 and 1"):
+        ss.upload_further_credentials(actor=people[0], ballot=ballot, batch=two)
+    _, forged = sealed.generate_credentials(sealed.new_ca_key(ballot.sealed_uuid), 1, batch=2)
+    with pytest.raises(DomainError, match="not signed by the credential authority"):
+        ss.upload_further_credentials(actor=people[0], ballot=ballot, batch=forged)
+    repeated = sealed.election.credential_batch(ca_key, [batch["credentials"][0]], 2)
+    with pytest.raises(DomainError, match="appears twice"):
+        ss.upload_further_credentials(actor=people[0], ballot=ballot, batch=repeated)
+    # Before the batch the new credential is refused; after it, accepted (this process had
+    # read the credentials already: it reads them again).
+    with pytest.raises(DomainError, match="not on the roll"):
+        sv.cast_sealed(ballot=ballot, data=sealed.encrypt_ballot(election, [1], new_secrets[0]))
+    ss.upload_further_credentials(actor=people[0], ballot=ballot, batch=further)
+    assert ss.awaiting_credentials(Ballot.objects.get(pk=ballot.pk)) == 0
+    entry = sv.cast_sealed(ballot=ballot, data=sealed.encrypt_ballot(election, [1], new_secrets[0]))
+    assert entry.seq == 2
+    assert [b["batch"] for b in sv.batches(ballot)] == [1, 2]
+    assert len(sealed.check_credential_batches(sealed.Election(election), sv.batches(ballot))) == (
+        len(secrets) + 1
+    )
+    _, third = sealed.generate_credentials(ca_key, 1, batch=3)
+    with pytest.raises(DomainError, match="Nobody added to the roll is waiting"):
+        ss.upload_further_credentials(actor=people[0], ballot=ballot, batch=third)
 
 
 def test_sealed_stv_election_with_trustees_shuffles(world: World, tmp_path: Path) -> None:

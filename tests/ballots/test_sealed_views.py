@@ -205,6 +205,54 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     assert "the credential the credential authority sent them" in reminded
     said = reminded.split("Reminders are going out", 1)[1].split("</", 1)[0]
     assert not any(ch.isdigit() for ch in said), said
+    # An upheld challenge: the credential authority's page lists the added voter and takes a
+    # further batch made offline with the same key (--batch 2); the voter then votes with it.
+    from iskra.members.models import Status
+
+    late = make_member("late@example.org", "Late Joiner", world.branch_a, Status.CANDIDATE)
+    challenge = services.raise_challenge(actor=late, ballot=fresh_ballot(pk), reason="Porter")
+    services.decide_challenge(
+        actor=fresh(world.other_secretary), challenge=challenge, uphold=True, reason="ok"
+    )
+    page = ca.get(f"/ballots/{pk}/credentials/").content.decode()
+    assert "late@example.org" in page and "1 still needs a credential" in page
+    assert "--batch 2" in page
+    added = tmp_path / "added.txt"
+    added.write_text("late@example.org\n")
+    made = trustee_main(
+        [
+            "credentials",
+            str(added),
+            "--ca-key",
+            str(tmp_path / "ca.json"),
+            "--uuid",
+            draft.sealed_uuid,
+            "--batch",
+            "2",
+            "-o",
+            str(tmp_path / "added"),
+        ]
+    )
+    assert made == 0
+    wrong = ca.post(
+        f"/ballots/{pk}/credentials/",
+        {"batch_file": upload("b.json", prefix.with_suffix(".batch.json"))},
+    )
+    assert wrong.status_code == 400 and "batch 2" in wrong.content.decode()
+    r = ca.post(
+        f"/ballots/{pk}/credentials/",
+        {"batch_file": upload("b.json", tmp_path / "added.batch.json")},
+    )
+    assert r.status_code == 302
+    assert (
+        "Each has been given a credential" in ca.get(f"/ballots/{pk}/credentials/").content.decode()
+    )
+    with (tmp_path / "added.secret.csv").open() as fh:
+        late_credential = next(csv.DictReader(fh))["credential"]
+    voted = client_for(late).post(
+        f"/ballots/{pk}/vote/", {f"q{qid}": "0", "credential": late_credential}
+    )
+    assert voted.status_code == 200, voted.content.decode()[:2000]
     # Nothing stored holds the answers or a credential.
     for entry in SealedBoardEntry.objects.filter(ballot=ballot):
         text = json.dumps(entry.content)
@@ -254,7 +302,10 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     assert ballot.state == Ballot.State.CLOSED
     result = client_for(voters[0]).get(f"/ballots/{pk}/result/")
     assert result.status_code == 200
-    assert ballot.result["questions"][0]["votes"] == {"Yes": 1, "No": 0}
+    assert ballot.result["questions"][0]["votes"] == {
+        "Yes": 2,
+        "No": 0,
+    }  # voters[0] and the late voter
     assert ballot.result["questions"][0]["blank"] == 1
     roll_page = clients[0].get(f"/ballots/{pk}/roll/").content.decode()
     assert "records no mark of who voted" in roll_page and ">Voted<" not in roll_page

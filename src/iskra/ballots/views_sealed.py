@@ -238,8 +238,11 @@ def credentials(request: HttpRequest, ballot_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             batch = _json_field(request, "batch", "batch_file", "batch")
-            authority = _json_field(request, "authority", "authority_file", "authority")
-            ss.upload_credentials(actor=user, ballot=ballot, batch=batch, authority=authority)
+            if ballot.state == ballot.State.DRAFT:
+                authority = _json_field(request, "authority", "authority_file", "authority")
+                ss.upload_credentials(actor=user, ballot=ballot, batch=batch, authority=authority)
+            else:
+                ss.upload_further_credentials(actor=user, ballot=ballot, batch=batch)
         except DomainError as exc:
             error = exc.message
         else:
@@ -253,6 +256,15 @@ def credentials(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "error": error,
             "roll": roll,
             "issued": ss.credential_count(ballot),
+            "awaiting": ss.awaiting_credentials(ballot),
+            "next_batch": ballot.credential_batches.count() + 1,
+            "added": list(
+                ballot.roll.filter(added_on_challenge=True)
+                .order_by("pk")
+                .values_list("user__email", flat=True)
+            )
+            if ballot.state != ballot.State.DRAFT
+            else [],
             "setup": {"uuid": ballot.sealed_uuid, "roll": roll, "name": user.full_name},
         },
         status=400 if error else 200,

@@ -65,6 +65,34 @@ def raise_challenge(*, actor: Any, ballot: Ballot, reason: str) -> Challenge:
     return challenge
 
 
+def _await_sealed_credential(ballot: Ballot, voter: Any) -> None:
+    """On a sealed ballot Iskra cannot give the added voter a credential (it never holds one):
+    the voter is told one will come from the credential authority, who is asked for a further
+    signed batch (``sealed_setup.upload_further_credentials``)."""
+    from iskra.ballots.services.sealed_setup import credential_authority
+    from iskra.core.email import send_after_commit
+
+    authority = credential_authority(ballot)
+    name = (authority.full_name or authority.email) if authority else "the credential authority"
+    send_after_commit(
+        to=voter.email,
+        template="ballots/email/sealed_challenge_upheld",
+        context={
+            "name": voter.full_name,
+            "ballot": ballot.title,
+            "authority": name,
+            "page": reverse("ballots:detail", args=[ballot.pk]),
+        },
+    )
+    if authority is not None:
+        notify(
+            users=[authority.pk],
+            kind="ballot.sealed.credential_needed",
+            title=f"A voter added on an upheld challenge needs a credential: {ballot.title}",
+            url=reverse("ballots:sealed_credentials", args=[ballot.pk]),
+        )
+
+
 @transaction.atomic
 def decide_challenge(*, actor: Any, challenge: Challenge, uphold: bool, reason: str) -> Challenge:
     challenge = (
@@ -78,12 +106,6 @@ def decide_challenge(*, actor: Any, challenge: Challenge, uphold: bool, reason: 
         raise DomainError("This challenge has been decided.")
     if uphold and ballot.state != Ballot.State.OPEN:
         raise DomainError("The ballot has closed; nobody can be added to the roll now.")
-    if uphold and ballot.sealed:
-        raise DomainError(
-            "A sealed ballot's roll cannot grow yet: the voter would need a credential from a "
-            "further batch signed by the credential authority, which Iskra does not take yet. "
-            "Reject the challenge with the reason, or record it for a new ballot."
-        )
     if not reason.strip():
         raise DomainError("Record the reason for the decision.")
     challenge.state = Challenge.State.UPHELD if uphold else Challenge.State.REJECTED
@@ -99,9 +121,12 @@ def decide_challenge(*, actor: Any, challenge: Challenge, uphold: bool, reason: 
         )
         Ballot.objects.filter(pk=ballot.pk).update(roll_size=F("roll_size") + 1)
         ballot_id, entry_id = ballot.pk, entry.pk
-        transaction.on_commit(
-            lambda: issue_credentials(ballot_id=ballot_id, roll_entry_ids=[entry_id])
-        )
+        if ballot.sealed:
+            _await_sealed_credential(ballot, challenge.user)
+        else:
+            transaction.on_commit(
+                lambda: issue_credentials(ballot_id=ballot_id, roll_entry_ids=[entry_id])
+            )
     record(
         actor=actor,
         action="ballot.challenge_decide",

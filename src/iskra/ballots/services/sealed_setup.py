@@ -331,6 +331,61 @@ def upload_credentials(
     return made
 
 
+def awaiting_credentials(ballot: Ballot) -> int:
+    """Voters on an open sealed ballot's roll (added on an upheld challenge) for whom the
+    credential authority has not yet given a credential."""
+    if ballot.state == Ballot.State.DRAFT:
+        return 0
+    return max(0, ballot.roll_size - credential_count(ballot))
+
+
+@transaction.atomic
+def upload_further_credentials(*, actor: Any, ballot: Ballot, batch: Any) -> SealedCredentialBatch:
+    """A further signed batch (number 2, 3, …) for voters added to an open sealed ballot's roll
+    on an upheld challenge: signed with the key frozen in the election, no credential repeated,
+    never more credentials than voters awaiting one."""
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    if not is_credential_authority(actor, ballot):
+        raise PermissionDenied("Only the ballot's credential authority gives the credentials.")
+    if not ballot.sealed or ballot.state != Ballot.State.OPEN or ballot.sealed_election is None:
+        raise DomainError("A further batch of credentials is given while the ballot is open.")
+    if ballot.closes_at <= timezone.now():
+        raise DomainError("The ballot has closed; no more credentials can be given.")
+    waiting = awaiting_credentials(ballot)
+    if waiting == 0:
+        raise DomainError("Nobody added to the roll is waiting for a credential.")
+    existing = [b.batch for b in ballot.credential_batches.order_by("number")]
+    number = len(existing) + 1
+    if not isinstance(batch, dict) or batch.get("batch") != number:
+        raise DomainError(f"This must be credential batch {number}: make it with --batch {number}.")
+    credentials = batch.get("credentials")
+    if not isinstance(credentials, list) or not 1 <= len(credentials) <= waiting:
+        raise DomainError(
+            f"The batch must hold between 1 and {waiting} credentials (the voters waiting)."
+        )
+    try:
+        election = sealed.Election(ballot.sealed_election)
+        sealed.check_credential_batches(election, [*existing, batch])
+    except (sealed.SealedError, TypeError, AttributeError, KeyError, ValueError) as exc:
+        raise DomainError(f"The credentials were refused: {exc}") from None
+    made = SealedCredentialBatch.objects.create(
+        ballot=ballot,
+        number=number,
+        batch=batch,
+        authority=ballot.credential_batches.get(number=1).authority,
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="ballot.sealed.credentials",
+        obj=ballot,
+        unit=ballot.unit,
+        data={"batch": number, "count": len(credentials)},
+    )
+    return made
+
+
 def credential_count(ballot: Ballot) -> int:
     return sum(len(b.batch.get("credentials", [])) for b in ballot.credential_batches.all())
 

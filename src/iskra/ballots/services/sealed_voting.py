@@ -72,7 +72,16 @@ def check_cast(ballot: Ballot, data: Any) -> str:
         raise DomainError("This ballot is not open for voting.")
     election, creds = election_of(ballot)
     try:
-        return sealed.check_ballot(election, data, creds)
+        try:
+            return sealed.check_ballot(election, data, creds)
+        except sealed.SealedError as exc:
+            if "not on the roll" not in str(exc):
+                raise
+            # A further batch (an upheld challenge) may have come since this process read
+            # the credentials: read them again, once.
+            _ELECTIONS.pop((ballot.pk, ballot.sealed_uuid), None)
+            election, creds = election_of(ballot)
+            return sealed.check_ballot(election, data, creds)
     except sealed.SealedError as exc:
         raise DomainError(f"Your ballot was refused: {exc}") from None
 
