@@ -5,6 +5,8 @@ endpoint of the production app server, against PostgreSQL, on this machine.
     uv run python bench/ballot_load.py --config gthread-2x8 # one configuration
     uv run python bench/ballot_load.py --emails 100000      # also: credential emails
     uv run python bench/ballot_load.py --only-emails --emails 100000
+    uv run python bench/ballot_load.py --config sync-4 --voters 4712 \
+        --phases cast_only,api_cast --sealed 2356       # plain and sealed, side by side
 
 What it does, per gunicorn configuration (``--config``, default all of CONFIGS):
 
@@ -23,6 +25,15 @@ What it does, per gunicorn configuration (``--config``, default all of CONFIGS):
    - ``cast only``: the POST alone (the CSRF cookie/token pair fetched once per run and reused);
    - ``double``: 256 voters whose POST is sent twice at once, then 256 repeats — every pair
      must give exactly one 200 and one 409, every repeat a 409;
+   - ``sealed`` (with ``--sealed N``): a sealed yes/no ballot of N voters prepared with the
+     plain one (three trustees' key generation, the credential authority's batch, the
+     opening) and one ballot per voter encrypted, proved and signed with iskra.sealed before
+     anything is timed; after the plain phases, on the same server, 100 warm-up casts, then
+     N - 356 ballots through POST /api/v1/ballots/<id>/sealed/ballots (signature and every
+     proof checked, then stored on the board), then 256 ballots sent twice at once (one 201,
+     one 400 each) and 256 repeats (400). Checked after: every acknowledged tracker is on the
+     board (0 lost), the board holds exactly the acknowledged ballots, none replaced and no
+     credential twice (0 double);
 5. the server is stopped and the ballot closed and counted through the service: roll marks,
    stored ballots, board entries and the count must all equal the acknowledged casts (HTTP 200
    with a tracker), and every acknowledged tracker must be on the board.
