@@ -1,0 +1,286 @@
+"""The cycle under way: motions and amendments, positions, meetings and votes, decisions and actions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from iskra.accounts.models import User
+from iskra.core.demo.common import _votes
+from iskra.members.models import Status
+from iskra.organisation.models import Body, SeatHolding, Unit
+
+
+def seed_demo_cycle(*, admin: User) -> None:
+    """A realistic discussion period: motions in every state, branch positions, a meeting
+    that decided a motion by roll call with a dissent, and actions being carried out."""
+    from iskra.decisions import services as decisions
+    from iskra.meetings import services as meetings
+    from iskra.meetings.models import Meeting, Vote
+    from iskra.motions import services as motions
+    from iskra.motions.models import Amendment, Position
+
+    def person(email: str) -> User:
+        return User.objects.get(email=email)
+
+    nc = Body.objects.get(name="National Committee")
+    branch = {
+        u.name.removesuffix(" Branch"): u for u in Unit.objects.filter(kind__holds_members=True)
+    }
+    member, secretary, officer = (
+        person("member@example.org"),
+        person("secretary@example.org"),
+        person("officer@example.org"),
+    )
+    riverside = list(
+        User.objects.filter(
+            membership__unit=branch["Riverside"], membership__status=Status.MEMBER
+        ).exclude(pk__in=[member.pk, secretary.pk])
+    )
+    secretaries = {
+        key: SeatHolding.objects.current().get(seat__title=f"{key} Branch Secretary").holder
+        for key in ("Hillside", "Docklands", "Old Town")
+    }
+    today = timezone.localdate()
+
+    # 1. Decided: carried at last month's National Committee by roll call, with a dissent.
+    old = motions.create_motion(
+        actor=officer,
+        body=nc,
+        title="A winter leafleting drive on energy bills",
+        text="The organisation will run a leafleting drive on energy bills in every district this winter, "
+        "with a target of **1,000 leaflets** per district, and report back at the next meeting.",
+        by_body=True,
+        authority="National Committee, September meeting",
+    )
+    motions.submit_motion(actor=officer, motion=old)
+    motions.admit_motion(actor=officer, motion=old)
+    motions.open_discussion(actor=officer, motion=old, deadline=today + timedelta(days=1))
+    motions.record_position(
+        actor=fresh(secretary),
+        motion=old,
+        unit=branch["Riverside"],
+        stance=Position.Stance.SUPPORT,
+        votes_for=_votes(branch["Riverside"], 0.8),
+        votes_against=_votes(branch["Riverside"], 0.1),
+        mandate=Position.Mandate.INSTRUCTED,
+        mandate_note="Vote for.",
+    )
+    motions.record_position(
+        actor=fresh(secretaries["Docklands"]),
+        motion=old,
+        unit=branch["Docklands"],
+        stance=Position.Stance.OPPOSE,
+        votes_for=_votes(branch["Docklands"], 0.3),
+        votes_against=_votes(branch["Docklands"], 0.6),
+        mandate=Position.Mandate.FREE,
+    )
+    meeting = meetings.schedule_meeting(
+        actor=officer,
+        body=nc,
+        title="October meeting",
+        starts_at=timezone.now() + timedelta(minutes=5),
+        location="Union hall, Riverside",
+        motions=[old],
+    )
+    meetings.open_meeting(actor=officer, meeting=meeting)
+    committee = list(meetings.body_members(nc))
+    for someone in committee:
+        meetings.sign_in(actor=someone, meeting=meeting)
+    vote = meetings.open_vote(
+        actor=officer, meeting=meeting, motion=old, method=Vote.Method.ROLL_CALL
+    )
+    dissenter = next(p for p in committee if p.pk != officer.pk)
+    for someone in committee:
+        meetings.cast_named_vote(
+            actor=someone, vote=vote, choice="against" if someone == dissenter else "for"
+        )
+    meetings.close_vote(actor=officer, vote=vote)
+    meetings.close_meeting(actor=officer, meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(days=30),
+        opened_at=timezone.now() - timedelta(days=30),
+        closed_at=timezone.now() - timedelta(days=30),
+    )
+    old.refresh_from_db()
+    decision = old.decision
+    decisions.add_dissent(
+        actor=dissenter,
+        decision=decision,
+        text="Leaflets alone will not move anyone; we should have put the effort into door-knocking.",
+    )
+    decisions.add_dissent(
+        actor=fresh(secretaries["Docklands"]),
+        decision=decision,
+        unit=branch["Docklands"],
+        text="Docklands branch voted 9 to 4 against: our members are already stretched by the depot dispute.",
+    )
+    due = today + timedelta(days=21)
+    for district in Unit.objects.filter(kind__name="District"):
+        parent = decisions.create_action(
+            actor=officer,
+            decision=decision,
+            title=f"Energy-bills leaflets in {district.name}",
+            due_on=due,
+            target=1000,
+            measure="leaflets",
+            unit=district,
+        )
+        for b in district.children.filter(kind__holds_members=True):
+            decisions.create_action(
+                actor=officer,
+                decision=decision,
+                title=f"Energy-bills leaflets: {b.name}",
+                due_on=due - timedelta(days=7),
+                target=500,
+                measure="leaflets",
+                unit=b,
+                parent=parent,
+            )
+    from iskra.decisions.models import Action
+
+    riverside_action = Action.objects.get(decision=decision, unit=branch["Riverside"])
+    pledge = decisions.commit_to_action(
+        actor=fresh(member),
+        action=riverside_action,
+        description="I'll leaflet the Riverside estate on Saturday, 2 hours",
+        amount=200,
+    )
+    decisions.report_back(
+        actor=fresh(member),
+        action=riverside_action,
+        figure=220,
+        text="Done, 220 through doors; good response on Elm Road.",
+        commitment=pledge,
+    )
+    for helper in riverside[:3]:
+        decisions.commit_to_action(
+            actor=fresh(helper),
+            action=riverside_action,
+            description="Sunday morning, market stall",
+            amount=60,
+        )
+    decisions.report_back(
+        actor=fresh(secretaries["Hillside"]),
+        action=Action.objects.get(decision=decision, unit=branch["Hillside"]),
+        figure=310,
+        text="Three sessions at the school gates.",
+    )
+
+    # 2. In discussion: a member's motion with an amendment from Riverside and positions.
+    live = motions.create_motion(
+        actor=fresh(member),
+        body=nc,
+        title="Defend Riverside Library",
+        text="This organisation opposes the closure of Riverside Library and will campaign, with library "
+        "workers and users, to keep it open every day.\n\nWe call on every branch to organise a public "
+        "meeting on the closures before the council's budget vote.",
+        supporting_statement="The library is the only free, warm public space on the estate. The council plans to close it four days a week.",
+    )
+    for supporter in riverside[:5]:
+        motions.support_motion(actor=fresh(supporter), motion=live)
+    motions.submit_motion(actor=fresh(member), motion=live)
+    motions.admit_motion(actor=officer, motion=live)
+    motions.open_discussion(actor=officer, motion=live, deadline=today + timedelta(days=18))
+    motions.table_amendment(
+        actor=fresh(secretary),
+        motion=live,
+        kind=Amendment.Kind.REPLACE,
+        passage="every day",
+        new_text="seven days a week, with its current staff",
+        explanation="Opening hours without staff would be a closure by another name.",
+        proposing_unit=branch["Riverside"],
+    )
+    motions.record_position(
+        actor=fresh(secretary),
+        motion=live,
+        unit=branch["Riverside"],
+        stance=Position.Stance.SUPPORT_IF_AMENDED,
+        votes_for=_votes(branch["Riverside"], 0.8),
+        votes_against=_votes(branch["Riverside"], 0),
+        abstentions=_votes(branch["Riverside"], 0.1),
+        mandate=Position.Mandate.INSTRUCTED,
+        mandate_note="Support amendment 1, then the motion.",
+    )
+    motions.record_position(
+        actor=fresh(secretaries["Hillside"]),
+        motion=live,
+        unit=branch["Hillside"],
+        stance=Position.Stance.SUPPORT,
+        votes_for=_votes(branch["Hillside"], 0.7),
+        votes_against=_votes(branch["Hillside"], 0.2),
+        mandate=Position.Mandate.FREE,
+    )
+    first = motions.post_to_discussion(
+        actor=fresh(member),
+        motion=live,
+        text="I use the library every week with my kids. Closing it four days a week is closing it.",
+    )
+    motions.post_to_discussion(
+        actor=fresh(riverside[0]),
+        motion=live,
+        text="Agreed — and the staff are with us. Their union branch has already voted to resist the cuts.",
+        parent=first,
+    )
+    motions.post_to_discussion(
+        actor=fresh(secretaries["Docklands"]),
+        motion=live,
+        text="Docklands will discuss this on the 12th. Is there a model leaflet for the public meeting?",
+    )
+
+    # 3. Gathering support (a draft), 4. awaiting admission, 5. ruled out of order.
+    draft = motions.create_motion(
+        actor=fresh(riverside[1]),
+        body=nc,
+        title="A rent-strike fund",
+        text="The organisation will set up a hardship fund for tenants taking part in rent strikes.",
+    )
+    for supporter in riverside[2:5]:
+        motions.support_motion(actor=fresh(supporter), motion=draft)
+    waiting = motions.create_motion(
+        actor=fresh(secretary),
+        body=nc,
+        title="Affiliate to the city trades council",
+        text="The organisation will affiliate to the city trades council.",
+        proposing_unit=branch["Riverside"],
+        authority="Riverside branch meeting, 2 November",
+    )
+    motions.submit_motion(actor=fresh(secretary), motion=waiting)
+    out = motions.create_motion(
+        actor=fresh(secretaries["Old Town"]),
+        body=nc,
+        title="Change the name of the organisation",
+        text="The organisation will change its name.",
+        proposing_unit=branch["Old Town"],
+        authority="Old Town branch meeting, 28 October",
+    )
+    motions.submit_motion(actor=fresh(secretaries["Old Town"]), motion=out)
+    motions.rule_out_of_order(
+        actor=officer,
+        motion=out,
+        reason="A change of name is a constitutional matter for conference, not the National Committee.",
+    )
+
+    # An upcoming branch meeting with the live motion to debate.
+    riverside_meeting = Body.objects.get(name="Riverside Branch Meeting")
+    meetings.schedule_meeting(
+        actor=fresh(secretary),
+        body=riverside_meeting,
+        title="December branch meeting",
+        starts_at=timezone.now() + timedelta(days=9),
+        location="Riverside Library, community room",
+        notice="We will debate the library motion and our amendment, and plan the leafleting.",
+    )
+    motions.create_bulletin(
+        actor=officer,
+        body=nc,
+        title="Discussion bulletin: winter 2026",
+        opens_on=today,
+        closes_on=today + timedelta(days=14),
+    )
+
+
+def fresh(user: User) -> User:
+    """The same person with no cached rights (rights are cached per request/object)."""
+    return User.objects.get(pk=user.pk)

@@ -1,0 +1,74 @@
+"""Meetings: scheduling with notice, the agenda, attendance and quorum, recorded votes
+(show of hands, roll call, card vote) counted by ``iskra.voting``, and minutes.
+
+One module per group of verbs; every name is importable from here."""
+
+from iskra.meetings.services.attendance import (
+    _attend,
+    close_meeting,
+    mark_attendance,
+    open_meeting,
+    sign_in,
+)
+from iskra.meetings.services.common import (
+    Quorum,
+    _lock,
+    body_members,
+    card_weight,
+    is_body_member,
+    members_in_good_standing_on,
+    motion_rule,
+    quorum,
+)
+from iskra.meetings.services.minutes import (
+    approve_minutes,
+    generate_minutes,
+    save_minutes,
+)
+from iskra.meetings.services.scheduling import (
+    _event,
+    _ics,
+    add_agenda_item,
+    calendar_feed_for,
+    calendar_for,
+    schedule_meeting,
+)
+from iskra.meetings.services.voting import (
+    _check_can_vote_on,
+    _settle,
+    cast_named_vote,
+    close_vote,
+    open_vote,
+    take_show_of_hands,
+)
+
+__all__ = [
+    "Quorum",
+    "_attend",
+    "_check_can_vote_on",
+    "_event",
+    "_ics",
+    "_lock",
+    "_settle",
+    "add_agenda_item",
+    "approve_minutes",
+    "body_members",
+    "calendar_feed_for",
+    "calendar_for",
+    "card_weight",
+    "cast_named_vote",
+    "close_meeting",
+    "close_vote",
+    "generate_minutes",
+    "is_body_member",
+    "mark_attendance",
+    "members_in_good_standing_on",
+    "motion_rule",
+    "open_meeting",
+    "open_vote",
+    "quorum",
+    "save_minutes",
+    "schedule_meeting",
+    "sign_in",
+    "take_show_of_hands",
+]

@@ -1,0 +1,110 @@
+"""What the meeting verbs share: who sits on a body, the motion rule, quorum and card weights."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from iskra.accounts.models import User
+from iskra.meetings.models import Meeting
+from iskra.members.models import Membership, MembershipEvent, Status
+from iskra.organisation.models import Body, Organisation, SeatHolding, Unit
+from iskra.voting import Base, MotionRule
+
+
+def body_members(body: Body) -> QuerySet[User]:
+    """Who sits in the body: every member in good standing of the unit for a general meeting,
+    otherwise the current holders of its seats."""
+    if body.kind == Body.Kind.GENERAL_MEETING:
+        return User.objects.filter(
+            membership__unit__path__startswith=body.unit.path, membership__status=Status.MEMBER
+        )
+    holders = SeatHolding.objects.current().filter(seat__body=body).values("holder_id")
+    return User.objects.filter(pk__in=holders)
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """The meeting, locked for this transaction and read afresh, with its body and unit."""
+    return Meeting.objects.select_for_update().select_related("body__unit").get(pk=meeting.pk)
+
+
+def is_body_member(user: Any, body: Body) -> bool:
+    return body_members(body).filter(pk=getattr(user, "pk", None) or 0).exists()
+
+
+def motion_rule(body: Body, *, quorum: int | None = None) -> MotionRule:
+    fraction = Fraction(body.majority_numerator, max(1, body.majority_denominator))
+    if fraction == Fraction(1, 2) and body.majority_strict:
+        name = "simple majority of votes cast"
+    else:
+        name = f"{'more than' if body.majority_strict else 'at least'} {fraction} of votes cast"
+    return MotionRule(
+        majority=fraction,
+        strict=body.majority_strict,
+        base=Base.CAST,
+        abstentions_count=body.abstentions_count,
+        quorum=quorum,
+        quorum_of="present",
+        name=name,
+    )
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    entitled: int
+    required: int
+
+    @property
+    def met(self) -> bool:
+        return self.present >= self.required
+
+
+def quorum(meeting: Meeting) -> Quorum:
+    body = meeting.body
+    entitled = body_members(body).count()
+    percent = (
+        body.quorum_percent
+        if body.quorum_percent is not None
+        else Organisation.current().default_quorum_percent
+    )
+    required = max(1, math.ceil(entitled * percent / 100)) if entitled else 1
+    present = meeting.attendance.filter(user__in=body_members(body)).count()
+    return Quorum(present=present, entitled=entitled, required=required)
+
+
+def members_in_good_standing_on(unit: Unit, on: date) -> int:
+    """Members in good standing in a unit and below on a date, from the membership history."""
+    latest = (
+        MembershipEvent.objects.filter(membership=OuterRef("pk"), at__date__lte=on)
+        .order_by("-at", "-pk")
+        .values("to_status")[:1]
+    )
+    return (
+        Membership.objects.filter(unit__path__startswith=unit.path)
+        .annotate(status_then=Subquery(latest))
+        .filter(status_then=Status.MEMBER)
+        .count()
+    )
+
+
+def card_weight(meeting: Meeting, user: Any) -> tuple[Decimal, Unit | None]:
+    """A delegate's card: the membership of the unit their seat represents, at the snapshot date."""
+    holding = (
+        SeatHolding.objects.current()
+        .filter(holder_id=user.pk, seat__body=meeting.body, seat__represents_unit__isnull=False)
+        .select_related("seat__represents_unit")
+        .first()
+    )
+    if holding is None or holding.seat.represents_unit is None:
+        return Decimal(1), None
+    unit = holding.seat.represents_unit
+    on = meeting.card_vote_snapshot_on or timezone.localdate()
+    return Decimal(members_in_good_standing_on(unit, on)), unit

@@ -1,0 +1,268 @@
+"""Votes at a meeting: show of hands, roll call and card votes, counted by iskra.voting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from iskra.audit.services import record
+from iskra.core.errors import DomainError
+from iskra.core.notifications import notify
+from iskra.meetings.models import Ballot, Meeting, Vote
+from iskra.meetings.permissions import can_run_meeting
+from iskra.meetings.services.common import (
+    Quorum,
+    _lock,
+    card_weight,
+    is_body_member,
+    motion_rule,
+    quorum,
+)
+from iskra.motions.models import Amendment, Motion, MotionStatus
+from iskra.organisation.models import Body
+from iskra.organisation.permissions import require
+from iskra.voting import count_motion
+
+
+def _check_can_vote_on(meeting: Meeting, motion: Motion, amendment: Amendment | None) -> Quorum:
+    # Judge on the rows as they are now, not as the caller last saw them.
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    if amendment is not None:
+        amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        raise DomainError("Votes are taken only while the meeting is in progress.")
+    if motion.body_id != meeting.body_id:
+        raise DomainError("This motion is not before this body.")
+    if motion.status not in {MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION}:
+        raise DomainError("This motion is not open to a vote.")
+    if amendment is not None:
+        if amendment.motion_id == motion.pk and amendment.status == Amendment.Status.FALLEN:
+            raise DomainError(
+                f"Amendment {amendment.number} has fallen: the words it changes are no longer "
+                "in the motion."
+            )
+        if amendment.motion_id != motion.pk or amendment.status != Amendment.Status.TABLED:
+            raise DomainError("This amendment is not open to a vote.")
+    elif motion.amendments.filter(status=Amendment.Status.TABLED).exists():
+        raise DomainError(
+            "Amendments are decided before the motion: vote on the tabled amendments first."
+        )
+    if Vote.objects.filter(
+        meeting=meeting, motion=motion, amendment=amendment, state=Vote.State.OPEN
+    ).exists():
+        raise DomainError("A vote on this is already open.")
+    q = quorum(meeting)
+    if not q.met:
+        raise DomainError(
+            f"The meeting is not quorate: {q.present} present, {q.required} needed. No vote can be taken."
+        )
+    return q
+
+
+def _settle(vote: Vote, *, actor: Any, q: Quorum) -> Vote:
+    """Count a vote with the body's rule and apply the outcome to the amendment or motion."""
+    body = vote.meeting.body
+    result = count_motion(
+        votes_for=vote.votes_for,
+        votes_against=vote.votes_against,
+        abstentions=vote.abstentions,
+        present=Decimal(q.present),
+        entitled=Decimal(q.entitled),
+        rule=motion_rule(body, quorum=q.required),
+    )
+    vote.present, vote.entitled = q.present, q.entitled
+    vote.carried = result.carried
+    vote.result = result.to_dict()
+    vote.state = Vote.State.COUNTED
+    vote.counted_at = timezone.now()
+    vote.save(
+        update_fields=[
+            "present",
+            "entitled",
+            "carried",
+            "result",
+            "state",
+            "counted_at",
+            "votes_for",
+            "votes_against",
+            "abstentions",
+        ]
+    )
+    from iskra.motions.services import settle_amendment, transition
+
+    if vote.amendment_id is not None and vote.amendment is not None:
+        settle_amendment(actor=actor, amendment=vote.amendment, carried=result.carried)
+    else:
+        motion = (
+            Motion.objects.select_for_update().select_related("body__unit").get(pk=vote.motion_id)
+        )
+        if motion.status == MotionStatus.ADMITTED:
+            transition(
+                motion, to=MotionStatus.IN_DISCUSSION, actor=actor, reason="Taken at a meeting"
+            )
+        transition(
+            motion, to=MotionStatus.CARRIED if result.carried else MotionStatus.LOST, actor=actor
+        )
+        if result.carried:
+            from iskra.decisions.services import record_decision
+
+            record_decision(actor=actor, motion=motion, vote=vote)
+    record(
+        actor=actor,
+        action="vote.count",
+        obj=vote,
+        unit=body.unit,
+        data={
+            "carried": result.carried,
+            "for": vote.votes_for,
+            "against": vote.votes_against,
+            "abstain": vote.abstentions,
+            "method": vote.method,
+        },
+    )
+    return vote
+
+
+@transaction.atomic
+def take_show_of_hands(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    motion: Motion,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int = 0,
+    amendment: Amendment | None = None,
+) -> Vote:
+    meeting = _lock(meeting)
+    require(
+        can_run_meeting(actor, meeting.body), "Only the chair enters the result of a show of hands."
+    )
+    if meeting.body.votes_are_secret:
+        raise DomainError("This body's rules require a secret vote.")
+    if min(votes_for, votes_against, abstentions) < 0:
+        raise DomainError("Vote figures cannot be negative.")
+    q = _check_can_vote_on(meeting, motion, amendment)
+    if votes_for + votes_against + abstentions > q.present:
+        raise DomainError(
+            f"More votes ({votes_for + votes_against + abstentions}) than members present ({q.present})."
+        )
+    vote = Vote.objects.create(
+        meeting=meeting,
+        motion=motion,
+        amendment=amendment,
+        method=Vote.Method.SHOW_OF_HANDS,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstentions=abstentions,
+        opened_at=timezone.now(),
+        taken_by=actor,
+    )
+    return _settle(vote, actor=actor, q=q)
+
+
+@transaction.atomic
+def open_vote(
+    *, actor: Any, meeting: Meeting, motion: Motion, method: str, amendment: Amendment | None = None
+) -> Vote:
+    """Open a roll call or card vote: each member present votes in the app, by name."""
+    meeting = _lock(meeting)
+    require(can_run_meeting(actor, meeting.body), "Only the chair opens a vote.")
+    if method == Vote.Method.SECRET or meeting.body.votes_are_secret:
+        raise DomainError(
+            "A secret vote is taken by secret ballot: use “Put to a secret ballot” on the motion's page (a ballot of this body's members, with a scrutineer)."
+        )
+    if method not in {Vote.Method.ROLL_CALL, Vote.Method.CARD}:
+        raise DomainError("Choose a roll call or a card vote.")
+    if method == Vote.Method.CARD and meeting.body.kind not in {
+        Body.Kind.CONFERENCE,
+        Body.Kind.COUNCIL,
+    }:
+        raise DomainError("Card votes are for conferences and councils of delegates.")
+    _check_can_vote_on(meeting, motion, amendment)
+    vote = Vote.objects.create(
+        meeting=meeting,
+        motion=motion,
+        amendment=amendment,
+        method=method,
+        opened_at=timezone.now(),
+        taken_by=actor,
+    )
+    attendees = list(meeting.attendance.values_list("user_id", flat=True))
+    notify(
+        users=attendees,
+        kind="vote.open",
+        title=f"Vote now: {vote}",
+        url=reverse("meetings:detail", args=[meeting.pk]),
+    )
+    record(
+        actor=actor,
+        action="vote.open",
+        obj=vote,
+        unit=meeting.body.unit,
+        data={
+            "method": method,
+            "motion": motion.pk,
+            "amendment": amendment.pk if amendment else None,
+        },
+    )
+    return vote
+
+
+@transaction.atomic
+def cast_named_vote(*, actor: Any, vote: Vote, choice: str) -> Ballot:
+    vote = Vote.objects.select_for_update().select_related("meeting__body__unit").get(pk=vote.pk)
+    if vote.state != Vote.State.OPEN:
+        raise DomainError("This vote is closed.")
+    if choice not in Ballot.Choice.values:
+        raise DomainError("Vote for, against or abstain.")
+    if not vote.meeting.attendance.filter(user_id=actor.pk).exists():
+        raise DomainError("Sign in to the meeting before voting.")
+    if not is_body_member(actor, vote.meeting.body):
+        raise DomainError("Only members of the body vote.")
+    weight, unit = (Decimal(1), None)
+    if vote.method == Vote.Method.CARD:
+        weight, unit = card_weight(vote.meeting, actor)
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                vote=vote,
+                user=actor,
+                choice=choice,
+                weight=weight,
+                represents_unit=unit,
+                at=timezone.now(),
+            )
+    except IntegrityError:
+        raise DomainError("You have already voted on this.") from None
+    record(
+        actor=actor,
+        action="vote.cast",
+        obj=ballot,
+        unit=vote.meeting.body.unit,
+        data={"vote": vote.pk, "choice": choice, "weight": weight},
+    )
+    return ballot
+
+
+@transaction.atomic
+def close_vote(*, actor: Any, vote: Vote) -> Vote:
+    from iskra.voting import aggregate_card_votes
+
+    vote = (
+        Vote.objects.select_for_update(of=("self",))
+        .select_related("meeting__body__unit", "amendment", "motion")
+        .get(pk=vote.pk)
+    )
+    require(can_run_meeting(actor, vote.meeting.body), "Only the chair closes a vote.")
+    if vote.state != Vote.State.OPEN:
+        raise DomainError("This vote is already counted.")
+    totals = aggregate_card_votes([(b.choice, b.weight) for b in vote.ballots.all()])
+    vote.votes_for = totals.votes_for
+    vote.votes_against = totals.votes_against
+    vote.abstentions = totals.abstentions
+    return _settle(vote, actor=actor, q=quorum(vote.meeting))
