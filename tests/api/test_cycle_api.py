@@ -16,7 +16,7 @@ from iskra.decisions import services as decisions
 from iskra.decisions.models import Decision
 from iskra.meetings import services as meetings
 from iskra.motions import services as motions
-from iskra.motions.models import Amendment
+from iskra.motions.models import Amendment, Motion
 from iskra.organisation import services as org
 from iskra.organisation.models import Seat
 from tests.api.test_api import Api as BaseApi
@@ -935,7 +935,7 @@ def test_lists_cost_the_same_whatever_their_length(
         motions.create_motion(actor=fresh(scene.w.member), body=body, title=f"M{n}", text="T")
         motions.post_to_discussion(
             actor=fresh(scene.w.member),
-            motion=motions.Motion.objects.get(pk=scene.ids["x"]),
+            motion=Motion.objects.get(pk=scene.ids["x"]),
             text=f"P{n}",
         )
     with django_assert_max_num_queries(12):
