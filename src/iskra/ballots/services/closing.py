@@ -90,6 +90,16 @@ def close_ballot(
             "board_hash": ballot.board_hash,
         },
     )
+    announce_result(ballot, result)
+    storage.rewrite_in_random_order(ballot.pk)
+    if release_pages:
+        transaction.on_commit(compact_closed_ballots, robust=True)
+    return True
+
+
+def announce_result(ballot: Ballot, result: dict[str, Any]) -> None:
+    """After any close (plain or sealed): settle the motion put to the ballot and tell everyone
+    on the roll that the result is out."""
     if ballot.motion_id is not None:
         _settle_motion(ballot, result)
     people = list(RollEntry.objects.filter(ballot=ballot).values_list("user_id", flat=True))
@@ -99,10 +109,6 @@ def close_ballot(
         title=f"Result: {ballot.title}",
         url=reverse("ballots:result", args=[ballot.pk]),
     )
-    storage.rewrite_in_random_order(ballot.pk)
-    if release_pages:
-        transaction.on_commit(compact_closed_ballots, robust=True)
-    return True
 
 
 def compact_closed_ballots() -> int:

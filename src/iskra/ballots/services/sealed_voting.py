@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from iskra import sealed
 from iskra.audit.services import record
-from iskra.ballots.models import Ballot, RollEntry, SealedBoardEntry
+from iskra.ballots.models import Ballot, SealedBoardEntry
 from iskra.ballots.services.sealed_setup import trustee_for
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
@@ -341,7 +341,7 @@ def submit_decryption(*, actor: Any, ballot: Ballot, share: Any) -> bool:
 
 
 def _count(ballot: Ballot, shares: list[Any]) -> None:
-    from iskra.ballots.services.closing import _settle_motion
+    from iskra.ballots.services.closing import announce_result
 
     assert ballot.sealed_record is not None
     finished = sexport.finish_export(ballot.sealed_record, shares)
@@ -365,15 +365,7 @@ def _count(ballot: Ballot, shares: list[Any]) -> None:
             "trustees": sorted(s["trustee"] for s in shares),
         },
     )
-    if ballot.motion_id is not None:
-        _settle_motion(ballot, result)
-    people = list(RollEntry.objects.filter(ballot=ballot).values_list("user_id", flat=True))
-    notify(
-        users=people,
-        kind="ballot.result",
-        title=f"Result: {ballot.title}",
-        url=reverse("ballots:result", args=[ballot.pk]),
-    )
+    announce_result(ballot, result)
 
 
 def sealed_export(ballot: Ballot, *, viewer: Any = None) -> dict[str, Any]:
