@@ -130,6 +130,9 @@ INSTALLED_APPS = [
     "iskra.decisions",
     "iskra.ballots",
     "iskra.privacy",
+    "iskra.home",
+    "iskra.demo",
+    "iskra.ops",
     "iskra.api",
 ]
 
@@ -161,7 +164,7 @@ ROOT_URLCONF = "iskra.urls"
 WSGI_APPLICATION = "iskra.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -174,7 +177,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "iskra.core.context_processors.iskra",
+                "iskra.organisation.context_processors.iskra",
             ],
         },
     },

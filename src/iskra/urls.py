@@ -21,6 +21,7 @@ admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("iskra.ballots.urls")),
+    path("", include("iskra.home.urls")),
     path("", include("iskra.core.urls")),
     path("accounts/", include("iskra.accounts.urls")),
     path("", include("iskra.organisation.urls")),

@@ -41,7 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from iskra.accounts.models import User
 from iskra.accounts.services import issue_token
-from iskra.core.demo_sealed import SEALED_TITLE
+from iskra.demo.seed.sealed import SEALED_TITLE
 
 TABLE = Path(__file__).with_name("matrix.csv")
 PERSONAS = (
@@ -208,8 +208,8 @@ def _api_operations(client: Client) -> list[str]:
 def _seed() -> dict[str, Any]:
     """The demo, plus a case about the member, a token and a calendar feed; the values that
     fill every URL parameter and body."""
-    from iskra.core.demo import seed_demo
     from iskra.decisions.models import Action, Decision
+    from iskra.demo.seed import seed_demo
     from iskra.meetings.models import Meeting, Vote
     from iskra.meetings.services import calendar_feed_for
     from iskra.members import services as members

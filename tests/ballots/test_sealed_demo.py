@@ -12,8 +12,8 @@ from typing import Any
 from iskra import sealed
 from iskra.ballots.models import Ballot
 from iskra.ballots.services import sealed_voting as sv
-from iskra.core.demo import DEMO_LOGINS, seed_demo
-from iskra.core.demo_sealed import SEALED_TITLE
+from iskra.demo.seed import DEMO_LOGINS, seed_demo
+from iskra.demo.seed.sealed import SEALED_TITLE
 
 
 def test_the_demo_seeds_an_open_sealed_ballot(db: Any, tmp_path: Path) -> None:

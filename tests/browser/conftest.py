@@ -65,7 +65,7 @@ def browser(_launcher: _Launcher, chromium_path: str) -> Any:
 @pytest.fixture
 def demo(transactional_db: Any) -> None:
     """The demo organisation, seeded by the same function as ``iskra demo``."""
-    from iskra.core.demo import seed_demo
+    from iskra.demo.seed import seed_demo
 
     seed_demo()
 

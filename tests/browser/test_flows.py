@@ -1,6 +1,6 @@
 """The demo's main flows, driven in a real Chromium against the live server.
 
-Each test seeds the demo organisation (``iskra.core.demo.seed_demo``) so what is exercised here is
+Each test seeds the demo organisation (``iskra.demo.seed.seed_demo``) so what is exercised here is
 what a newcomer sees after ``uv run iskra demo``.
 """
 

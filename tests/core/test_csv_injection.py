@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from iskra.core import csvsafe
+from iskra import csvsafe
 from iskra.members import services as members
 from iskra.voting.results import CountResult
 from tests.conftest import World

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from iskra.core.selectors import what_needs_me
 from iskra.decisions import services
 from iskra.decisions.models import Action, Commitment, Decision, Dissent, Report
+from iskra.home.selectors import what_needs_me
 from iskra.meetings import services as meetings
 from iskra.motions.models import MotionStatus
 from iskra.organisation import services as org

@@ -30,7 +30,7 @@ def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return str(reverse_lazy("core:home"))
+    return str(reverse_lazy("home:home"))
 
 
 @login_not_required

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
@@ -42,7 +43,6 @@ def notify_members_under(*, path: str, kind: str, title: str, url: str) -> int:
 
 def send_due_notification_emails(*, limit: int = 500) -> int:
     """Email people their unread, un-emailed notifications, honouring their preference."""
-    from iskra.accounts.models import User
     from iskra.core.email import send_now
 
     now = timezone.now()
@@ -51,7 +51,9 @@ def send_due_notification_emails(*, limit: int = 500) -> int:
         .values_list("user_id", flat=True)
         .distinct()[:limit]
     )
-    users = list(User.objects.filter(pk__in=list(pending), is_active=True))
+    # The user model by its setting: core sits below the accounts app and does not import it.
+    user_model = get_user_model()
+    users = list(user_model.objects.filter(pk__in=list(pending), is_active=True))
     # Everyone's waiting notifications in one query, rather than one query per person.
     waiting: dict[int, list[Notification]] = {}
     for notification in Notification.objects.filter(
@@ -63,10 +65,10 @@ def send_due_notification_emails(*, limit: int = 500) -> int:
         items = waiting.get(user.pk)
         if not items:
             continue
-        if user.email_preference == User.EmailPreference.NONE or not user.consent_email:
+        if user.email_preference == user_model.EmailPreference.NONE or not user.consent_email:
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
             continue
-        if user.email_preference == User.EmailPreference.DAILY and items[
+        if user.email_preference == user_model.EmailPreference.DAILY and items[
             0
         ].created_at > now - timedelta(days=1):
             continue

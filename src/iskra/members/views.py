@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from iskra import csvsafe
 from iskra.accounts.models import User
 from iskra.accounts.services import invite
-from iskra.core import csvsafe
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.ratelimit import TOO_MANY, allow_anonymous
 from iskra.core.web import domain_view

@@ -264,7 +264,7 @@ def update_settings(*, actor: Any, changes: dict[str, Any]) -> Organisation:
     if new:
         from django.core.cache import cache
 
-        from iskra.core.context_processors import ORGANISATION_CACHE_KEY
+        from iskra.organisation.context_processors import ORGANISATION_CACHE_KEY
 
         cache.delete(ORGANISATION_CACHE_KEY)
         # And again once committed: a page served meanwhile may have cached the old names.

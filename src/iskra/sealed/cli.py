@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from iskra.core import csvsafe
+from iskra import csvsafe
 
 from . import setup as st
 from .election import ca_public, generate_credentials, new_ca_key

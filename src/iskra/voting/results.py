@@ -221,7 +221,7 @@ class CountResult:
         columns are stages (each stage's totals), then the final status."""
         import io
 
-        from iskra.core import csvsafe
+        from iskra import csvsafe
 
         buf = io.StringIO()
         w = csvsafe.writer(buf, lineterminator="\n")

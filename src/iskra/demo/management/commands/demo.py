@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.wsgi import get_wsgi_application
 
 from iskra.env import write_demo_marker
 
@@ -46,8 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import create_server
 
-        from iskra.core.demo import DEMO_LOGINS, DEMO_PASSWORD, is_seeded, seed_demo
-        from iskra.wsgi import application
+        from iskra.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, is_seeded, seed_demo
 
         if settings.IS_PRODUCTION:
             # The demo seeds a made-up organisation and marks its folder as a demo's (which
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<24} {what}")
         try:
             server = create_server(
-                application, host="127.0.0.1", port=port, threads=8, ident="iskra"
+                get_wsgi_application(), host="127.0.0.1", port=port, threads=8, ident="iskra"
             )
         except OSError as exc:
             raise CommandError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from iskra.accounts.models import User
-from iskra.core.demo.ballots import seed_demo_ballots
-from iskra.core.demo.common import AIMS, DEMO_PASSWORD, FIRST, LAST, _member, _person
-from iskra.core.demo.cycle import seed_demo_cycle
+from iskra.demo.seed.ballots import seed_demo_ballots
+from iskra.demo.seed.common import AIMS, DEMO_PASSWORD, FIRST, LAST, _member, _person
+from iskra.demo.seed.cycle import seed_demo_cycle
 from iskra.members import services as members
 from iskra.members.models import Status
 from iskra.organisation import services as org
@@ -256,6 +256,6 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
     )
     seed_demo_cycle(admin=admin)
     seed_demo_ballots()
-    from iskra.core.demo_sealed import seed_demo_sealed_ballot
+    from iskra.demo.seed.sealed import seed_demo_sealed_ballot
 
     seed_demo_sealed_ballot(secrets_dir=secrets_dir, person=_person, member=_member)

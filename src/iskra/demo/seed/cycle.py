@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from iskra.accounts.models import User
-from iskra.core.demo.common import _votes
+from iskra.demo.seed.common import _votes
 from iskra.members.models import Status
 from iskra.organisation.models import Body, SeatHolding, Unit
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from iskra.accounts.models import User
-from iskra.core.demo.common import FIRST, LAST, _member, _person
-from iskra.core.demo.cycle import fresh
+from iskra.demo.seed.common import FIRST, LAST, _member, _person
+from iskra.demo.seed.cycle import fresh
 from iskra.members.models import Status
 from iskra.organisation.models import Unit
 

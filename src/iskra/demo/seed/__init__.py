@@ -4,10 +4,10 @@ Seeded through the same services officers use, so the audit log and histories ar
 
 One module per group of verbs; every name is importable from here."""
 
-from iskra.core.demo.ballots import (
+from iskra.demo.seed.ballots import (
     seed_demo_ballots,
 )
-from iskra.core.demo.common import (
+from iskra.demo.seed.common import (
     AIMS,
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -18,11 +18,11 @@ from iskra.core.demo.common import (
     _person,
     _votes,
 )
-from iskra.core.demo.cycle import (
+from iskra.demo.seed.cycle import (
     fresh,
     seed_demo_cycle,
 )
-from iskra.core.demo.people import (
+from iskra.demo.seed.people import (
     is_seeded,
     seed_demo,
 )

@@ -1,0 +1,1 @@
+"""Operations over every app: the background worker and its periodic sweeps."""
