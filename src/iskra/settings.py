@@ -141,7 +141,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iskra.core.middleware.SecurityHeadersMiddleware",
     "iskra.accounts.middleware.NoStoreMiddleware",
-    "iskra.api.middleware.ApiJsonErrorsMiddleware",
+    "iskra.apikit.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

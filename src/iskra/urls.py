@@ -30,10 +30,10 @@ urlpatterns = [
     path("", include("iskra.meetings.urls")),
     path("", include("iskra.decisions.urls")),
     path("", include("iskra.privacy.urls")),
-    path("audit/", include("iskra.audit.urls")),
+    path("audit/", include("iskra.organisation.urls_audit")),
     path("admin/", admin.site.urls),
 ]
 
 # The site's own error pages (templates 400/403/404/500 in core); under /api/ every error is
-# JSON instead (iskra.api.middleware).
+# JSON instead (iskra.apikit.middleware).
 handler400 = "iskra.core.views.bad_request"

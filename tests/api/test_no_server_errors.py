@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from pydantic import BaseModel
 
 from iskra.api.api import api
-from iskra.api.inputs import MAX_ID
+from iskra.apikit.inputs import MAX_ID
 from iskra.motions import services as motions
 from iskra.motions.models import Motion, MotionStatus, MotionVersion
 from iskra.organisation.models import UnitKind

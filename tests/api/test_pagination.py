@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from iskra.api.pagination import MAX_PAGE_SIZE, Pages
+from iskra.apikit.pagination import MAX_PAGE_SIZE, Pages
 from iskra.organisation import services as org
 from tests.conftest import World
 

@@ -16,8 +16,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from iskra.api.auth import SessionAuth, TokenAuth
-from iskra.api.middleware import MESSAGES
+from iskra.apikit.auth import SessionAuth, TokenAuth
+from iskra.apikit.middleware import MESSAGES
 from iskra.core.errors import DomainError
 
 api = NinjaAPI(

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -17,9 +17,20 @@ from django.utils import timezone
 
 from iskra.audit.models import AuditEntry, AuditHead, AuditPersonalValue
 
-if TYPE_CHECKING:
-    from iskra.accounts.models import User
-    from iskra.organisation.models import Unit
+
+class Person(Protocol):
+    """Who acts or whose values are kept: a user of the accounts app, which stands on the audit
+    log (every service records through it), so the log names users without importing them."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
 
 GENESIS_HASH = "0" * 64
 
@@ -90,10 +101,10 @@ def _iso(at: Any) -> str:
 @transaction.atomic
 def record(
     *,
-    actor: User | None,
+    actor: Person | None,
     action: str,
     obj: models.Model | None = None,
-    unit: Unit | None = None,
+    unit: models.Model | None = None,
     data: dict[str, Any] | None = None,
     personal: dict[str, Any] | None = None,
     subject_id: int | None = None,
@@ -164,12 +175,12 @@ def _personal(name: str, value: Any, subject_id: int | None) -> AuditPersonalVal
     )
 
 
-def erasable_values(user: User) -> models.QuerySet[AuditPersonalValue]:
+def erasable_values(user: Person) -> models.QuerySet[AuditPersonalValue]:
     """The personal values about ``user`` the log still holds."""
     return AuditPersonalValue.objects.filter(subject_id=user.pk, erased_by_seq__isnull=True)
 
 
-def erase_personal_values(*, user: User, erasure: AuditEntry) -> int:
+def erase_personal_values(*, user: Person, erasure: AuditEntry) -> int:
     """Blank every personal value about ``user`` in the log, naming the ``erasure`` entry (which
     must record how many: ``data["personal_values"]``). The chain still verifies: it covers
     only the digests, which stay; without the salt they can no longer be tied to a value."""

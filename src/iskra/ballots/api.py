@@ -13,7 +13,14 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.models import User
-from iskra.api.ballot_schemas import (
+from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.inputs import ID_IN_PATH, PathId, Tracker
+from iskra.apikit.pagination import Paged, Pages
+from iskra.apikit.schemas import Error
+from iskra.ballots import services
+from iskra.ballots.models import Ballot, Challenge, RollEntry, VoteMark
+from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
+from iskra.ballots.schemas import (
     BallotIn,
     BallotSummaryOut,
     BoardEntryOut,
@@ -38,13 +45,6 @@ from iskra.api.ballot_schemas import (
     TrackerOut,
     VoteIn,
 )
-from iskra.api.common import ERRORS, request_user
-from iskra.api.inputs import ID_IN_PATH, PathId, Tracker
-from iskra.api.pagination import Paged, Pages
-from iskra.api.schemas import Error
-from iskra.ballots import services
-from iskra.ballots.models import Ballot, Challenge, RollEntry, VoteMark
-from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.organisation.models import Body
 from iskra.organisation.permissions import load_unit, officer_scope_q, require

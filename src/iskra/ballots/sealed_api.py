@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from iskra.api.common import ERRORS, request_user
-from iskra.api.inputs import ID_IN_PATH, Input, PathId
-from iskra.api.pagination import MAX_PAGE_SIZE, Paged, Pages
+from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.inputs import ID_IN_PATH, Input, PathId
+from iskra.apikit.pagination import MAX_PAGE_SIZE, Paged, Pages
 from iskra.ballots.models import Ballot, SealedBoardEntry
 from iskra.ballots.permissions import load_ballot
 from iskra.ballots.services import sealed_voting as sv

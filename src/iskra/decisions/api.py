@@ -10,9 +10,16 @@ from ninja import Router, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from iskra.api.auth import TokenAuth
-from iskra.api.common import ERRORS, person, request_user, unit_or_none
-from iskra.api.cycle_schemas import (
+from iskra.apikit.auth import TokenAuth
+from iskra.apikit.common import ERRORS, person, request_user
+from iskra.apikit.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
+from iskra.apikit.pagination import Paged, Pages
+from iskra.core.errors import DomainError, NotFound
+from iskra.core.markdown import render_markdown
+from iskra.decisions import selectors, services
+from iskra.decisions.models import Action, Commitment, Decision, Dissent, Report
+from iskra.decisions.permissions import can_see_names, load_action, load_decision
+from iskra.decisions.schemas import (
     ActionIn,
     ActionOut,
     ActionReportOut,
@@ -25,16 +32,10 @@ from iskra.api.cycle_schemas import (
     DissentOut,
     ReportIn,
 )
-from iskra.api.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
-from iskra.api.pagination import Paged, Pages
-from iskra.core.errors import DomainError, NotFound
-from iskra.core.markdown import render_markdown
-from iskra.decisions import selectors, services
-from iskra.decisions.models import Action, Commitment, Decision, Dissent, Report
-from iskra.decisions.permissions import can_see_names, load_action, load_decision
 from iskra.meetings.api import vote_out
 from iskra.motions.permissions import is_active_member
 from iskra.organisation.permissions import load_unit, require
+from iskra.organisation.selectors import unit_or_none
 
 router = Router(tags=["decisions"])
 

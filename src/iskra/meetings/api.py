@@ -10,8 +10,20 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.models import User
-from iskra.api.common import ERRORS, person, request_user
-from iskra.api.cycle_schemas import (
+from iskra.apikit.common import ERRORS, person, request_user
+from iskra.apikit.inputs import ID_FILTER, WORD_FILTER, PathId
+from iskra.apikit.pagination import Paged, Pages
+from iskra.core.errors import DomainError, NotFound
+from iskra.meetings import services
+from iskra.meetings.forms import parse_subject
+from iskra.meetings.models import AgendaItem, Attendance, Ballot, Meeting, Vote
+from iskra.meetings.permissions import (
+    can_list_meetings,
+    can_run_meeting,
+    load_meeting,
+    visible_meetings_q,
+)
+from iskra.meetings.schemas import (
     AgendaItemIn,
     AgendaItemOut,
     ApproveMinutesIn,
@@ -27,18 +39,6 @@ from iskra.api.cycle_schemas import (
     RollCallBallotOut,
     SubjectIn,
     VoteOut,
-)
-from iskra.api.inputs import ID_FILTER, WORD_FILTER, PathId
-from iskra.api.pagination import Paged, Pages
-from iskra.core.errors import DomainError, NotFound
-from iskra.meetings import services
-from iskra.meetings.forms import parse_subject
-from iskra.meetings.models import AgendaItem, Attendance, Ballot, Meeting, Vote
-from iskra.meetings.permissions import (
-    can_list_meetings,
-    can_run_meeting,
-    load_meeting,
-    visible_meetings_q,
 )
 from iskra.motions.models import Amendment, Motion
 from iskra.motions.permissions import load_motion

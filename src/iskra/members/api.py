@@ -7,27 +7,28 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.services import TooManyRequests
-from iskra.api.common import ERRORS, request_user, unit_or_none
-from iskra.api.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
-from iskra.api.pagination import Paged, Pages
-from iskra.api.schemas import (
+from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
+from iskra.apikit.pagination import Paged, Pages
+from iskra.apikit.schemas import Error
+from iskra.core.errors import NotFound
+from iskra.core.ratelimit import TOO_MANY, allow_anonymous
+from iskra.members import selectors, services
+from iskra.members.models import Application, Membership
+from iskra.members.permissions import can_view_directory, load_application, load_membership
+from iskra.members.schemas import (
     ApplicationIn,
     ApplicationOut,
     DecisionIn,
-    Error,
     EventOut,
     MemberOut,
     MeOut,
     ProfileIn,
     StatusIn,
 )
-from iskra.core.errors import NotFound
-from iskra.core.ratelimit import TOO_MANY, allow_anonymous
-from iskra.members import selectors, services
-from iskra.members.models import Application, Membership
-from iskra.members.permissions import can_view_directory, load_application, load_membership
 from iskra.organisation.models import Unit
 from iskra.organisation.permissions import require
+from iskra.organisation.selectors import unit_or_none
 
 router = Router(tags=["members"])
 

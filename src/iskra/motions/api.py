@@ -9,33 +9,9 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.models import User
-from iskra.api.common import ERRORS, request_user, unit_or_none
-from iskra.api.cycle_schemas import (
-    AmendmentIn,
-    AmendmentOut,
-    BulletinDetailOut,
-    BulletinIn,
-    BulletinOut,
-    CompositeIn,
-    ContributionIn,
-    ContributionOut,
-    DiscussionIn,
-    DiscussionOpenedOut,
-    DiscussionStateOut,
-    DraftIn,
-    HideIn,
-    MotionIn,
-    MotionOut,
-    MotionSummaryOut,
-    PositionIn,
-    PositionOut,
-    PostEditIn,
-    PostIn,
-    PostOut,
-    ReasonIn,
-)
-from iskra.api.inputs import ID_FILTER, ID_IN_PATH, WORD_FILTER, PathId
-from iskra.api.pagination import Paged, Pages
+from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.inputs import ID_FILTER, ID_IN_PATH, WORD_FILTER, PathId
+from iskra.apikit.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.markdown import render_markdown
 from iskra.motions import selectors, services
@@ -59,8 +35,33 @@ from iskra.motions.permissions import (
     load_bulletin,
     load_motion,
 )
+from iskra.motions.schemas import (
+    AmendmentIn,
+    AmendmentOut,
+    BulletinDetailOut,
+    BulletinIn,
+    BulletinOut,
+    CompositeIn,
+    ContributionIn,
+    ContributionOut,
+    DiscussionIn,
+    DiscussionOpenedOut,
+    DiscussionStateOut,
+    DraftIn,
+    HideIn,
+    MotionIn,
+    MotionOut,
+    MotionSummaryOut,
+    PositionIn,
+    PositionOut,
+    PostEditIn,
+    PostIn,
+    PostOut,
+    ReasonIn,
+)
 from iskra.motions.text import apply_amendment, diff_html
 from iskra.organisation.permissions import is_officer_of, load_body, require
+from iskra.organisation.selectors import unit_or_none
 
 router = Router(tags=["motions"])
 

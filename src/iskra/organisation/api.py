@@ -8,10 +8,14 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from iskra.accounts.models import User
-from iskra.api.common import ERRORS
-from iskra.api.inputs import ID_FILTER, PathId
-from iskra.api.pagination import Pages
-from iskra.api.schemas import (
+from iskra.apikit.common import ERRORS
+from iskra.apikit.inputs import ID_FILTER, PathId
+from iskra.apikit.pagination import Pages
+from iskra.core.errors import NotFound
+from iskra.organisation import services
+from iskra.organisation.models import Body, Seat, SeatHolding, Unit, UnitKind
+from iskra.organisation.permissions import can_view_organisation, load_body, load_unit, require
+from iskra.organisation.schemas import (
     AppointIn,
     BodyIn,
     BodyOut,
@@ -23,10 +27,6 @@ from iskra.api.schemas import (
     UnitMoveIn,
     UnitOut,
 )
-from iskra.core.errors import NotFound
-from iskra.organisation import services
-from iskra.organisation.models import Body, Seat, SeatHolding, Unit, UnitKind
-from iskra.organisation.permissions import can_view_organisation, load_body, load_unit, require
 
 router = Router(tags=["organisation"])
 

@@ -8,6 +8,7 @@ from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Valu
 from django.db.models.expressions import Combinable
 from django.db.models.functions import StrIndex, Substr
 
+from iskra.core.errors import NotFound
 from iskra.organisation.models import Body, Seat, SeatHolding, Unit
 
 
@@ -106,3 +107,13 @@ def body_detail(body: Body) -> dict[str, Any]:
         )
     )
     return {"seats": seats}
+
+
+def unit_or_none(unit_id: int | None) -> Unit | None:
+    """The unit a payload names, if it names one; a unit that does not exist is not found."""
+    if unit_id is None:
+        return None
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound("No such unit.")
+    return unit

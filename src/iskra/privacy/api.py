@@ -9,8 +9,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from iskra.api.common import ERRORS, request_user
-from iskra.api.inputs import Input, PathId
+from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.inputs import Input, PathId
 from iskra.members.permissions import load_membership
 from iskra.privacy.selectors import personal_data
 from iskra.privacy.services import erase_former_member

@@ -1,6 +1,7 @@
 """What every API router shares: the error responses it documents, the signed-in user, and the
-plain look-ups of an object named in a payload (those with a permission rule go through the
-app's loaders in ``permissions.py`` instead)."""
+plain look-up of a person named in a payload (objects with a permission rule go through the
+app's loaders in ``permissions.py`` instead; a unit named in a payload, through
+``iskra.organisation.selectors.unit_or_none``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from iskra.accounts.models import User
-from iskra.api.schemas import Error
+from iskra.apikit.schemas import Error
 from iskra.core.errors import NotFound
-from iskra.organisation.models import Unit
 
 # The error statuses each endpoint documents; all are answered as ``{"detail": …}``.
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
@@ -21,16 +21,6 @@ def request_user(request: HttpRequest) -> User:
     """The authenticated user (the router's auth has already refused anybody else)."""
     assert isinstance(request.user, User)
     return request.user
-
-
-def unit_or_none(unit_id: int | None) -> Unit | None:
-    """The unit a payload names, if it names one; a unit that does not exist is not found."""
-    if unit_id is None:
-        return None
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound("No such unit.")
-    return unit
 
 
 def person(user_id: int) -> User:

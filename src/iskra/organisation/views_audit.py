@@ -1,3 +1,5 @@
+"""The audit log as officers browse it: the entries about their units (see urls_audit)."""
+
 from __future__ import annotations
 
 from django.core.paginator import Paginator

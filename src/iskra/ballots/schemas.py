@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
-from iskra.api.inputs import MAX_ID, Id, Input, OptionalId
+from iskra.apikit.inputs import MAX_ID, Id, Input, OptionalId
 
 Label = Annotated[str, Field(max_length=200)]
 RollStatus = Literal["voted", "not voted", "not on roll"]

@@ -15,16 +15,13 @@ from ninja import Field, Schema
 from ninja.params.functions import Path, Query
 from pydantic import field_validator
 
-from iskra.motions.text import MAX_TEXT
-
 # The largest primary key a database column holds (signed 64-bit).
 MAX_ID = 2**63 - 1
 
 # Free text without a column limit (reasons, notes, descriptions, posts).
 TEXT = 20_000
-# A motion's text, an amendment's passage and new text, minutes: long, but bounded so that the
-# amendment diff shown on every view stays cheap (see iskra.motions.text).
-LONG_TEXT = MAX_TEXT
+# The largest figure a PositiveIntegerField holds on every database.
+MAX_COUNT = 2_147_483_647
 # A search box.
 SEARCH = 200
 
@@ -64,6 +61,8 @@ def OptionalId(*, description: str | None = None) -> Any:  # noqa: N802
 
 NO_NUL = r"^[^\x00]*$"
 
+# An id in a list (``motion_ids``).
+ItemId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # An id in the path: /units/{unit_id}.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 # The same given as a default, for list endpoints: ``@paginate`` re-signs the view in ninja's

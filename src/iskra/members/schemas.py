@@ -1,3 +1,6 @@
+"""The members API's schemas: members, their events and applications, and the signed-in
+person's own record."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -5,105 +8,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from iskra.api.inputs import TEXT, Id, Input
-
-
-class Error(Schema):
-    detail: str
-
-
-class UnitOut(Schema):
-    id: int
-    name: str
-    kind: str
-    parent_id: int | None
-    path: str
-    depth: int
-
-    @staticmethod
-    def resolve_kind(obj: Any) -> str:
-        # Accepts a Unit (querysets paginate lazily) or an already-shaped dict.
-        return str(obj["kind"]) if isinstance(obj, dict) else str(obj.kind.name)
-
-
-class UnitIn(Input):
-    name: str = Field(max_length=200)
-    kind_id: int = Id()
-    parent_id: int = Id()
-    description: str = Field("", max_length=TEXT)
-
-
-class UnitMoveIn(Input):
-    new_parent_id: int = Id()
-    reason: str = Field("", max_length=TEXT)
-
-
-class BodyOut(Schema):
-    id: int
-    unit_id: int
-    kind: str
-    name: str
-
-
-class BodyIn(Input):
-    unit_id: int = Id()
-    kind: str = Field(max_length=20)
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=TEXT)
-
-
-class HolderOut(Schema):
-    id: int
-    holder_id: int
-    holder_name: str
-    started_on: date
-    ended_on: date | None
-    end_reason: str
-
-
-class SeatOut(Schema):
-    id: int
-    body_id: int
-    role: str
-    title: str
-    grants_officer_rights: bool
-    constituency_unit_id: int | None
-    represents_unit_id: int | None
-    holders: list[HolderOut]
-
-    @staticmethod
-    def resolve_holders(obj: Any) -> list[dict[str, Any]]:
-        if isinstance(obj, dict):
-            return list(obj["holders"])
-        return [
-            {
-                "id": h.pk,
-                "holder_id": h.holder_id,
-                "holder_name": h.holder.full_name,
-                "started_on": h.started_on,
-                "ended_on": h.ended_on,
-                "end_reason": h.end_reason,
-            }
-            for h in obj.holdings.all()
-        ]
-
-
-class SeatIn(Input):
-    body_id: int = Id()
-    role: str = Field(max_length=20)
-    title: str = Field(max_length=200)
-    grants_officer_rights: bool = False
-    term_months: int | None = Field(None, ge=1, le=1200)
-
-
-class AppointIn(Input):
-    holder_id: int = Id()
-    started_on: date | None = None
-
-
-class EndTermIn(Input):
-    reason: str = Field(max_length=200)
-    ended_on: date | None = None
+from iskra.apikit.inputs import TEXT, Id, Input
 
 
 class MemberOut(Schema):

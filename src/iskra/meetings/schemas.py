@@ -1,0 +1,143 @@
+"""Schemas of the meetings API: meetings, agendas, attendance, votes and minutes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from iskra.apikit.inputs import MAX_COUNT, MAX_ID, TEXT, Id, Input, ItemId, OptionalId
+from iskra.motions.text import MAX_TEXT
+
+
+class MeetingSummaryOut(Schema):
+    id: int
+    body_id: int
+    body_name: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    location: str
+    status: str
+
+
+class AgendaItemOut(Schema):
+    id: int
+    position: int
+    kind: str
+    title: str
+    motion_id: int | None
+    notes: str
+
+
+class AttendanceOut(Schema):
+    user_id: int
+    name: str
+    at: datetime
+    marked_by_id: int | None
+
+
+class QuorumOut(Schema):
+    present: int
+    entitled: int
+    required: int
+    met: bool
+
+
+class RollCallBallotOut(Schema):
+    user_id: int
+    name: str
+    choice: str
+    weight: float
+    represents_unit_id: int | None
+
+
+class VoteOut(Schema):
+    id: int
+    meeting_id: int
+    motion_id: int
+    amendment_id: int | None
+    method: str
+    state: str
+    votes_for: float
+    votes_against: float
+    abstentions: float
+    present: int
+    entitled: int
+    carried: bool | None
+    opened_at: datetime
+    counted_at: datetime | None
+    ballots: list[RollCallBallotOut] = Field(
+        description="Named votes (roll call and card votes); while a vote is open, only counts."
+    )
+    voted: int
+
+
+class MeetingOut(MeetingSummaryOut):
+    notice: str
+    opened_at: datetime | None
+    closed_at: datetime | None
+    minutes: str
+    minutes_approved_at: datetime | None
+    minutes_approved_at_meeting_id: int | None
+    agenda: list[AgendaItemOut]
+    attendance: list[AttendanceOut]
+    quorum: QuorumOut
+    votes: list[VoteOut]
+    can_run: bool
+    signed_in: bool
+
+
+class MeetingIn(Input):
+    body_id: int = Id()
+    title: str = Field(max_length=200)
+    starts_at: datetime
+    ends_at: datetime | None = None
+    location: str = Field("", max_length=300)
+    notice: str = Field("", max_length=TEXT)
+    motion_ids: list[ItemId] = Field(default_factory=list, max_length=100)
+
+
+class AgendaItemIn(Input):
+    kind: str = Field(max_length=8, description="motion, report or other")
+    title: str = Field("", max_length=200)
+    motion_id: int | None = OptionalId()
+    notes: str = Field("", max_length=TEXT)
+
+
+class MarkAttendanceIn(Input):
+    user_id: int = Id()
+
+
+class SubjectIn(Input):
+    motion_id: int = Id()
+    amendment_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Vote on this amendment of the motion."
+    )
+
+
+class HandsIn(SubjectIn):
+    votes_for: int = Field(ge=0, le=MAX_COUNT)
+    votes_against: int = Field(ge=0, le=MAX_COUNT)
+    abstentions: int = Field(0, ge=0, le=MAX_COUNT)
+
+
+class OpenVoteIn(SubjectIn):
+    method: str = Field(
+        max_length=10, description="roll_call or card (secret is not available yet)"
+    )
+
+
+class CastIn(Input):
+    choice: str = Field(max_length=8, description="for, against or abstain")
+
+
+class MinutesIn(Input):
+    text: str = Field(max_length=MAX_TEXT)
+
+
+class ApproveMinutesIn(Input):
+    at_meeting_id: int = Field(
+        ge=1, le=MAX_ID, description="The later meeting, in progress, that approves them."
+    )
