@@ -3,6 +3,8 @@ from django.http import HttpRequest
 from django.urls import include, path
 
 from iskra.api.api import api
+from iskra.home.urls import unit_pages
+from iskra.organisation import urls as organisation_urls
 
 admin.site.site_header = "Iskra administration"
 
@@ -24,7 +26,8 @@ urlpatterns = [
     path("", include("iskra.home.urls")),
     path("", include("iskra.core.urls")),
     path("accounts/", include("iskra.accounts.urls")),
-    path("", include("iskra.organisation.urls")),
+    # The organisation's pages and, in its namespace, the unit page composed in iskra.home.
+    path("", include(([*unit_pages, *organisation_urls.urlpatterns], "organisation"))),
     path("", include("iskra.members.urls")),
     path("", include("iskra.motions.urls")),
     path("", include("iskra.meetings.urls")),

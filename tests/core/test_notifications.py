@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from iskra.accounts.models import User
+from iskra.accounts.services import update_profile
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify, send_due_notification_emails
-from iskra.members.services import update_profile
 from tests.conftest import World, fresh
 
 

@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from iskra.accounts import services as accounts_services
 from iskra.accounts.models import User
 from iskra.audit.models import AuditEntry
 from iskra.core.errors import DomainError, PermissionDenied
@@ -625,7 +626,7 @@ def test_member_cannot_decide_own_case_even_on_the_body(world: World) -> None:
 
 
 def test_update_profile_own_and_audit(world: World) -> None:
-    services.update_profile(
+    accounts_services.update_profile(
         actor=world.member, user=world.member, changes={"phone": "0123", "full_name": "Mo M"}
     )
     user = User.objects.get(pk=world.member.pk)
@@ -640,25 +641,31 @@ def test_update_profile_own_and_audit(world: World) -> None:
 
 def test_update_profile_rules(world: World) -> None:
     with pytest.raises(DomainError, match="cannot be changed"):
-        services.update_profile(actor=world.member, user=world.member, changes={"email": "x@y.z"})
+        accounts_services.update_profile(
+            actor=world.member, user=world.member, changes={"email": "x@y.z"}
+        )
     with pytest.raises(DomainError, match="cannot be changed"):
-        services.update_profile(
+        accounts_services.update_profile(
             actor=world.member, user=world.member, changes={"is_superuser": True}
         )
     with pytest.raises(DomainError, match="empty"):
-        services.update_profile(actor=world.member, user=world.member, changes={"full_name": " "})
+        accounts_services.update_profile(
+            actor=world.member, user=world.member, changes={"full_name": " "}
+        )
     with pytest.raises(PermissionDenied):
-        services.update_profile(
+        accounts_services.update_profile(
             actor=world.other_secretary, user=world.member, changes={"phone": "1"}
         )
-    services.update_profile(actor=world.secretary, user=world.member, changes={"phone": "1"})
+    accounts_services.update_profile(
+        actor=world.secretary, user=world.member, changes={"phone": "1"}
+    )
     assert User.objects.get(pk=world.member.pk).phone == "1"
     assert not User.objects.get(pk=world.member.pk).is_superuser
 
 
 def test_profile_without_change_writes_no_audit(world: World) -> None:
     before = AuditEntry.objects.count()
-    services.update_profile(
+    accounts_services.update_profile(
         actor=world.member, user=world.member, changes={"full_name": "Mo Member"}
     )
     assert AuditEntry.objects.count() == before

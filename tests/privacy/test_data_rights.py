@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from iskra.accounts.models import PersonalAccessToken, User
-from iskra.accounts.services import issue_token
+from iskra.accounts.services import issue_token, update_profile
 from iskra.audit.models import AuditEntry, AuditPersonalValue
 from iskra.audit.services import ERASE_ACTION, record, verify_chain
 from iskra.core.errors import DomainError, PermissionDenied
@@ -31,9 +31,7 @@ EMAIL = "member@example.org"
 def _history(world: World) -> tuple[Post, Position]:
     """The member changes their phone, posts in a discussion, gets a token; their branch records
     a position counting their vote; the secretary records their resignation."""
-    members.update_profile(
-        actor=fresh(world.member), user=world.member, changes={"phone": "07700 900123"}
-    )
+    update_profile(actor=fresh(world.member), user=world.member, changes={"phone": "07700 900123"})
     motion = motion_at(world, MotionStatus.IN_DISCUSSION)
     post = motions.post_to_discussion(actor=fresh(world.member), motion=motion, text="I agree.")
     position = motions.record_position(

@@ -7,7 +7,7 @@
   so it applies to sessions opened before the policy was turned on or before an appointment.
 
 The API answers 403 ``{"detail": …}`` instead of redirecting. Requests with a personal access
-token are checked in ``iskra.apikit.auth``.
+token are checked in ``iskra.accounts.api_auth``.
 """
 
 from __future__ import annotations

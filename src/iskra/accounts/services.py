@@ -24,7 +24,24 @@ from iskra.accounts.models import (
 from iskra.audit.services import record
 from iskra.core import ratelimit
 from iskra.core.errors import DomainError, PermissionDenied
-from iskra.organisation.permissions import is_any_officer, require
+from iskra.organisation.permissions import is_any_officer, is_officer_of, require
+
+PROFILE_FIELDS = (
+    "full_name",
+    "pronouns",
+    "phone",
+    "address",
+    "postcode",
+    "workplace",
+    "employer",
+    "job_title",
+    "union",
+    "consent_email",
+    "consent_phone",
+    "consent_sms",
+    "consent_post",
+    "email_preference",
+)
 
 TOKEN_PREFIX = "isk_"  # noqa: S105 - a public marker, not a secret.
 
@@ -373,11 +390,12 @@ def invite(*, actor: Any, user: User) -> Invitation:
     The queued task holds the invitation's id; the link is made when the email is sent, so it
     is never stored."""
     from iskra.accounts.tasks import send_invitation
-    from iskra.members.permissions import can_manage_member
 
+    # Members stand on accounts: the membership is reached through the person. Officers of the
+    # member's unit invite (as members.permissions.can_manage_member says).
     membership = getattr(user, "membership", None)
     require(
-        membership is not None and can_manage_member(actor, membership),
+        membership is not None and is_officer_of(actor, membership.unit),
         "You can only invite members of your units.",
     )
     invitation = Invitation.objects.create(user=user, invited_by=actor)
@@ -386,3 +404,43 @@ def invite(*, actor: Any, user: User) -> Invitation:
     )
     transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
     return invitation
+
+
+# --- Profile ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_profile(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
+    """A person edits their own profile; officers of a member's unit edit the member's."""
+    # Members stand on accounts, so a person's membership is reached through them. Others'
+    # profiles are edited by officers of the member's unit (as members.permissions says).
+    membership = getattr(user, "membership", None)
+    if user.pk != actor.pk:
+        require(membership is not None and is_officer_of(actor, membership.unit))
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise DomainError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if (
+        "email_preference" in changes
+        and changes["email_preference"] not in User.EmailPreference.values
+    ):
+        raise DomainError("Choose how often to be emailed: as things happen, daily, or never.")
+    if "full_name" in changes and not str(changes["full_name"]).strip():
+        raise DomainError("A name cannot be empty.")
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for field, value in changes.items():
+        if getattr(user, field) != value:
+            old[field], new[field] = getattr(user, field), value
+            setattr(user, field, value)
+    if new:
+        user.save(update_fields=list(new))
+        record(
+            actor=actor,
+            action="profile.update",
+            obj=user,
+            unit=membership.unit if membership else None,
+            personal={"old": old, "new": new},
+            subject_id=user.pk,
+        )
+    return user

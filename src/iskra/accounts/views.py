@@ -20,7 +20,6 @@ from iskra.accounts.forms import CodeForm, LoginForm, ProfileForm, RecoveryCodes
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError
 from iskra.core.ratelimit import client_address
-from iskra.members.services import update_profile
 from iskra.organisation.models import Organisation
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -215,7 +214,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            update_profile(
+            services.update_profile(
                 actor=user, user=user, changes={f: form.cleaned_data[f] for f in form.changed_data}
             )
         except DomainError as exc:

@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from iskra.apikit.auth import SessionAuth, TokenAuth
+from iskra.accounts.api_auth import SessionAuth, TokenAuth
 from iskra.apikit.middleware import MESSAGES
 from iskra.core.errors import DomainError
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from iskra.accounts.api_auth import request_user
 from iskra.accounts.models import User
-from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_IN_PATH, PathId, Tracker
 from iskra.apikit.pagination import Paged, Pages
 from iskra.apikit.schemas import Error

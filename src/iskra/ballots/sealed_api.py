@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from iskra.apikit.common import ERRORS, request_user
+from iskra.accounts.api_auth import request_user
+from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_IN_PATH, Input, PathId
 from iskra.apikit.pagination import MAX_PAGE_SIZE, Paged, Pages
 from iskra.ballots.models import Ballot, SealedBoardEntry

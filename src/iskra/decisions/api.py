@@ -10,8 +10,8 @@ from ninja import Router, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from iskra.apikit.auth import TokenAuth
-from iskra.apikit.common import ERRORS, person, request_user
+from iskra.accounts.api_auth import TokenAuth, person, request_user
+from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
 from iskra.apikit.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound

@@ -6,8 +6,10 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from iskra.accounts import services as accounts_services
+from iskra.accounts.api_auth import request_user
 from iskra.accounts.services import TooManyRequests
-from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_FILTER, SEARCH_FILTER, WORD_FILTER, PathId
 from iskra.apikit.pagination import Paged, Pages
 from iskra.apikit.schemas import Error
@@ -76,7 +78,7 @@ def me(request: HttpRequest) -> Any:
 
 @router.patch("/me", response={200: MeOut, **ERRORS})
 def update_me(request: HttpRequest, payload: ProfileIn) -> Any:
-    services.update_profile(
+    accounts_services.update_profile(
         actor=request_user(request),
         user=request_user(request),
         changes=payload.dict(exclude_none=True),

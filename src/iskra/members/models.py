@@ -69,6 +69,11 @@ class Membership(models.Model):
         return self.status in GOOD_STANDING_STATUSES
 
     @property
+    def is_active(self) -> bool:
+        """A candidate or a member: sees the organisation's structure, takes part."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
     def house_number(self) -> str:
         """The number a saved membership gets when none was given: "M" and its id."""
         return f"M{self.pk:07d}"

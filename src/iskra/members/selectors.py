@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from iskra.members.models import (
     ACTIVE_STATUSES,
     Application,
     DisciplinaryCase,
     Membership,
+    Status,
     Transfer,
 )
 from iskra.organisation.models import SeatHolding, Unit
@@ -103,3 +104,17 @@ def cases_for(user: Any) -> QuerySet[DisciplinaryCase]:
         .select_related("membership__user", "deciding_body", "appeal_body")
         .distinct()
     )
+
+
+def unit_member_counts(unit: Unit) -> dict[str, int]:
+    rows = (
+        Membership.objects.filter(unit__path__startswith=unit.path)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    return {
+        "members": counts.get(Status.MEMBER, 0),
+        "candidates": counts.get(Status.CANDIDATE, 0),
+        "applicants": counts.get(Status.APPLICANT, 0),
+    }

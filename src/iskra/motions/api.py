@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from iskra.accounts.api_auth import request_user
 from iskra.accounts.models import User
-from iskra.apikit.common import ERRORS, request_user
+from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_FILTER, ID_IN_PATH, WORD_FILTER, PathId
 from iskra.apikit.pagination import Paged, Pages
 from iskra.core.errors import DomainError, NotFound

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from iskra.accounts.models import User
 from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_FILTER, PathId
 from iskra.apikit.pagination import Pages
@@ -176,7 +176,9 @@ def _load_seat(request: HttpRequest, seat_id: int) -> Seat:
 @router.post("/seats/{seat_id}/holders", response={201: HolderOut, **ERRORS})
 def appoint(request: HttpRequest, seat_id: PathId, payload: AppointIn) -> Any:
     seat = _load_seat(request, seat_id)
-    holder = User.objects.filter(pk=payload.holder_id).first()
+    # Holders are people of the accounts app, which stands on organisation: the user model
+    # is reached through its setting, not imported.
+    holder = get_user_model().objects.filter(pk=payload.holder_id).first()
     if holder is None:
         raise NotFound("No such person.")
     holding = services.appoint_to_seat(

@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Q
 
 from iskra.core.errors import NotFound, PermissionDenied
-from iskra.members.models import ACTIVE_STATUSES
 from iskra.organisation.models import Body, SeatHolding, Unit
 
 _CACHE_ATTR = "_iskra_officer_paths"
@@ -107,8 +106,10 @@ def can_view_organisation(user: Any) -> bool:
         return False
     if getattr(user, "is_superuser", False) or officer_paths(user):
         return True
+    # An active member (a candidate or a member). Memberships stand on organisation (each is in
+    # a unit), so the membership is reached through the person, and asked its own standing.
     membership = getattr(user, "membership", None)
-    return membership is not None and membership.status in ACTIVE_STATUSES
+    return membership is not None and bool(membership.is_active)
 
 
 def load_unit(user: Any, unit_id: int) -> Unit:

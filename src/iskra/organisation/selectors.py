@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import StrIndex, Substr
 
@@ -50,22 +50,6 @@ def bodies_with_seats(unit: Unit) -> QuerySet[Body]:
             ),
         )
     )
-
-
-def unit_member_counts(unit: Unit) -> dict[str, int]:
-    from iskra.members.models import Membership, Status
-
-    rows = (
-        Membership.objects.filter(unit__path__startswith=unit.path)
-        .values("status")
-        .annotate(n=Count("pk"))
-    )
-    counts = {row["status"]: row["n"] for row in rows}
-    return {
-        "members": counts.get(Status.MEMBER, 0),
-        "candidates": counts.get(Status.CANDIDATE, 0),
-        "applicants": counts.get(Status.APPLICANT, 0),
-    }
 
 
 def unit_children(unit: Unit) -> QuerySet[Unit]:

@@ -5,8 +5,6 @@ from iskra.organisation import views
 app_name = "organisation"
 
 urlpatterns = [
-    path("units/", views.unit_root, name="root"),
-    path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     path("units/<int:unit_id>/add/", views.unit_add_child, name="unit_add"),
     path("units/<int:unit_id>/move/", views.unit_move, name="unit_move"),
     path("units/<int:unit_id>/bodies/add/", views.body_add, name="body_add"),

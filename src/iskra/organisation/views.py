@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.web import domain_view
-from iskra.members.permissions import can_view_branch_members
-from iskra.motions.selectors import before_unit
 from iskra.organisation import selectors, services
 from iskra.organisation.forms import (
     AppointForm,
@@ -20,7 +18,7 @@ from iskra.organisation.forms import (
     UnitForm,
     UnitKindForm,
 )
-from iskra.organisation.models import Organisation, Seat, SeatHolding, Unit, UnitKind
+from iskra.organisation.models import Organisation, Seat, SeatHolding, UnitKind
 from iskra.organisation.permissions import (
     can_manage_settings,
     can_manage_structure,
@@ -28,35 +26,6 @@ from iskra.organisation.permissions import (
     load_unit,
     require,
 )
-
-
-@domain_view
-def unit_root(request: HttpRequest) -> HttpResponse:
-    root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-    if root is None:
-        raise NotFound("The organisation has no units yet.")
-    return unit_detail(request, root.pk)
-
-
-@domain_view
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = load_unit(request.user, unit_id)
-    context = {
-        "unit": unit,
-        "breadcrumbs": selectors.breadcrumbs(unit),
-        "children": selectors.unit_children(unit),
-        "bodies": selectors.bodies_with_seats(unit),
-        "counts": selectors.unit_member_counts(unit),
-        "can_manage": can_manage_structure(request.user, unit),
-        "can_list_members": can_view_branch_members(request.user, unit),
-        "moves": unit.moves.select_related("from_parent", "to_parent")[:10],
-        # What is before this unit for discussion, soonest deadline first.
-        "before_us": before_unit(unit)[:20],
-        "unit_form": UnitForm(),
-        "body_form": BodyForm(),
-        "move_form": MoveUnitForm(),
-    }
-    return render(request, "organisation/unit_detail.html", context)
 
 
 @domain_view
@@ -158,7 +127,11 @@ def seat_appoint(request: HttpRequest, seat_id: int) -> HttpResponse:
     require(can_manage_structure(request.user, seat.body.unit))
     form = AppointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        holder = User.objects.filter(email__iexact=form.cleaned_data["holder_email"]).first()
+        # Holders are people of the accounts app, which stands on organisation: the user model
+        # is reached through its setting, not imported.
+        holder = (
+            get_user_model().objects.filter(email__iexact=form.cleaned_data["holder_email"]).first()
+        )
         if holder is None:
             form.add_error("holder_email", "Nobody with this email address is a member.")
         else:

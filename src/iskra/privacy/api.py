@@ -9,7 +9,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from iskra.apikit.common import ERRORS, request_user
+from iskra.accounts.api_auth import request_user
+from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import Input, PathId
 from iskra.members.permissions import load_membership
 from iskra.privacy.selectors import personal_data

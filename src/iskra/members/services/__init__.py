@@ -5,13 +5,11 @@ writes the audit log, and sends email only after the transaction commits.
 One module per group of verbs; every name is importable from here."""
 
 from iskra.members.services.common import (
-    PROFILE_FIELDS,
     _lock,
     _officer_emails,
     _transition,
     change_status,
     resign,
-    update_profile,
 )
 from iskra.members.services.discipline import (
     _apply_outcome,
@@ -39,7 +37,6 @@ from iskra.members.services.transfers import (
 )
 
 __all__ = [
-    "PROFILE_FIELDS",
     "_apply_outcome",
     "_lock",
     "_officer_emails",
@@ -63,5 +60,4 @@ __all__ = [
     "open_case",
     "request_transfer",
     "resign",
-    "update_profile",
 ]

@@ -7,7 +7,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from iskra.accounts.models import User
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.members.models import (
@@ -21,23 +20,6 @@ from iskra.members.permissions import (
 )
 from iskra.organisation.models import Body, Unit
 from iskra.organisation.permissions import require
-
-PROFILE_FIELDS = (
-    "full_name",
-    "pronouns",
-    "phone",
-    "address",
-    "postcode",
-    "workplace",
-    "employer",
-    "job_title",
-    "union",
-    "consent_email",
-    "consent_phone",
-    "consent_sms",
-    "consent_post",
-    "email_preference",
-)
 
 
 def _officer_emails(unit: Unit) -> list[str]:
@@ -133,37 +115,3 @@ def resign(*, actor: Any, reason: str = "") -> MembershipEvent:
     return _transition(
         membership, to_status=Status.RESIGNED, actor=actor, reason=reason.strip() or "Resigned"
     )
-
-
-@transaction.atomic
-def update_profile(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
-    membership = Membership.objects.filter(user=user).select_related("unit").first()
-    if user.pk != actor.pk:
-        require(membership is not None and can_manage_member(actor, membership))
-    unknown = set(changes) - set(PROFILE_FIELDS)
-    if unknown:
-        raise DomainError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
-    if (
-        "email_preference" in changes
-        and changes["email_preference"] not in User.EmailPreference.values
-    ):
-        raise DomainError("Choose how often to be emailed: as things happen, daily, or never.")
-    if "full_name" in changes and not str(changes["full_name"]).strip():
-        raise DomainError("A name cannot be empty.")
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
-    for field, value in changes.items():
-        if getattr(user, field) != value:
-            old[field], new[field] = getattr(user, field), value
-            setattr(user, field, value)
-    if new:
-        user.save(update_fields=list(new))
-        record(
-            actor=actor,
-            action="profile.update",
-            obj=user,
-            unit=membership.unit if membership else None,
-            personal={"old": old, "new": new},
-            subject_id=user.pk,
-        )
-    return user

@@ -1,4 +1,5 @@
-"""API authentication: a personal access token (Bearer) or the browser session."""
+"""Who is asking the API: a personal access token (Bearer) or the browser session, the signed-in
+user, and the person a payload names."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from iskra.accounts.middleware import NEEDS_ENROLMENT
+from iskra.accounts.models import User
 from iskra.accounts.services import has_confirmed_totp, two_factor_required, user_for_token
-from iskra.core.errors import PermissionDenied
+from iskra.core.errors import NotFound, PermissionDenied
 
 
 class TokenAuth(HttpBearer):
@@ -34,3 +36,17 @@ class SessionAuth(APIKeyCookie):
         if user is not None and user.is_authenticated:
             return user
         return None
+
+
+def request_user(request: HttpRequest) -> User:
+    """The authenticated user (the router's auth has already refused anybody else)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def person(user_id: int) -> User:
+    """The person a payload names (for the service to check what may be done with them)."""
+    found = User.objects.filter(pk=user_id).first()
+    if found is None:
+        raise NotFound("No such person.")
+    return found
