@@ -3,7 +3,9 @@ from django.http import HttpRequest
 from django.urls import include, path
 
 from iskra.api.api import api
+from iskra.ballots.views_motion import motion_pages
 from iskra.home.urls import unit_pages
+from iskra.motions import urls as motions_urls
 from iskra.organisation import urls as organisation_urls
 
 admin.site.site_header = "Iskra administration"
@@ -29,7 +31,8 @@ urlpatterns = [
     # The organisation's pages and, in its namespace, the unit page composed in iskra.home.
     path("", include(([*unit_pages, *organisation_urls.urlpatterns], "organisation"))),
     path("", include("iskra.members.urls")),
-    path("", include("iskra.motions.urls")),
+    # The motions' pages and, in their namespace, putting a motion to a ballot (a ballots page).
+    path("", include(([*motion_pages, *motions_urls.urlpatterns], "motions"))),
     path("", include("iskra.meetings.urls")),
     path("", include("iskra.decisions.urls")),
     path("", include("iskra.privacy.urls")),

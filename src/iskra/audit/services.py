@@ -149,7 +149,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        unit=unit,
+        unit_id=unit.pk if unit is not None else None,
         data=clean,
         prev_hash=head.hash,
         hash=digest,

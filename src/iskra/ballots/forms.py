@@ -174,3 +174,27 @@ def answers_from_post(questions: list[dict[str, Any]], data: Any) -> dict[str, A
         elif answer is not None:
             answers[str(q["id"])] = answer
     return answers
+
+
+class ToBallotForm(forms.Form):
+    constituency = forms.ChoiceField(
+        choices=[
+            ("all", "Every member in good standing in the body's scope (all-member ballot)"),
+            ("body", "The members of the body (a secret vote of the body)"),
+        ],
+        widget=forms.RadioSelect,
+        label="Who votes",
+    )
+    preset = forms.ChoiceField(
+        choices=[
+            ("simple_majority", "Simple majority"),
+            ("union_two_thirds", "Two-thirds majority"),
+        ],
+        label="Majority",
+    )
+    opens_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    closes_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )

@@ -61,6 +61,7 @@ from iskra.motions.schemas import (
     ReasonIn,
 )
 from iskra.motions.text import apply_amendment, diff_html
+from iskra.organisation.models import Body
 from iskra.organisation.permissions import is_officer_of, load_body, require
 from iskra.organisation.selectors import unit_or_none
 
@@ -385,10 +386,13 @@ def record_position(request: HttpRequest, motion_id: PathId, payload: PositionIn
     assert unit is not None
     meeting = None
     if payload.meeting_id is not None:
-        from iskra.meetings.permissions import load_meeting
-
-        # Only a meeting this person may see: another branch's meetings are not found.
-        meeting = load_meeting(user, payload.meeting_id)
+        # Only one of the unit's own meetings (the service refuses any other): another branch's
+        # meetings are not found. Meetings stand on motions, so they are reached through the
+        # unit's bodies, not imported.
+        body = Body.objects.filter(unit=unit, meetings__pk=payload.meeting_id).first()
+        if body is None:
+            raise NotFound("No such meeting.")
+        meeting = body.meetings.select_related("body__unit").get(pk=payload.meeting_id)
     position = services.record_position(
         actor=user,
         motion=motion,

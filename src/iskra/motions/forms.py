@@ -1,11 +1,21 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from iskra.decisions.models import Decision
+from django import forms
+from django.db.models import Model, QuerySet
+
 from iskra.motions.models import Amendment, Motion, Position
 from iskra.motions.text import MAX_TEXT
 from iskra.organisation.models import Body, Unit
+
+
+def _decisions_in_force() -> QuerySet[Any]:
+    """The decisions a motion may amend or rescind. Decisions stand on motions (a decision is a
+    carried motion), so they are reached through the motion's own foreign key, not imported."""
+    model = Motion._meta.get_field("amends_decision").related_model
+    assert isinstance(model, type) and issubclass(model, Model)
+    return model._default_manager.filter(status__in=["in_force", "amended"])
 
 
 class MotionForm(forms.Form):
@@ -32,12 +42,12 @@ class MotionForm(forms.Form):
         help_text="e.g. 'Branch meeting, 3 March'",
     )
     amends_decision = forms.ModelChoiceField(
-        queryset=Decision.objects.filter(status__in=["in_force", "amended"]),
+        queryset=_decisions_in_force(),
         required=False,
         label="This motion amends decision (optional)",
     )
     rescinds_decision = forms.ModelChoiceField(
-        queryset=Decision.objects.filter(status__in=["in_force", "amended"]),
+        queryset=_decisions_in_force(),
         required=False,
         label="This motion rescinds decision (optional)",
     )
@@ -139,30 +149,6 @@ class ContributionForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
     signature = forms.CharField(
         max_length=200, required=False, help_text="How to sign it; empty: your name."
-    )
-
-
-class ToBallotForm(forms.Form):
-    constituency = forms.ChoiceField(
-        choices=[
-            ("all", "Every member in good standing in the body's scope (all-member ballot)"),
-            ("body", "The members of the body (a secret vote of the body)"),
-        ],
-        widget=forms.RadioSelect,
-        label="Who votes",
-    )
-    preset = forms.ChoiceField(
-        choices=[
-            ("simple_majority", "Simple majority"),
-            ("union_two_thirds", "Two-thirds majority"),
-        ],
-        label="Majority",
-    )
-    opens_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
-    closes_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
 
 

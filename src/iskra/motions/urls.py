@@ -14,7 +14,6 @@ urlpatterns = [
     path("motions/<int:motion_id>/position/", views.position_new, name="position"),
     path("motions/<int:motion_id>/posts/", views.post_new, name="post"),
     path("motions/<int:motion_id>/state/", views.state_of_discussion, name="state"),
-    path("motions/<int:motion_id>/ballot/", views.motion_to_ballot, name="to_ballot"),
     path("motions/<int:motion_id>/<slug:verb>/", views.motion_action, name="action"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/hide/", views.post_hide, name="post_hide"),

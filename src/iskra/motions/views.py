@@ -281,47 +281,6 @@ def motion_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 
 @domain_view
-def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
-    """Decide the motion by secret ballot instead of a meeting vote."""
-    from iskra.ballots.forms import default_voting_window
-    from iskra.ballots.services import put_motion_to_ballot
-    from iskra.motions.forms import ToBallotForm
-
-    user = _user(request)
-    motion = load_motion(user, motion_id)
-    require(can_manage_motion(user, motion), "Only the body's officers put a motion to a ballot.")
-    form = ToBallotForm(
-        request.POST or None,
-        initial={"constituency": "all", "preset": "simple_majority", **default_voting_window()},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ballot = put_motion_to_ballot(
-                actor=user,
-                motion=motion,
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                preset=data["preset"],
-                of_body=data["constituency"] == "body",
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Ballot drafted: appoint a scrutineer and open it.")
-            return redirect("ballots:detail", ballot_id=ballot.pk)
-    return render(
-        request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": f"Put “{motion.title}” to a secret ballot",
-            "submit": "Draft the ballot",
-        },
-    )
-
-
-@domain_view
 def composite_new(request: HttpRequest, body_id: int) -> HttpResponse:
     """Officers merge motions on the same subject into a composite, once every mover agreed."""
     from iskra.motions.forms import CompositeForm

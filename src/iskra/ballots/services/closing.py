@@ -131,9 +131,9 @@ def compact_closed_ballots() -> int:
 
 def _settle_motion(ballot: Ballot, result: dict[str, Any]) -> None:
     """A motion put to this ballot is carried or lost by its yes/no question's result."""
-    from iskra.decisions.services import record_decision
     from iskra.motions.models import Motion, MotionStatus
     from iskra.motions.services import transition
+    from iskra.motions.signals import motion_carried
 
     assert ballot.motion_id is not None
     motion = (
@@ -149,7 +149,8 @@ def _settle_motion(ballot: Ballot, result: dict[str, Any]) -> None:
         reason=f"Decided by secret ballot: {ballot.title}",
     )
     if carried:
-        record_decision(actor=None, motion=motion, vote=None)
+        # The decisions app records the decision (see iskra.motions.signals).
+        motion_carried.send(sender=Ballot, motion=motion, actor=None, vote=None)
 
 
 def close_due_ballots(*, now: datetime | None = None) -> int:

@@ -23,6 +23,7 @@ from iskra.meetings.services.common import (
     quorum,
 )
 from iskra.motions.models import Amendment, Motion, MotionStatus
+from iskra.motions.signals import motion_carried
 from iskra.organisation.models import Body
 from iskra.organisation.permissions import require
 from iskra.voting import count_motion
@@ -108,9 +109,8 @@ def _settle(vote: Vote, *, actor: Any, q: Quorum) -> Vote:
             motion, to=MotionStatus.CARRIED if result.carried else MotionStatus.LOST, actor=actor
         )
         if result.carried:
-            from iskra.decisions.services import record_decision
-
-            record_decision(actor=actor, motion=motion, vote=vote)
+            # The decisions app records the decision (see iskra.motions.signals).
+            motion_carried.send(sender=Vote, motion=motion, actor=actor, vote=vote)
     record(
         actor=actor,
         action="vote.count",
