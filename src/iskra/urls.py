@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.urls import include, path
 
 from iskra.api.api import api
-from iskra.ballots.views_motion import motion_pages
+from iskra.ballots.urls import motion_pages
 from iskra.home.urls import unit_pages
 from iskra.motions import urls as motions_urls
 from iskra.organisation import urls as organisation_urls

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.ballots import views, views_sealed
+from iskra.ballots import views, views_motion, views_sealed
 
 app_name = "ballots"
 
@@ -33,4 +33,10 @@ urlpatterns = [
     ),
     path("ballots/<int:ballot_id>/<slug:verb>/", views.ballot_action, name="action"),
     path("challenges/<int:challenge_id>/decide/", views.challenge_decide, name="challenge_decide"),
+]
+
+# Putting a motion to a ballot is a ballots page served in the motions' namespace
+# (motions:to_ballot), so iskra.urls puts these with the motions' own pages.
+motion_pages = [
+    path("motions/<int:motion_id>/ballot/", views_motion.motion_to_ballot, name="to_ballot"),
 ]

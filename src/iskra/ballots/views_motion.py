@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 
 from iskra.accounts.models import User
 from iskra.ballots.forms import ToBallotForm, default_voting_window
@@ -53,9 +52,3 @@ def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
             "submit": "Draft the ballot",
         },
     )
-
-
-# Served in the motions' namespace (motions:to_ballot), put together in iskra.urls.
-motion_pages = [
-    path("motions/<int:motion_id>/ballot/", motion_to_ballot, name="to_ballot"),
-]
