@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from iskra.accounts import tasks
 from iskra.accounts.models import (
     Invitation,
     PersonalAccessToken,
@@ -313,20 +314,6 @@ def revoke_token(*, user: User, token_id: int) -> PersonalAccessToken:
 
 
 @transaction.atomic
-def revoke_tokens_after_password_change(*, user: User) -> int:
-    """Revoke every active token of someone whose password has just changed."""
-    revoked = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    record(
-        actor=user,
-        action="account.password_change",
-        obj=user,
-        data={"tokens_revoked": revoked},
-    )
-    return int(revoked)
-
-
 def user_for_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
@@ -354,8 +341,6 @@ class TooManyRequests(DomainError):
 def request_password_reset(*, email: str, client: str) -> None:
     """Queue the reset email for this address. Known and unknown addresses take the same path
     (the task looks the account up), so the answer cannot tell them apart."""
-    from iskra.accounts.tasks import send_password_reset
-
     window = settings.ANON_RATE_WINDOW_SECONDS
     if not ratelimit.allow(
         "password-reset", client, limit=settings.ANON_RATE_LIMIT, window=window
@@ -363,7 +348,7 @@ def request_password_reset(*, email: str, client: str) -> None:
         "password-reset-email", email, limit=settings.PASSWORD_RESET_PER_EMAIL, window=window
     ):
         raise TooManyRequests(ratelimit.TOO_MANY)
-    send_password_reset.enqueue(email=email)
+    tasks.send_password_reset.enqueue(email=email)
 
 
 @transaction.atomic
@@ -372,7 +357,6 @@ def invite(*, actor: Any, user: User) -> Invitation:
 
     The queued task holds the invitation's id; the link is made when the email is sent, so it
     is never stored."""
-    from iskra.accounts.tasks import send_invitation
     from iskra.members.permissions import can_manage_member
 
     membership = getattr(user, "membership", None)
@@ -384,5 +368,5 @@ def invite(*, actor: Any, user: User) -> Invitation:
     record(
         actor=actor, action="account.invite", obj=user, unit=membership.unit if membership else None
     )
-    transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation_id=invitation.pk))
     return invitation
