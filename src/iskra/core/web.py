@@ -43,6 +43,14 @@ def domain_view(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class FieldError(DomainError):
+    """A refusal about one field of the form (``form_view`` shows it beside that field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def add_domain_error(form: forms.BaseForm, exc: DomainError, field: str | None = None) -> None:
     """Put a service's refusal on the form: on ``field`` (or on the field the error names, as
     ``exc.field``) when the form has it, otherwise above the fields."""

@@ -33,7 +33,7 @@ from iskra.decisions import selectors, services
 from iskra.decisions.models import Action, Commitment, Decision, Dissent, Report
 from iskra.decisions.permissions import can_see_names, load_action, load_decision
 from iskra.meetings.api import vote_out
-from iskra.motions.permissions import is_active_member
+from iskra.motions.permissions import is_member_or_superuser
 from iskra.organisation.permissions import load_unit, require
 
 router = Router(tags=["decisions"])
@@ -49,7 +49,7 @@ def _viewer(request: HttpRequest) -> Any:
 
 def _is_member(user: Any) -> bool:
     # As on the pages: members (and superusers) see the whole record, others the public part.
-    return bool(user.is_authenticated and (is_active_member(user) or user.is_superuser))
+    return is_member_or_superuser(user)
 
 
 def _summary(d: Decision) -> dict[str, Any]:

@@ -55,18 +55,19 @@ from iskra.motions.permissions import (
     can_manage_motion,
     can_table_amendment,
     can_withdraw_now,
-    is_active_member,
+    is_member_or_superuser,
     load_bulletin,
     load_motion,
+    sees_every_contribution,
 )
 from iskra.motions.text import apply_amendment, diff_html
-from iskra.organisation.permissions import is_officer_of, load_body, require
+from iskra.organisation.permissions import load_body, require
 
 router = Router(tags=["motions"])
 
 
 def _require_member(user: User, message: str) -> None:
-    require(is_active_member(user) or user.is_superuser, message)
+    require(is_member_or_superuser(user), message)
 
 
 def _summary(m: Motion) -> dict[str, Any]:
@@ -488,7 +489,7 @@ def _bulletin_detail(user: User, bulletin: Bulletin) -> dict[str, Any]:
     # Before publication a member sees only their own contributions; officers see them all.
     contributions = (
         bulletin.contributions.all()
-        if bulletin.published_at or is_officer_of(user, bulletin.body.unit)
+        if sees_every_contribution(user, bulletin)
         else bulletin.contributions.filter(author=user)
     )
     return {

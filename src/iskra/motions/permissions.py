@@ -176,6 +176,30 @@ def can_moderate(user: Any, post: Post) -> bool:
     return is_officer_of(user, post.motion.body.unit)
 
 
+def can_record_position_now(user: Any, motion: Motion) -> bool:
+    # While the motion is in discussion, officers of a unit in the body's scope record its
+    # position.
+    return motion.status == MotionStatus.IN_DISCUSSION and position_units(user, motion).exists()
+
+
+def sees_every_contribution(user: Any, bulletin: Bulletin) -> bool:
+    # Once the bulletin is published, everyone who may read it sees every contribution.
+    if bulletin.published_at is not None:
+        return True
+    # Before that, the body's officers see them all (a member sees their own).
+    return is_officer_of(user, bulletin.body.unit)
+
+
+def can_publish_bulletin(user: Any, bulletin: Bulletin) -> bool:
+    # The body's officers publish the bulletin, once.
+    return bulletin.published_at is None and is_officer_of(user, bulletin.body.unit)
+
+
+def can_contribute(user: Any, bulletin: Bulletin) -> bool:
+    # Members in the body's scope contribute until the bulletin is published.
+    return bulletin.published_at is None and in_scope(user, bulletin.body)
+
+
 def load_motion(user: Any, motion_id: int) -> Motion:
     motion = (
         Motion.objects.select_related("body__unit", "created_by", "proposing_unit")

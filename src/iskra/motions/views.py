@@ -29,19 +29,22 @@ from iskra.motions.models import Bulletin, Motion, MotionStatus, Post
 from iskra.motions.permissions import (
     can_add_support,
     can_agree_to_composite,
+    can_contribute,
     can_discuss,
     can_edit_draft,
     can_manage_motion,
     can_moderate,
+    can_publish_bulletin,
+    can_record_position_now,
     can_table_amendment,
     can_withdraw_now,
-    in_scope,
     is_member_or_superuser,
     load_body_for_bulletin,
     load_bulletin,
     load_motion,
     load_post,
     position_units,
+    sees_every_contribution,
 )
 from iskra.motions.text import diff_html
 from iskra.organisation.models import Body, Unit
@@ -168,8 +171,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "can_agree_composite": can_agree_to_composite(user, motion),
         "can_discuss": can_discuss(user, motion),
         "can_amend": can_table_amendment(user, motion),
-        "can_record_position": motion.status == MotionStatus.IN_DISCUSSION
-        and position_units(user, motion).exists(),
+        "can_record_position": can_record_position_now(user, motion),
         # The overall figures; the table unit by unit is loaded into the page by htmx (or
         # followed as a link), so thousands of branches do not hold up the motion itself.
         "state": selectors.discussion_overall(motion)
@@ -498,7 +500,6 @@ def bulletin_new(request: HttpRequest, body_id: int) -> HttpResponseBase:
 def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponseBase:
     user = _user(request)
     bulletin = load_bulletin(user, bulletin_id)
-    officer = is_officer_of(user, bulletin.body.unit)
     return form_view(
         request,
         ContributionForm(request.POST or None),
@@ -509,10 +510,10 @@ def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponseBase:
         context={
             "bulletin": bulletin,
             "contributions": bulletin.contributions.all()
-            if bulletin.published_at or officer
+            if sees_every_contribution(user, bulletin)
             else bulletin.contributions.filter(author=user),
-            "can_publish": officer and bulletin.published_at is None,
-            "can_contribute": bulletin.published_at is None and in_scope(user, bulletin.body),
+            "can_publish": can_publish_bulletin(user, bulletin),
+            "can_contribute": can_contribute(user, bulletin),
         },
     )
 
