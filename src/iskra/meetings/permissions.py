@@ -90,7 +90,7 @@ def load_vote(user: Any, vote_id: int) -> Vote:
     vote = Vote.objects.select_related("meeting__body__unit").filter(pk=vote_id).first()
     if vote is None:
         raise NotFound("No such vote.")
-    load_meeting(user, vote.meeting_id)
+    vote.meeting = load_meeting(user, vote.meeting_id)
     return vote
 
 

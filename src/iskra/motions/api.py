@@ -58,6 +58,7 @@ from iskra.motions.permissions import (
     is_member_or_superuser,
     load_bulletin,
     load_motion,
+    load_post,
     sees_every_contribution,
 )
 from iskra.motions.text import apply_amendment, diff_html
@@ -423,14 +424,6 @@ def _post_out(p: Post) -> dict[str, Any]:
     }
 
 
-def _load_post(user: User, post_id: int) -> Post:
-    post = Post.objects.select_related("author").filter(pk=post_id).first()
-    if post is None:
-        raise NotFound("No such post.")
-    post.motion = load_motion(user, post.motion_id)
-    return post
-
-
 @router.get("/motions/{motion_id}/posts", response={200: list[PostOut], **ERRORS})
 @paginate(Pages, page_size=100)
 def list_posts(request: HttpRequest, motion_id: int = ID_IN_PATH) -> Any:
@@ -457,7 +450,7 @@ def create_post(request: HttpRequest, motion_id: PathId, payload: PostIn) -> Any
 def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> Any:
     """The author edits a post; the earlier text is kept as a revision."""
     user = request_user(request)
-    post = services.edit_post(actor=user, post=_load_post(user, post_id), text=payload.text)
+    post = services.edit_post(actor=user, post=load_post(user, post_id), text=payload.text)
     return _post_out(post)
 
 
@@ -465,7 +458,7 @@ def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> Any
 def hide_post(request: HttpRequest, post_id: PathId, payload: HideIn) -> Any:
     """An officer hides a post; the reason is shown in its place."""
     user = request_user(request)
-    post = services.hide_post(actor=user, post=_load_post(user, post_id), reason=payload.reason)
+    post = services.hide_post(actor=user, post=load_post(user, post_id), reason=payload.reason)
     return _post_out(post)
 
 

@@ -227,10 +227,10 @@ def load_bulletin(user: Any, bulletin_id: int) -> Bulletin:
 
 def load_post(user: Any, post_id: int) -> Post:
     """A discussion post, for someone who may read its motion; "not found" otherwise."""
-    post = Post.objects.select_related("motion__body__unit").filter(pk=post_id).first()
+    post = Post.objects.select_related("author").filter(pk=post_id).first()
     if post is None:
         raise NotFound("No such post.")
-    load_motion(user, post.motion_id)
+    post.motion = load_motion(user, post.motion_id)
     return post
 
 

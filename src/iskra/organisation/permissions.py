@@ -132,9 +132,8 @@ def load_body(user: Any, body_id: int) -> Body:
 def load_seat(user: Any, seat_id: int) -> Seat:
     """A seat on a body the person may see; "not found" otherwise."""
     seat = Seat.objects.select_related("body__unit").filter(pk=seat_id).first()
-    if seat is None:
+    if seat is None or not can_view_organisation(user):
         raise NotFound("No such seat.")
-    load_body(user, seat.body_id)
     return seat
 
 
