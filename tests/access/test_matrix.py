@@ -152,10 +152,6 @@ BODIES: dict[str, Any] = {
 ROUTE_PARAMS: dict[str, dict[str, Any]] = {
     "calendar/<slug:token>.ics": {"token": "{feed_token}"},
     "ballots/<int:ballot_id>/v/<str:token>/": {"token": "not-a-credential"},
-    "meetings/<int:meeting_id>/<slug:verb>/": {"verb": "open"},
-    "motions/<int:motion_id>/<slug:verb>/": {"verb": "admit"},
-    "decisions/<int:decision_id>/<slug:verb>/": {"verb": "complete"},
-    "ballots/<int:ballot_id>/<slug:verb>/": {"verb": "open"},
     # A sealed ballot's own pages and files ask about the demo's sealed ballot.
     **{
         f"ballots/<int:ballot_id>/{tail}": {"ballot_id": "{sealed_ballot_id}"}

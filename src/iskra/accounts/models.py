@@ -10,6 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from iskra.audit.services import record
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -83,8 +85,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         password_changed = getattr(self, "_password", None) is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from iskra.accounts.services import revoke_tokens_after_password_change
-
             revoke_tokens_after_password_change(user=self)
 
     def get_short_name(self) -> str:
@@ -138,3 +138,20 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation for {self.user}"
+
+
+def revoke_tokens_after_password_change(*, user: User) -> int:
+    """Revoke every active token of someone whose password has just changed (``User.save``).
+
+    Here rather than in services: the model calls it, and services import the tasks, which
+    import the models (a circle if the models imported the services back)."""
+    revoked = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    record(
+        actor=user,
+        action="account.password_change",
+        obj=user,
+        data={"tokens_revoked": revoked},
+    )
+    return int(revoked)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from iskra.accounts import tasks
 from iskra.accounts.models import (
     Invitation,
     PersonalAccessToken,
@@ -330,20 +331,6 @@ def revoke_token(*, user: User, token_id: int) -> PersonalAccessToken:
 
 
 @transaction.atomic
-def revoke_tokens_after_password_change(*, user: User) -> int:
-    """Revoke every active token of someone whose password has just changed."""
-    revoked = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    record(
-        actor=user,
-        action="account.password_change",
-        obj=user,
-        data={"tokens_revoked": revoked},
-    )
-    return int(revoked)
-
-
 def user_for_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
@@ -371,8 +358,6 @@ class TooManyRequests(DomainError):
 def request_password_reset(*, email: str, client: str) -> None:
     """Queue the reset email for this address. Known and unknown addresses take the same path
     (the task looks the account up), so the answer cannot tell them apart."""
-    from iskra.accounts.tasks import send_password_reset
-
     window = settings.ANON_RATE_WINDOW_SECONDS
     if not ratelimit.allow(
         "password-reset", client, limit=settings.ANON_RATE_LIMIT, window=window
@@ -380,7 +365,7 @@ def request_password_reset(*, email: str, client: str) -> None:
         "password-reset-email", email, limit=settings.PASSWORD_RESET_PER_EMAIL, window=window
     ):
         raise TooManyRequests(ratelimit.TOO_MANY)
-    send_password_reset.enqueue(email=email)
+    tasks.send_password_reset.enqueue(email=email)
 
 
 @transaction.atomic
@@ -389,7 +374,6 @@ def invite(*, actor: Any, user: User) -> Invitation:
 
     The queued task holds the invitation's id; the link is made when the email is sent, so it
     is never stored."""
-    from iskra.accounts.tasks import send_invitation
 
     # Members stand on accounts: the membership is reached through the person. Officers of the
     # member's unit invite (as members.permissions.can_manage_member says).
@@ -402,7 +386,7 @@ def invite(*, actor: Any, user: User) -> Invitation:
     record(
         actor=actor, action="account.invite", obj=user, unit=membership.unit if membership else None
     )
-    transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation_id=invitation.pk))
     return invitation
 
 

@@ -11,13 +11,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from iskra.accounts.models import Invitation, User
 from iskra.core.email import send_now
 
 
-def _link_parts(user: object) -> dict[str, str]:
+def _link_parts(user: User) -> dict[str, str]:
     site = urlsplit(settings.SITE_URL)
     return {
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),  # type: ignore[attr-defined]
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
         "protocol": site.scheme or "https",
         "domain": site.netloc,
@@ -28,8 +29,6 @@ def _link_parts(user: object) -> dict[str, str]:
 def send_password_reset(*, email: str) -> None:
     """Send the reset link to the account with this address, if there is one (the page
     answered the same either way)."""
-    from iskra.accounts.models import User
-
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None or not user.has_usable_password():
         return
@@ -48,8 +47,6 @@ def send_password_reset(*, email: str) -> None:
 
 @task()
 def send_invitation(*, invitation_id: int) -> None:
-    from iskra.accounts.models import Invitation
-
     invitation = (
         Invitation.objects.select_related("user", "invited_by").filter(pk=invitation_id).first()
     )

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +21,7 @@ from iskra.accounts.forms import CodeForm, LoginForm, ProfileForm, RecoveryCodes
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError
 from iskra.core.ratelimit import client_address
+from iskra.core.web import form_view, keep_form, kept_form, post_action
 from iskra.organisation.models import Organisation
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -77,7 +79,7 @@ def locked_out(
 
 
 @login_not_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
     """The second step of signing in; also where a session opened without the second factor
     (before two-factor was turned on in another browser) must prove it before going on."""
     signed_in = request.user.is_authenticated
@@ -90,23 +92,29 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         return redirect("accounts:login")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = services.verify_second_factor(user=user, code=form.cleaned_data["code"])
-        except DomainError as exc:
-            form.add_error("code", exc.message)
+    verified: User = user
+
+    def done(device: Any) -> HttpResponseBase:
+        target = request.session.get("pending_2fa_next") or _next(request)
+        if signed_in:
+            request.session.cycle_key()
         else:
-            target = request.session.get("pending_2fa_next") or _next(request)
-            if signed_in:
-                request.session.cycle_key()
-            else:
-                login(request, user, backend=MODEL_BACKEND)
-            otp_login(request, device)
-            request.session.pop("pending_2fa_user", None)
-            request.session.pop("pending_2fa_next", None)
-            return redirect(target)
-    return render(request, "accounts/2fa_verify.html", {"form": form})
+            login(request, verified, backend=MODEL_BACKEND)
+        otp_login(request, device)
+        request.session.pop("pending_2fa_user", None)
+        request.session.pop("pending_2fa_next", None)
+        return redirect(target)
+
+    return form_view(
+        request,
+        CodeForm(request.POST or None),
+        save=lambda form: services.verify_second_factor(
+            user=verified, code=form.cleaned_data["code"]
+        ),
+        done=done,
+        template="accounts/2fa_verify.html",
+        error_field="code",
+    )
 
 
 @require_POST
@@ -122,74 +130,77 @@ def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse
     return response
 
 
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: HttpRequest) -> HttpResponseBase:
     assert isinstance(request.user, User)
-    if services.has_confirmed_totp(request.user):
+    user = request.user
+    if services.has_confirmed_totp(user):
         return render(
             request,
             "accounts/2fa_on.html",
             {
-                "form": CodeForm(),
-                "codes_form": RecoveryCodesForm(auto_id="id_rc_%s"),
-                "codes_left": services.recovery_codes_left(request.user),
+                "form": kept_form(request, "2fa-disable", CodeForm),
+                "codes_form": kept_form(
+                    request, "recovery-codes", RecoveryCodesForm, auto_id="id_rc_%s"
+                ),
+                "codes_left": services.recovery_codes_left(user),
             },
         )
-    device = services.start_totp_setup(user=request.user)
+    device = services.start_totp_setup(user=user)
     uri = services.provisioning_uri(device, Organisation.current().name)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device, codes = services.confirm_totp(user=request.user, code=form.cleaned_data["code"])
-        except DomainError as exc:
-            form.add_error("code", exc.message)
-        else:
-            otp_login(request, device)
-            messages.success(request, "Two-factor sign-in is on.")
-            return _show_recovery_codes(request, codes)
-    qr = segno.make(uri).svg_data_uri(scale=4)
-    response = render(
+
+    def done(confirmed: tuple[Any, list[str]]) -> HttpResponseBase:
+        otp_login(request, confirmed[0])
+        return _show_recovery_codes(request, confirmed[1])
+
+    response = form_view(
         request,
-        "accounts/2fa_setup.html",
-        {
-            "form": form,
+        CodeForm(request.POST or None),
+        save=lambda form: services.confirm_totp(user=user, code=form.cleaned_data["code"]),
+        done=done,
+        success="Two-factor sign-in is on.",
+        template="accounts/2fa_setup.html",
+        context={
             "secret": services.totp_secret(device),
-            "qr": qr,
-            "required": services.two_factor_required(request.user),
+            "qr": segno.make(uri).svg_data_uri(scale=4),
+            "required": services.two_factor_required(user),
         },
+        error_field="code",
     )
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: HttpRequest) -> HttpResponseBase:
     assert isinstance(request.user, User)
+    back = redirect("accounts:2fa_setup")
     form = RecoveryCodesForm(request.POST, auto_id="id_rc_%s")
+    if not form.is_valid():
+        return keep_form(request, "recovery-codes", form, back)
     try:
-        if not form.is_valid():
-            raise DomainError("Enter a current code from your authenticator app.")
         codes = services.regenerate_recovery_codes(
             user=request.user, code=form.cleaned_data["code"]
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("accounts:2fa_setup")
+        return back
     return _show_recovery_codes(request, codes)
 
 
 @require_POST
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: HttpRequest) -> HttpResponseBase:
     assert isinstance(request.user, User)
+    user = request.user
+    back = redirect("accounts:2fa_setup")
     form = CodeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("Enter a code.")
-        services.disable_totp(user=request.user, code=form.cleaned_data["code"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Two-factor sign-in is off.")
-    return redirect("accounts:2fa_setup")
+    if not form.is_valid():
+        return keep_form(request, "2fa-disable", form, back)
+    return post_action(
+        request,
+        lambda: services.disable_totp(user=user, code=form.cleaned_data["code"]),
+        then=back,
+        success="Two-factor sign-in is off.",
+    )
 
 
 def _profile_page(
@@ -208,21 +219,25 @@ def _profile_page(
     )
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HttpRequest) -> HttpResponseBase:
     assert isinstance(request.user, User)
     user = request.user
-    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_profile(
-                actor=user, user=user, changes={f: form.cleaned_data[f] for f in form.changed_data}
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("accounts:profile")
-    return _profile_page(request, user, form)
+    has_2fa = services.has_confirmed_totp(user)
+    return form_view(
+        request,
+        ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk)),
+        save=lambda form: services.update_profile(
+            actor=user, user=user, changes={f: form.cleaned_data[f] for f in form.changed_data}
+        ),
+        done=lambda _: redirect("accounts:profile"),
+        success="Your profile is saved.",
+        template="accounts/profile.html",
+        context={
+            "token_form": TokenForm(two_factor=has_2fa),
+            "tokens": user.tokens.all(),
+            "has_2fa": has_2fa,
+        },
+    )
 
 
 @require_POST
@@ -261,15 +276,15 @@ def token_created(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBase:
     assert isinstance(request.user, User)
-    try:
-        services.revoke_token(user=request.user, token_id=token_id)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Token revoked.")
-    return redirect("accounts:profile")
+    user = request.user
+    return post_action(
+        request,
+        lambda: services.revoke_token(user=user, token_id=token_id),
+        then=redirect("accounts:profile"),
+        success="Token revoked.",
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -20,7 +20,13 @@ from iskra.apikit.pagination import Paged, Pages
 from iskra.apikit.schemas import Error
 from iskra.ballots import services
 from iskra.ballots.models import Ballot, Challenge, RollEntry, VoteMark
-from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
+from iskra.ballots.permissions import (
+    can_manage,
+    can_see_whole_roll,
+    is_scrutineer,
+    load_ballot,
+    load_challenge,
+)
 from iskra.ballots.schemas import (
     BallotIn,
     BallotSummaryOut,
@@ -449,10 +455,7 @@ def decide_challenge(
 ) -> Any:
     """Uphold (the person is added to the roll and sent a credential) or reject: the scrutineer."""
     user = request_user(request)
-    challenge = Challenge.objects.filter(pk=challenge_id).first()
-    if challenge is None:
-        raise NotFound("No such challenge.")
-    load_ballot(user, challenge.ballot_id)
+    challenge = load_challenge(user, challenge_id)
     challenge = services.decide_challenge(
         actor=user, challenge=challenge, uphold=payload.uphold, reason=payload.reason
     )

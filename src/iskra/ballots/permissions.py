@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iskra.ballots.models import Ballot, RollEntry
+from iskra.ballots.models import Ballot, Challenge, RollEntry
 from iskra.core.errors import NotFound
 from iskra.members.models import Membership, Status
 from iskra.organisation.models import SeatHolding
@@ -85,3 +85,12 @@ def load_ballot(user: Any, ballot_id: int) -> Ballot:
     if ballot is None or not can_view(user, ballot):
         raise NotFound("No such ballot.")
     return ballot
+
+
+def load_challenge(user: Any, challenge_id: int) -> Challenge:
+    """A roll challenge, for someone who may see its ballot; "not found" otherwise."""
+    challenge = Challenge.objects.select_related("ballot").filter(pk=challenge_id).first()
+    if challenge is None:
+        raise NotFound("No such challenge.")
+    challenge.ballot = load_ballot(user, challenge.ballot_id)
+    return challenge

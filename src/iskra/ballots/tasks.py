@@ -1,19 +1,23 @@
+"""The ballots' background tasks. They call the verbs below them (``services.credentials``,
+``services.closing``), which never import this module; the verbs that queue these tasks
+(``services.setup``) import it."""
+
 from __future__ import annotations
 
 from django_tasks import task
 
-from iskra.ballots import services
+from iskra.ballots.services import closing, credentials
 
 
 @task()
 def send_credentials(*, ballot_id: int, roll_entry_ids: list[int], reminder: bool = False) -> None:
     # Returns nothing: the task's stored result would otherwise say how many of this batch of
     # the roll had not voted yet (a reminder skips those who have) — the turnout so far.
-    services.issue_credentials(
+    credentials.issue_credentials(
         ballot_id=ballot_id, roll_entry_ids=roll_entry_ids, reminder=reminder
     )
 
 
 @task()
 def close_ballot(*, ballot_id: int) -> bool:
-    return services.close_ballot(ballot_id=ballot_id)
+    return closing.close_ballot(ballot_id=ballot_id)

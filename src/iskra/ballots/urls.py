@@ -31,7 +31,14 @@ urlpatterns = [
     path(
         "ballots/<int:ballot_id>/election.json", views_sealed.election_json, name="sealed_election"
     ),
-    path("ballots/<int:ballot_id>/<slug:verb>/", views.ballot_action, name="action"),
+    # One view per verb (the addresses are those of the single view with a verb before).
+    path("ballots/<int:ballot_id>/question/", views.ballot_question, name="question"),
+    path("ballots/<int:ballot_id>/scrutineer/", views.ballot_scrutineer, name="scrutineer"),
+    path("ballots/<int:ballot_id>/open/", views.ballot_open, name="open"),
+    path("ballots/<int:ballot_id>/extend/", views.ballot_extend, name="extend"),
+    path("ballots/<int:ballot_id>/remind/", views.ballot_remind, name="remind"),
+    path("ballots/<int:ballot_id>/challenge/", views.ballot_challenge, name="challenge"),
+    path("ballots/<int:ballot_id>/sign/", views.ballot_sign, name="sign"),
     path("challenges/<int:challenge_id>/decide/", views.challenge_decide, name="challenge_decide"),
 ]
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,10 +26,16 @@ from iskra.ballots.forms import (
     answers_from_post,
     default_voting_window,
 )
-from iskra.ballots.models import Ballot, Challenge, RollEntry
-from iskra.ballots.permissions import can_manage, can_see_whole_roll, is_scrutineer, load_ballot
+from iskra.ballots.models import Ballot, RollEntry
+from iskra.ballots.permissions import (
+    can_manage,
+    can_see_whole_roll,
+    is_scrutineer,
+    load_ballot,
+    load_challenge,
+)
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
-from iskra.core.web import domain_view
+from iskra.core.web import domain_view, form_view, keep_form, kept_form, post_action
 from iskra.organisation.permissions import is_officer_of as can_manage_unit
 from iskra.organisation.permissions import load_unit, officer_paths, require
 
@@ -72,27 +79,16 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
 
 
 @domain_view
-def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponse:
+def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponseBase:
     user = _user(request)
     unit = load_unit(user, unit_id)
     require(can_manage_unit(user, unit), "Only officers of the unit define its ballots.")
-    form = BallotForm(request.POST or None, initial=default_voting_window())
-    if request.method == "POST" and form.is_valid():
-        try:
-            ballot = services.create_ballot(actor=user, unit=unit, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("ballots:detail", ballot_id=ballot.pk)
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "unit": unit,
-            "title": f"Define a ballot for {unit.name}",
-            "submit": "Save draft",
-        },
+        BallotForm(request.POST or None, initial=default_voting_window()),
+        save=lambda form: services.create_ballot(actor=user, unit=unit, **form.cleaned_data),
+        done=lambda ballot: redirect("ballots:detail", ballot_id=ballot.pk),
+        context={"unit": unit, "title": f"Define a ballot for {unit.name}", "submit": "Save draft"},
     )
 
 
@@ -102,6 +98,16 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = load_ballot(user, ballot_id)
     manage = can_manage(user, ballot)
     scrutineer = is_scrutineer(user, ballot)
+    challenges = list(
+        ballot.challenges.select_related("user")
+        if (scrutineer or manage)
+        else ballot.challenges.filter(user=user)
+    )
+    for c in challenges:
+        # Each pending challenge has its own decision form (with its errors, if refused).
+        c.decision_form = kept_form(  # type: ignore[attr-defined]
+            request, f"challenge-{c.pk}-decide", ChallengeDecisionForm
+        )
     context: dict[str, Any] = {
         "ballot": ballot,
         "questions": ballot.questions.prefetch_related("options"),
@@ -112,14 +118,11 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         if ballot.state == Ballot.State.DRAFT and (manage or scrutineer)
         else [],
         "closes_passed": ballot.closes_at <= timezone.now(),
-        "question_form": QuestionForm(),
-        "scrutineer_form": ScrutineerForm(),
-        "extend_form": ExtendForm(),
-        "challenge_form": ChallengeForm(),
-        "challenges": ballot.challenges.select_related("user")
-        if (scrutineer or manage)
-        else ballot.challenges.filter(user=user),
-        "decision_form": ChallengeDecisionForm(),
+        "question_form": kept_form(request, _form_name(ballot, "question"), QuestionForm),
+        "scrutineer_form": kept_form(request, _form_name(ballot, "scrutineer"), ScrutineerForm),
+        "extend_form": kept_form(request, _form_name(ballot, "extend"), ExtendForm),
+        "challenge_form": kept_form(request, _form_name(ballot, "challenge"), ChallengeForm),
+        "challenges": challenges,
         "extensions": ballot.extensions.select_related("by"),
         "board_public": services.board_is_public(ballot),
         "sweep_seconds": SWEEP_SECONDS,
@@ -128,99 +131,169 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return render(request, "ballots/detail.html", context)
 
 
+def _form_name(ballot: Ballot, verb: str) -> str:
+    return f"ballot-{ballot.pk}-{verb}"
+
+
+def _back(ballot_id: int) -> HttpResponseBase:
+    return redirect("ballots:detail", ballot_id=ballot_id)
+
+
+# One view per verb of the ballot's page. Each loads the ballot as the person may see it,
+# checks its own form, calls one service and goes back to the ballot's page.
+
+
 @require_POST
 @domain_view
-def ballot_action(request: HttpRequest, ballot_id: int, verb: str) -> HttpResponse:
+def ballot_question(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     user = _user(request)
     ballot = load_ballot(user, ballot_id)
-    try:
-        if verb == "question":
-            form = QuestionForm(request.POST)
-            if not form.is_valid():
-                raise DomainError("Write the question and its options.")
-            d = form.cleaned_data
-            services.add_question(
-                actor=user,
-                ballot=ballot,
-                kind=d["kind"],
-                text=d["text"],
-                options=d["options"].splitlines(),
-                seats=d["seats"] or 1,
-                max_choices=d["max_choices"] or 1,
-            )
-        elif verb == "scrutineer":
-            # Check the right first, so the form cannot be used to probe who has an account.
-            require(can_manage(user, ballot), "Only officers of the unit appoint the scrutineer.")
-            sform = ScrutineerForm(request.POST)
-            person = (
-                User.objects.filter(email__iexact=sform.data.get("email", "")).first()
-                if sform.is_valid()
-                else None
-            )
-            if person is None:
-                raise DomainError("Nobody with that email address.")
-            services.appoint_scrutineer(actor=user, ballot=ballot, scrutineer=person)
-        elif verb == "open":
-            services.open_ballot(actor=user, ballot=ballot)
-            messages.success(
-                request,
-                "The sealed ballot is open: voters vote with the credentials the credential "
-                "authority sends them."
-                if ballot.sealed
-                else "The ballot is open; credentials are being emailed to every voter.",
-            )
-        elif verb == "extend":
-            eform = ExtendForm(request.POST)
-            if not eform.is_valid():
-                raise DomainError("Give the new closing time and the reason.")
-            services.extend_ballot(
-                actor=user,
-                ballot=ballot,
-                closes_at=eform.cleaned_data["closes_at"],
-                reason=eform.cleaned_data["reason"],
-            )
-        elif verb == "remind":
-            services.send_reminders(actor=user, ballot=ballot)
-            messages.success(request, services.reminder_sent(ballot))
-        elif verb == "challenge":
-            cform = ChallengeForm(request.POST)
-            if not cform.is_valid():
-                raise DomainError("Say why you should be on the roll.")
-            services.raise_challenge(actor=user, ballot=ballot, reason=cform.cleaned_data["reason"])
-            messages.success(request, "Your challenge is with the scrutineer.")
-        elif verb == "sign":
-            services.sign_report(actor=user, ballot=ballot)
-            messages.success(request, "You have signed the scrutineer's report.")
-        else:
-            raise NotFound("No such action.")
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("ballots:detail", ballot_id=ballot.pk)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, _form_name(ballot, "question"), form, _back(ballot.pk))
+    d = form.cleaned_data
+    return post_action(
+        request,
+        lambda: services.add_question(
+            actor=user,
+            ballot=ballot,
+            kind=d["kind"],
+            text=d["text"],
+            options=d["options"].splitlines(),
+            seats=d["seats"] or 1,
+            max_choices=d["max_choices"] or 1,
+        ),
+        then=_back(ballot.pk),
+        propagate=(NotFound, PermissionDenied),
+    )
 
 
 @require_POST
 @domain_view
-def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponse:
+def ballot_scrutineer(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     user = _user(request)
-    challenge = Challenge.objects.select_related("ballot").filter(pk=challenge_id).first()
-    if challenge is None:
-        raise NotFound("No such challenge.")
-    load_ballot(user, challenge.ballot_id)
+    ballot = load_ballot(user, ballot_id)
+    # Check the right first, so the form cannot be used to probe who has an account.
+    require(can_manage(user, ballot), "Only officers of the unit appoint the scrutineer.")
+    form = ScrutineerForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, _form_name(ballot, "scrutineer"), form, _back(ballot.pk))
+    person = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    if person is None:
+        messages.error(request, "Nobody with that email address.")
+        return _back(ballot.pk)
+    return post_action(
+        request,
+        lambda: services.appoint_scrutineer(actor=user, ballot=ballot, scrutineer=person),
+        then=_back(ballot.pk),
+        propagate=(NotFound, PermissionDenied),
+    )
+
+
+@require_POST
+@domain_view
+def ballot_open(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    return post_action(
+        request,
+        lambda: services.open_ballot(actor=user, ballot=ballot),
+        then=_back(ballot.pk),
+        propagate=(NotFound, PermissionDenied),
+        success="The sealed ballot is open: voters vote with the credentials the credential "
+        "authority sends them."
+        if ballot.sealed
+        else "The ballot is open; credentials are being emailed to every voter.",
+    )
+
+
+@require_POST
+@domain_view
+def ballot_extend(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, _form_name(ballot, "extend"), form, _back(ballot.pk))
+    return post_action(
+        request,
+        lambda: services.extend_ballot(
+            actor=user,
+            ballot=ballot,
+            closes_at=form.cleaned_data["closes_at"],
+            reason=form.cleaned_data["reason"],
+        ),
+        then=_back(ballot.pk),
+        propagate=(NotFound, PermissionDenied),
+    )
+
+
+@require_POST
+@domain_view
+def ballot_remind(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    return post_action(
+        request,
+        lambda: services.send_reminders(actor=user, ballot=ballot),
+        then=_back(ballot.pk),
+        propagate=(NotFound, PermissionDenied),
+        success=lambda _: services.reminder_sent(ballot),
+    )
+
+
+@require_POST
+@domain_view
+def ballot_challenge(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    form = ChallengeForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, _form_name(ballot, "challenge"), form, _back(ballot.pk))
+    return post_action(
+        request,
+        lambda: services.raise_challenge(
+            actor=user, ballot=ballot, reason=form.cleaned_data["reason"]
+        ),
+        then=_back(ballot.pk),
+        propagate=(NotFound, PermissionDenied),
+        success="Your challenge is with the scrutineer.",
+    )
+
+
+@require_POST
+@domain_view
+def ballot_sign(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    return post_action(
+        request,
+        lambda: services.sign_report(actor=user, ballot=ballot),
+        then=_back(ballot.pk),
+        propagate=(NotFound, PermissionDenied),
+        success="You have signed the scrutineer's report.",
+    )
+
+
+@require_POST
+@domain_view
+def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponseBase:
+    user = _user(request)
+    challenge = load_challenge(user, challenge_id)
     form = ChallengeDecisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("Choose a decision and give the reason.")
-        services.decide_challenge(
+    if not form.is_valid():
+        name = f"challenge-{challenge.pk}-decide"
+        return keep_form(request, name, form, _back(challenge.ballot_id))
+    return post_action(
+        request,
+        lambda: services.decide_challenge(
             actor=user,
             challenge=challenge,
             uphold=form.cleaned_data["uphold"] == "yes",
             reason=form.cleaned_data["reason"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("ballots:detail", ballot_id=challenge.ballot_id)
+        ),
+        then=_back(challenge.ballot_id),
+    )
 
 
 def _count_refusal(request: HttpRequest, ballot: Ballot) -> None:

@@ -3,51 +3,40 @@ A ballots page (it drafts a ballot), served under the motions' URL names (see is
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 
 from iskra.accounts.models import User
 from iskra.ballots.forms import ToBallotForm, default_voting_window
 from iskra.ballots.services import put_motion_to_ballot
-from iskra.core.errors import DomainError
-from iskra.core.web import domain_view
+from iskra.core.web import domain_view, form_view
 from iskra.motions.permissions import can_manage_motion, load_motion
 from iskra.organisation.permissions import require
 
 
 @domain_view
-def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
+def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     """Decide the motion by secret ballot instead of a meeting vote."""
     assert isinstance(request.user, User)
     user = request.user
     motion = load_motion(user, motion_id)
     require(can_manage_motion(user, motion), "Only the body's officers put a motion to a ballot.")
-    form = ToBallotForm(
-        request.POST or None,
-        initial={"constituency": "all", "preset": "simple_majority", **default_voting_window()},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ballot = put_motion_to_ballot(
-                actor=user,
-                motion=motion,
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                preset=data["preset"],
-                of_body=data["constituency"] == "body",
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Ballot drafted: appoint a scrutineer and open it.")
-            return redirect("ballots:detail", ballot_id=ballot.pk)
-    return render(
+    initial = {"constituency": "all", "preset": "simple_majority", **default_voting_window()}
+    return form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
+        ToBallotForm(request.POST or None, initial=initial),
+        save=lambda form: put_motion_to_ballot(
+            actor=user,
+            motion=motion,
+            opens_at=form.cleaned_data["opens_at"],
+            closes_at=form.cleaned_data["closes_at"],
+            preset=form.cleaned_data["preset"],
+            of_body=form.cleaned_data["constituency"] == "body",
+        ),
+        done=lambda ballot: redirect("ballots:detail", ballot_id=ballot.pk),
+        success="Ballot drafted: appoint a scrutineer and open it.",
+        context={
             "title": f"Put “{motion.title}” to a secret ballot",
             "submit": "Draft the ballot",
         },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import os
 import queue
@@ -14,8 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -42,25 +39,6 @@ def send_now(
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     message.send()
-
-
-def send_after_commit(
-    *,
-    to: str,
-    template: str,
-    context: dict[str, Any],
-    attachments: list[tuple[str, str, str]] | None = None,
-) -> None:
-    """Queue the email as a background task once the surrounding transaction commits."""
-    from iskra.core.tasks import send_email
-
-    # Task arguments must be plain JSON: dates and the like become ISO strings here, so that a
-    # context with a date cannot fail after the commit (when the caller can no longer react).
-    context = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
-    files = [list(a) for a in attachments or []]
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=to, template=template, context=context, attachments=files)
-    )
 
 
 class _Sender:

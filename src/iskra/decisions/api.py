@@ -33,7 +33,7 @@ from iskra.decisions.schemas import (
     ReportIn,
 )
 from iskra.meetings.api import vote_out
-from iskra.motions.permissions import is_active_member
+from iskra.motions.permissions import is_member_or_superuser
 from iskra.organisation.permissions import load_unit, require
 from iskra.organisation.selectors import unit_or_none
 
@@ -50,7 +50,7 @@ def _viewer(request: HttpRequest) -> Any:
 
 def _is_member(user: Any) -> bool:
     # As on the pages: members (and superusers) see the whole record, others the public part.
-    return bool(user.is_authenticated and (is_active_member(user) or user.is_superuser))
+    return is_member_or_superuser(user)
 
 
 def _summary(d: Decision) -> dict[str, Any]:

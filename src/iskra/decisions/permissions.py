@@ -10,8 +10,8 @@ from iskra.core.errors import NotFound
 from iskra.decisions.models import Action, Decision
 from iskra.meetings.models import Attendance, Ballot, Vote
 from iskra.motions.models import Position
-from iskra.motions.permissions import is_active_member
-from iskra.organisation.permissions import is_officer_of
+from iskra.motions.permissions import is_active_member, is_member_or_superuser
+from iskra.organisation.permissions import is_officer_of, officer_paths
 
 
 def can_view_decision(user: Any, decision: Decision) -> bool:
@@ -28,6 +28,15 @@ def can_view_decision(user: Any, decision: Decision) -> bool:
 def is_dissent_open(decision: Decision) -> bool:
     # Dissent is recorded within the body's dissent period, to the last day inclusive.
     return timezone.localdate() <= decision.dissent_until
+
+
+def can_dissent(user: Any, decision: Decision) -> bool:
+    """Whether the decision's page offers to record a dissent (the service checks each one)."""
+    # Members (and superusers) only, within the dissent period.
+    if not is_member_or_superuser(user) or not is_dissent_open(decision):
+        return False
+    # A member who was against it, or an officer recording their unit's dissent.
+    return can_dissent_as_member(user, decision) or bool(officer_paths(user))
 
 
 def can_dissent_as_member(user: Any, decision: Decision) -> bool:

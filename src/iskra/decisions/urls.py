@@ -14,8 +14,10 @@ urlpatterns = [
         views.decision_dashboard,
         name="decision_dashboard",
     ),
-    # Last among the decision's routes: the verb would match any word.
-    path("decisions/<int:decision_id>/<slug:verb>/", views.decision_action, name="decision_action"),
+    # One view per verb (the addresses are those of the single view with a verb before).
+    path("decisions/<int:decision_id>/publish/", views.decision_publish, name="publish"),
+    path("decisions/<int:decision_id>/unpublish/", views.decision_unpublish, name="unpublish"),
+    path("decisions/<int:decision_id>/complete/", views.decision_complete, name="complete"),
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("units/<int:unit_id>/accountability/", views.unit_dashboard, name="dashboard"),
 ]

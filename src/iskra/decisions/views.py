@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import domain_view
+from iskra.core.web import FieldError, domain_view, form_view, keep_form, kept_form, post_action
 from iskra.decisions import selectors, services
 from iskra.decisions.forms import (
     ActionForm,
@@ -20,18 +23,17 @@ from iskra.decisions.forms import (
     RegisterFilterForm,
     ReportForm,
 )
-from iskra.decisions.models import Action, Commitment, Report
+from iskra.decisions.models import Action, Commitment, Decision, Report
 from iskra.decisions.permissions import (
     can_assign_action,
     can_commit,
-    can_dissent_as_member,
+    can_dissent,
     can_report,
     can_see_names,
-    is_dissent_open,
     load_action,
     load_decision,
 )
-from iskra.motions.permissions import is_active_member
+from iskra.motions.permissions import is_member_or_superuser
 from iskra.motions.selectors import discussion_overall
 from iskra.organisation.models import Unit
 from iskra.organisation.permissions import load_unit, officer_paths, require
@@ -42,7 +44,7 @@ from iskra.organisation.permissions import load_unit, officer_paths, require
 def register(request: HttpRequest) -> HttpResponse:
     """The decisions register: public decisions for everyone, all decisions for members."""
     user = request.user
-    members_view = user.is_authenticated and (is_active_member(user) or user.is_superuser)
+    members_view = is_member_or_superuser(user)
     form = RegisterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     decisions = selectors.decisions_register(
@@ -69,7 +71,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = request.user
     decision = load_decision(user, decision_id)
     motion = decision.motion
-    is_member = user.is_authenticated and (is_active_member(user) or user.is_superuser)
+    is_member = is_member_or_superuser(user)
     top_actions = selectors.top_level_actions(decision)
     actions = list(top_actions[:ACTIONS_LISTED]) if is_member else []
     actions_count = top_actions.count() if is_member else 0
@@ -97,11 +99,14 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "actions": actions,
         "actions_count": actions_count,
         "is_member": is_member,
-        "can_dissent": is_member
-        and is_dissent_open(decision)
-        and (can_dissent_as_member(user, decision) or bool(officer_paths(user))),
+        "can_dissent": can_dissent(user, decision),
         "can_assign": is_member and can_assign_action(user, decision, None),
-        "dissent_form": DissentForm(units=Unit.objects.filter(path__in=officer_paths(user)))
+        "dissent_form": kept_form(
+            request,
+            f"decision-{decision.pk}-dissent",
+            DissentForm,
+            units=Unit.objects.filter(path__in=officer_paths(user)),
+        )
         if is_member
         else None,
         "amended_by": decision.amended_by.all(),
@@ -120,7 +125,7 @@ def decision_dashboard(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Accountability for one decision: its actions in the unit it binds and each unit below."""
     user = request.user
     decision = load_decision(user, decision_id)
-    require(is_active_member(user) or user.is_superuser, "Accountability is for members.")
+    require(is_member_or_superuser(user), "Accountability is for members.")
     total, rows = selectors.dashboard(decision=decision, unit=decision.scope)
     fragment = bool(request.headers.get("HX-Request"))
     template = (
@@ -140,53 +145,62 @@ def _user(request: HttpRequest) -> User:
 
 
 @domain_view
-def dissent_new(request: HttpRequest, decision_id: int) -> HttpResponse:
+def dissent_new(request: HttpRequest, decision_id: int) -> HttpResponseBase:
     user = _user(request)
     decision = load_decision(user, decision_id)
-    form = DissentForm(
-        request.POST or None, units=Unit.objects.filter(path__in=officer_paths(user))
+    back = redirect("decisions:detail", decision_id=decision.pk)
+    if request.method != "POST":
+        return back
+    form = DissentForm(request.POST, units=Unit.objects.filter(path__in=officer_paths(user)))
+    if not form.is_valid():
+        return keep_form(request, f"decision-{decision.pk}-dissent", form, back)
+    return post_action(
+        request,
+        lambda: services.add_dissent(
+            actor=user,
+            decision=decision,
+            text=form.cleaned_data["text"],
+            unit=form.cleaned_data["unit"],
+        ),
+        then=back,
+        success="Your dissent is on the record. The decision still binds.",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_dissent(
-                actor=user,
-                decision=decision,
-                text=form.cleaned_data["text"],
-                unit=form.cleaned_data["unit"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Your dissent is on the record. The decision still binds.")
-    elif request.method == "POST":
-        messages.error(request, "Write the dissent statement (under 2,000 characters).")
-    return redirect("decisions:detail", decision_id=decision.pk)
 
 
-@require_POST
-@domain_view
-def decision_action(request: HttpRequest, decision_id: int, verb: str) -> HttpResponse:
-    """The deciding body's officers: publish or unpublish, mark completed."""
-    user = _user(request)
-    decision = load_decision(user, decision_id)
-    try:
-        if verb == "publish":
-            services.set_public(actor=user, decision=decision, is_public=True)
-        elif verb == "unpublish":
-            services.set_public(actor=user, decision=decision, is_public=False)
-        elif verb == "complete":
-            services.complete_decision(actor=user, decision=decision)
-        else:
-            raise NotFound("No such action.")
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("decisions:detail", decision_id=decision.pk)
+def _decision_verb(
+    act: Callable[[User, Decision], object],
+) -> Callable[[HttpRequest, int], HttpResponseBase]:
+    """A view for one verb of the deciding body's officers on a decision."""
+
+    @require_POST
+    @domain_view
+    def view(request: HttpRequest, decision_id: int) -> HttpResponseBase:
+        user = _user(request)
+        decision = load_decision(user, decision_id)
+        return post_action(
+            request,
+            lambda: act(user, decision),
+            then=redirect("decisions:detail", decision_id=decision.pk),
+            propagate=(NotFound,),
+        )
+
+    return view
+
+
+# The deciding body's officers: publish or unpublish, mark completed. One view per verb.
+decision_publish = _decision_verb(
+    lambda user, decision: services.set_public(actor=user, decision=decision, is_public=True)
+)
+decision_unpublish = _decision_verb(
+    lambda user, decision: services.set_public(actor=user, decision=decision, is_public=False)
+)
+decision_complete = _decision_verb(
+    lambda user, decision: services.complete_decision(actor=user, decision=decision)
+)
 
 
 @domain_view
-def action_new(request: HttpRequest, decision_id: int) -> HttpResponse:
+def action_new(request: HttpRequest, decision_id: int) -> HttpResponseBase:
     user = _user(request)
     decision = load_decision(user, decision_id)
     parent_id = request.GET.get("parent") or request.POST.get("parent")
@@ -198,7 +212,8 @@ def action_new(request: HttpRequest, decision_id: int) -> HttpResponse:
     require(can_assign_action(user, decision, parent), "You cannot assign actions here.")
     anchor = parent.unit if parent is not None and parent.unit is not None else decision.scope
     form = ActionForm(request.POST or None, units=Unit.objects.filter(path__startswith=anchor.path))
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: ActionForm) -> object:
         data = form.cleaned_data
         assignee = (
             User.objects.filter(email__iexact=data["assignee_email"]).first()
@@ -206,33 +221,32 @@ def action_new(request: HttpRequest, decision_id: int) -> HttpResponse:
             else None
         )
         if data["assignee_email"] and assignee is None:
-            form.add_error("assignee_email", "No member with that email address.")
-        else:
-            try:
-                services.create_action(
-                    actor=user,
-                    decision=decision,
-                    title=data["title"],
-                    description=data["description"],
-                    due_on=data["due_on"],
-                    target=data["target"],
-                    measure=data["measure"],
-                    unit=data["unit"],
-                    assignee=assignee,
-                    parent=parent,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "Action assigned.")
-                return redirect("decisions:detail", decision_id=decision.pk)
+            raise FieldError("assignee_email", "No member with that email address.")
+        return services.create_action(
+            actor=user,
+            decision=decision,
+            title=data["title"],
+            description=data["description"],
+            due_on=data["due_on"],
+            target=data["target"],
+            measure=data["measure"],
+            unit=data["unit"],
+            assignee=assignee,
+            parent=parent,
+        )
+
     title = (
         f"Assign an action under “{parent.title}”"
         if parent
         else f"Assign an action for {decision.number}"
     )
-    return render(
-        request, "core/form_page.html", {"form": form, "title": title, "submit": "Assign"}
+    return form_view(
+        request,
+        form,
+        save=save,
+        done=lambda _: redirect("decisions:detail", decision_id=decision.pk),
+        success="Action assigned.",
+        context={"title": title, "submit": "Assign"},
     )
 
 

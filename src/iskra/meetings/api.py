@@ -22,6 +22,7 @@ from iskra.meetings.permissions import (
     can_list_meetings,
     can_run_meeting,
     load_meeting,
+    load_vote,
     visible_meetings_q,
 )
 from iskra.meetings.schemas import (
@@ -155,14 +156,6 @@ def _subject(meeting: Meeting, payload: SubjectIn) -> tuple[Motion, Amendment | 
     return subject
 
 
-def _load_vote(user: User, vote_id: int) -> Vote:
-    vote = Vote.objects.filter(pk=vote_id).first()
-    if vote is None:
-        raise NotFound("No such vote.")
-    vote.meeting = load_meeting(user, vote.meeting_id)
-    return vote
-
-
 @router.get("/meetings", response={200: list[MeetingSummaryOut], **ERRORS})
 @paginate(Pages, page_size=50)
 def list_meetings(
@@ -292,7 +285,7 @@ def open_vote(request: HttpRequest, meeting_id: PathId, payload: OpenVoteIn) -> 
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, **ERRORS})
 def get_vote(request: HttpRequest, vote_id: PathId) -> Any:
-    return vote_out(_load_vote(request_user(request), vote_id))
+    return vote_out(load_vote(request_user(request), vote_id))
 
 
 @router.post("/votes/{vote_id}/ballots", response={201: RollCallBallotOut, **ERRORS})
@@ -300,7 +293,7 @@ def cast(request: HttpRequest, vote_id: PathId, payload: CastIn) -> Any:
     """Cast your named vote: for, against or abstain."""
     user = request_user(request)
     ballot = services.cast_named_vote(
-        actor=user, vote=_load_vote(user, vote_id), choice=payload.choice
+        actor=user, vote=load_vote(user, vote_id), choice=payload.choice
     )
     return Status(201, _ballot_out(ballot))
 
@@ -309,7 +302,7 @@ def cast(request: HttpRequest, vote_id: PathId, payload: CastIn) -> Any:
 def close_vote(request: HttpRequest, vote_id: PathId) -> Any:
     """Close and count the vote with the body's rule; a carried motion becomes a decision."""
     user = request_user(request)
-    vote = services.close_vote(actor=user, vote=_load_vote(user, vote_id))
+    vote = services.close_vote(actor=user, vote=load_vote(user, vote_id))
     return vote_out(vote)
 
 

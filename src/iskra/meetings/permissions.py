@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from iskra.core.errors import NotFound
-from iskra.meetings.models import Meeting
+from iskra.meetings.models import Meeting, Vote
 from iskra.members.models import ACTIVE_STATUSES
 from iskra.motions.permissions import _membership, can_view_motion, in_scope, is_active_member
 from iskra.organisation.models import Body, SeatHolding
@@ -85,10 +85,20 @@ def load_meeting(user: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
+def load_vote(user: Any, vote_id: int) -> Vote:
+    """A vote taken in a meeting the person may see; "not found" otherwise."""
+    vote = Vote.objects.select_related("meeting__body__unit").filter(pk=vote_id).first()
+    if vote is None:
+        raise NotFound("No such vote.")
+    vote.meeting = load_meeting(user, vote.meeting_id)
+    return vote
+
+
 __all__ = [
     "can_run_meeting",
     "can_view_meeting",
     "can_view_motion",
     "load_meeting",
+    "load_vote",
     "visible_meetings_q",
 ]

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
-from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import domain_view
+from iskra.core.errors import NotFound
+from iskra.core.web import (
+    domain_view,
+    errors_in_words,
+    form_view,
+    keep_form,
+    kept_form,
+    post_action,
+)
 from iskra.meetings import services
 from iskra.meetings.forms import (
     AgendaItemForm,
@@ -25,10 +35,11 @@ from iskra.meetings.permissions import (
     can_list_meetings,
     can_run_meeting,
     load_meeting,
+    load_vote,
     visible_meetings_q,
 )
 from iskra.motions.models import Amendment, MotionStatus
-from iskra.motions.permissions import is_active_member
+from iskra.motions.permissions import is_member_or_superuser
 from iskra.organisation.permissions import load_body, require
 
 
@@ -53,7 +64,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @domain_view
-def meeting_new(request: HttpRequest, body_id: int) -> HttpResponse:
+def meeting_new(request: HttpRequest, body_id: int) -> HttpResponseBase:
     user = _user(request)
     body = load_body(user, body_id)
     require(
@@ -61,27 +72,21 @@ def meeting_new(request: HttpRequest, body_id: int) -> HttpResponse:
         "Only the body's secretary, chair or officers call its meetings.",
     )
     motions = body.motions.filter(status__in=[MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION])
-    form = MeetingForm(request.POST or None, motions=motions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.schedule_meeting(
-                actor=user,
-                body=body,
-                title=form.cleaned_data["title"],
-                starts_at=form.cleaned_data["starts_at"],
-                location=form.cleaned_data["location"],
-                notice=form.cleaned_data["notice"],
-                motions=list(form.cleaned_data["motions"]),
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Meeting called; notice sent.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Call a meeting of {body.name}", "submit": "Call the meeting"},
+        MeetingForm(request.POST or None, motions=motions),
+        save=lambda form: services.schedule_meeting(
+            actor=user,
+            body=body,
+            title=form.cleaned_data["title"],
+            starts_at=form.cleaned_data["starts_at"],
+            location=form.cleaned_data["location"],
+            notice=form.cleaned_data["notice"],
+            motions=list(form.cleaned_data["motions"]),
+        ),
+        done=lambda meeting: redirect("meetings:detail", meeting_id=meeting.pk),
+        success="Meeting called; notice sent.",
+        context={"title": f"Call a meeting of {body.name}", "submit": "Call the meeting"},
     )
 
 
@@ -115,9 +120,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "attendance": meeting.attendance.select_related("user").order_by("user__full_name"),
         "signed_in": signed_in,
         "is_member": services.is_body_member(user, meeting.body),
-        "cast_form": CastForm(),
-        "agenda_form": AgendaItemForm(),
-        "mark_form": MarkAttendanceForm(),
+        "cast_form": kept_form(request, _form_name(meeting, "cast"), CastForm),
+        "agenda_form": kept_form(request, _form_name(meeting, "agenda"), AgendaItemForm),
+        "mark_form": kept_form(request, _form_name(meeting, "mark"), MarkAttendanceForm),
         "earlier": Meeting.objects.filter(
             body=meeting.body,
             starts_at__lt=meeting.starts_at,
@@ -131,146 +136,218 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
-@domain_view
-def meeting_action(request: HttpRequest, meeting_id: int, verb: str) -> HttpResponse:
-    user = _user(request)
-    meeting = load_meeting(user, meeting_id)
+def _form_name(meeting: Meeting, verb: str) -> str:
+    return f"meeting-{meeting.pk}-{verb}"
+
+
+def _back(meeting_id: int) -> HttpResponseBase:
+    return redirect("meetings:detail", meeting_id=meeting_id)
+
+
+def _subject(meeting: Meeting, request: HttpRequest) -> tuple[Any, Any] | None:
+    """The motion (and amendment) on the meeting's agenda a vote is about, from the form."""
     motion_ids = set(meeting.items.exclude(motion__isnull=True).values_list("motion_id", flat=True))
-    try:
-        if verb == "open":
-            services.open_meeting(actor=user, meeting=meeting)
-        elif verb == "close":
-            services.close_meeting(actor=user, meeting=meeting)
-        elif verb == "sign-in":
-            services.sign_in(actor=user, meeting=meeting)
-            messages.success(request, "You are signed in.")
-        elif verb == "mark":
-            form = MarkAttendanceForm(request.POST)
-            person = (
-                User.objects.filter(email__iexact=form.data.get("email", "")).first()
-                if form.is_valid()
-                else None
-            )
-            if person is None:
-                raise DomainError("No member with that email address.")
-            services.mark_attendance(actor=user, meeting=meeting, user=person)
-        elif verb == "agenda":
-            agenda_form = AgendaItemForm(request.POST)
-            if not agenda_form.is_valid():
-                raise DomainError("Give the item a title.")
-            services.add_agenda_item(actor=user, meeting=meeting, **agenda_form.cleaned_data)
-        elif verb == "hands":
-            hands = HandsForm(request.POST)
-            subject = parse_subject(request.POST.get("subject", ""), motion_ids)
-            if not hands.is_valid() or subject is None:
-                raise DomainError("Enter the figures for, against and abstaining.")
-            motion, amendment = subject
-            vote = services.take_show_of_hands(
-                actor=user,
-                meeting=meeting,
-                motion=motion,
-                amendment=amendment,
-                votes_for=hands.cleaned_data["votes_for"],
-                votes_against=hands.cleaned_data["votes_against"],
-                abstentions=hands.cleaned_data["abstentions"],
-            )
-            messages.success(request, f"{'Carried' if vote.carried else 'Lost'}.")
-        elif verb == "vote":
-            open_form = OpenVoteForm(request.POST)
-            subject = parse_subject(request.POST.get("subject", ""), motion_ids)
-            if not open_form.is_valid() or subject is None:
-                raise DomainError("Choose what to vote on and how.")
-            motion, amendment = subject
-            services.open_vote(
-                actor=user,
-                meeting=meeting,
-                motion=motion,
-                amendment=amendment,
-                method=open_form.cleaned_data["method"],
-            )
-        else:
-            raise NotFound("No such action.")
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return parse_subject(request.POST.get("subject", ""), motion_ids)
 
 
-def _load_vote(user: User, vote_id: int) -> Vote:
-    vote = Vote.objects.select_related("meeting__body__unit").filter(pk=vote_id).first()
-    if vote is None:
-        raise NotFound("No such vote.")
-    load_meeting(user, vote.meeting_id)
-    return vote
+# One view per verb of the meeting's page: each loads the meeting as the person may see it,
+# checks its own form, calls one service and goes back to the meeting.
 
 
 @require_POST
 @domain_view
-def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponse:
-    user = _user(request)
-    vote = _load_vote(user, vote_id)
-    form = CastForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("Choose for, against or abstain.")
-        services.cast_named_vote(actor=user, vote=vote, choice=form.cleaned_data["choice"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Your vote is recorded.")
-    return redirect("meetings:detail", meeting_id=vote.meeting_id)
-
-
-@require_POST
-@domain_view
-def vote_close(request: HttpRequest, vote_id: int) -> HttpResponse:
-    user = _user(request)
-    vote = _load_vote(user, vote_id)
-    try:
-        vote = services.close_vote(actor=user, vote=vote)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{'Carried' if vote.carried else 'Lost'}.")
-    return redirect("meetings:detail", meeting_id=vote.meeting_id)
-
-
-@domain_view
-def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_open(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
-    require(can_run_meeting(user, meeting.body), "Only the secretary edits the minutes.")
-    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_minutes(actor=user, meeting=meeting, text=form.cleaned_data["minutes"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Minutes saved.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    return render(
+    return post_action(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Minutes: {meeting.title}", "submit": "Save minutes"},
+        lambda: services.open_meeting(actor=user, meeting=meeting),
+        then=_back(meeting.pk),
+        propagate=(NotFound,),
     )
 
 
 @require_POST
 @domain_view
-def approve_minutes(request: HttpRequest, meeting_id: int, earlier_id: int) -> HttpResponse:
+def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    return post_action(
+        request,
+        lambda: services.close_meeting(actor=user, meeting=meeting),
+        then=_back(meeting.pk),
+        propagate=(NotFound,),
+    )
+
+
+@require_POST
+@domain_view
+def meeting_sign_in(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    return post_action(
+        request,
+        lambda: services.sign_in(actor=user, meeting=meeting),
+        then=_back(meeting.pk),
+        propagate=(NotFound,),
+        success="You are signed in.",
+    )
+
+
+@require_POST
+@domain_view
+def meeting_mark(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    form = MarkAttendanceForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, _form_name(meeting, "mark"), form, _back(meeting.pk))
+    person = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    if person is None:
+        messages.error(request, "No member with that email address.")
+        return _back(meeting.pk)
+    return post_action(
+        request,
+        lambda: services.mark_attendance(actor=user, meeting=meeting, user=person),
+        then=_back(meeting.pk),
+        propagate=(NotFound,),
+    )
+
+
+@require_POST
+@domain_view
+def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, _form_name(meeting, "agenda"), form, _back(meeting.pk))
+    return post_action(
+        request,
+        lambda: services.add_agenda_item(actor=user, meeting=meeting, **form.cleaned_data),
+        then=_back(meeting.pk),
+        propagate=(NotFound,),
+    )
+
+
+@require_POST
+@domain_view
+def meeting_hands(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    form = HandsForm(request.POST)
+    subject = _subject(meeting, request)
+    if subject is None:
+        messages.error(request, "Choose what to vote on.")
+        return _back(meeting.pk)
+    if not form.is_valid():
+        # The figures sit beside each agenda item: say which of them is missing or wrong.
+        messages.error(request, errors_in_words(form))
+        return _back(meeting.pk)
+    motion, amendment = subject
+    return post_action(
+        request,
+        lambda: services.take_show_of_hands(
+            actor=user,
+            meeting=meeting,
+            motion=motion,
+            amendment=amendment,
+            votes_for=form.cleaned_data["votes_for"],
+            votes_against=form.cleaned_data["votes_against"],
+            abstentions=form.cleaned_data["abstentions"],
+        ),
+        then=_back(meeting.pk),
+        propagate=(NotFound,),
+        success=lambda vote: f"{'Carried' if vote.carried else 'Lost'}.",
+    )
+
+
+@require_POST
+@domain_view
+def meeting_vote(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    form = OpenVoteForm(request.POST)
+    subject = _subject(meeting, request)
+    if subject is None:
+        messages.error(request, "Choose what to vote on.")
+        return _back(meeting.pk)
+    if not form.is_valid():
+        messages.error(request, errors_in_words(form))
+        return _back(meeting.pk)
+    motion, amendment = subject
+    return post_action(
+        request,
+        lambda: services.open_vote(
+            actor=user,
+            meeting=meeting,
+            motion=motion,
+            amendment=amendment,
+            method=form.cleaned_data["method"],
+        ),
+        then=_back(meeting.pk),
+        propagate=(NotFound,),
+    )
+
+
+@require_POST
+@domain_view
+def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponseBase:
+    user = _user(request)
+    vote = load_vote(user, vote_id)
+    form = CastForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, _form_name(vote.meeting, "cast"), form, _back(vote.meeting_id))
+    return post_action(
+        request,
+        lambda: services.cast_named_vote(actor=user, vote=vote, choice=form.cleaned_data["choice"]),
+        then=_back(vote.meeting_id),
+        success="Your vote is recorded.",
+    )
+
+
+@require_POST
+@domain_view
+def vote_close(request: HttpRequest, vote_id: int) -> HttpResponseBase:
+    user = _user(request)
+    vote = load_vote(user, vote_id)
+    return post_action(
+        request,
+        lambda: services.close_vote(actor=user, vote=vote),
+        then=_back(vote.meeting_id),
+        success=lambda closed: f"{'Carried' if closed.carried else 'Lost'}.",
+    )
+
+
+@domain_view
+def minutes(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    user = _user(request)
+    meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the secretary edits the minutes.")
+    return form_view(
+        request,
+        MinutesForm(request.POST or None, initial={"minutes": meeting.minutes}),
+        save=lambda form: services.save_minutes(
+            actor=user, meeting=meeting, text=form.cleaned_data["minutes"]
+        ),
+        done=lambda _: _back(meeting.pk),
+        success="Minutes saved.",
+        context={"title": f"Minutes: {meeting.title}", "submit": "Save minutes"},
+    )
+
+
+@require_POST
+@domain_view
+def approve_minutes(request: HttpRequest, meeting_id: int, earlier_id: int) -> HttpResponseBase:
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
     earlier = load_meeting(user, earlier_id)
-    try:
-        services.approve_minutes(actor=user, meeting=earlier, at_meeting=meeting)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Minutes of {earlier.title} approved.")
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return post_action(
+        request,
+        lambda: services.approve_minutes(actor=user, meeting=earlier, at_meeting=meeting),
+        then=_back(meeting.pk),
+        success=f"Minutes of {earlier.title} approved.",
+    )
 
 
 @domain_view
@@ -303,7 +380,7 @@ def voting_record(request: HttpRequest, user_id: int) -> HttpResponse:
 
     viewer = request.user
     person = User.objects.select_related("membership__unit").filter(pk=user_id).first()
-    allowed = is_active_member(viewer) or getattr(viewer, "is_superuser", False)
+    allowed = is_member_or_superuser(viewer)
     if person is None or not allowed or not holds_or_held_a_seat(person):
         raise NotFound("No voting record to show.")
     rows = record_of(person)

@@ -17,7 +17,7 @@ from iskra.accounts.models import User
 from iskra.accounts.services import invite
 from iskra.core.errors import DomainError, NotFound
 from iskra.core.ratelimit import TOO_MANY, allow_anonymous
-from iskra.core.web import domain_view
+from iskra.core.web import domain_view, form_view, keep_form, kept_form, post_action
 from iskra.members import selectors, services
 from iskra.members.forms import (
     AppealDecisionForm,
@@ -49,6 +49,8 @@ from iskra.members.permissions import (
 from iskra.organisation.models import Body, Organisation
 from iskra.organisation.permissions import require
 
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
@@ -56,7 +58,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_not_required
-def join(request: HttpRequest) -> HttpResponse:
+def join(request: HttpRequest) -> HttpResponseBase:
     organisation = Organisation.current()
     form = JoinForm(request.POST or None)
     if request.method == "POST" and not allow_anonymous(request, "join"):
@@ -66,35 +68,37 @@ def join(request: HttpRequest) -> HttpResponse:
         return render(
             request, "members/join.html", {"form": form, "organisation": organisation}, status=429
         )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: JoinForm) -> Any:
         data = form.cleaned_data
-        try:
-            application = services.apply_to_join(
-                email=data["email"],
-                full_name=data["full_name"],
-                password=data["password"],
-                unit=data["unit"],
-                agreed_to_aims=data["agree"],
-                message=data["message"],
-                pronouns=data["pronouns"],
-                phone=data["phone"],
-                postcode=data["postcode"],
-                workplace=data["workplace"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            login(
-                request,
-                application.membership.user,
-                backend="django.contrib.auth.backends.ModelBackend",
-            )
-            messages.success(
-                request,
-                f"Thank you. Your application is with {application.unit.name}; they will be in touch.",
-            )
-            return redirect("members:mine")
-    return render(request, "members/join.html", {"form": form, "organisation": organisation})
+        return services.apply_to_join(
+            email=data["email"],
+            full_name=data["full_name"],
+            password=data["password"],
+            unit=data["unit"],
+            agreed_to_aims=data["agree"],
+            message=data["message"],
+            pronouns=data["pronouns"],
+            phone=data["phone"],
+            postcode=data["postcode"],
+            workplace=data["workplace"],
+        )
+
+    def done(application: Any) -> HttpResponseBase:
+        login(request, application.membership.user, backend=MODEL_BACKEND)
+        return redirect("members:mine")
+
+    return form_view(
+        request,
+        form,
+        save=save,
+        done=done,
+        success=lambda application: (
+            f"Thank you. Your application is with {application.unit.name}; they will be in touch."
+        ),
+        template="members/join.html",
+        context={"organisation": organisation},
+    )
 
 
 def my_membership(request: HttpRequest) -> HttpResponse:
@@ -107,39 +111,38 @@ def my_membership(request: HttpRequest) -> HttpResponse:
             transfers=membership.transfers.select_related("to_unit", "from_unit"),
             cases=membership.cases.select_related("deciding_body", "appeal_body"),
             holdings=user.seat_holdings.select_related("seat__body__unit").order_by("-started_on"),
-            transfer_form=TransferRequestForm(),
+            transfer_form=kept_form(request, "transfer-request", TransferRequestForm),
         )
     return render(request, "members/mine.html", context)
 
 
 @require_POST
-def transfer_request(request: HttpRequest) -> HttpResponse:
+def transfer_request(request: HttpRequest) -> HttpResponseBase:
+    back = redirect("members:mine")
     form = TransferRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_transfer(
-                actor=_user(request),
-                to_unit=form.cleaned_data["to_unit"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Your transfer request has been sent to the branch.")
-    else:
-        messages.error(request, "Choose the branch you want to move to.")
-    return redirect("members:mine")
+    if not form.is_valid():
+        return keep_form(request, "transfer-request", form, back)
+    return post_action(
+        request,
+        lambda: services.request_transfer(
+            actor=_user(request),
+            to_unit=form.cleaned_data["to_unit"],
+            reason=form.cleaned_data["reason"],
+        ),
+        then=back,
+        success="Your transfer request has been sent to the branch.",
+    )
 
 
 @require_POST
 @domain_view
-def transfer_cancel(request: HttpRequest, transfer_id: int) -> HttpResponse:
+def transfer_cancel(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
     transfer = load_transfer(request.user, transfer_id)
-    try:
-        services.cancel_transfer(actor=_user(request), transfer=transfer)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("members:mine")
+    return post_action(
+        request,
+        lambda: services.cancel_transfer(actor=_user(request), transfer=transfer),
+        then=redirect("members:mine"),
+    )
 
 
 @domain_view
@@ -152,27 +155,20 @@ def transfers(request: HttpRequest) -> HttpResponse:
 
 
 @domain_view
-def transfer_decide(request: HttpRequest, transfer_id: int) -> HttpResponse:
+def transfer_decide(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
     transfer = load_transfer(request.user, transfer_id)
-    form = TransferDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_transfer(
-                actor=_user(request),
-                transfer=transfer,
-                accept=form.cleaned_data["accept"] == "yes",
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Transfer decided.")
-            return redirect("members:transfers")
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
+        TransferDecisionForm(request.POST or None),
+        save=lambda form: services.decide_transfer(
+            actor=_user(request),
+            transfer=transfer,
+            accept=form.cleaned_data["accept"] == "yes",
+            reason=form.cleaned_data["reason"],
+        ),
+        done=lambda _: redirect("members:transfers"),
+        success="Transfer decided.",
+        context={
             "title": f"Transfer of {transfer.membership.user} to {transfer.to_unit}",
             "submit": "Decide",
         },
@@ -186,24 +182,21 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 
 @domain_view
-def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponseBase:
     application = load_application(request.user, application_id)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_application(
-                actor=_user(request),
-                application=application,
-                admit=form.cleaned_data["decision"] == "admit",
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Application of {application.membership.user} decided.")
-            return redirect("members:applications")
-    return render(
-        request, "members/application_detail.html", {"application": application, "form": form}
+    return form_view(
+        request,
+        DecisionForm(request.POST or None),
+        save=lambda form: services.decide_application(
+            actor=_user(request),
+            application=application,
+            admit=form.cleaned_data["decision"] == "admit",
+            reason=form.cleaned_data["reason"],
+        ),
+        done=lambda _: redirect("members:applications"),
+        success=f"Application of {application.membership.user} decided.",
+        template="members/application_detail.html",
+        context={"application": application},
     )
 
 
@@ -291,9 +284,9 @@ def member_record(request: HttpRequest, membership_id: int) -> HttpResponse:
         "cases": membership.cases.select_related("deciding_body"),
         "transfers": membership.transfers.select_related("from_unit", "to_unit"),
         "can_manage": manage,
-        "status_form": StatusForm(),
-        "probation_form": ProbationForm(),
-        "case_form": OpenCaseForm(bodies=bodies)
+        "status_form": kept_form(request, f"member-{membership.pk}-status", StatusForm),
+        "probation_form": kept_form(request, f"member-{membership.pk}-probation", ProbationForm),
+        "case_form": kept_form(request, f"member-{membership.pk}-case", OpenCaseForm, bodies=bodies)
         if can_open_case(request.user, membership)
         else None,
     }
@@ -302,71 +295,67 @@ def member_record(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @domain_view
-def member_status(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_status(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
+    back = redirect("members:record", membership_id=membership.pk)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_status(actor=_user(request), membership=membership, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Status changed.")
-    else:
-        messages.error(request, "Choose a status and give a reason.")
-    return redirect("members:record", membership_id=membership.pk)
+    if not form.is_valid():
+        return keep_form(request, f"member-{membership.pk}-status", form, back)
+    return post_action(
+        request,
+        lambda: services.change_status(
+            actor=_user(request), membership=membership, **form.cleaned_data
+        ),
+        then=back,
+        success="Status changed.",
+    )
 
 
 @require_POST
 @domain_view
-def member_probation(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_probation(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
+    back = redirect("members:record", membership_id=membership.pk)
     form = ProbationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hold_probation(
-                actor=_user(request), membership=membership, **form.cleaned_data
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Probation updated.")
-    else:
-        messages.error(request, "Give the branch's reason.")
-    return redirect("members:record", membership_id=membership.pk)
+    if not form.is_valid():
+        return keep_form(request, f"member-{membership.pk}-probation", form, back)
+    return post_action(
+        request,
+        lambda: services.hold_probation(
+            actor=_user(request), membership=membership, **form.cleaned_data
+        ),
+        then=back,
+        success="Probation updated.",
+    )
 
 
 @require_POST
 @domain_view
-def member_invite(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_invite(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
-    try:
-        invite(actor=_user(request), user=membership.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Invitation sent to {membership.user.email}.")
-    return redirect("members:record", membership_id=membership.pk)
+    return post_action(
+        request,
+        lambda: invite(actor=_user(request), user=membership.user),
+        then=redirect("members:record", membership_id=membership.pk),
+        success=f"Invitation sent to {membership.user.email}.",
+    )
 
 
 @require_POST
 @domain_view
-def case_open(request: HttpRequest, membership_id: int) -> HttpResponse:
+def case_open(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
+    back = redirect("members:record", membership_id=membership.pk)
     bodies = Body.objects.filter(unit_id__in=membership.unit.ancestor_ids)
     form = OpenCaseForm(request.POST, bodies=bodies)
-    if form.is_valid():
-        try:
-            case = services.open_case(
-                actor=_user(request), membership=membership, **form.cleaned_data
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            return redirect("members:case", case_id=case.pk)
-    else:
-        messages.error(request, "Write the complaint and choose the body to decide it.")
-    return redirect("members:record", membership_id=membership.pk)
+    if not form.is_valid():
+        return keep_form(request, f"member-{membership.pk}-case", form, back)
+    try:
+        case = services.open_case(actor=_user(request), membership=membership, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    return redirect("members:case", case_id=case.pk)
 
 
 @domain_view

@@ -32,9 +32,11 @@ from iskra.motions.permissions import (
     can_manage_motion,
     can_table_amendment,
     can_withdraw_now,
-    is_active_member,
+    is_member_or_superuser,
     load_bulletin,
     load_motion,
+    load_post,
+    sees_every_contribution,
 )
 from iskra.motions.schemas import (
     AmendmentIn,
@@ -62,14 +64,14 @@ from iskra.motions.schemas import (
 )
 from iskra.motions.text import apply_amendment, diff_html
 from iskra.organisation.models import Body
-from iskra.organisation.permissions import is_officer_of, load_body, require
+from iskra.organisation.permissions import load_body, require
 from iskra.organisation.selectors import unit_or_none
 
 router = Router(tags=["motions"])
 
 
 def _require_member(user: User, message: str) -> None:
-    require(is_active_member(user) or user.is_superuser, message)
+    require(is_member_or_superuser(user), message)
 
 
 def _summary(m: Motion) -> dict[str, Any]:
@@ -428,14 +430,6 @@ def _post_out(p: Post) -> dict[str, Any]:
     }
 
 
-def _load_post(user: User, post_id: int) -> Post:
-    post = Post.objects.select_related("author").filter(pk=post_id).first()
-    if post is None:
-        raise NotFound("No such post.")
-    post.motion = load_motion(user, post.motion_id)
-    return post
-
-
 @router.get("/motions/{motion_id}/posts", response={200: list[PostOut], **ERRORS})
 @paginate(Pages, page_size=100)
 def list_posts(request: HttpRequest, motion_id: int = ID_IN_PATH) -> Any:
@@ -462,7 +456,7 @@ def create_post(request: HttpRequest, motion_id: PathId, payload: PostIn) -> Any
 def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> Any:
     """The author edits a post; the earlier text is kept as a revision."""
     user = request_user(request)
-    post = services.edit_post(actor=user, post=_load_post(user, post_id), text=payload.text)
+    post = services.edit_post(actor=user, post=load_post(user, post_id), text=payload.text)
     return _post_out(post)
 
 
@@ -470,7 +464,7 @@ def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> Any
 def hide_post(request: HttpRequest, post_id: PathId, payload: HideIn) -> Any:
     """An officer hides a post; the reason is shown in its place."""
     user = request_user(request)
-    post = services.hide_post(actor=user, post=_load_post(user, post_id), reason=payload.reason)
+    post = services.hide_post(actor=user, post=load_post(user, post_id), reason=payload.reason)
     return _post_out(post)
 
 
@@ -494,7 +488,7 @@ def _bulletin_detail(user: User, bulletin: Bulletin) -> dict[str, Any]:
     # Before publication a member sees only their own contributions; officers see them all.
     contributions = (
         bulletin.contributions.all()
-        if bulletin.published_at or is_officer_of(user, bulletin.body.unit)
+        if sees_every_contribution(user, bulletin)
         else bulletin.contributions.filter(author=user)
     )
     return {

@@ -11,7 +11,7 @@ from iskra.core.errors import NotFound
 from iskra.members.models import Membership, Status
 from iskra.motions.models import MOTION_TRANSITIONS, Bulletin, Motion, MotionStatus, Post
 from iskra.organisation.models import Body, SeatHolding, Unit
-from iskra.organisation.permissions import is_officer_of, officer_paths
+from iskra.organisation.permissions import is_officer_of, officer_paths, require
 
 
 def _membership(user: Any) -> Membership | None:
@@ -28,6 +28,15 @@ def _membership(user: Any) -> Membership | None:
 def is_active_member(user: Any) -> bool:
     membership = _membership(user)
     return membership is not None and membership.status in {Status.MEMBER, Status.CANDIDATE}
+
+
+def is_member_or_superuser(user: Any) -> bool:
+    """Motions, bulletins and the members' side of decisions are for members (and superusers)."""
+    # Candidates and members in good standing.
+    if is_active_member(user):
+        return True
+    # Superusers run the site.
+    return bool(getattr(user, "is_superuser", False))
 
 
 def in_scope(user: Any, body: Body) -> bool:
@@ -167,6 +176,30 @@ def can_moderate(user: Any, post: Post) -> bool:
     return is_officer_of(user, post.motion.body.unit)
 
 
+def can_record_position_now(user: Any, motion: Motion) -> bool:
+    # While the motion is in discussion, officers of a unit in the body's scope record its
+    # position.
+    return motion.status == MotionStatus.IN_DISCUSSION and position_units(user, motion).exists()
+
+
+def sees_every_contribution(user: Any, bulletin: Bulletin) -> bool:
+    # Once the bulletin is published, everyone who may read it sees every contribution.
+    if bulletin.published_at is not None:
+        return True
+    # Before that, the body's officers see them all (a member sees their own).
+    return is_officer_of(user, bulletin.body.unit)
+
+
+def can_publish_bulletin(user: Any, bulletin: Bulletin) -> bool:
+    # The body's officers publish the bulletin, once.
+    return bulletin.published_at is None and is_officer_of(user, bulletin.body.unit)
+
+
+def can_contribute(user: Any, bulletin: Bulletin) -> bool:
+    # Members in the body's scope contribute until the bulletin is published.
+    return bulletin.published_at is None and in_scope(user, bulletin.body)
+
+
 def load_motion(user: Any, motion_id: int) -> Motion:
     motion = (
         Motion.objects.select_related("body__unit", "created_by", "proposing_unit")
@@ -182,7 +215,7 @@ def load_bulletin(user: Any, bulletin_id: int) -> Bulletin:
     """Members see published bulletins, and open ones of bodies whose scope they are in."""
     bulletin = Bulletin.objects.select_related("body__unit").filter(pk=bulletin_id).first()
     # Bulletins are for members (and superusers).
-    if bulletin is None or not (is_active_member(user) or getattr(user, "is_superuser", False)):
+    if bulletin is None or not is_member_or_superuser(user):
         raise NotFound("No such bulletin.")
     # Before publication, only those in the body's scope and its officers see it.
     if bulletin.published_at is None and not (
@@ -190,3 +223,23 @@ def load_bulletin(user: Any, bulletin_id: int) -> Bulletin:
     ):
         raise NotFound("No such bulletin.")
     return bulletin
+
+
+def load_post(user: Any, post_id: int) -> Post:
+    """A discussion post, for someone who may read its motion; "not found" otherwise."""
+    post = Post.objects.select_related("author").filter(pk=post_id).first()
+    if post is None:
+        raise NotFound("No such post.")
+    post.motion = load_motion(user, post.motion_id)
+    return post
+
+
+def load_body_for_bulletin(user: Any, body_id: int) -> Body:
+    """The body whose discussion bulletin an officer opens: "not found" if there is none,
+    "not allowed" unless the person is an officer of its unit."""
+    body = Body.objects.select_related("unit").filter(pk=body_id).first()
+    if body is None:
+        raise NotFound("No such body.")
+    # Only the body's officers open its bulletins.
+    require(is_officer_of(user, body.unit), "Only the body's officers open a bulletin.")
+    return body

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import domain_view
+from iskra.core.web import domain_view, form_view, keep_form, kept_form, post_action
 from iskra.motions import selectors, services
 from iskra.motions.forms import (
     AmendmentForm,
@@ -28,17 +29,22 @@ from iskra.motions.models import Bulletin, Motion, MotionStatus, Post
 from iskra.motions.permissions import (
     can_add_support,
     can_agree_to_composite,
+    can_contribute,
     can_discuss,
     can_edit_draft,
     can_manage_motion,
     can_moderate,
+    can_publish_bulletin,
+    can_record_position_now,
     can_table_amendment,
     can_withdraw_now,
-    in_scope,
-    is_active_member,
+    is_member_or_superuser,
+    load_body_for_bulletin,
     load_bulletin,
     load_motion,
+    load_post,
     position_units,
+    sees_every_contribution,
 )
 from iskra.motions.text import diff_html
 from iskra.organisation.models import Body, Unit
@@ -52,7 +58,7 @@ def _user(request: HttpRequest) -> User:
 
 @domain_view
 def motion_list(request: HttpRequest) -> HttpResponse:
-    require(is_active_member(request.user) or request.user.is_superuser, "Motions are for members.")
+    require(is_member_or_superuser(request.user), "Motions are for members.")
     status = request.GET.get("status", "")
     body_id = request.GET.get("body", "")
     motions = selectors.motions_for_body(
@@ -74,39 +80,37 @@ def motion_list(request: HttpRequest) -> HttpResponse:
 
 
 @domain_view
-def motion_new(request: HttpRequest) -> HttpResponse:
+def motion_new(request: HttpRequest) -> HttpResponseBase:
     user = _user(request)
-    require(is_active_member(user) or user.is_superuser, "Only members propose motions.")
+    require(is_member_or_superuser(user), "Only members propose motions.")
     units = Unit.objects.filter(path__in=officer_paths(user))
     initial = {
         "body": request.GET.get("body"),
         "amends_decision": request.GET.get("amends"),
         "rescinds_decision": request.GET.get("rescinds"),
     }
-    form = MotionForm(request.POST or None, units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: MotionForm) -> Motion:
         data = form.cleaned_data
-        try:
-            motion = services.create_motion(
-                actor=user,
-                body=data["body"],
-                title=data["title"],
-                text=data["text"],
-                supporting_statement=data["supporting_statement"],
-                proposing_unit=data["on_behalf_of"],
-                authority=data["authority"],
-                amends_decision=data["amends_decision"],
-                rescinds_decision=data["rescinds_decision"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Draft saved. Gather supporters, then submit it.")
-            return redirect("motions:detail", motion_id=motion.pk)
-    return render(
+        return services.create_motion(
+            actor=user,
+            body=data["body"],
+            title=data["title"],
+            text=data["text"],
+            supporting_statement=data["supporting_statement"],
+            proposing_unit=data["on_behalf_of"],
+            authority=data["authority"],
+            amends_decision=data["amends_decision"],
+            rescinds_decision=data["rescinds_decision"],
+        )
+
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": "Propose a motion", "submit": "Save draft"},
+        MotionForm(request.POST or None, units=units, initial=initial),
+        save=save,
+        done=lambda motion: redirect("motions:detail", motion_id=motion.pk),
+        success="Draft saved. Gather supporters, then submit it.",
+        context={"title": "Propose a motion", "submit": "Save draft"},
     )
 
 
@@ -167,8 +171,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "can_agree_composite": can_agree_to_composite(user, motion),
         "can_discuss": can_discuss(user, motion),
         "can_amend": can_table_amendment(user, motion),
-        "can_record_position": motion.status == MotionStatus.IN_DISCUSSION
-        and position_units(user, motion).exists(),
+        "can_record_position": can_record_position_now(user, motion),
         # The overall figures; the table unit by unit is loaded into the page by htmx (or
         # followed as a link), so thousands of branches do not hold up the motion itself.
         "state": selectors.discussion_overall(motion)
@@ -176,7 +179,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         else None,
         "positions": _latest_positions(motion),
         "history": motion.status_changes.select_related("by"),
-        "post_form": PostForm(),
+        "post_form": kept_form(request, f"motion-{motion.pk}-post", PostForm),
         "decision": getattr(motion, "decision", None),
         "votes": motion.votes.select_related("meeting", "amendment").prefetch_related(
             "ballots__user"
@@ -187,93 +190,105 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 
 @domain_view
-def motion_edit(request: HttpRequest, motion_id: int) -> HttpResponse:
+def motion_edit(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     user = _user(request)
     motion = load_motion(user, motion_id)
     require(can_edit_draft(user, motion), "Only the mover can edit a draft.")
-    form = DraftForm(
-        request.POST or None,
-        initial={
-            "title": motion.title,
-            "text": motion.text,
-            "supporting_statement": motion.supporting_statement,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_draft(actor=user, motion=motion, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("motions:detail", motion_id=motion.pk)
-    return render(
+    initial = {
+        "title": motion.title,
+        "text": motion.text,
+        "supporting_statement": motion.supporting_statement,
+    }
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Edit draft: {motion.title}", "submit": "Save"},
+        DraftForm(request.POST or None, initial=initial),
+        save=lambda form: services.update_draft(actor=user, motion=motion, **form.cleaned_data),
+        done=lambda _: redirect("motions:detail", motion_id=motion.pk),
+        context={"title": f"Edit draft: {motion.title}", "submit": "Save"},
     )
 
 
-def _act(request: HttpRequest, motion_id: int, verb: str) -> HttpResponse:
-    user = _user(request)
-    motion = load_motion(user, motion_id)
+# One view per verb of the motion's page: each calls one service and goes back to the motion.
+# The officers' verbs take an optional reason (``ReasonForm``).
+
+
+def _reason(request: HttpRequest) -> str:
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        if verb == "support":
-            services.support_motion(actor=user, motion=motion)
-            messages.success(request, "You support this motion.")
-        elif verb == "unsupport":
-            services.withdraw_support(actor=user, motion=motion)
-        elif verb == "submit":
-            services.submit_motion(actor=user, motion=motion)
-            messages.success(request, "Submitted.")
-        elif verb == "admit":
-            services.admit_motion(actor=user, motion=motion, reason=reason)
-        elif verb == "rule_out":
-            services.rule_out_of_order(actor=user, motion=motion, reason=reason)
-        elif verb == "remit":
-            services.remit_motion(actor=user, motion=motion, reason=reason)
-        elif verb == "withdraw":
-            services.withdraw_motion(actor=user, motion=motion, reason=reason)
-        elif verb == "agree_composite":
-            services.agree_to_composite(actor=user, motion=motion)
-            messages.success(request, "Your agreement to composite is recorded.")
-        else:
-            raise NotFound("No such action.")
-    except DomainError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        messages.error(request, exc.message)
-    return redirect("motions:detail", motion_id=motion.pk)
+    return str(form.cleaned_data["reason"]) if form.is_valid() else ""
 
 
-@require_POST
+def _motion_verb(
+    act: Callable[[User, Motion, HttpRequest], object], success: str | None = None
+) -> Callable[[HttpRequest, int], HttpResponseBase]:
+    """A view that loads the motion as the person may see it and calls ``act`` on it."""
+
+    @require_POST
+    @domain_view
+    def view(request: HttpRequest, motion_id: int) -> HttpResponseBase:
+        user = _user(request)
+        motion = load_motion(user, motion_id)
+        return post_action(
+            request,
+            lambda: act(user, motion, request),
+            then=redirect("motions:detail", motion_id=motion.pk),
+            success=success,
+            # A refusal is a message on the motion's page; a motion not found is a 404.
+            propagate=(NotFound,),
+        )
+
+    return view
+
+
+motion_support = _motion_verb(
+    lambda user, motion, _: services.support_motion(actor=user, motion=motion),
+    "You support this motion.",
+)
+motion_unsupport = _motion_verb(
+    lambda user, motion, _: services.withdraw_support(actor=user, motion=motion)
+)
+motion_submit = _motion_verb(
+    lambda user, motion, _: services.submit_motion(actor=user, motion=motion), "Submitted."
+)
+motion_admit = _motion_verb(
+    lambda user, motion, request: services.admit_motion(
+        actor=user, motion=motion, reason=_reason(request)
+    )
+)
+motion_rule_out = _motion_verb(
+    lambda user, motion, request: services.rule_out_of_order(
+        actor=user, motion=motion, reason=_reason(request)
+    )
+)
+motion_remit = _motion_verb(
+    lambda user, motion, request: services.remit_motion(
+        actor=user, motion=motion, reason=_reason(request)
+    )
+)
+motion_withdraw = _motion_verb(
+    lambda user, motion, request: services.withdraw_motion(
+        actor=user, motion=motion, reason=_reason(request)
+    )
+)
+motion_agree_composite = _motion_verb(
+    lambda user, motion, _: services.agree_to_composite(actor=user, motion=motion),
+    "Your agreement to composite is recorded.",
+)
+
+
 @domain_view
-def motion_action(request: HttpRequest, motion_id: int, verb: str) -> HttpResponse:
-    return _act(request, motion_id, verb)
-
-
-@domain_view
-def motion_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
+def motion_discussion(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     user = _user(request)
     motion = load_motion(user, motion_id)
     require(can_manage_motion(user, motion), "Only the body's officers open a discussion.")
-    form = DiscussionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            notified = services.open_discussion(
-                actor=user, motion=motion, deadline=form.cleaned_data["deadline"]
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Circulated for discussion; {notified} members notified.")
-            return redirect("motions:detail", motion_id=motion.pk)
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
+        DiscussionForm(request.POST or None),
+        save=lambda form: services.open_discussion(
+            actor=user, motion=motion, deadline=form.cleaned_data["deadline"]
+        ),
+        done=lambda _: redirect("motions:detail", motion_id=motion.pk),
+        success=lambda notified: f"Circulated for discussion; {notified} members notified.",
+        context={
             "title": f"Open the discussion of “{motion.title}”",
             "submit": "Circulate to every branch",
         },
@@ -281,7 +296,7 @@ def motion_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 
 @domain_view
-def composite_new(request: HttpRequest, body_id: int) -> HttpResponse:
+def composite_new(request: HttpRequest, body_id: int) -> HttpResponseBase:
     """Officers merge motions on the same subject into a composite, once every mover agreed."""
     from iskra.motions.forms import CompositeForm
     from iskra.organisation.permissions import load_body
@@ -293,71 +308,58 @@ def composite_new(request: HttpRequest, body_id: int) -> HttpResponse:
         body=body,
         status__in=[MotionStatus.SUBMITTED, MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION],
     ).prefetch_related("proposers__user")
-    form = CompositeForm(request.POST or None, motions=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            composite = services.composite_motions(
-                actor=user,
-                motions=list(form.cleaned_data["motions"]),
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Composite created; the merged motions point to it.")
-            return redirect("motions:detail", motion_id=composite.pk)
     agreement = {
         m.pk: any(p.is_mover and p.agreed_to_composite_at for p in m.proposers.all())
         for m in candidates
     }
-    return render(
+    return form_view(
         request,
-        "motions/composite_form.html",
-        {"form": form, "body": body, "candidates": candidates, "agreement": agreement},
+        CompositeForm(request.POST or None, motions=candidates),
+        save=lambda form: services.composite_motions(
+            actor=user,
+            motions=list(form.cleaned_data["motions"]),
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+        ),
+        done=lambda composite: redirect("motions:detail", motion_id=composite.pk),
+        success="Composite created; the merged motions point to it.",
+        template="motions/composite_form.html",
+        context={"body": body, "candidates": candidates, "agreement": agreement},
     )
 
 
 @domain_view
-def amendment_new(request: HttpRequest, motion_id: int) -> HttpResponse:
+def amendment_new(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     user = _user(request)
     motion = load_motion(user, motion_id)
     require(can_table_amendment(user, motion), "You cannot amend this motion now.")
     units = Unit.objects.filter(
         path__in=[p for p in officer_paths(user) if p.startswith(motion.body.unit.path)]
     )
-    form = AmendmentForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.table_amendment(actor=user, motion=motion, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Amendment tabled.")
-            return redirect("motions:detail", motion_id=motion.pk)
-    return render(request, "motions/amendment_form.html", {"form": form, "motion": motion})
+    return form_view(
+        request,
+        AmendmentForm(request.POST or None, units=units),
+        save=lambda form: services.table_amendment(actor=user, motion=motion, **form.cleaned_data),
+        done=lambda _: redirect("motions:detail", motion_id=motion.pk),
+        success="Amendment tabled.",
+        template="motions/amendment_form.html",
+        context={"motion": motion},
+    )
 
 
 @domain_view
-def position_new(request: HttpRequest, motion_id: int) -> HttpResponse:
+def position_new(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     user = _user(request)
     motion = load_motion(user, motion_id)
     units = position_units(user, motion)
     require(units.exists(), "Only officers of a unit in the body's scope record its position.")
-    form = PositionForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_position(actor=user, motion=motion, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Position recorded.")
-            return redirect("motions:detail", motion_id=motion.pk)
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
+        PositionForm(request.POST or None, units=units),
+        save=lambda form: services.record_position(actor=user, motion=motion, **form.cleaned_data),
+        done=lambda _: redirect("motions:detail", motion_id=motion.pk),
+        success="Position recorded.",
+        context={
             "title": f"Record a position on “{motion.title}”",
             "submit": "Record position",
         },
@@ -366,68 +368,59 @@ def position_new(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 @require_POST
 @domain_view
-def post_new(request: HttpRequest, motion_id: int) -> HttpResponse:
+def post_new(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     user = _user(request)
     motion = load_motion(user, motion_id)
+    back = redirect(f"/motions/{motion.pk}/#discussion")
     form = PostForm(request.POST)
-    if form.is_valid():
-        parent = (
-            Post.objects.filter(pk=form.cleaned_data["parent"], motion=motion).first()
-            if form.cleaned_data["parent"]
-            else None
-        )
-        try:
-            services.post_to_discussion(
-                actor=user, motion=motion, text=form.cleaned_data["text"], parent=parent
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "Write something first.")
-    return redirect(f"/motions/{motion.pk}/#discussion")
-
-
-@domain_view
-def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
-    user = _user(request)
-    post = Post.objects.select_related("motion").filter(pk=post_id).first()
-    if post is None:
-        raise NotFound("No such post.")
-    load_motion(user, post.motion_id)
-    require(post.author_id == user.pk, "Only the author can edit a post.")
-    form = PostForm(request.POST or None, initial={"text": post.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_post(actor=user, post=post, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect(f"/motions/{post.motion_id}/#post-{post.pk}")
-    return render(
-        request, "core/form_page.html", {"form": form, "title": "Edit your post", "submit": "Save"}
+    if not form.is_valid():
+        # Shown again in the page's form for a new post (a reply's own form is not kept).
+        typed = PostForm({"text": request.POST.get("text", "")})
+        return keep_form(request, f"motion-{motion.pk}-post", typed, back)
+    parent = (
+        Post.objects.filter(pk=form.cleaned_data["parent"], motion=motion).first()
+        if form.cleaned_data["parent"]
+        else None
+    )
+    return post_action(
+        request,
+        lambda: services.post_to_discussion(
+            actor=user, motion=motion, text=form.cleaned_data["text"], parent=parent
+        ),
+        then=back,
     )
 
 
 @domain_view
-def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponseBase:
     user = _user(request)
-    post = Post.objects.select_related("motion__body__unit").filter(pk=post_id).first()
-    if post is None:
-        raise NotFound("No such post.")
-    load_motion(user, post.motion_id)
-    require(can_moderate(user, post), "Only officers moderate the discussion.")
-    form = HideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hide_post(actor=user, post=post, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect(f"/motions/{post.motion_id}/#discussion")
-    return render(
+    post = load_post(user, post_id)
+    require(post.author_id == user.pk, "Only the author can edit a post.")
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": "Hide a post (the reason is shown in its place)", "submit": "Hide"},
+        PostForm(request.POST or None, initial={"text": post.text}),
+        save=lambda form: services.edit_post(actor=user, post=post, text=form.cleaned_data["text"]),
+        done=lambda _: redirect(f"/motions/{post.motion_id}/#post-{post.pk}"),
+        context={"title": "Edit your post", "submit": "Save"},
+    )
+
+
+@domain_view
+def post_hide(request: HttpRequest, post_id: int) -> HttpResponseBase:
+    user = _user(request)
+    post = load_post(user, post_id)
+    require(can_moderate(user, post), "Only officers moderate the discussion.")
+    return form_view(
+        request,
+        HideForm(request.POST or None),
+        save=lambda form: services.hide_post(
+            actor=user, post=post, reason=form.cleaned_data["reason"]
+        ),
+        done=lambda _: redirect(f"/motions/{post.motion_id}/#discussion"),
+        context={
+            "title": "Hide a post (the reason is shown in its place)",
+            "submit": "Hide",
+        },
     )
 
 
@@ -442,9 +435,7 @@ def state_of_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 @domain_view
 def bulletin_list(request: HttpRequest) -> HttpResponse:
-    require(
-        is_active_member(request.user) or request.user.is_superuser, "Bulletins are for members."
-    )
+    require(is_member_or_superuser(request.user), "Bulletins are for members.")
     bodies = (
         Body.objects.filter(unit__path__in=officer_paths(request.user))
         if not request.user.is_superuser
@@ -462,69 +453,50 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 
 
 @domain_view
-def bulletin_new(request: HttpRequest, body_id: int) -> HttpResponse:
+def bulletin_new(request: HttpRequest, body_id: int) -> HttpResponseBase:
     user = _user(request)
-    body = Body.objects.select_related("unit").filter(pk=body_id).first()
-    if body is None:
-        raise NotFound("No such body.")
-    require(is_officer_of(user, body.unit), "Only the body's officers open a bulletin.")
-    form = BulletinForm(request.POST or None, initial={"opens_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            bulletin = services.create_bulletin(actor=user, body=body, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("motions:bulletin", bulletin_id=bulletin.pk)
-    return render(
+    body = load_body_for_bulletin(user, body_id)
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Open a discussion bulletin for {body.name}", "submit": "Open"},
+        BulletinForm(request.POST or None, initial={"opens_on": timezone.localdate()}),
+        save=lambda form: services.create_bulletin(actor=user, body=body, **form.cleaned_data),
+        done=lambda bulletin: redirect("motions:bulletin", bulletin_id=bulletin.pk),
+        context={"title": f"Open a discussion bulletin for {body.name}", "submit": "Open"},
     )
 
 
 @domain_view
-def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponseBase:
     user = _user(request)
     bulletin = load_bulletin(user, bulletin_id)
-    form = ContributionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contribute(actor=user, bulletin=bulletin, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Your contribution is in.")
-            return redirect("motions:bulletin", bulletin_id=bulletin.pk)
-    contributions = (
-        bulletin.contributions.all()
-        if bulletin.published_at or is_officer_of(user, bulletin.body.unit)
-        else bulletin.contributions.filter(author=user)
-    )
-    return render(
+    return form_view(
         request,
-        "motions/bulletin.html",
-        {
+        ContributionForm(request.POST or None),
+        save=lambda form: services.contribute(actor=user, bulletin=bulletin, **form.cleaned_data),
+        done=lambda _: redirect("motions:bulletin", bulletin_id=bulletin.pk),
+        success="Your contribution is in.",
+        template="motions/bulletin.html",
+        context={
             "bulletin": bulletin,
-            "contributions": contributions,
-            "form": form,
-            "can_publish": is_officer_of(user, bulletin.body.unit)
-            and bulletin.published_at is None,
-            "can_contribute": bulletin.published_at is None and in_scope(user, bulletin.body),
+            "contributions": bulletin.contributions.all()
+            if sees_every_contribution(user, bulletin)
+            else bulletin.contributions.filter(author=user),
+            "can_publish": can_publish_bulletin(user, bulletin),
+            "can_contribute": can_contribute(user, bulletin),
         },
     )
 
 
 @require_POST
 @domain_view
-def bulletin_publish(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+def bulletin_publish(request: HttpRequest, bulletin_id: int) -> HttpResponseBase:
     user = _user(request)
     bulletin = load_bulletin(user, bulletin_id)
-    try:
-        services.publish_bulletin(actor=user, bulletin=bulletin)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("motions:bulletin", bulletin_id=bulletin.pk)
+    return post_action(
+        request,
+        lambda: services.publish_bulletin(actor=user, bulletin=bulletin),
+        then=redirect("motions:bulletin", bulletin_id=bulletin.pk),
+    )
 
 
 @domain_view

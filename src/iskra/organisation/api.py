@@ -14,7 +14,13 @@ from iskra.apikit.pagination import Pages
 from iskra.core.errors import NotFound
 from iskra.organisation import services
 from iskra.organisation.models import Body, Seat, SeatHolding, Unit, UnitKind
-from iskra.organisation.permissions import can_view_organisation, load_body, load_unit, require
+from iskra.organisation.permissions import (
+    can_view_organisation,
+    load_body,
+    load_seat,
+    load_unit,
+    require,
+)
 from iskra.organisation.schemas import (
     AppointIn,
     BodyIn,
@@ -166,16 +172,9 @@ def create_seat(request: HttpRequest, payload: SeatIn) -> Any:
     return Status(201, _seat_out(seat))
 
 
-def _load_seat(request: HttpRequest, seat_id: int) -> Seat:
-    seat = Seat.objects.select_related("body__unit").filter(pk=seat_id).first()
-    if seat is None or not can_view_organisation(request.user):
-        raise NotFound("No such seat.")
-    return seat
-
-
 @router.post("/seats/{seat_id}/holders", response={201: HolderOut, **ERRORS})
 def appoint(request: HttpRequest, seat_id: PathId, payload: AppointIn) -> Any:
-    seat = _load_seat(request, seat_id)
+    seat = load_seat(request.user, seat_id)
     # Holders are people of the accounts app, which stands on organisation: the user model
     # is reached through its setting, not imported.
     holder = get_user_model().objects.filter(pk=payload.holder_id).first()

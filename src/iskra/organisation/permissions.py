@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from iskra.core.errors import NotFound, PermissionDenied
-from iskra.organisation.models import Body, SeatHolding, Unit
+from iskra.organisation.models import Body, Seat, SeatHolding, Unit
 
 _CACHE_ATTR = "_iskra_officer_paths"
 _COVERS_ALL_ATTR = "_iskra_covers_all"
@@ -128,6 +128,29 @@ def load_body(user: Any, body_id: int) -> Body:
     if body is None:
         raise NotFound("No such body.")
     return body
+
+
+def load_seat(user: Any, seat_id: int) -> Seat:
+    """A seat on a body the person may see; "not found" otherwise."""
+    seat = Seat.objects.select_related("body__unit").filter(pk=seat_id).first()
+    if seat is None or not can_view_organisation(user):
+        raise NotFound("No such seat.")
+    return seat
+
+
+def load_holding(user: Any, holding_id: int) -> SeatHolding:
+    """A term in a seat, for someone who may manage the structure of its body's unit: "not
+    found" if there is no such term, "not allowed" otherwise."""
+    holding = (
+        SeatHolding.objects.select_related("seat__body__unit", "holder")
+        .filter(pk=holding_id)
+        .first()
+    )
+    if holding is None:
+        raise NotFound("No such term.")
+    # Only those who manage the unit's structure end a term.
+    require(can_manage_structure(user, holding.seat.body.unit))
+    return holding
 
 
 def require(condition: bool, message: str = "You do not have permission to do this.") -> None:

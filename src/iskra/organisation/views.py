@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
-from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import domain_view
+from iskra.core.web import FieldError, domain_view, form_view, keep_form, kept_form, post_action
 from iskra.organisation import selectors, services
 from iskra.organisation.forms import (
     AppointForm,
@@ -18,72 +19,58 @@ from iskra.organisation.forms import (
     UnitForm,
     UnitKindForm,
 )
-from iskra.organisation.models import Organisation, Seat, SeatHolding, UnitKind
+from iskra.organisation.models import Organisation, UnitKind
 from iskra.organisation.permissions import (
     can_manage_settings,
     can_manage_structure,
     load_body,
+    load_holding,
+    load_seat,
     load_unit,
     require,
 )
 
 
 @domain_view
-def unit_add_child(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_add_child(request: HttpRequest, unit_id: int) -> HttpResponseBase:
     parent = load_unit(request.user, unit_id)
-    form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = services.create_unit(actor=request.user, parent=parent, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"{child.name} added.")
-            return redirect("organisation:unit", unit_id=child.pk)
     require(can_manage_structure(request.user, parent))
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Add a unit to {parent.name}", "submit": "Add unit"},
+        UnitForm(request.POST or None),
+        save=lambda form: services.create_unit(
+            actor=request.user, parent=parent, **form.cleaned_data
+        ),
+        done=lambda child: redirect("organisation:unit", unit_id=child.pk),
+        success=lambda child: f"{child.name} added.",
+        context={"title": f"Add a unit to {parent.name}", "submit": "Add unit"},
     )
 
 
 @domain_view
-def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_move(request: HttpRequest, unit_id: int) -> HttpResponseBase:
     unit = load_unit(request.user, unit_id)
     require(can_manage_structure(request.user, unit))
-    form = MoveUnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_unit(actor=request.user, unit=unit, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"{unit.name} moved.")
-            return redirect("organisation:unit", unit_id=unit.pk)
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Move {unit.name}", "submit": "Move"},
+        MoveUnitForm(request.POST or None),
+        save=lambda form: services.move_unit(actor=request.user, unit=unit, **form.cleaned_data),
+        done=lambda _: redirect("organisation:unit", unit_id=unit.pk),
+        success=f"{unit.name} moved.",
+        context={"title": f"Move {unit.name}", "submit": "Move"},
     )
 
 
 @domain_view
-def body_add(request: HttpRequest, unit_id: int) -> HttpResponse:
+def body_add(request: HttpRequest, unit_id: int) -> HttpResponseBase:
     unit = load_unit(request.user, unit_id)
     require(can_manage_structure(request.user, unit))
-    form = BodyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            body = services.create_body(actor=request.user, unit=unit, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("organisation:body", body_id=body.pk)
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Add a body to {unit.name}", "submit": "Add body"},
+        BodyForm(request.POST or None),
+        save=lambda form: services.create_body(actor=request.user, unit=unit, **form.cleaned_data),
+        done=lambda body: redirect("organisation:body", body_id=body.pk),
+        context={"title": f"Add a body to {unit.name}", "submit": "Add body"},
     )
 
 
@@ -100,85 +87,57 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
 
 
 @domain_view
-def seat_add(request: HttpRequest, body_id: int) -> HttpResponse:
+def seat_add(request: HttpRequest, body_id: int) -> HttpResponseBase:
     body = load_body(request.user, body_id)
     require(can_manage_structure(request.user, body.unit))
-    form = SeatForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_seat(actor=request.user, body=body, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("organisation:body", body_id=body.pk)
-    return render(
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Add a seat to {body.name}", "submit": "Add seat"},
+        SeatForm(request.POST or None),
+        save=lambda form: services.create_seat(actor=request.user, body=body, **form.cleaned_data),
+        done=lambda _: redirect("organisation:body", body_id=body.pk),
+        context={"title": f"Add a seat to {body.name}", "submit": "Add seat"},
     )
 
 
 @domain_view
-def seat_appoint(request: HttpRequest, seat_id: int) -> HttpResponse:
-    seat = Seat.objects.select_related("body__unit").filter(pk=seat_id).first()
-    if seat is None:
-        raise NotFound("No such seat.")
-    load_body(request.user, seat.body_id)
+def seat_appoint(request: HttpRequest, seat_id: int) -> HttpResponseBase:
+    seat = load_seat(request.user, seat_id)
     require(can_manage_structure(request.user, seat.body.unit))
-    form = AppointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: AppointForm) -> Any:
         # Holders are people of the accounts app, which stands on organisation: the user model
         # is reached through its setting, not imported.
         holder = (
             get_user_model().objects.filter(email__iexact=form.cleaned_data["holder_email"]).first()
         )
         if holder is None:
-            form.add_error("holder_email", "Nobody with this email address is a member.")
-        else:
-            try:
-                services.appoint_to_seat(
-                    actor=request.user,
-                    seat=seat,
-                    holder=holder,
-                    started_on=form.cleaned_data["started_on"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"{holder} now holds {seat.title}.")
-                return redirect("organisation:body", body_id=seat.body_id)
-    return render(
+            raise FieldError("holder_email", "Nobody with this email address is a member.")
+        services.appoint_to_seat(
+            actor=request.user, seat=seat, holder=holder, started_on=form.cleaned_data["started_on"]
+        )
+        return holder
+
+    return form_view(
         request,
-        "core/form_page.html",
-        {"form": form, "title": f"Record who holds {seat.title}", "submit": "Save"},
+        AppointForm(request.POST or None),
+        save=save,
+        done=lambda _: redirect("organisation:body", body_id=seat.body_id),
+        success=lambda holder: f"{holder} now holds {seat.title}.",
+        context={"title": f"Record who holds {seat.title}", "submit": "Save"},
     )
 
 
 @domain_view
-def holding_end(request: HttpRequest, holding_id: int) -> HttpResponse:
-    holding = (
-        SeatHolding.objects.select_related("seat__body__unit", "holder")
-        .filter(pk=holding_id)
-        .first()
-    )
-    if holding is None:
-        raise NotFound("No such term.")
-    require(can_manage_structure(request.user, holding.seat.body.unit))
-    form = EndHoldingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_holding(
-                actor=request.user, holding=holding, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("organisation:body", body_id=holding.seat.body_id)
-    return render(
+def holding_end(request: HttpRequest, holding_id: int) -> HttpResponseBase:
+    holding = load_holding(request.user, holding_id)
+    return form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
+        EndHoldingForm(request.POST or None),
+        save=lambda form: services.end_holding(
+            actor=request.user, holding=holding, reason=form.cleaned_data["reason"]
+        ),
+        done=lambda _: redirect("organisation:body", body_id=holding.seat.body_id),
+        context={
             "title": f"End {holding.holder}'s term as {holding.seat.title}",
             "submit": "End term",
         },
@@ -186,46 +145,38 @@ def holding_end(request: HttpRequest, holding_id: int) -> HttpResponse:
 
 
 @domain_view
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: HttpRequest) -> HttpResponseBase:
     require(
         can_manage_settings(request.user),
         "Only national officers can change the organisation's settings.",
     )
     organisation = Organisation.current()
-    form = SettingsForm(request.POST or None, instance=Organisation.objects.get(pk=organisation.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_settings(
-                actor=request.user, changes={f: form.cleaned_data[f] for f in form.changed_data}
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect("organisation:settings")
-    kind_form = (
-        UnitKindForm(request.POST or None, prefix="kind")
-        if request.method == "POST" and "kind-name" in request.POST
-        else UnitKindForm(prefix="kind")
-    )
-    return render(
+    kind_form = kept_form(request, "unit-kind", UnitKindForm, prefix="kind")
+    return form_view(
         request,
-        "organisation/settings.html",
-        {"form": form, "kind_form": kind_form, "kinds": UnitKind.objects.all()},
+        SettingsForm(request.POST or None, instance=Organisation.objects.get(pk=organisation.pk)),
+        save=lambda form: services.update_settings(
+            actor=request.user, changes={f: form.cleaned_data[f] for f in form.changed_data}
+        ),
+        done=lambda _: redirect("organisation:settings"),
+        success="Settings saved.",
+        template="organisation/settings.html",
+        context={"kind_form": kind_form, "kinds": UnitKind.objects.all()},
     )
 
 
 @domain_view
-def unit_kind_add(request: HttpRequest) -> HttpResponse:
+def unit_kind_add(request: HttpRequest) -> HttpResponseBase:
     require(can_manage_settings(request.user))
-    form = UnitKindForm(request.POST or None, prefix="kind")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_unit_kind(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Unit kind added.")
-    elif request.method == "POST":
-        messages.error(request, "Check the unit kind's name and level.")
-    return redirect("organisation:settings")
+    back = redirect("organisation:settings")
+    if request.method != "POST":
+        return back
+    form = UnitKindForm(request.POST, prefix="kind")
+    if not form.is_valid():
+        return keep_form(request, "unit-kind", form, back)
+    return post_action(
+        request,
+        lambda: services.save_unit_kind(actor=request.user, **form.cleaned_data),
+        then=back,
+        success="Unit kind added.",
+    )

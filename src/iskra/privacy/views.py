@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from iskra.accounts.models import User
-from iskra.core.errors import DomainError
-from iskra.core.web import domain_view
+from iskra.core.web import domain_view, form_view
 from iskra.members.permissions import load_membership
 from iskra.organisation.permissions import require
 from iskra.privacy.permissions import can_erase
@@ -63,19 +61,17 @@ class EraseForm(forms.Form):
 
 
 @domain_view
-def erase(request: HttpRequest, membership_id: int) -> HttpResponse:
+def erase(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
     require(can_erase(request.user, membership), "Only an officer over the branch can do this.")
-    form = EraseForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "membership": membership}
-    if request.method == "POST" and form.is_valid():
-        try:
-            pseudonym = erase_former_member(
-                actor=_user(request), user=membership.user, reason=form.cleaned_data["request"]
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Personal data erased: the record now reads “{pseudonym}”.")
-            return redirect("members:record", membership_id=membership.pk)
-    return render(request, "privacy/erase.html", context)
+    return form_view(
+        request,
+        EraseForm(request.POST or None),
+        save=lambda form: erase_former_member(
+            actor=_user(request), user=membership.user, reason=form.cleaned_data["request"]
+        ),
+        done=lambda _: redirect("members:record", membership_id=membership.pk),
+        success=lambda pseudonym: f"Personal data erased: the record now reads “{pseudonym}”.",
+        template="privacy/erase.html",
+        context={"membership": membership},
+    )

@@ -27,6 +27,7 @@ from iskra.ballots.services.closing import (
 from iskra.ballots.services.common import (
     _OPEN_QUESTIONS,
     TRACKER_ALPHABET,
+    _lock_draft,
     _lock_for_casting,
     hash_credential,
     logger,
@@ -34,6 +35,7 @@ from iskra.ballots.services.common import (
     normalise_tracker,
     questions_data,
 )
+from iskra.ballots.services.credentials import issue_credentials
 from iskra.ballots.services.publishing import (
     _QUESTION_ALWAYS,
     _RESULT_ALWAYS,
@@ -55,12 +57,10 @@ from iskra.ballots.services.setup import (
     SEALED_REMINDER_SENT,
     STATUTORY_STATEMENT,
     YES_NO_PRESETS,
-    _lock_draft,
     add_question,
     appoint_scrutineer,
     constituency,
     create_ballot,
-    issue_credentials,
     open_ballot,
     problems,
     put_motion_to_ballot,

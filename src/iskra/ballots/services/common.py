@@ -13,6 +13,9 @@ from django.db import connection
 from iskra.ballots.models import (
     Ballot,
 )
+from iskra.ballots.permissions import can_manage
+from iskra.core.errors import DomainError
+from iskra.organisation.permissions import require
 
 logger = logging.getLogger("iskra.ballots.services")
 
@@ -49,6 +52,15 @@ def _lock_for_casting(ballot_id: int, *, exclusive: bool) -> None:
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {function}(%s, %s)", [7017, ballot_id])
+
+
+def _lock_draft(actor: Any, ballot: Ballot) -> Ballot:
+    """The draft ballot, locked for a change, once the actor is known to be allowed it."""
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    require(can_manage(actor, ballot), "Only officers of the unit change this ballot.")
+    if ballot.state != Ballot.State.DRAFT:
+        raise DomainError("An opened ballot cannot be changed.")
+    return ballot
 
 
 # --- Casting -----------------------------------------------------------------------------------

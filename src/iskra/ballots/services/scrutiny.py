@@ -25,7 +25,7 @@ from iskra.ballots.permissions import (
     on_roll,
 )
 from iskra.ballots.services.common import hash_credential
-from iskra.ballots.services.setup import issue_credentials
+from iskra.ballots.services.credentials import issue_credentials
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
 from iskra.organisation.permissions import require
@@ -70,7 +70,7 @@ def _await_sealed_credential(ballot: Ballot, voter: Any) -> None:
     the voter is told one will come from the credential authority, who is asked for a further
     signed batch (``sealed_setup.upload_further_credentials``)."""
     from iskra.ballots.services.sealed_setup import credential_authority
-    from iskra.core.email import send_after_commit
+    from iskra.core.tasks import send_after_commit
 
     authority = credential_authority(ballot)
     name = (authority.full_name or authority.email) if authority else "the credential authority"

@@ -19,8 +19,7 @@ from iskra.accounts.models import User
 from iskra.audit.services import record
 from iskra.ballots.models import Ballot, Question, SealedCredentialBatch, Trustee
 from iskra.ballots.permissions import can_manage, holds_office_in
-from iskra.ballots.services.common import questions_data
-from iskra.ballots.services.setup import _lock_draft
+from iskra.ballots.services.common import _lock_draft, questions_data
 from iskra.core.errors import DomainError, PermissionDenied
 from iskra.sealed import group as grp
 from iskra.sealed import setup as st

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from iskra.accounts.models import User
 from iskra.audit.services import record
-from iskra.core.email import send_after_commit
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
+from iskra.core.tasks import send_after_commit
 from iskra.meetings.models import AgendaItem, CalendarFeed, Meeting
 from iskra.meetings.permissions import can_run_meeting
 from iskra.meetings.services.common import body_members

@@ -18,17 +18,19 @@ from iskra.members.services.discipline import (
     appeal_case,
     decide_appeal,
     decide_case,
-    end_due_suspensions,
-    end_suspension,
     open_case,
 )
 from iskra.members.services.joining import (
     _schedule_probation_end,
     apply_to_join,
-    complete_due_probations,
-    complete_probation,
     decide_application,
     hold_probation,
+)
+from iskra.members.services.scheduled import (
+    complete_due_probations,
+    complete_probation,
+    end_due_suspensions,
+    end_suspension,
 )
 from iskra.members.services.transfers import (
     cancel_transfer,

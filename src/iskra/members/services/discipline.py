@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from iskra.audit.services import record
-from iskra.core.email import send_after_commit
 from iskra.core.errors import DomainError
+from iskra.core.tasks import send_after_commit
+from iskra.members import tasks
 from iskra.members.models import (
     DisciplinaryCase,
     Membership,
@@ -92,14 +93,14 @@ def _apply_outcome(case: DisciplinaryCase, *, actor: Any, body: Body, reason: st
 
 
 def _schedule_suspension_end(membership: Membership) -> None:
-    from iskra.members.tasks import end_suspension
-
     assert membership.suspended_until is not None
     run_after = timezone.make_aware(datetime.combine(membership.suspended_until, time.min))
     membership_id = membership.pk
-    if end_suspension.get_backend().supports_defer:
+    if tasks.end_suspension.get_backend().supports_defer:
         transaction.on_commit(
-            lambda: end_suspension.using(run_after=run_after).enqueue(membership_id=membership_id)
+            lambda: tasks.end_suspension.using(run_after=run_after).enqueue(
+                membership_id=membership_id
+            )
         )
 
 
@@ -270,32 +271,3 @@ def decide_appeal(
         },
     )
     return case
-
-
-@transaction.atomic
-def end_suspension(*, membership_id: int, today: date | None = None) -> bool:
-    """Restore a suspended member when the suspension's end date arrives (called by the worker)."""
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("unit")
-        .filter(pk=membership_id)
-        .first()
-    )
-    if (
-        membership is None
-        or membership.status != Status.SUSPENDED
-        or membership.suspended_until is None
-    ):
-        return False
-    if membership.suspended_until > (today or timezone.localdate()):
-        return False
-    membership.suspended_until = None
-    _transition(membership, to_status=Status.MEMBER, actor=None, reason="Suspension ended")
-    return True
-
-
-def end_due_suspensions(*, today: date | None = None) -> int:
-    due = Membership.objects.filter(
-        status=Status.SUSPENDED, suspended_until__lte=today or timezone.localdate()
-    ).values_list("pk", flat=True)
-    return sum(end_suspension(membership_id=pk, today=today) for pk in list(due))

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from iskra.accounts.models import User
 from iskra.audit.services import record
-from iskra.core.email import send_after_commit
 from iskra.core.errors import DomainError
+from iskra.core.tasks import send_after_commit
+from iskra.members import tasks
 from iskra.members.models import (
     Application,
     Membership,
@@ -177,54 +178,20 @@ def decide_application(
 
 
 def _schedule_probation_end(membership: Membership) -> None:
-    from iskra.members.tasks import end_probation
-
     assert membership.probation_ends_on is not None
     run_after = timezone.make_aware(datetime.combine(membership.probation_ends_on, time.min))
     membership_id = membership.pk
 
     def enqueue() -> None:
         # Backends that cannot defer (the immediate one in tests) leave it to the worker's sweep.
-        if not end_probation.get_backend().supports_defer:
+        if not tasks.end_probation.get_backend().supports_defer:
             return
         if run_after <= timezone.now():
-            end_probation.enqueue(membership_id=membership_id)
+            tasks.end_probation.enqueue(membership_id=membership_id)
         else:
-            end_probation.using(run_after=run_after).enqueue(membership_id=membership_id)
+            tasks.end_probation.using(run_after=run_after).enqueue(membership_id=membership_id)
 
     transaction.on_commit(enqueue)
-
-
-@transaction.atomic
-def complete_probation(*, membership_id: int, today: date | None = None) -> bool:
-    """Make a candidate a member at the end of probation, unless the branch has held it.
-
-    Called by the worker; safe to call repeatedly. Returns whether the candidate was admitted.
-    """
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("unit")
-        .filter(pk=membership_id)
-        .first()
-    )
-    if membership is None or membership.status != Status.CANDIDATE or membership.probation_held:
-        return False
-    if membership.probation_ends_on is None or membership.probation_ends_on > (
-        today or timezone.localdate()
-    ):
-        return False
-    _transition(membership, to_status=Status.MEMBER, actor=None, reason="Probation completed")
-    return True
-
-
-def complete_due_probations(*, today: date | None = None) -> int:
-    """Sweep for any candidate whose probation has ended (a safety net for the scheduled task)."""
-    due = Membership.objects.filter(
-        status=Status.CANDIDATE,
-        probation_held=False,
-        probation_ends_on__lte=today or timezone.localdate(),
-    ).values_list("pk", flat=True)
-    return sum(complete_probation(membership_id=pk, today=today) for pk in list(due))
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from iskra.audit.services import record
-from iskra.core.email import send_after_commit
 from iskra.core.errors import DomainError
+from iskra.core.tasks import send_after_commit
 from iskra.members.models import (
     Membership,
     Status,
