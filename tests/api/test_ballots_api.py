@@ -50,6 +50,7 @@ def _define(world: World, **extra: Any) -> dict[str, Any]:
         "opens_at": now.isoformat(),
         "closes_at": (now + timedelta(days=7)).isoformat(),
         "filter_workplace": "Riverside Hospital",
+        "sealed": False,
         **extra,
     }
     created = Api(world.secretary).post("/ballots", payload)
@@ -754,6 +755,7 @@ def test_an_empty_ranking_is_no_answer_and_blank_is_cast_only_on_purpose(world: 
             "preset": "stv_committee",
             "opens_at": now.isoformat(),
             "closes_at": (now + timedelta(days=1)).isoformat(),
+            "sealed": False,
         },
     ).json()["id"]
     qid = officer.post(

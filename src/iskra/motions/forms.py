@@ -158,6 +158,18 @@ class ToBallotForm(forms.Form):
         ],
         label="Majority",
     )
+    sealing = forms.ChoiceField(
+        choices=[
+            ("", "The default: sealed for an all-member ballot, plain for the body's own vote"),
+            ("sealed", "Sealed (encrypted in the voter's browser, opened by trustees)"),
+            ("plain", "Plain"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        label="Sealed ballot",
+        help_text="A sealed ballot stays secret even against whoever runs the server; it needs "
+        "trustees and a credential authority before it opens.",
+    )
     opens_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )

@@ -292,7 +292,12 @@ def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
     require(can_manage_motion(user, motion), "Only the body's officers put a motion to a ballot.")
     form = ToBallotForm(
         request.POST or None,
-        initial={"constituency": "all", "preset": "simple_majority", **default_voting_window()},
+        initial={
+            "constituency": "all",
+            "preset": "simple_majority",
+            "sealing": "",
+            **default_voting_window(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -304,6 +309,7 @@ def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponse:
                 closes_at=data["closes_at"],
                 preset=data["preset"],
                 of_body=data["constituency"] == "body",
+                sealed={"sealed": True, "plain": False}.get(data["sealing"]),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
