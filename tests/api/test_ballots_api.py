@@ -356,6 +356,7 @@ def test_define_and_prepare_permissions(world: World) -> None:
         "preset": "uk_industrial_action",
         "opens_at": now.isoformat(),
         "closes_at": (now + timedelta(days=3)).isoformat(),
+        "sealed": False,
     }
     is_error(Api(world.member).post("/ballots", payload), 403)
     is_error(Api(world.other_secretary).post("/ballots", payload), 403)

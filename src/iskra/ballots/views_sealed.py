@@ -248,6 +248,18 @@ def credentials(request: HttpRequest, ballot_id: int) -> HttpResponse:
         else:
             return redirect("ballots:sealed_credentials", ballot_id=ballot.pk)
     roll = list(services.constituency(ballot).order_by("email").values_list("email", flat=True))
+    added = (
+        list(
+            ballot.roll.filter(added_on_challenge=True)
+            .order_by("pk")
+            .values_list("user__email", flat=True)
+        )
+        if ballot.state != ballot.State.DRAFT
+        else []
+    )
+    awaiting = ss.awaiting_credentials(ballot)
+    next_batch = ballot.credential_batches.count() + 1
+    election = ballot.sealed_election or {}
     return render(
         request,
         "ballots/sealed_credentials.html",
@@ -256,16 +268,18 @@ def credentials(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "error": error,
             "roll": roll,
             "issued": ss.credential_count(ballot),
-            "awaiting": ss.awaiting_credentials(ballot),
-            "next_batch": ballot.credential_batches.count() + 1,
-            "added": list(
-                ballot.roll.filter(added_on_challenge=True)
-                .order_by("pk")
-                .values_list("user__email", flat=True)
-            )
-            if ballot.state != ballot.State.DRAFT
-            else [],
+            "awaiting": awaiting,
+            "next_batch": next_batch,
+            "added": added,
             "setup": {"uuid": ballot.sealed_uuid, "roll": roll, "name": user.full_name},
+            # The further batch made in the browser: for the voters added last (the earlier
+            # batches covered those added before them), signed with the key the election froze.
+            "further": {
+                "uuid": ballot.sealed_uuid,
+                "batch": next_batch,
+                "voters": added[len(added) - awaiting :] if awaiting else [],
+                "sign_key": election.get("credential_authority", {}).get("sign_key", ""),
+            },
         },
         status=400 if error else 200,
     )
