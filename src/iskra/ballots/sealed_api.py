@@ -14,6 +14,7 @@ from iskra.api.inputs import ID_IN_PATH, Input, PathId
 from iskra.api.pagination import MAX_PAGE_SIZE, Paged, Pages
 from iskra.ballots.models import Ballot, SealedBoardEntry
 from iskra.ballots.permissions import load_ballot
+from iskra.ballots.services import sealed_audit as sa
 from iskra.ballots.services import sealed_setup as ss
 from iskra.ballots.services import sealed_voting as sv
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
@@ -171,6 +172,33 @@ def give_further_credentials(
     ballot = _as_authority(request, ballot_id)
     ss.upload_further_credentials(actor=request_user(request), ballot=ballot, batch=payload.batch)
     return Status(201, _credentials_out(ballot))
+
+
+class AuditIn(Input):
+    tracker: str = Field(
+        min_length=43,
+        max_length=43,
+        pattern=r"^[A-Za-z0-9_-]{43}$",
+        description="The tracker of a ballot the voter's device encrypted and then opened for "
+        "Benaloh's audit (sealed.js's encryptBallot gives it in audit.tracker). Only the "
+        "tracker: never the answers or the randomness.",
+    )
+
+
+class AuditOut(Schema):
+    tracker: str
+    audited: bool = Field(description="Always true: this tracker can never be cast.")
+
+
+@router.post("/ballots/{ballot_id}/sealed/audits", response={201: AuditOut, **ERRORS})
+def report_audit(request: HttpRequest, ballot_id: PathId, payload: AuditIn) -> Any:
+    """A voter on the roll reports a ballot their device audited (docs/sealed.md, "Benaloh's
+    audit"): the server will refuse to cast it, and the record lists it under "audited".
+    Stored without the person or the time; limited per person (20 an hour); refused for a
+    tracker already on the board."""
+    ballot = _sealed(request, ballot_id)
+    made = sa.report_audit(actor=request_user(request), ballot=ballot, tracker=payload.tracker)
+    return Status(201, {"tracker": made.tracker, "audited": True})
 
 
 def _entry(e: SealedBoardEntry) -> dict[str, Any]:

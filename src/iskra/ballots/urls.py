@@ -31,6 +31,7 @@ urlpatterns = [
     path(
         "ballots/<int:ballot_id>/election.json", views_sealed.election_json, name="sealed_election"
     ),
+    path("ballots/<int:ballot_id>/audit/", views_sealed.audit, name="sealed_audit"),
     path("ballots/<int:ballot_id>/<slug:verb>/", views.ballot_action, name="action"),
     path("challenges/<int:challenge_id>/decide/", views.challenge_decide, name="challenge_decide"),
 ]

@@ -14,12 +14,14 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
 from iskra.ballots import services
 from iskra.ballots.forms import answers_from_post
 from iskra.ballots.models import Ballot
 from iskra.ballots.permissions import can_manage, load_ballot
+from iskra.ballots.services import sealed_audit as sa
 from iskra.ballots.services import sealed_setup as ss
 from iskra.ballots.services import sealed_voting as sv
 from iskra.ballots.tally import validate_paper
@@ -354,6 +356,22 @@ def vote(request: HttpRequest, ballot: Ballot) -> HttpResponse:
     return response
 
 
+@require_POST
+@domain_view
+def audit(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The voter's browser reports the tracker of a ballot it audited (Benaloh): never to be
+    cast, listed in the record. Answered in JSON for pages.js's fetch."""
+    user = _user(request)
+    ballot = _sealed(user, ballot_id)
+    try:
+        made = sa.report_audit(actor=user, ballot=ballot, tracker=request.POST.get("tracker", ""))
+    except PermissionDenied as exc:
+        return JsonResponse({"detail": exc.message}, status=403)
+    except DomainError as exc:
+        return JsonResponse({"detail": exc.message}, status=400)
+    return JsonResponse({"tracker": made.tracker, "audited": True}, status=201)
+
+
 def board(request: HttpRequest, ballot: Ballot) -> HttpResponse:
     """The public board of encrypted ballots (``views.board`` sends sealed ballots here): open
     to the ballot's members from the opening, with a tracker look-up."""
@@ -372,5 +390,6 @@ def board(request: HttpRequest, ballot: Ballot) -> HttpResponse:
             "page": page,
             "head": sv.board_head(ballot),
             "total": page.paginator.count,
+            "audited": ballot.sealed_audits.count(),
         },
     )

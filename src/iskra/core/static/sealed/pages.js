@@ -280,8 +280,26 @@ if (form) {
         return `${i + 1}. ${text}`;
       });
       say("audit-result", `Audit passed: the encrypted ballot ${audit.tracker} holds exactly ${words.join("; ")}. It has been thrown away; your vote will be encrypted afresh.`);
+      reportAudit(audit.tracker);
     } catch (e) {
       say("audit-result", `Audit: ${e.message}`);
     }
   });
+
+  // Tell Iskra the audited ballot's tracker (only that), so that it can never be cast and the
+  // record lists it; the voter is told whether Iskra recorded it.
+  async function reportAudit(tracker) {
+    const body = new FormData();
+    body.append("tracker", tracker);
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    const result = $("audit-result");
+    try {
+      const response = await fetch($("vote-audit").dataset.report, { method: "POST", body, credentials: "same-origin" });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) throw new S.SealedError(answer.detail || `error ${response.status}`);
+      result.textContent += " Iskra has recorded its tracker as audited: it can never be cast.";
+    } catch (e) {
+      result.textContent += ` (Iskra could not record the audit: ${e.message})`;
+    }
+  }
 }
