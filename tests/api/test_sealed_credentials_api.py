@@ -35,7 +35,7 @@ def test_credentials_first_and_further_batch_through_the_api(
     # Batch 1, before the opening.
     ca_key = sealed.new_ca_key(sealed_ballot.sealed_uuid)
     entitled = services.constituency(sealed_ballot).count()
-    secrets, batch = sealed.generate_credentials(ca_key, entitled)
+    _, batch = sealed.generate_credentials(ca_key, entitled)
     public = sealed.ca_public(ca_key, "Sky Scrutineer")
     is_error(Api(fresh(world.secretary)).post(url, {"batch": batch, "authority": public}), 403)
     is_error(Api(fresh(world.member)).post(url, {"batch": batch, "authority": public}), 404)

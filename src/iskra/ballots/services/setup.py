@@ -22,12 +22,12 @@ from iskra.ballots.models import (
     Question,
     RollEntry,
 )
-from iskra.ballots.policy import resolve_sealed
 from iskra.ballots.permissions import (
     can_manage,
     holds_office_in,
     is_scrutineer,
 )
+from iskra.ballots.policy import resolve_sealed
 from iskra.ballots.services.common import hash_credential
 from iskra.core.errors import DomainError
 from iskra.members.models import Status
