@@ -139,6 +139,14 @@ BODIES: dict[str, Any] = {
     },
     "POST /api/v1/ballots/{ballot_id}/paper": {"credential": "not-a-credential"},
     "POST /api/v1/ballots/{ballot_id}/sealed/ballots": {"ballot": {"answers": []}},
+    "POST /api/v1/ballots/{ballot_id}/sealed/audits": {"tracker": "A" * 43},
+    "POST /api/v1/ballots/{ballot_id}/sealed/credentials": {
+        "batch": {"batch": 1, "credentials": []},
+        "authority": {"name": "CA", "sign_key": "00"},
+    },
+    "POST /api/v1/ballots/{ballot_id}/sealed/credentials/further": {
+        "batch": {"batch": 2, "credentials": []}
+    },
     "POST /api/v1/ballots/{ballot_id}/challenges": {"reason": "My vote is missing."},
     "POST /api/v1/challenges/{challenge_id}/decide": {"uphold": False, "reason": "No."},
     "POST /api/v1/ballots/{ballot_id}/extend": {
@@ -163,6 +171,7 @@ ROUTE_PARAMS: dict[str, dict[str, Any]] = {
             "credentials/roll.txt",
             "election.json",
             "record.json",
+            "audit/",
         )
     },
 }
@@ -170,7 +179,14 @@ ROUTE_PARAMS: dict[str, dict[str, Any]] = {
 # The same for API operations, by path.
 API_PARAMS: dict[str, dict[str, Any]] = {
     f"/api/v1/ballots/{{ballot_id}}/sealed/{tail}": {"ballot_id": "{sealed_ballot_id}"}
-    for tail in ("election", "ballots", "board")
+    for tail in (
+        "election",
+        "ballots",
+        "board",
+        "audits",
+        "credentials",
+        "credentials/further",
+    )
 }
 
 

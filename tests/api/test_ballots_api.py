@@ -50,6 +50,7 @@ def _define(world: World, **extra: Any) -> dict[str, Any]:
         "opens_at": now.isoformat(),
         "closes_at": (now + timedelta(days=7)).isoformat(),
         "filter_workplace": "Riverside Hospital",
+        "sealed": False,
         **extra,
     }
     created = Api(world.secretary).post("/ballots", payload)
@@ -355,6 +356,7 @@ def test_define_and_prepare_permissions(world: World) -> None:
         "preset": "uk_industrial_action",
         "opens_at": now.isoformat(),
         "closes_at": (now + timedelta(days=3)).isoformat(),
+        "sealed": False,
     }
     is_error(Api(world.member).post("/ballots", payload), 403)
     is_error(Api(world.other_secretary).post("/ballots", payload), 403)
@@ -754,6 +756,7 @@ def test_an_empty_ranking_is_no_answer_and_blank_is_cast_only_on_purpose(world: 
             "preset": "stv_committee",
             "opens_at": now.isoformat(),
             "closes_at": (now + timedelta(days=1)).isoformat(),
+            "sealed": False,
         },
     ).json()["id"]
     qid = officer.post(

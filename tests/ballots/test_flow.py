@@ -54,6 +54,7 @@ def strike(world: World) -> Ballot:
         closes_at=now + timedelta(days=7),
         question="Are you prepared to take part in strike action?",
         filter_workplace="Riverside Hospital",
+        sealed=False,
     )
     return ballot
 
@@ -175,6 +176,7 @@ def test_stv_question_counts_with_a_sheet(world: World) -> None:
         preset=Preset.STV_COMMITTEE,
         opens_at=now,
         closes_at=now + timedelta(days=1),
+        sealed=False,
     )
     q = services.add_question(
         actor=fresh(world.officer),

@@ -86,6 +86,7 @@ def open_ballot_with_credentials(world: World, title: str = "Strike?") -> tuple[
         opens_at=now,
         closes_at=now + timedelta(days=7),
         question="Do you agree?",
+        sealed=False,
     )
     services.appoint_scrutineer(
         actor=fresh(world.secretary), ballot=ballot, scrutineer=fresh(world.other_secretary)
@@ -392,6 +393,7 @@ class Scene:
             opens_at=now,
             closes_at=now + timedelta(days=7),
             question="Are you prepared to take part in strike action?",
+            sealed=False,
         )
         if scrutineer:
             services.appoint_scrutineer(
@@ -448,6 +450,7 @@ def operations(scene: Scene, role: str) -> dict[str, Callable[[], Any]]:
             preset=Preset.SIMPLE_MAJORITY,
             opens_at=timezone.now(),
             closes_at=timezone.now() + timedelta(days=1),
+            sealed=False,
         ),
         "add question": question,
         "appoint scrutineer": lambda: services.appoint_scrutineer(

@@ -37,9 +37,14 @@ def test_all_member_ballot_decides_the_motion(world: World, answer: int, outcome
             motion=motion,
             opens_at=now,
             closes_at=now + timedelta(days=3),
+            sealed=False,
         )
     ballot = ballots.put_motion_to_ballot(
-        actor=fresh(world.officer), motion=motion, opens_at=now, closes_at=now + timedelta(days=3)
+        actor=fresh(world.officer),
+        motion=motion,
+        opens_at=now,
+        closes_at=now + timedelta(days=3),
+        sealed=False,
     )
     with pytest.raises(DomainError, match="already has a ballot"):
         ballots.put_motion_to_ballot(
@@ -47,6 +52,7 @@ def test_all_member_ballot_decides_the_motion(world: World, answer: int, outcome
             motion=motion,
             opens_at=now,
             closes_at=now + timedelta(days=3),
+            sealed=False,
         )
     ballots.appoint_scrutineer(actor=fresh(world.officer), ballot=ballot, scrutineer=world.outsider)
     ballots.open_ballot(actor=fresh(world.officer), ballot=ballot)

@@ -59,6 +59,7 @@ def draft(world: World, porters: list[User]) -> Ballot:
         closes_at=now + timedelta(days=7),
         question="Are you prepared to take part in strike action?",
         filter_workplace=HOSPITAL,
+        sealed=False,
     )
 
 
@@ -425,6 +426,7 @@ def test_stv_result_renders_the_count_sheet(world: World) -> None:
         preset=Preset.STV_COMMITTEE,
         opens_at=now,
         closes_at=now + timedelta(days=1),
+        sealed=False,
     )
     q = services.add_question(
         actor=officer,
@@ -637,6 +639,7 @@ def test_ranked_paper_keeps_the_voters_numbers_on_error(world: World) -> None:
         preset=Preset.STV_COMMITTEE,
         opens_at=now,
         closes_at=now + timedelta(days=1),
+        sealed=False,
     )
     q = services.add_question(
         actor=officer, ballot=ballot, kind="stv", text="Elect two", options=["A", "B", "C"], seats=2

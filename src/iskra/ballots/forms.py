@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from iskra.ballots.models import Preset, Question
+from iskra.ballots.policy import default_sealed
 
 
 def default_voting_window() -> dict[str, datetime]:
@@ -66,9 +67,10 @@ class BallotForm(forms.Form):
         "whatever the turnout (the notice of the result of an industrial action ballot, TULRCA "
         "1992 s.231), set 1.",
     )
+    # This form always defines a ballot of the unit's members: the policy's default for one.
     sealed = forms.BooleanField(
         required=False,
-        initial=True,
+        initial=lambda: default_sealed(preset=Preset.SIMPLE_MAJORITY, constituency_body=None),
         label="Sealed ballot (recommended)",
         help_text="Votes are encrypted in each voter's browser; only the trustees you name, "
         "together, can open the result, and anyone can verify the count.",
@@ -191,6 +193,18 @@ class ToBallotForm(forms.Form):
             ("union_two_thirds", "Two-thirds majority"),
         ],
         label="Majority",
+    )
+    sealing = forms.ChoiceField(
+        choices=[
+            ("", "The default: sealed for an all-member ballot, plain for the body's own vote"),
+            ("sealed", "Sealed (encrypted in the voter's browser, opened by trustees)"),
+            ("plain", "Plain"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        label="Sealed ballot",
+        help_text="A sealed ballot stays secret even against whoever runs the server; it needs "
+        "trustees and a credential authority before it opens.",
     )
     opens_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -282,6 +282,7 @@ class DeliveryFailure(models.Model):
 
 
 from iskra.ballots.sealed_models import (  # noqa: E402
+    SealedAudit,
     SealedBoardEntry,
     SealedCredentialBatch,
     Trustee,
@@ -298,6 +299,7 @@ __all__ = [
     "Preset",
     "Question",
     "RollEntry",
+    "SealedAudit",
     "SealedBoardEntry",
     "SealedCredentialBatch",
     "Trustee",

@@ -60,10 +60,14 @@ class BallotIn(Input):
         "each answer are withheld (they would show how people voted); turnout and the outcome "
         "are still published.",
     )
-    sealed: bool = Field(
-        False,
+    sealed: bool | None = Field(
+        None,
         description="A sealed ballot (docs/sealed.md): encrypted in the voter's browser, opened "
-        "by k of its trustees together; its trustees are named on the ballot's set-up page.",
+        "by k of its trustees together; its trustees are named on the ballot's set-up page. "
+        "Leave it out (or null) for the default of the kind of ballot: sealed for a ballot of "
+        "all the members, an election (stv_committee) and a recall, whoever votes in them; "
+        "plain for a secret vote of a body's members (constituency_body_id). true or false "
+        "chooses.",
     )
 
 

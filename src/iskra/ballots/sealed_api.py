@@ -15,8 +15,10 @@ from iskra.apikit.inputs import ID_IN_PATH, Input, PathId
 from iskra.apikit.pagination import MAX_PAGE_SIZE, Paged, Pages
 from iskra.ballots.models import Ballot, SealedBoardEntry
 from iskra.ballots.permissions import load_ballot
+from iskra.ballots.services import sealed_audit as sa
+from iskra.ballots.services import sealed_setup as ss
 from iskra.ballots.services import sealed_voting as sv
-from iskra.core.errors import DomainError, NotFound
+from iskra.core.errors import DomainError, NotFound, PermissionDenied
 
 router = Router(tags=["sealed ballots"])
 
@@ -84,6 +86,120 @@ def cast(request: HttpRequest, ballot_id: PathId, payload: SealedBallotIn) -> An
             "origin": entry.origin,
         },
     )
+
+
+class CredentialsIn(Input):
+    batch: dict[str, Any] = Field(
+        description="Batch 1, signed by the credential authority (creds.batch.json of "
+        "`iskra trustee credentials`, or sealed.js's generateCredentials): type, batch, "
+        "credentials (sorted public keys) and signature. Never a secret credential."
+    )
+    authority: dict[str, Any] = Field(
+        description="The credential authority's public key (creds.authority.json): name and "
+        "sign_key."
+    )
+
+
+class FurtherCredentialsIn(Input):
+    batch: dict[str, Any] = Field(
+        description="The next batch (2, 3, …; `iskra trustee credentials --batch N` with the "
+        "same key file), signed with the key the election froze, holding between 1 and as many "
+        "public credentials as voters are waiting (added on upheld roll challenges)."
+    )
+
+
+class CredentialsOut(Schema):
+    issued: int = Field(description="Public credentials given so far, in every batch.")
+    batches: int = Field(description="How many batches have been given.")
+    awaiting: int = Field(
+        description="Voters added to an open ballot's roll (upheld challenges) still waiting "
+        "for a credential: the most the next batch may hold."
+    )
+    next_batch: int = Field(description="The number the next batch must carry.")
+    added: list[str] = Field(
+        description="The email addresses of the voters added on upheld challenges, in the "
+        "order they were added (those waiting are the last `awaiting` of them)."
+    )
+
+
+def _credentials_out(ballot: Ballot) -> dict[str, Any]:
+    count = ballot.credential_batches.count()
+    added = ballot.roll.filter(added_on_challenge=True).order_by("pk")
+    return {
+        "issued": ss.credential_count(ballot),
+        "batches": count,
+        "awaiting": ss.awaiting_credentials(ballot),
+        "next_batch": count + 1,
+        "added": list(added.values_list("user__email", flat=True)),
+    }
+
+
+def _as_authority(request: HttpRequest, ballot_id: int) -> Ballot:
+    ballot = _sealed(request, ballot_id)
+    if not ss.is_credential_authority(request_user(request), ballot):
+        raise PermissionDenied("Only the ballot's credential authority gives the credentials.")
+    return ballot
+
+
+@router.get("/ballots/{ballot_id}/sealed/credentials", response={200: CredentialsOut, **ERRORS})
+def credentials(request: HttpRequest, ballot_id: PathId) -> Any:
+    """The credential authority's view of the credentials given: how many, and whether voters
+    added on upheld challenges are waiting for a further batch (and its number)."""
+    return _credentials_out(_as_authority(request, ballot_id))
+
+
+@router.post("/ballots/{ballot_id}/sealed/credentials", response={201: CredentialsOut, **ERRORS})
+def give_credentials(request: HttpRequest, ballot_id: PathId, payload: CredentialsIn) -> Any:
+    """The credential authority gives batch 1 (before the opening): one public credential per
+    person entitled, signed; giving it again replaces it until the ballot opens. Checked and
+    audited (``ballot.sealed.credentials``)."""
+    ballot = _as_authority(request, ballot_id)
+    ss.upload_credentials(
+        actor=request_user(request), ballot=ballot, batch=payload.batch, authority=payload.authority
+    )
+    return Status(201, _credentials_out(ballot))
+
+
+@router.post(
+    "/ballots/{ballot_id}/sealed/credentials/further", response={201: CredentialsOut, **ERRORS}
+)
+def give_further_credentials(
+    request: HttpRequest, ballot_id: PathId, payload: FurtherCredentialsIn
+) -> Any:
+    """The credential authority gives a further batch while the ballot is open, for voters
+    added on upheld roll challenges. Refused (nothing stored) unless it is signed with the key
+    the election froze, carries the next number, repeats no credential and holds between 1 and
+    as many credentials as voters waiting. Audited (``ballot.sealed.credentials``)."""
+    ballot = _as_authority(request, ballot_id)
+    ss.upload_further_credentials(actor=request_user(request), ballot=ballot, batch=payload.batch)
+    return Status(201, _credentials_out(ballot))
+
+
+class AuditIn(Input):
+    tracker: str = Field(
+        min_length=43,
+        max_length=43,
+        pattern=r"^[A-Za-z0-9_-]{43}$",
+        description="The tracker of a ballot the voter's device encrypted and then opened for "
+        "Benaloh's audit (sealed.js's encryptBallot gives it in audit.tracker). Only the "
+        "tracker: never the answers or the randomness.",
+    )
+
+
+class AuditOut(Schema):
+    tracker: str
+    audited: bool = Field(description="Always true: this tracker can never be cast.")
+
+
+@router.post("/ballots/{ballot_id}/sealed/audits", response={201: AuditOut, **ERRORS})
+def report_audit(request: HttpRequest, ballot_id: PathId, payload: AuditIn) -> Any:
+    """A voter on the roll reports a ballot their device audited (docs/sealed.md, "Benaloh's
+    audit"): the server will refuse to cast it, and the record lists it under "audited".
+    Stored without the person or the time; limited per person (20 an hour); refused for a
+    tracker already on the board."""
+    ballot = _sealed(request, ballot_id)
+    made = sa.report_audit(actor=request_user(request), ballot=ballot, tracker=payload.tracker)
+    return Status(201, {"tracker": made.tracker, "audited": True})
 
 
 def _entry(e: SealedBoardEntry) -> dict[str, Any]:

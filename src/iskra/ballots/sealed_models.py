@@ -5,6 +5,8 @@ credential and no plaintext vote is ever stored (tests/ballots/test_sealed_secre
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -96,3 +98,25 @@ class SealedBoardEntry(models.Model):
             "replaces": self.replaces or None,
             "hash": self.chain_hash,
         }
+
+
+class SealedAudit(models.Model):
+    """The tracker of a ballot that a voter's browser encrypted and then opened for Benaloh's
+    audit (docs/sealed.md, "Benaloh's audit"): it must never be cast, and the export lists it
+    under ``"audited"``. Nothing ties it to whoever audited: a random id, no person, no time
+    (reporting it takes a signed-in voter on the roll, limited per person in the cache only)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(
+        "ballots.Ballot", on_delete=models.CASCADE, related_name="sealed_audits"
+    )
+    tracker = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["tracker"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "tracker"], name="sealed_audit_tracker")
+        ]
+
+    def __str__(self) -> str:
+        return f"audited {self.tracker}"

@@ -39,6 +39,7 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/remind/", views.ballot_remind, name="remind"),
     path("ballots/<int:ballot_id>/challenge/", views.ballot_challenge, name="challenge"),
     path("ballots/<int:ballot_id>/sign/", views.ballot_sign, name="sign"),
+    path("ballots/<int:ballot_id>/audit/", views_sealed.audit, name="sealed_audit"),
     path("challenges/<int:challenge_id>/decide/", views.challenge_decide, name="challenge_decide"),
 ]
 

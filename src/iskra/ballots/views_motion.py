@@ -22,7 +22,12 @@ def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     user = request.user
     motion = load_motion(user, motion_id)
     require(can_manage_motion(user, motion), "Only the body's officers put a motion to a ballot.")
-    initial = {"constituency": "all", "preset": "simple_majority", **default_voting_window()}
+    initial = {
+        "constituency": "all",
+        "preset": "simple_majority",
+        "sealing": "",
+        **default_voting_window(),
+    }
     return form_view(
         request,
         ToBallotForm(request.POST or None, initial=initial),
@@ -33,6 +38,7 @@ def motion_to_ballot(request: HttpRequest, motion_id: int) -> HttpResponseBase:
             closes_at=form.cleaned_data["closes_at"],
             preset=form.cleaned_data["preset"],
             of_body=form.cleaned_data["constituency"] == "body",
+            sealed={"sealed": True, "plain": False}.get(form.cleaned_data["sealing"]),
         ),
         done=lambda ballot: redirect("ballots:detail", ballot_id=ballot.pk),
         success="Ballot drafted: appoint a scrutineer and open it.",

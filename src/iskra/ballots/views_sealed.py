@@ -14,12 +14,14 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
 from iskra.ballots import services
 from iskra.ballots.forms import answers_from_post
 from iskra.ballots.models import Ballot
 from iskra.ballots.permissions import can_manage, load_ballot
+from iskra.ballots.services import sealed_audit as sa
 from iskra.ballots.services import sealed_setup as ss
 from iskra.ballots.services import sealed_voting as sv
 from iskra.ballots.tally import validate_paper
@@ -248,6 +250,18 @@ def credentials(request: HttpRequest, ballot_id: int) -> HttpResponse:
         else:
             return redirect("ballots:sealed_credentials", ballot_id=ballot.pk)
     roll = list(services.constituency(ballot).order_by("email").values_list("email", flat=True))
+    added = (
+        list(
+            ballot.roll.filter(added_on_challenge=True)
+            .order_by("pk")
+            .values_list("user__email", flat=True)
+        )
+        if ballot.state != ballot.State.DRAFT
+        else []
+    )
+    awaiting = ss.awaiting_credentials(ballot)
+    next_batch = ballot.credential_batches.count() + 1
+    election = ballot.sealed_election or {}
     return render(
         request,
         "ballots/sealed_credentials.html",
@@ -256,16 +270,18 @@ def credentials(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "error": error,
             "roll": roll,
             "issued": ss.credential_count(ballot),
-            "awaiting": ss.awaiting_credentials(ballot),
-            "next_batch": ballot.credential_batches.count() + 1,
-            "added": list(
-                ballot.roll.filter(added_on_challenge=True)
-                .order_by("pk")
-                .values_list("user__email", flat=True)
-            )
-            if ballot.state != ballot.State.DRAFT
-            else [],
+            "awaiting": awaiting,
+            "next_batch": next_batch,
+            "added": added,
             "setup": {"uuid": ballot.sealed_uuid, "roll": roll, "name": user.full_name},
+            # The further batch made in the browser: for the voters added last (the earlier
+            # batches covered those added before them), signed with the key the election froze.
+            "further": {
+                "uuid": ballot.sealed_uuid,
+                "batch": next_batch,
+                "voters": added[len(added) - awaiting :] if awaiting else [],
+                "sign_key": election.get("credential_authority", {}).get("sign_key", ""),
+            },
         },
         status=400 if error else 200,
     )
@@ -340,6 +356,22 @@ def vote(request: HttpRequest, ballot: Ballot) -> HttpResponse:
     return response
 
 
+@require_POST
+@domain_view
+def audit(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The voter's browser reports the tracker of a ballot it audited (Benaloh): never to be
+    cast, listed in the record. Answered in JSON for pages.js's fetch."""
+    user = _user(request)
+    ballot = _sealed(user, ballot_id)
+    try:
+        made = sa.report_audit(actor=user, ballot=ballot, tracker=request.POST.get("tracker", ""))
+    except PermissionDenied as exc:
+        return JsonResponse({"detail": exc.message}, status=403)
+    except DomainError as exc:
+        return JsonResponse({"detail": exc.message}, status=400)
+    return JsonResponse({"tracker": made.tracker, "audited": True}, status=201)
+
+
 def board(request: HttpRequest, ballot: Ballot) -> HttpResponse:
     """The public board of encrypted ballots (``views.board`` sends sealed ballots here): open
     to the ballot's members from the opening, with a tracker look-up."""
@@ -358,5 +390,6 @@ def board(request: HttpRequest, ballot: Ballot) -> HttpResponse:
             "page": page,
             "head": sv.board_head(ballot),
             "total": page.paginator.count,
+            "audited": ballot.sealed_audits.count(),
         },
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from iskra import sealed
 from iskra.audit.services import record
 from iskra.ballots.models import Ballot, SealedBoardEntry
+from iskra.ballots.services.sealed_audit import audited_trackers
 from iskra.ballots.services.sealed_setup import trustee_for
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
@@ -111,6 +112,7 @@ _LIVE_SQL = (
     "WHERE ballot_id = %s AND credential = %s AND replaced = %s LIMIT 1"
 )
 _REPLACED_SQL = "UPDATE ballots_sealedboardentry SET replaced = %s WHERE id = %s"
+_AUDITED_SQL = "SELECT 1 FROM ballots_sealedaudit WHERE ballot_id = %s AND tracker = %s"
 
 
 def cast_sealed(*, ballot: Ballot, data: Any, origin: str = "browser") -> SealedBoardEntry:
@@ -130,6 +132,12 @@ def cast_sealed(*, ballot: Ballot, data: Any, origin: str = "browser") -> Sealed
                 closes_at = timezone.make_aware(closes_at, UTC)
             if state != Ballot.State.OPEN or closes_at <= timezone.now():
                 raise DomainError("This ballot is not open for voting.")
+            cursor.execute(_AUDITED_SQL, [ballot.pk, tracker])
+            if cursor.fetchone() is not None:
+                raise DomainError(
+                    "This ballot was opened for an audit, and an audited ballot is never cast: "
+                    "encrypt your vote afresh."
+                )
             cursor.execute(_HEAD_SQL, [ballot.pk])
             last = cursor.fetchone()
             cursor.execute(_LIVE_SQL, [ballot.pk, data["credential"], False])
@@ -188,6 +196,7 @@ def close_sealed(ballot: Ballot, now: datetime) -> None:
         entitled=ballot.roll_size,
         board=board,
         mixes=[[] if q["kind"] in RANKED else None for q in election.questions],
+        audited=audited_trackers(ballot),
     )
     ballot.state = Ballot.State.TALLYING
     ballot.closed_at = now
@@ -344,7 +353,14 @@ def _count(ballot: Ballot, shares: list[Any]) -> None:
     from iskra.ballots.services.closing import announce_result
 
     assert ballot.sealed_record is not None
-    finished = sexport.finish_export(ballot.sealed_record, shares)
+    try:
+        finished = sexport.finish_export(ballot.sealed_record, shares)
+    except sealed.SealedError as exc:
+        # The record fails the verifier's checks (e.g. an audited ballot on the board): a
+        # count from it would fail `iskra ballot verify`, so none is made; the share is not kept.
+        raise DomainError(
+            f"The record fails its checks, so it is not counted: {exc}. Tell the scrutineer."
+        ) from None
     result = json.loads(json.dumps(finished["result"]))
     result["board_hash"] = ballot.board_hash
     result["sealed"] = True

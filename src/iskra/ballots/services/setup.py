@@ -26,6 +26,7 @@ from iskra.ballots.permissions import (
     holds_office_in,
     is_scrutineer,
 )
+from iskra.ballots.policy import resolve_sealed
 from iskra.ballots.services.common import _lock_draft, hash_credential
 from iskra.core.errors import DomainError
 from iskra.members.models import Status
@@ -69,11 +70,14 @@ def create_ballot(
     important_public_service: bool = False,
     constituency_body: Any = None,
     min_published_ballots: int | None = None,
-    sealed: bool = False,
+    sealed: bool | None = None,
 ) -> Ballot:
     """A draft ballot. ``sealed``: encrypted in voters' browsers, opened by trustees
-    (docs/sealed.md); its trustees are named on the draft (``configure_sealed``)."""
+    (docs/sealed.md); its trustees are named on the draft (``configure_sealed``). None (not
+    said) is the policy's default for the kind of ballot (``iskra.ballots.policy``): sealed
+    for an all-member ballot, an election and a recall."""
     require(is_officer_of(actor, unit), "Only officers of the unit define its ballots.")
+    sealed_by_default = sealed is None
     if min_published_ballots is None:
         min_published_ballots = Ballot._meta.get_field("min_published_ballots").get_default()
     if not 1 <= min_published_ballots <= 1_000_000:
@@ -86,6 +90,7 @@ def create_ballot(
         raise DomainError("The ballot must close after it opens.")
     if constituency_body is not None and not constituency_body.unit.path.startswith(unit.path):
         raise DomainError("The constituency body must belong to the ballot's unit or one below it.")
+    sealed = resolve_sealed(sealed, preset=preset, constituency_body=constituency_body)
     if preset == Preset.UK_INDUSTRIAL_ACTION and not paper_text.strip():
         paper_text = STATUTORY_STATEMENT
     ballot = Ballot.objects.create(
@@ -125,6 +130,7 @@ def create_ballot(
             "preset": preset,
             "min_published_ballots": min_published_ballots,
             "sealed": sealed,
+            "sealed_by_default": sealed_by_default,
         },
     )
     return ballot
@@ -364,10 +370,12 @@ def put_motion_to_ballot(
     closes_at: datetime,
     preset: str = Preset.SIMPLE_MAJORITY,
     of_body: bool = False,
+    sealed: bool | None = None,
 ) -> Ballot:
     """Decide a motion by secret ballot: of every member in good standing in the body's scope
     (an all-member ballot) or, for bodies whose rules require secret votes, of the body itself.
-    The ballot is a draft for the officers to check, give a scrutineer and open."""
+    The ballot is a draft for the officers to check, give a scrutineer and open. ``sealed``
+    None: the policy's default (sealed for the members, plain for the body's own vote)."""
     from iskra.motions.models import Amendment, Motion, MotionStatus
     from iskra.motions.permissions import can_manage_motion
 
@@ -398,6 +406,7 @@ def put_motion_to_ballot(
         paper_text=motion.text,
         question=f"Do you support the motion “{motion.title}”?",
         constituency_body=motion.body if of_body else None,
+        sealed=sealed,
     )
     ballot.motion = motion
     ballot.save(update_fields=["motion"])

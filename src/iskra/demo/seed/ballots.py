@@ -57,6 +57,7 @@ def seed_demo_ballots() -> None:
         "The branch meeting voted to ballot every member at the hospital for strike action.",
         question="Are you prepared to take part in strike action?",
         filter_workplace=hospital,
+        sealed=False,
     )
     ballots.appoint_scrutineer(actor=fresh(secretary), ballot=strike, scrutineer=scrutineer)
     ballots.open_ballot(actor=fresh(secretary), ballot=strike)
@@ -86,6 +87,7 @@ def seed_demo_ballots() -> None:
         closes_at=now + timedelta(days=10),
         description="Three seats on the branch committee, for a year. "
         "Number the candidates in your order of preference.",
+        sealed=False,
     )
     candidates = list(
         User.objects.filter(membership__unit=riverside, membership__status=Status.MEMBER)

@@ -185,6 +185,39 @@ if (ca) {
   });
 }
 
+// A further batch, for voters added on upheld roll challenges while the ballot is open: made
+// with the credential authority's key file (read here, never uploaded), numbered after the
+// batches already given, for exactly the voters still waiting.
+const further = $("sealed-ca-further");
+if (further) {
+  const make = $("ca-further-make");
+  make.addEventListener("click", async () => {
+    try {
+      const setup = data("sealed-ca-further-setup");
+      const key = await readJsonFile($("ca-further-key"));
+      if (key.format !== "iskra-sealed-ca-key/1" || key.uuid !== setup.uuid) {
+        throw new S.SealedError("that is not a credential authority key file of this ballot.");
+      }
+      if (S.caPublic(key, "").sign_key !== setup.sign_key) {
+        throw new S.SealedError("that key is not the one this ballot's credentials were signed with: choose the key file you saved with the first credentials.");
+      }
+      const { secrets, batch } = S.generateCredentials(key, setup.voters.length, setup.batch);
+      const csv = "voter,credential\n" + setup.voters.map((voter, i) => `${voter},${secrets[i]}\n`).join("");
+      make.disabled = true;
+      offerFile(make, `credentials-ballot-${further.dataset.ballot}-batch-${setup.batch}.secret.csv`, csv, "Save the list of these credentials (secret)", "text/csv").id = "ca-further-list";
+      say("ca-further-progress", `${secrets.length} credential${secrets.length === 1 ? "" : "s"} made (batch ${setup.batch}). Save the list, send each voter their line yourself, then send the public halves to Iskra.`);
+      const send = document.createElement("button");
+      send.type = "button";
+      send.id = "ca-further-send";
+      send.textContent = "Send the public credentials to Iskra";
+      send.addEventListener("click", () => post("ca-further-form", "ca-further-batch", batch));
+      $("ca-further-progress").after(send);
+    } catch (e) {
+      say("ca-further-progress", `Nothing was made: ${e.message}`);
+    }
+  });
+}
+
 // Voting ---------------------------------------------------------------------------------------
 
 const form = $("sealed-vote");
@@ -247,8 +280,26 @@ if (form) {
         return `${i + 1}. ${text}`;
       });
       say("audit-result", `Audit passed: the encrypted ballot ${audit.tracker} holds exactly ${words.join("; ")}. It has been thrown away; your vote will be encrypted afresh.`);
+      reportAudit(audit.tracker);
     } catch (e) {
       say("audit-result", `Audit: ${e.message}`);
     }
   });
+
+  // Tell Iskra the audited ballot's tracker (only that), so that it can never be cast and the
+  // record lists it; the voter is told whether Iskra recorded it.
+  async function reportAudit(tracker) {
+    const body = new FormData();
+    body.append("tracker", tracker);
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    const result = $("audit-result");
+    try {
+      const response = await fetch($("vote-audit").dataset.report, { method: "POST", body, credentials: "same-origin" });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) throw new S.SealedError(answer.detail || `error ${response.status}`);
+      result.textContent += " Iskra has recorded its tracker as audited: it can never be cast.";
+    } catch (e) {
+      result.textContent += ` (Iskra could not record the audit: ${e.message})`;
+    }
+  }
 }
