@@ -168,7 +168,12 @@ export function mul(s, p) {
   return s === 0n || p.is0() ? ZERO : p.multiply(s);
 }
 
-/** s·P for public s and P only (a verifier's work): not constant-time, and faster. */
+/** g^s and s·P for public s and P only (a verifier's work): not constant-time, and faster. */
+export function pbase(s) {
+  s = mod(s);
+  return s === 0n ? ZERO : G.multiplyUnsafe(s);
+}
+
 export function pmul(s, p) {
   s = mod(s);
   return s === 0n || p.is0() ? ZERO : p.multiplyUnsafe(s);
@@ -227,7 +232,7 @@ export function schnorrProve(label, context, x, message = new Uint8Array(0)) {
 }
 
 export function schnorrVerify(label, context, X, [c, r], message = new Uint8Array(0)) {
-  const A = base(r).add(pmul(c, X));
+  const A = pbase(r).add(pmul(c, X));
   return hashToScalar(label, context, X, A, message) === c;
 }
 
@@ -240,7 +245,7 @@ export function cpProve(label, context, x, A) {
 }
 
 export function cpVerify(label, context, X, A, D, [c, r]) {
-  const C1 = base(r).add(pmul(c, X));
+  const C1 = pbase(r).add(pmul(c, X));
   const C2 = pmul(r, A).add(pmul(c, D));
   return hashToScalar(label, context, X, A, D, C1, C2) === c;
 }
@@ -276,7 +281,7 @@ export function cdsVerify(context, y, ct, values, proof) {
   const commits = [];
   values.forEach((m, i) => {
     const [ci, ri] = proof[i];
-    commits.push(base(ri).add(pmul(ci, alpha)), mul(ri, y).add(pmul(ci, beta.subtract(gTo(m)))));
+    commits.push(pbase(ri).add(pmul(ci, alpha)), mul(ri, y).add(pmul(ci, beta.subtract(gTo(m)))));
   });
   return cdsHash(context, y, ct, values, commits) === mod(proof.reduce((s, p) => s + p[0], 0n));
 }
@@ -441,7 +446,7 @@ export function shuffleVerify(context, fp, y, inputs, outputs, proof, what = "pr
   for (let i = 0; i < n; i++) cTilde = cTilde.add(pmul(u[i], commits[i]));
   const eBar = [];
   if (trivial) {
-    eBar.push([ZERO, base(trivial.reduce((s, m, i) => s + BigInt(m) * u[i], 0n))]);
+    eBar.push([ZERO, pbase(trivial.reduce((s, m, i) => s + BigInt(m) * u[i], 0n))]);
   } else {
     for (let k = 0; k < width; k++) {
       let a = ZERO;
@@ -453,13 +458,13 @@ export function shuffleVerify(context, fp, y, inputs, outputs, proof, what = "pr
       eBar.push([a, b]);
     }
   }
-  if (!pmul(-c, cBar).add(base(s1)).equals(t1)) return false;
-  if (!pmul(-c, cHat).add(base(s2)).equals(t2)) return false;
-  let t3c = pmul(-c, cTilde).add(base(s3));
+  if (!pmul(-c, cBar).add(pbase(s1)).equals(t1)) return false;
+  if (!pmul(-c, cHat).add(pbase(s2)).equals(t2)) return false;
+  let t3c = pmul(-c, cTilde).add(pbase(s3));
   for (let i = 0; i < n; i++) t3c = t3c.add(pmul(sP[i], hs[i]));
   if (!t3c.equals(t3)) return false;
   for (let k = 0; k < width; k++) {
-    let a = pmul(-c, eBar[k][0]).add(base(-s4[k]));
+    let a = pmul(-c, eBar[k][0]).add(pbase(-s4[k]));
     let b = pmul(-c, eBar[k][1]).add(pmul(-s4[k], y));
     for (let i = 0; i < n; i++) {
       a = a.add(pmul(sP[i], outputs[i][k][0]));
@@ -469,7 +474,7 @@ export function shuffleVerify(context, fp, y, inputs, outputs, proof, what = "pr
   }
   let previous = h;
   for (let i = 0; i < n; i++) {
-    const check = pmul(-c, chain[i]).add(base(sHat[i])).add(pmul(sP[i], previous));
+    const check = pmul(-c, chain[i]).add(pbase(sHat[i])).add(pmul(sP[i], previous));
     if (!check.equals(tHat[i])) return false;
     previous = chain[i];
   }

@@ -123,12 +123,12 @@ export function voterHelper() {
 
 /**
  * A trustee's check of the whole record, then their decryption share. The ballots are checked
- * by up to `workers` workers at once (one part of the board each: a phone has several cores);
+ * by `workers` workers at once (default: one per core, at most 8; one part of the board each);
  * `say(text)` reports each step and the count of ballots checked. Throws SealedError naming the
  * first thing that fails, before anything is computed with the key.
  */
 export async function checkAndDecrypt(record, key, trustee, say, { workers } = {}) {
-  const count = Math.max(1, Math.min(workers ?? navigator.hardwareConcurrency ?? 2, 4, Math.ceil(record.board.length / 50)));
+  const count = Math.max(1, Math.min(workers ?? navigator.hardwareConcurrency ?? 2, 8, Math.ceil(record.board.length / 50)));
   const helpers = [];
   for (let i = 0; i < count; i++) {
     const h = newHelper();
