@@ -1030,8 +1030,8 @@ export function mix(electionData, context, key, question, index, rows) {
  * The decryption list (docs/sealed.md, "Decryption"), computed by the trustee's own browser
  * from the counted ballots and, per ranked question, the last mix's rows: the homomorphic
  * tallies are recomputed here, so a trustee never decrypts a ciphertext the server merely
- * names. (The browser does not re-check every ballot's proofs or every mix; the offline
- * `iskra trustee decrypt` does, before decrypting.)
+ * names. A trustee's page calls it from verify.js's checkRecordTail, once every ballot's proofs,
+ * the board and the mixes have been checked (as the offline `iskra trustee decrypt` does).
  */
 export function decryptionList(electionData, ballots, mixed) {
   const election = asElection(electionData);

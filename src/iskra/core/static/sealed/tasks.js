@@ -150,7 +150,13 @@ export async function checkAndDecrypt(record, key, trustee, say, { workers } = {
     const total = record.board.length;
     const done = new Array(count).fill(0);
     const fmt = (n) => n.toLocaleString("en-GB").replace(/,/g, " ");
-    const report = () => say(`Checking every ballot's signature and proofs: ${fmt(done.reduce((a, b) => a + b, 0))} of ${fmt(total)} ballots checked…`);
+    // The status line is a live region: a new count at most every second, not at every report.
+    let said = 0;
+    const report = () => {
+      if (performance.now() - said < 1000) return;
+      said = performance.now();
+      say(`Checking every ballot's signature and proofs: ${fmt(done.reduce((a, b) => a + b, 0))} of ${fmt(total)} ballots checked…`);
+    };
     report();
     const size = Math.ceil(total / count);
     const parts = await Promise.all(

@@ -97,8 +97,7 @@ export function checkEntries(electionData, entries, { start = 0, stop = entries.
     try {
       if (S.checkBallot(election, entry.ballot) !== entry.tracker) message = "its tracker is not its ballot's hash";
     } catch (e) {
-      if (!(e instanceof S.SealedError)) throw e;
-      message = e.message;
+      message = e instanceof S.SealedError ? e.message : `the ballot is not in the expected format (${e.message})`;
     }
     if (message) return { seq: entry.seq, tracker: entry.tracker, message: `board entry ${entry.seq} (tracker ${entry.tracker}): ${message}` };
     if (onProgress && ((i - start + 1) % every === 0 || i + 1 === stop)) onProgress(i - start + 1);
@@ -178,8 +177,9 @@ export function checkRecordHead(record) {
 }
 
 /**
- * The checks after the ballots' proofs: no audited ballot cast, the published tally is the product of the counted
- * ballots, every mix of every ranked question. Returns the decryption list, computed here.
+ * The checks after the ballots' proofs: no audited ballot cast, the published tally is the
+ * product of the counted ballots, every mix of every ranked question. Returns the decryption
+ * list, computed here from the board and the last mixes (never taken from the server).
  */
 export function checkRecordTail(record, election, countedSeqs) {
   const audited = new Set(record.audited ?? []);
