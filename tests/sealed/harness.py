@@ -1,5 +1,6 @@
 """A static page that loads sealed.js in Chromium, served from the source tree by Playwright's
-request routing (no server, no port): ``open_page(browser)`` returns a page with ``window.S``."""
+request routing (no server, no port): ``open_page(browser)`` returns a page with ``window.S``
+(sealed.js) and ``window.V`` (verify.js)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ ORIGIN = "http://iskra.test"
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sealed.js</title></head>
 <body><script type="module">
 import * as S from "/static/sealed/sealed.js";
+import * as V from "/static/sealed/verify.js";
 window.S = S;
+window.V = V;
 window.sealedReady = true;
 </script></body></html>"""
 

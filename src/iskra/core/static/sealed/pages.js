@@ -5,6 +5,7 @@
 // works by file upload (trustees, credential authority) or server-side encryption (voters).
 
 import * as S from "./sealed.js";
+import { checkAndDecrypt, voterHelper } from "./tasks.js";
 
 const $ = (id) => document.getElementById(id);
 const data = (id) => JSON.parse($(id).textContent);
@@ -57,15 +58,6 @@ function post(formId, fieldId, message) {
 function counted(record) {
   const replaced = new Set(record.board.map((e) => e.replaces).filter(Boolean));
   return record.board.filter((e) => !replaced.has(e.tracker)).map((e) => e.ballot);
-}
-
-/** Per ranked question, the last shuffle's rows (what is decrypted). */
-function lastMixes(record) {
-  const out = {};
-  record.mixes.forEach((chain, qi) => {
-    if (chain && chain.length) out[qi] = chain[chain.length - 1].ciphertexts;
-  });
-  return out;
 }
 
 async function fetchRecord(url) {
@@ -136,18 +128,25 @@ if (trustee) {
       });
     }
   } else if (trustee.dataset.mode === "decrypt") {
-    $("trustee-run").addEventListener("click", async () => {
+    const run = $("trustee-run");
+    run.addEventListener("click", async () => {
+      run.disabled = true;
       try {
         const key = await readJsonFile($("trustee-key"));
-        say("trustee-progress", "Fetching the record and computing your share…");
+        say("trustee-progress", "Fetching the record…");
         const record = await fetchRecord(trustee.dataset.record);
-        const transcript = record.setup;
-        const share = S.keyShare(transcript.context, key, transcript);
-        // The tally is recomputed here from the board, never taken from the server.
-        const targets = S.decryptionList(record.election, counted(record), lastMixes(record));
-        post("trustee-form", "trustee-message", S.decryptionShare(record.election, j, share, targets));
+        // Everything is checked here before the key is used: every ballot's signature and
+        // proofs, the board's chain, the credentials, the key generation, the tally (recomputed
+        // from the board, never taken from the server) and every shuffle.
+        const { share, ranIn, workers } = await checkAndDecrypt(record, key, j, (text) => say("trustee-progress", text));
+        trustee.dataset.checkedIn = ranIn;
+        trustee.dataset.workers = String(workers);
+        say("trustee-progress", "Every check passed. Sending your decryption share…");
+        post("trustee-form", "trustee-message", share);
       } catch (e) {
-        fail(e);
+        if (e.ranIn) trustee.dataset.checkedIn = e.ranIn;
+        run.disabled = false;
+        say("trustee-progress", `Nothing was sent: ${e.message}`);
       }
     });
   }
@@ -223,11 +222,19 @@ if (further) {
 const form = $("sealed-vote");
 if (form) {
   const electionData = data("sealed-election");
-  let election = null;
-  // Warm up while the voter reads the questions (tables, one rehearsal encryption).
-  setTimeout(() => {
-    election = S.prepareVoting(electionData);
-  }, 0);
+  // Warm up while the voter reads the questions (tables, one rehearsal encryption), in a Web
+  // Worker where there is one so that the page stays responsive; the form's data-prepared-in
+  // says where it ran ("worker" or "page").
+  const helper = voterHelper();
+  say("vote-progress", "Preparing your ballot…");
+  const ready = helper.run("prepare", { election: electionData }).then(
+    (answer) => {
+      form.dataset.preparedIn = answer.ranIn;
+      if ($("vote-progress").textContent === "Preparing your ballot…") say("vote-progress", "Your browser is ready to encrypt your vote.");
+    },
+    (e) => say("vote-progress", `Your browser could not prepare the encryption: ${e.message}`),
+  );
+  let busy = false;
 
   const answers = () =>
     [...form.querySelectorAll("fieldset[data-question]")].map((fs) => {
@@ -253,34 +260,43 @@ if (form) {
       return fs.dataset.kind === "approval" ? chosen : chosen[0];
     });
 
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (busy) return;
+    busy = true;
     try {
+      const chosen = answers();
+      S.normaliseCredential($("credential").value);
       say("vote-progress", "Encrypting your vote…");
-      const { ballot } = S.encryptBallot(election || electionData, answers(), $("credential").value);
+      await ready;
+      const { ballot, ranIn } = await helper.run("encrypt", { election: electionData, answers: chosen, credential: $("credential").value });
+      form.dataset.encryptedIn = ranIn;
       $("sealed-ballot").value = JSON.stringify(ballot);
       // Only the encrypted ballot leaves this page: not the answers, not the credential.
       $("credential").value = "";
       for (const input of form.querySelectorAll("fieldset input")) input.disabled = true;
+      say("vote-progress", "Sending your encrypted vote…");
       form.submit();
     } catch (e) {
+      busy = false;
       say("vote-progress", `Your vote has not been cast: ${e.message}`);
     }
   });
 
-  $("vote-audit").addEventListener("click", () => {
+  $("vote-audit").addEventListener("click", async () => {
     try {
       const chosen = answers();
-      // Audited with a throw-away credential: an audited ballot can never be cast.
-      const { ballot, audit } = S.encryptBallot(election || electionData, chosen, S.newCredential());
-      const opened = S.checkAudit(election || electionData, ballot, audit);
+      say("audit-result", "Encrypting and opening a ballot to check it…");
+      await ready;
+      const { opened, tracker, ranIn } = await helper.run("audit", { election: electionData, answers: chosen });
+      form.dataset.auditedIn = ranIn;
       const words = electionData.questions.map((q, i) => {
         const a = opened[i];
         const text = a === null ? "blank" : Array.isArray(a) ? a.map((k) => q.options[k]).join(", ") || "blank" : q.options[a];
         return `${i + 1}. ${text}`;
       });
-      say("audit-result", `Audit passed: the encrypted ballot ${audit.tracker} holds exactly ${words.join("; ")}. It has been thrown away; your vote will be encrypted afresh.`);
-      reportAudit(audit.tracker);
+      say("audit-result", `Audit passed: the encrypted ballot ${tracker} holds exactly ${words.join("; ")}. It has been thrown away; your vote will be encrypted afresh.`);
+      reportAudit(tracker);
     } catch (e) {
       say("audit-result", `Audit: ${e.message}`);
     }

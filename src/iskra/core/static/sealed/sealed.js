@@ -168,6 +168,17 @@ export function mul(s, p) {
   return s === 0n || p.is0() ? ZERO : p.multiply(s);
 }
 
+/** g^s and s·P for public s and P only (a verifier's work): not constant-time, and faster. */
+export function pbase(s) {
+  s = mod(s);
+  return s === 0n ? ZERO : G.multiplyUnsafe(s);
+}
+
+export function pmul(s, p) {
+  s = mod(s);
+  return s === 0n || p.is0() ? ZERO : p.multiplyUnsafe(s);
+}
+
 // Hashing (docs/sealed.md, "Hashing") ----------------------------------------------------------
 
 function encodeItems(items) {
@@ -200,13 +211,13 @@ export function encrypt(y, m, r) {
   return [base(r), base(m).add(mul(r, y))];
 }
 
-const ctJson = (c) => [phex(c[0]), phex(c[1])];
-const ctParse = (v, what) => {
+export const ctJson = (c) => [phex(c[0]), phex(c[1])];
+export const ctParse = (v, what) => {
   if (!Array.isArray(v) || v.length !== 2) throw new SealedError(`${what}: a ciphertext is [alpha, beta]`);
   return [point(v[0], `${what} alpha`), point(v[1], `${what} beta`)];
 };
 const pairJson = (p) => [hexs(p[0]), hexs(p[1])];
-const pairParse = (v, what) => {
+export const pairParse = (v, what) => {
   if (!Array.isArray(v) || v.length !== 2) throw new SealedError(`${what}: a proof is [challenge, response]`);
   return [scalar(v[0], `${what} challenge`), scalar(v[1], `${what} response`)];
 };
@@ -221,7 +232,7 @@ export function schnorrProve(label, context, x, message = new Uint8Array(0)) {
 }
 
 export function schnorrVerify(label, context, X, [c, r], message = new Uint8Array(0)) {
-  const A = base(r).add(mul(c, X));
+  const A = pbase(r).add(pmul(c, X));
   return hashToScalar(label, context, X, A, message) === c;
 }
 
@@ -234,8 +245,8 @@ export function cpProve(label, context, x, A) {
 }
 
 export function cpVerify(label, context, X, A, D, [c, r]) {
-  const C1 = base(r).add(mul(c, X));
-  const C2 = mul(r, A).add(mul(c, D));
+  const C1 = pbase(r).add(pmul(c, X));
+  const C2 = pmul(r, A).add(pmul(c, D));
   return hashToScalar(label, context, X, A, D, C1, C2) === c;
 }
 
@@ -270,7 +281,7 @@ export function cdsVerify(context, y, ct, values, proof) {
   const commits = [];
   values.forEach((m, i) => {
     const [ci, ri] = proof[i];
-    commits.push(base(ri).add(mul(ci, alpha)), mul(ri, y).add(mul(ci, beta.subtract(gTo(m)))));
+    commits.push(pbase(ri).add(pmul(ci, alpha)), mul(ri, y).add(pmul(ci, beta.subtract(gTo(m)))));
   });
   return cdsHash(context, y, ct, values, commits) === mod(proof.reduce((s, p) => s + p[0], 0n));
 }
@@ -430,40 +441,40 @@ export function shuffleVerify(context, fp, y, inputs, outputs, proof, what = "pr
   let cBar = ZERO;
   for (let i = 0; i < n; i++) cBar = cBar.add(commits[i].subtract(hs[i]));
   const uProd = u.reduce((a, b) => mod(a * b), 1n);
-  const cHat = chain[n - 1].subtract(mul(uProd, h));
+  const cHat = chain[n - 1].subtract(pmul(uProd, h));
   let cTilde = ZERO;
-  for (let i = 0; i < n; i++) cTilde = cTilde.add(mul(u[i], commits[i]));
+  for (let i = 0; i < n; i++) cTilde = cTilde.add(pmul(u[i], commits[i]));
   const eBar = [];
   if (trivial) {
-    eBar.push([ZERO, base(trivial.reduce((s, m, i) => s + BigInt(m) * u[i], 0n))]);
+    eBar.push([ZERO, pbase(trivial.reduce((s, m, i) => s + BigInt(m) * u[i], 0n))]);
   } else {
     for (let k = 0; k < width; k++) {
       let a = ZERO;
       let b = ZERO;
       for (let i = 0; i < n; i++) {
-        a = a.add(mul(u[i], inputs[i][k][0]));
-        b = b.add(mul(u[i], inputs[i][k][1]));
+        a = a.add(pmul(u[i], inputs[i][k][0]));
+        b = b.add(pmul(u[i], inputs[i][k][1]));
       }
       eBar.push([a, b]);
     }
   }
-  if (!mul(-c, cBar).add(base(s1)).equals(t1)) return false;
-  if (!mul(-c, cHat).add(base(s2)).equals(t2)) return false;
-  let t3c = mul(-c, cTilde).add(base(s3));
-  for (let i = 0; i < n; i++) t3c = t3c.add(mul(sP[i], hs[i]));
+  if (!pmul(-c, cBar).add(pbase(s1)).equals(t1)) return false;
+  if (!pmul(-c, cHat).add(pbase(s2)).equals(t2)) return false;
+  let t3c = pmul(-c, cTilde).add(pbase(s3));
+  for (let i = 0; i < n; i++) t3c = t3c.add(pmul(sP[i], hs[i]));
   if (!t3c.equals(t3)) return false;
   for (let k = 0; k < width; k++) {
-    let a = mul(-c, eBar[k][0]).add(base(-s4[k]));
-    let b = mul(-c, eBar[k][1]).add(mul(-s4[k], y));
+    let a = pmul(-c, eBar[k][0]).add(pbase(-s4[k]));
+    let b = pmul(-c, eBar[k][1]).add(pmul(-s4[k], y));
     for (let i = 0; i < n; i++) {
-      a = a.add(mul(sP[i], outputs[i][k][0]));
-      b = b.add(mul(sP[i], outputs[i][k][1]));
+      a = a.add(pmul(sP[i], outputs[i][k][0]));
+      b = b.add(pmul(sP[i], outputs[i][k][1]));
     }
     if (!a.equals(t4[k][0]) || !b.equals(t4[k][1])) return false;
   }
   let previous = h;
   for (let i = 0; i < n; i++) {
-    const check = mul(-c, chain[i]).add(base(sHat[i])).add(mul(sP[i], previous));
+    const check = pmul(-c, chain[i]).add(pbase(sHat[i])).add(pmul(sP[i], previous));
     if (!check.equals(tHat[i])) return false;
     previous = chain[i];
   }
@@ -506,7 +517,7 @@ export class Election {
   }
 }
 
-const asElection = (e) => (e instanceof Election ? e : new Election(e));
+export const asElection = (e) => (e instanceof Election ? e : new Election(e));
 
 /**
  * What the voting page calls on load, while the voter reads the questions: the election's
@@ -602,7 +613,7 @@ export function rankingValues(n, ranking) {
   return [...ranked.map((c) => c + 1), 0, ...rest.map((c) => c + 1)];
 }
 
-function product(cts) {
+export function product(cts) {
   return cts.reduce((acc, c) => ctMul(acc, c), [ZERO, ZERO]);
 }
 
@@ -822,7 +833,7 @@ function signMessage(label, context, x, message) {
   return { ...message, signature: pairJson(schnorrProve(label, context, x, digest)) };
 }
 
-function checkSignature(label, context, key, message, what) {
+export function checkSignature(label, context, key, message, what) {
   const { signature, ...body } = message;
   if (!schnorrVerify(label, context, key, pairParse(signature, `${what} signature`), hashBytes("message", canonical(body)))) {
     throw new SealedError(`${what}: the signature does not verify`);
@@ -1019,8 +1030,8 @@ export function mix(electionData, context, key, question, index, rows) {
  * The decryption list (docs/sealed.md, "Decryption"), computed by the trustee's own browser
  * from the counted ballots and, per ranked question, the last mix's rows: the homomorphic
  * tallies are recomputed here, so a trustee never decrypts a ciphertext the server merely
- * names. (The browser does not re-check every ballot's proofs or every mix; the offline
- * `iskra trustee decrypt` does, before decrypting.)
+ * names. A trustee's page calls it from verify.js's checkRecordTail, once every ballot's proofs,
+ * the board and the mixes have been checked (as the offline `iskra trustee decrypt` does).
  */
 export function decryptionList(electionData, ballots, mixed) {
   const election = asElection(electionData);
