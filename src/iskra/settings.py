@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "iskra.decisions",
     "iskra.ballots",
     "iskra.privacy",
+    "iskra.search",
     "iskra.api",
 ]
 
