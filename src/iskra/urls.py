@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("iskra.meetings.urls")),
     path("", include("iskra.decisions.urls")),
     path("", include("iskra.privacy.urls")),
+    path("", include("iskra.search.urls")),
     path("audit/", include("iskra.audit.urls")),
     path("admin/", admin.site.urls),
 ]

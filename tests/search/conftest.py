@@ -74,7 +74,10 @@ def library(world: World) -> Library:
     motion = _motion(nc, world, "Defend Riverside Library", "Keep the library open every day.")
     now = timezone.now()
     post = Post.objects.create(
-        motion=motion, author=world.member, text="The library's opening hours matter.", created_at=now
+        motion=motion,
+        author=world.member,
+        text="The library's opening hours matter.",
+        created_at=now,
     )
     hidden_post = Post.objects.create(
         motion=motion,

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from iskra.decisions.models import Decision
 from iskra.decisions.permissions import visible_decisions_q
@@ -76,7 +76,7 @@ def searchable_kinds(user: Any) -> list[str]:
     if not getattr(user, "is_authenticated", False):
         # Visitors read the public decisions, and nothing else.
         return [Kind.DECISION]
-    kinds = [Kind.MOTION, Kind.DECISION, Kind.MEETING, Kind.POST]
+    kinds: list[str] = [Kind.MOTION, Kind.DECISION, Kind.MEETING, Kind.POST]
     if can_view_directory(user):
         kinds.append(Kind.MEMBER)
     return kinds
@@ -120,7 +120,7 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
         .annotate(n=Count("id"))
         .order_by()
     )
-    results.counts = {k: 0 for k in kinds} | dict(counted)
+    results.counts = dict.fromkeys(kinds, 0) | dict(counted)
     if kind:
         total = results.counts.get(kind, 0)
         results.pages = max(1, -(-total // PAGE_SIZE))
@@ -169,9 +169,7 @@ _LOADERS: dict[str, Callable[[list[int]], QuerySet[Any]]] = {
     Kind.MOTION: lambda ids: Motion.objects.filter(pk__in=ids).select_related("body"),
     Kind.DECISION: lambda ids: Decision.objects.filter(pk__in=ids).select_related("body"),
     Kind.MEETING: lambda ids: Meeting.objects.filter(pk__in=ids).select_related("body"),
-    Kind.POST: lambda ids: Post.objects.filter(pk__in=ids).select_related(
-        "author", "motion__body"
-    ),
+    Kind.POST: lambda ids: Post.objects.filter(pk__in=ids).select_related("author", "motion__body"),
     Kind.MEMBER: lambda ids: Membership.objects.filter(pk__in=ids).select_related("user", "unit"),
 }
 
@@ -186,7 +184,9 @@ def _motion(m: Motion, entry: Entry, terms: Terms) -> Hit:
 def _decision(d: Decision, entry: Entry, terms: Terms) -> Hit:
     url = reverse("decisions:detail", args=[d.pk])
     text = snippet(d.text, terms)
-    return Hit(Kind.DECISION, d.pk, f"{d.number}: {d.title}", text, d.body.name, d.effective_on, url)
+    return Hit(
+        Kind.DECISION, d.pk, f"{d.number}: {d.title}", text, d.body.name, d.effective_on, url
+    )
 
 
 def _meeting(m: Meeting, entry: Entry, terms: Terms) -> Hit:
@@ -206,10 +206,17 @@ def _post(p: Post, entry: Entry, terms: Terms) -> Hit:
 
 def _member(m: Membership, entry: Entry, terms: Terms) -> Hit:
     # What the directory's row shows: the name, the number and the standing; no contact details.
+    # ``escape`` returns safe text.
     url = reverse("members:record", args=[m.pk])
     about = escape(" · ".join(part for part in (m.get_status_display(), m.number or "") if part))
     return Hit(
-        Kind.MEMBER, m.pk, m.user.full_name, mark_safe(about), m.unit.name, None, url  # noqa: S308
+        Kind.MEMBER,
+        m.pk,
+        m.user.full_name,
+        about,
+        m.unit.name,
+        None,
+        url,
     )
 
 
