@@ -17,7 +17,6 @@ class SearchForm(forms.Form):
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     kind = forms.ChoiceField(required=False, label="Show")
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,9 +18,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
+        # The page number is not part of the form: a new search starts on the first page.
+        page = request.GET.get("page", "")
         try:
             results = selectors.search(
-                request.user, text=data["q"], kind=data["kind"], page=data["page"] or 1
+                request.user,
+                text=data["q"],
+                kind=data["kind"],
+                page=int(page) if page.isdigit() and len(page) < 5 else 1,
             )
         except QueryError as exc:
             form.add_error("q", str(exc))
