@@ -7,7 +7,7 @@ the ``can_view_*`` predicate its pages use), so a result appears only if its pag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,10 +95,10 @@ def _visible(user: Any, kind: str) -> QuerySet[Any]:
     return Membership.objects.filter(visible_directory_q(user)).values("pk")
 
 
-def _visible_q(user: Any, kinds: Sequence[str]) -> Q:
+def _visible_q(visible: dict[str, QuerySet[Any]]) -> Q:
     condition = Q(pk__in=[])
-    for kind in kinds:
-        condition |= Q(kind=kind, object_id__in=_visible(user, kind))
+    for kind, ids in visible.items():
+        condition |= Q(kind=kind, object_id__in=ids)
     return condition
 
 
@@ -113,9 +113,11 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
     results = Results(text=text, kind=kind, terms=terms, kinds=kinds)
     if not terms:
         return results
+    # Each app's filter is built once and used by the count and by each kind's best hits.
+    visible = {k: _visible(user, k) for k in kinds}
     # One query counts every kind: the words are looked up once.
     counted = (
-        matching(Entry.objects.filter(_visible_q(user, kinds)), terms)
+        matching(Entry.objects.filter(_visible_q(visible)), terms)
         .values_list("kind")
         .annotate(n=Count("id"))
         .order_by()
@@ -126,18 +128,20 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
         results.pages = max(1, -(-total // PAGE_SIZE))
         results.page = min(max(1, page), results.pages, MAX_PAGE)
         offset = (results.page - 1) * PAGE_SIZE
-        entries = _best(user, kind, terms, offset, PAGE_SIZE) if total else []
+        entries = _best(kind, visible[kind], terms, offset, PAGE_SIZE) if total else []
     else:
         entries = []
         for k in kinds:
             if results.counts.get(k):
-                entries += _best(user, k, terms, 0, PREVIEW_SIZE)
+                entries += _best(k, visible[k], terms, 0, PREVIEW_SIZE)
     results.hits = _hits(entries, terms)
     return results
 
 
-def _best(user: Any, kind: str, terms: Terms, offset: int, limit: int) -> list[Entry]:
-    entries = Entry.objects.filter(kind=kind, object_id__in=_visible(user, kind))
+def _best(
+    kind: str, visible: QuerySet[Any], terms: Terms, offset: int, limit: int
+) -> list[Entry]:
+    entries = Entry.objects.filter(kind=kind, object_id__in=visible)
     return list(
         ranked(entries, terms)
         .order_by("-rank", "-id")
