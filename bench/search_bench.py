@@ -95,7 +95,7 @@ SEARCHES: list[tuple[str, str]] = [
 def _zipf_words(rng: random.Random, n: int) -> str:
     weights = [1 / (rank + 1) for rank in range(len(VOCABULARY))]
     words = rng.choices(VOCABULARY, weights=weights, k=n)
-    if rng.random() < 0.02:
+    if words and rng.random() < 0.02:
         words[rng.randrange(n)] = rng.choice(RARE)
     return " ".join(words)
 

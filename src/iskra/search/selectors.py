@@ -138,9 +138,7 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
     return results
 
 
-def _best(
-    kind: str, visible: QuerySet[Any], terms: Terms, offset: int, limit: int
-) -> list[Entry]:
+def _best(kind: str, visible: QuerySet[Any], terms: Terms, offset: int, limit: int) -> list[Entry]:
     entries = Entry.objects.filter(kind=kind, object_id__in=visible)
     return list(
         ranked(entries, terms)
