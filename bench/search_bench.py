@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,8 +39,13 @@ from urllib.parse import urlparse
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/iskra_bench_search"
 GOAL_P95_MS = 100.0
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # The vocabulary of motions and posts, most frequent first.
-VOCABULARY = (
+VOCABULARY = _words(
     "the branch members union workers campaign strike pay meeting council committee national "
     "support motion housing rent hospital library school transport bus rail nurses teachers "
     "cuts budget public services local district conference delegates ballot vote action "
@@ -61,12 +65,12 @@ VOCABULARY = (
     "carpenters plasterers painters roofers labourers apprentices graduates interns "
     "translators interpreters librarians archivists curators museum gallery theatre cinema "
     "musicians actors writers journalists printers typesetters designers programmers"
-).split()
+)
 # Words in few documents: a rare search finds a handful.
-RARE = (
+RARE = _words(
     "quinquennial saltmarsh kittiwake ptarmigan basalt isthmus fjord marram samphire "
     "corncrake lapwing curlew bittern heron osprey merlin"
-).split()
+)
 SURNAMES = ["Patel", "Nowak", "Okafor", "Murray", "Lindqvist", "Campbell", "Haddad", "Reid"]
 SEARCHES: list[tuple[str, str]] = [
     ("common word", "branch"),

@@ -176,6 +176,8 @@ API_PARAMS: dict[str, dict[str, Any]] = {
     f"/api/v1/ballots/{{ballot_id}}/sealed/{tail}": {"ballot_id": "{sealed_ballot_id}"}
     for tail in ("election", "ballots", "board")
 }
+# Query strings for operations that need one to reach their logic (a required parameter).
+API_QUERIES: dict[str, str] = {"/api/v1/search": "?q=riverside"}
 
 
 def _page_routes() -> list[str]:
@@ -395,7 +397,7 @@ def test_access_matrix() -> None:
                     **values,
                     **{k: _fill(str(v), values) for k, v in API_PARAMS.get(path, {}).items()},
                 }
-                url = _fill(path, local)
+                url = _fill(path, local) + API_QUERIES.get(path, "")
                 body = _body(rest, values)
                 row[persona] = _ask(api_client, method, url, headers, body)
         answers[endpoint] = row
