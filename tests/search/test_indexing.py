@@ -114,3 +114,21 @@ def test_bulk_written_entries_are_searchable() -> None:
     assert matching(Entry.objects.all(), parse("quarry")).count() == 2
     assert matching(Entry.objects.all(), parse("gravel")).count() == 1
     _ = timezone.now()
+
+
+def test_the_demo_is_searchable_once_seeded() -> None:
+    from iskra.core.demo import seed_demo
+    from iskra.decisions.models import Decision
+    from iskra.members.models import Membership
+    from iskra.motions.models import Motion, Post
+
+    seed_demo()
+    for kind, model in (
+        (Kind.MOTION, Motion),
+        (Kind.POST, Post),
+        (Kind.MEETING, Meeting),
+        (Kind.DECISION, Decision),
+        (Kind.MEMBER, Membership),
+    ):
+        indexed = set(Entry.objects.filter(kind=kind).values_list("object_id", flat=True))
+        assert indexed == set(model.objects.values_list("pk", flat=True)), kind
