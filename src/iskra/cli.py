@@ -28,6 +28,7 @@ Iskra's own commands:
   iskra import members FILE.csv [...]           import members from a CRM export
   iskra seed --members N [--branches M]         build a large synthetic organisation
   iskra audit verify                            check the audit log's hash chain
+  iskra search reindex                          rebuild the search index (after iskra seed)
   iskra ballot export ID [-o FILE]              write a counted ballot's published record
   iskra ballot verify EXPORT                    check an export's hash chain and recount it
   iskra check --deploy                          check production settings

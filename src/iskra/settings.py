@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "iskra.home",
     "iskra.demo",
     "iskra.ops",
+    "iskra.search",
     "iskra.api",
 ]
 

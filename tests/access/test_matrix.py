@@ -188,6 +188,8 @@ API_PARAMS: dict[str, dict[str, Any]] = {
         "credentials/further",
     )
 }
+# Query strings for operations that need one to reach their logic (a required parameter).
+API_QUERIES: dict[str, str] = {"/api/v1/search": "?q=riverside"}
 
 
 def _page_routes() -> list[str]:
@@ -407,7 +409,7 @@ def test_access_matrix() -> None:
                     **values,
                     **{k: _fill(str(v), values) for k, v in API_PARAMS.get(path, {}).items()},
                 }
-                url = _fill(path, local)
+                url = _fill(path, local) + API_QUERIES.get(path, "")
                 body = _body(rest, values)
                 row[persona] = _ask(api_client, method, url, headers, body)
         answers[endpoint] = row

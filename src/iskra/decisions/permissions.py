@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from iskra.core.errors import NotFound
@@ -11,7 +12,7 @@ from iskra.decisions.models import Action, Decision
 from iskra.meetings.models import Attendance, Ballot, Vote
 from iskra.motions.models import Position
 from iskra.motions.permissions import is_active_member, is_member_or_superuser
-from iskra.organisation.permissions import is_officer_of, officer_paths
+from iskra.organisation.permissions import is_officer_of, officer_paths, officer_scope_q
 
 
 def can_view_decision(user: Any, decision: Decision) -> bool:
@@ -119,3 +120,16 @@ def load_action(user: Any, action_id: int) -> Action:
     if action is None or not can_view_decision(user, action.decision):
         raise NotFound("No such action.")
     return action
+
+
+def visible_decisions_q(user: Any) -> Q:
+    """A filter on decisions keeping those ``can_view_decision`` lets this person open."""
+    # Superusers and active members read every decision.
+    if getattr(user, "is_superuser", False) or is_active_member(user):
+        return Q(pk__isnull=False)
+    # Everybody, signed in or not, reads the public ones.
+    condition = Q(is_public=True)
+    # Officers also read those binding a unit within their rights.
+    if officer_paths(user):
+        condition |= officer_scope_q(user, "scope__path")
+    return condition

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from iskra.core.errors import NotFound
 from iskra.members.models import (
     ACTIVE_STATUSES,
@@ -14,7 +16,7 @@ from iskra.members.models import (
     Transfer,
 )
 from iskra.organisation.models import Body, SeatHolding
-from iskra.organisation.permissions import is_any_officer, is_officer_of
+from iskra.organisation.permissions import is_any_officer, is_officer_of, officer_scope_q
 
 
 def can_view_directory(user: Any) -> bool:
@@ -166,3 +168,12 @@ def load_transfer(user: Any, transfer_id: int) -> Transfer:
     ):
         raise NotFound("No such transfer.")
     return transfer
+
+
+def visible_directory_q(user: Any) -> Q:
+    """A filter on memberships keeping those the member directory lists for this person:
+    officers see the members of their units (``can_view_directory``), nobody else any."""
+    if not can_view_directory(user):
+        return Q(pk__in=[])
+    # A superuser's scope is the empty Q(), which keeps every row when used alone.
+    return officer_scope_q(user)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from iskra.core.errors import NotFound
 from iskra.members.models import Membership, Status
 from iskra.motions.models import MOTION_TRANSITIONS, Bulletin, Motion, MotionStatus, Post
 from iskra.organisation.models import Body, SeatHolding, Unit
-from iskra.organisation.permissions import is_officer_of, officer_paths, require
+from iskra.organisation.permissions import is_officer_of, officer_paths, officer_scope_q, require
 
 
 def _membership(user: Any) -> Membership | None:
@@ -243,3 +243,29 @@ def load_body_for_bulletin(user: Any, body_id: int) -> Body:
     # Only the body's officers open its bulletins.
     require(is_officer_of(user, body.unit), "Only the body's officers open a bulletin.")
     return body
+
+
+def visible_motions_q(user: Any, prefix: str = "") -> Q:
+    """A filter on motions keeping those ``can_view_motion`` lets this person open.
+
+    ``prefix`` names the motion from another model (``"motion__"`` on posts).
+    """
+    # Superusers, active members and anyone holding a seat read every motion.
+    if (
+        getattr(user, "is_superuser", False)
+        or is_active_member(user)
+        or SeatHolding.objects.current().filter(holder_id=getattr(user, "pk", None)).exists()
+    ):
+        return Q(**{f"{prefix}pk__isnull": False})
+    # Officers read the motions of the bodies within their units.
+    if officer_paths(user):
+        return officer_scope_q(user, f"{prefix}body__unit__path")
+    # Nobody else reads any.
+    return Q(pk__in=[])
+
+
+def visible_posts_q(user: Any) -> Q:
+    """A filter on discussion posts keeping those whose text the motion's page shows this
+    person: posts of motions they may open, not hidden by a moderator (a hidden post shows
+    only the moderator's note)."""
+    return Q(hidden_at__isnull=True) & visible_motions_q(user, prefix="motion__")

@@ -1,0 +1,231 @@
+"""The search: what a person may find, by kind, ranked, a page at a time.
+
+Who sees a result is decided by each app's own filter on its own table (``visible_*_q`` beside
+the ``can_view_*`` predicate its pages use), so a result appears only if its page would open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+from iskra.decisions.models import Decision
+from iskra.decisions.permissions import visible_decisions_q
+from iskra.meetings.models import Meeting
+from iskra.meetings.permissions import visible_meetings_q
+from iskra.members.models import Membership
+from iskra.members.permissions import can_view_directory, visible_directory_q
+from iskra.motions.models import Motion, Post
+from iskra.motions.permissions import visible_motions_q, visible_posts_q
+from iskra.search.engines import matching, ranked
+from iskra.search.models import Entry, Kind
+from iskra.search.query import QueryError, Terms, parse, snippet
+
+PAGE_SIZE = 20
+# On the page of every kind at once, the best few of each, with a link to the rest.
+PREVIEW_SIZE = 5
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: int
+    title: str
+    snippet: SafeString
+    place: str
+    at: dt.datetime | dt.date | None
+    url: str
+
+
+@dataclass
+class Results:
+    text: str
+    kind: str
+    terms: Terms
+    kinds: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    pages: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def groups(self) -> list[tuple[str, str, int, list[Hit]]]:
+        """(kind, its label, its count, its hits) for every kind with a hit, in kind order."""
+        labels = dict(Kind.choices)
+        return [
+            (k, labels[k], self.counts[k], [h for h in self.hits if h.kind == k])
+            for k in self.kinds
+            if self.counts.get(k)
+        ]
+
+
+def searchable_kinds(user: Any) -> list[str]:
+    """The kinds this person may search: members only for officers, the rest for everybody
+    (what each kind holds for them is then its app's filter)."""
+    if not getattr(user, "is_authenticated", False):
+        # Visitors read the public decisions, and nothing else.
+        return [Kind.DECISION]
+    kinds: list[str] = [Kind.MOTION, Kind.DECISION, Kind.MEETING, Kind.POST]
+    if can_view_directory(user):
+        kinds.append(Kind.MEMBER)
+    return kinds
+
+
+def _visible(user: Any, kind: str) -> QuerySet[Any]:
+    """The ids of the source rows of this kind the person may open."""
+    if kind == Kind.MOTION:
+        return Motion.objects.filter(visible_motions_q(user)).values("pk")
+    if kind == Kind.POST:
+        return Post.objects.filter(visible_posts_q(user)).values("pk")
+    if kind == Kind.MEETING:
+        return Meeting.objects.filter(visible_meetings_q(user)).values("pk")
+    if kind == Kind.DECISION:
+        return Decision.objects.filter(visible_decisions_q(user)).values("pk")
+    return Membership.objects.filter(visible_directory_q(user)).values("pk")
+
+
+def _visible_q(visible: dict[str, QuerySet[Any]]) -> Q:
+    condition = Q(pk__in=[])
+    for kind, ids in visible.items():
+        condition |= Q(kind=kind, object_id__in=ids)
+    return condition
+
+
+def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
+    """Search ``text`` as this person: every kind they may search (its counts and its best few
+    hits), or one ``kind`` a page of ``PAGE_SIZE`` at a time. Raises ``QueryError`` on text
+    no search box sends (too long, NUL) and on an unknown kind."""
+    terms = parse(text)
+    if kind and kind not in Kind.values:
+        raise QueryError("Unknown kind: " + ", ".join(Kind.values) + ".")
+    kinds = searchable_kinds(user)
+    results = Results(text=text, kind=kind, terms=terms, kinds=kinds)
+    if not terms:
+        return results
+    # Each app's filter is built once and used by the count and by each kind's best hits.
+    visible = {k: _visible(user, k) for k in kinds}
+    # One query counts every kind: the words are looked up once.
+    counted = (
+        matching(Entry.objects.filter(_visible_q(visible)), terms)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    results.counts = dict.fromkeys(kinds, 0) | dict(counted)
+    if kind:
+        total = results.counts.get(kind, 0)
+        results.pages = max(1, -(-total // PAGE_SIZE))
+        results.page = min(max(1, page), results.pages, MAX_PAGE)
+        offset = (results.page - 1) * PAGE_SIZE
+        entries = _best(kind, visible[kind], terms, offset, PAGE_SIZE) if total else []
+    else:
+        entries = []
+        for k in kinds:
+            if results.counts.get(k):
+                entries += _best(k, visible[k], terms, 0, PREVIEW_SIZE)
+    results.hits = _hits(entries, terms)
+    return results
+
+
+def _best(kind: str, visible: QuerySet[Any], terms: Terms, offset: int, limit: int) -> list[Entry]:
+    entries = Entry.objects.filter(kind=kind, object_id__in=visible)
+    return list(
+        ranked(entries, terms)
+        .order_by("-rank", "-id")
+        .only("kind", "object_id", "title", "text")[offset : offset + limit]
+    )
+
+
+# --- What a hit shows -----------------------------------------------------------------------
+
+
+def _hits(entries: list[Entry], terms: Terms) -> list[Hit]:
+    """The hits in rank order, each with its source row's title, place, date and address."""
+    by_kind: dict[str, list[int]] = {}
+    for entry in entries:
+        by_kind.setdefault(entry.kind, []).append(entry.object_id)
+    rows: dict[tuple[str, int], Any] = {}
+    for kind, ids in by_kind.items():
+        for row in _LOADERS[kind](ids):
+            rows[(kind, row.pk)] = row
+    hits = []
+    for entry in entries:
+        row = rows.get((entry.kind, entry.object_id))
+        if row is not None:  # deleted since the index was read
+            hits.append(_PRESENTERS[entry.kind](row, entry, terms))
+    return hits
+
+
+_LOADERS: dict[str, Callable[[list[int]], QuerySet[Any]]] = {
+    Kind.MOTION: lambda ids: Motion.objects.filter(pk__in=ids).select_related("body"),
+    Kind.DECISION: lambda ids: Decision.objects.filter(pk__in=ids).select_related("body"),
+    Kind.MEETING: lambda ids: Meeting.objects.filter(pk__in=ids).select_related("body"),
+    Kind.POST: lambda ids: Post.objects.filter(pk__in=ids).select_related("author", "motion__body"),
+    Kind.MEMBER: lambda ids: Membership.objects.filter(pk__in=ids).select_related("user", "unit"),
+}
+
+
+def _motion(m: Motion, entry: Entry, terms: Terms) -> Hit:
+    url = reverse("motions:detail", args=[m.pk])
+    return Hit(
+        Kind.MOTION, m.pk, m.title, snippet(entry.text, terms), m.body.name, m.created_at, url
+    )
+
+
+def _decision(d: Decision, entry: Entry, terms: Terms) -> Hit:
+    url = reverse("decisions:detail", args=[d.pk])
+    text = snippet(d.text, terms)
+    return Hit(
+        Kind.DECISION, d.pk, f"{d.number}: {d.title}", text, d.body.name, d.effective_on, url
+    )
+
+
+def _meeting(m: Meeting, entry: Entry, terms: Terms) -> Hit:
+    url = reverse("meetings:detail", args=[m.pk])
+    return Hit(
+        Kind.MEETING, m.pk, m.title, snippet(entry.text, terms), m.body.name, m.starts_at, url
+    )
+
+
+def _post(p: Post, entry: Entry, terms: Terms) -> Hit:
+    url = reverse("motions:detail", args=[p.motion_id]) + f"#post-{p.pk}"
+    title = f"{p.author.full_name} on “{p.motion.title}”"
+    return Hit(
+        Kind.POST, p.pk, title, snippet(entry.text, terms), p.motion.body.name, p.created_at, url
+    )
+
+
+def _member(m: Membership, entry: Entry, terms: Terms) -> Hit:
+    # What the directory's row shows: the name, the number and the standing; no contact details.
+    # ``escape`` returns safe text.
+    url = reverse("members:record", args=[m.pk])
+    about = escape(" · ".join(part for part in (m.get_status_display(), m.number or "") if part))
+    return Hit(
+        Kind.MEMBER,
+        m.pk,
+        m.user.full_name,
+        about,
+        m.unit.name,
+        None,
+        url,
+    )
+
+
+_PRESENTERS: dict[str, Callable[[Any, Entry, Terms], Hit]] = {
+    Kind.MOTION: _motion,
+    Kind.DECISION: _decision,
+    Kind.MEETING: _meeting,
+    Kind.POST: _post,
+    Kind.MEMBER: _member,
+}
