@@ -3,12 +3,10 @@ loaders as the pages. Nothing here shows a count before the close, to anybody.""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -19,7 +17,18 @@ from iskra.apikit.inputs import ID_IN_PATH, PathId, Tracker
 from iskra.apikit.pagination import Paged, Pages
 from iskra.apikit.schemas import Error
 from iskra.ballots import services
-from iskra.ballots.models import Ballot, Challenge, RollEntry, VoteMark
+from iskra.ballots.api_out import (
+    aware_time,
+    ballot_out,
+    challenge_out,
+    no_store,
+    refuse_until_closed,
+    report_out,
+    result_out,
+    sees_challengers,
+    status_word,
+)
+from iskra.ballots.models import Ballot, RollEntry, VoteMark
 from iskra.ballots.permissions import (
     can_manage,
     can_see_whole_roll,
@@ -70,138 +79,6 @@ VOTED_MESSAGE = (
 )
 
 
-def _aware(moment: datetime) -> datetime:
-    """Times without an offset are read in the organisation's time zone."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
-def _status(voted: bool | None) -> str:
-    return "not on roll" if voted is None else "voted" if voted else "not voted"
-
-
-def _no_store(response: HttpResponse) -> None:
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-
-
-def _closed(ballot: Ballot, message: str = NOT_YET_COUNTED) -> None:
-    if ballot.state != Ballot.State.CLOSED:
-        raise NotFound(message)
-
-
-def _extensions(ballot: Ballot) -> list[dict[str, Any]]:
-    return [
-        {
-            "old_closes_at": e.old_closes_at,
-            "new_closes_at": e.new_closes_at,
-            "reason": e.reason,
-            "by": e.by.full_name,
-            "at": e.at,
-        }
-        for e in ballot.extensions.select_related("by")
-    ]
-
-
-def _ballot_out(user: User, ballot_id: int) -> dict[str, Any]:
-    ballot = load_ballot(user, ballot_id)
-    return {
-        "id": ballot.pk,
-        "title": ballot.title,
-        "preset": ballot.preset,
-        "description": ballot.description,
-        "paper_text": ballot.paper_text,
-        "state": ballot.state,
-        "sealed": ballot.sealed,
-        "unit_id": ballot.unit_id,
-        "unit_name": ballot.unit.name,
-        "constituency_body_id": ballot.constituency_body_id,
-        "filter_workplace": ballot.filter_workplace,
-        "filter_employer": ballot.filter_employer,
-        "filter_job_title": ballot.filter_job_title,
-        "important_public_service": ballot.important_public_service,
-        "turnout_rule_repealed": ballot.turnout_rule_repealed,
-        "opens_at": ballot.opens_at,
-        "closes_at": ballot.closes_at,
-        "opened_at": ballot.opened_at,
-        "closed_at": ballot.closed_at,
-        "scrutineer_id": ballot.scrutineer_id,
-        "scrutineer_name": ballot.scrutineer.full_name if ballot.scrutineer else None,
-        "roll_size": ballot.roll_size,
-        "min_published_ballots": ballot.min_published_ballots,
-        "my_status": _status(services.voted(ballot, user)),
-        "can_manage": can_manage(user, ballot),
-        "is_scrutineer": is_scrutineer(user, ballot),
-        "questions": services.questions_data(ballot),
-        "extensions": _extensions(ballot),
-        "board_public": services.board_is_public(ballot),
-        # The final hash exists only once the board is published, at the close.
-        "board_hash": ballot.board_hash,
-        "report_signed_at": ballot.report_signed_at,
-    }
-
-
-def _sees_challengers(user: User, ballot: Ballot) -> bool:
-    return is_scrutineer(user, ballot) or can_manage(user, ballot)
-
-
-def _challenge_out(c: Challenge, *, named: bool) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "ballot_id": c.ballot_id,
-        "name": c.user.full_name if named else None,
-        "reason": c.reason if named else None,
-        "state": c.state,
-        "created_at": c.created_at,
-        "decided_at": c.decided_at,
-        "decision_reason": c.decision_reason,
-    }
-
-
-def _result_out(ballot: Ballot) -> dict[str, Any]:
-    result = services.public_result(ballot)
-    shown = services.publication(ballot)
-    return {
-        "ballot_id": ballot.pk,
-        "title": ballot.title,
-        "closed_at": ballot.closed_at,
-        "entitled": result.get("entitled", ballot.roll_size),
-        "cast": result.get("cast", 0),
-        "turnout": result.get("turnout", ""),
-        "turnout_arithmetic": result.get("turnout_arithmetic", ""),
-        "rule": result.get("rule", ""),
-        "questions": result.get("questions", []),
-        "board_hash": ballot.board_hash,
-        "board_public": shown.breakdown,
-        "withheld_reason": shown.reason or None,
-    }
-
-
-def _report_out(user: User, ballot: Ballot) -> dict[str, Any]:
-    named = _sees_challengers(user, ballot)
-    return {
-        "ballot_id": ballot.pk,
-        "title": ballot.title,
-        "preset": ballot.preset,
-        "scrutineer_name": ballot.scrutineer.full_name if ballot.scrutineer else None,
-        "opened_at": ballot.opened_at,
-        "closes_at": ballot.closes_at,
-        "closed_at": ballot.closed_at,
-        "roll_size": ballot.roll_size,
-        "cast": ballot.result.get("cast", 0),
-        "turnout": ballot.result.get("turnout", ""),
-        "refused_second_attempts": ballot.refused_second_attempts,
-        "failed_deliveries": ballot.delivery_failures.count(),
-        "board_hash": ballot.board_hash,
-        "challenges": [
-            _challenge_out(c, named=named) for c in ballot.challenges.select_related("user")
-        ],
-        "extensions": _extensions(ballot),
-        "result": services.public_result(ballot),
-        "signed_at": ballot.report_signed_at,
-        "signed_by": ballot.report_signed_by.full_name if ballot.report_signed_by else None,
-    }
-
-
 # --- Listing and defining ------------------------------------------------------------------------
 
 
@@ -237,7 +114,7 @@ def list_ballots(request: HttpRequest) -> Any:
             "opens_at": b.opens_at,
             "closes_at": b.closes_at,
             "roll_size": b.roll_size,
-            "my_status": _status(b.has_voted if b.on_roll else None),
+            "my_status": status_word(b.has_voted if b.on_roll else None),
             "can_manage": can_manage(user, b),
             "is_scrutineer": is_scrutineer(user, b),
         }
@@ -260,8 +137,8 @@ def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
         unit=unit,
         title=payload.title,
         preset=payload.preset,
-        opens_at=_aware(payload.opens_at),
-        closes_at=_aware(payload.closes_at),
+        opens_at=aware_time(payload.opens_at),
+        closes_at=aware_time(payload.closes_at),
         description=payload.description,
         paper_text=payload.paper_text,
         question=payload.question,
@@ -273,13 +150,13 @@ def create_ballot(request: HttpRequest, payload: BallotIn) -> Any:
         min_published_ballots=payload.min_published_ballots,
         sealed=payload.sealed,
     )
-    return Status(201, _ballot_out(user, ballot.pk))
+    return Status(201, ballot_out(user, ballot.pk))
 
 
 @router.get("/ballots/{ballot_id}", response={200: SecretBallotOut, **ERRORS})
 def get_ballot(request: HttpRequest, ballot_id: PathId) -> Any:
     """The definition, state, roll size and my roll status. Never a count while open."""
-    return _ballot_out(request_user(request), ballot_id)
+    return ballot_out(request_user(request), ballot_id)
 
 
 @router.post("/ballots/{ballot_id}/questions", response={201: QuestionOut, **ERRORS})
@@ -315,7 +192,7 @@ def appoint_scrutineer(request: HttpRequest, ballot_id: PathId, payload: Scrutin
     if person is None:
         raise DomainError("Nobody with that email address or id.")
     services.appoint_scrutineer(actor=user, ballot=ballot, scrutineer=person)
-    return _ballot_out(user, ballot.pk)
+    return ballot_out(user, ballot.pk)
 
 
 @router.get("/ballots/{ballot_id}/problems", response={200: ProblemsOut, **ERRORS})
@@ -343,7 +220,7 @@ def open_ballot(request: HttpRequest, ballot_id: PathId) -> Any:
     except DomainError as exc:
         ballot.refresh_from_db()
         return Status(400, {"detail": exc.message, "problems": services.problems(ballot)})
-    return _ballot_out(user, ballot.pk)
+    return ballot_out(user, ballot.pk)
 
 
 # --- Voting --------------------------------------------------------------------------------------
@@ -352,7 +229,7 @@ def open_ballot(request: HttpRequest, ballot_id: PathId) -> Any:
 @router.post("/ballots/{ballot_id}/vote", response={201: TrackerOut, **VOTE_ERRORS})
 def vote(request: HttpRequest, ballot_id: PathId, payload: VoteIn, response: HttpResponse) -> Any:
     """Vote as the signed-in (or token-holding) member on the roll. Returns the tracker."""
-    _no_store(response)
+    no_store(response)
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     tracker = services.cast_ballot(ballot=ballot, answers=payload.answers, user=user)
@@ -385,7 +262,7 @@ def vote_with_credential(
     emails it to the voter). Every question must be answered — an option, a list of options, or
     "blank" to leave it blank on purpose; an unknown question or option, or a question left
     out, is refused with 400 naming it, and the credential stays unused."""
-    _no_store(response)
+    no_store(response)
     ballot = _ballot_for_credential(ballot_id)
     credential = _credential(payload.credential)
     tracker = services.cast_ballot(ballot=ballot, answers=payload.answers, credential=credential)
@@ -401,7 +278,7 @@ def voting_paper(
 ) -> Any:
     """The voting paper for a credential holder (the credential goes in the body, never in a
     URL): the questions to answer and whether the credential has been used."""
-    _no_store(response)
+    no_store(response)
     ballot = _ballot_for_credential(ballot_id)
     entry = (
         RollEntry.objects.filter(
@@ -435,9 +312,9 @@ def list_challenges(request: HttpRequest, ballot_id: PathId) -> Any:
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     challenges = ballot.challenges.select_related("user")
-    if not _sees_challengers(user, ballot):
+    if not sees_challengers(user, ballot):
         challenges = challenges.filter(user=user)
-    return [_challenge_out(c, named=True) for c in challenges]
+    return [challenge_out(c, named=True) for c in challenges]
 
 
 @router.post("/ballots/{ballot_id}/challenges", response={201: ChallengeOut, **ERRORS})
@@ -446,7 +323,7 @@ def raise_challenge(request: HttpRequest, ballot_id: PathId, payload: ChallengeI
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     challenge = services.raise_challenge(actor=user, ballot=ballot, reason=payload.reason)
-    return Status(201, _challenge_out(challenge, named=True))
+    return Status(201, challenge_out(challenge, named=True))
 
 
 @router.post("/challenges/{challenge_id}/decide", response={200: ChallengeOut, **ERRORS})
@@ -459,7 +336,7 @@ def decide_challenge(
     challenge = services.decide_challenge(
         actor=user, challenge=challenge, uphold=payload.uphold, reason=payload.reason
     )
-    return _challenge_out(challenge, named=True)
+    return challenge_out(challenge, named=True)
 
 
 @router.post("/ballots/{ballot_id}/extend", response={200: SecretBallotOut, **ERRORS})
@@ -468,9 +345,9 @@ def extend_ballot(request: HttpRequest, ballot_id: PathId, payload: ExtendIn) ->
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     services.extend_ballot(
-        actor=user, ballot=ballot, closes_at=_aware(payload.closes_at), reason=payload.reason
+        actor=user, ballot=ballot, closes_at=aware_time(payload.closes_at), reason=payload.reason
     )
-    return _ballot_out(user, ballot.pk)
+    return ballot_out(user, ballot.pk)
 
 
 @router.post("/ballots/{ballot_id}/remind", response={200: RemindOut, **ERRORS})
@@ -491,8 +368,8 @@ def remind(request: HttpRequest, ballot_id: PathId) -> Any:
 def result(request: HttpRequest, ballot_id: PathId) -> Any:
     """The count with every threshold's arithmetic. Not found before the close — for anyone."""
     ballot = load_ballot(request_user(request), ballot_id)
-    _closed(ballot)
-    return _result_out(ballot)
+    refuse_until_closed(ballot)
+    return result_out(ballot)
 
 
 def _public_board(user: User, ballot_id: int) -> Ballot:
@@ -580,8 +457,8 @@ def report(request: HttpRequest, ballot_id: PathId) -> Any:
     """The scrutineer's report: roll, challenges, timings, anomalies, result and final hash."""
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
-    _closed(ballot, "The report is written after the count.")
-    return _report_out(user, ballot)
+    refuse_until_closed(ballot, "The report is written after the count.")
+    return report_out(user, ballot)
 
 
 @router.post("/ballots/{ballot_id}/report/sign", response={200: ScrutineerReportOut, **ERRORS})
@@ -590,12 +467,12 @@ def sign_report(request: HttpRequest, ballot_id: PathId) -> Any:
     user = request_user(request)
     ballot = load_ballot(user, ballot_id)
     services.sign_report(actor=user, ballot=ballot)
-    return _report_out(user, load_ballot(user, ballot_id))
+    return report_out(user, load_ballot(user, ballot_id))
 
 
 @router.get("/ballots/{ballot_id}/export", response={200: dict[str, Any], **ERRORS})
 def export(request: HttpRequest, ballot_id: PathId) -> Any:
     """The published record, exactly as `iskra ballot export` writes it: enough to recount."""
     ballot = load_ballot(request_user(request), ballot_id)
-    _closed(ballot, "A ballot is exported after its count.")
+    refuse_until_closed(ballot, "A ballot is exported after its count.")
     return services.export(ballot)
