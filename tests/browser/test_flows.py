@@ -108,18 +108,18 @@ def test_officer_searches_the_directory_and_opens_a_record(new_page: Any) -> Non
 
     # Live search (htmx): typing replaces the results without a page load.
     page.evaluate("window.__marker = 'same page'")
-    page.get_by_label("Search").fill("Mo Member")
+    page.locator("#main").get_by_label("Search").fill("Mo Member")
     expect(count).to_have_text("1 member")
     expect(results.get_by_role("link", name="Mo Member")).to_be_visible()
     assert page.evaluate("window.__marker") == "same page"
     expect(page).to_have_url(re.compile(r"[?&]q=Mo(\+|%20)Member"))
 
     # Filtering by status goes through htmx as well.
-    page.get_by_label("Search").fill("")
+    page.locator("#main").get_by_label("Search").fill("")
     page.get_by_label("Status").select_option(label="Lapsed")
     expect(count).to_have_text("4 members")
     page.get_by_label("Status").select_option(label="Any status")
-    page.get_by_label("Search").fill("Mo Member")
+    page.locator("#main").get_by_label("Search").fill("Mo Member")
     expect(count).to_have_text("1 member")
 
     results.get_by_role("link", name="Mo Member").click()
@@ -138,8 +138,8 @@ def test_directory_search_works_without_javascript(browser: Any, live_server: An
         page = context.new_page()
         sign_in(page, "officer@example.org")
         page.goto("/members/")
-        page.get_by_label("Search").fill("Sam Secretary")
-        page.get_by_role("button", name="Search").click()
+        page.locator("#main").get_by_label("Search").fill("Sam Secretary")
+        page.locator("#main").get_by_role("button", name="Search").click()
         expect(page).to_have_url(re.compile(r"[?&]q=Sam\+Secretary"))
         results = page.locator("#results")
         expect(page.locator("#member-count")).to_have_text("1 member")

@@ -51,7 +51,7 @@ CASES = [
 
 
 def test_filters_agree_with_predicates_on_the_demo() -> None:
-    from iskra.core.demo import seed_demo
+    from iskra.demo.seed import seed_demo
 
     seed_demo()
     # A hidden post, so the posts' filter has something to leave out.
