@@ -69,14 +69,22 @@ class Results:
         """Whether some kind has more results than were counted."""
         return any(n > COUNT_CAP for n in self.counts.values())
 
-    def groups(self) -> list[tuple[str, str, int, list[Hit]]]:
-        """(kind, its label, its count, its hits) for every kind with a hit, in kind order."""
+    def groups(self) -> list[tuple[str, str, str, bool, list[Hit]]]:
+        """For every kind with a hit, in kind order: the kind, its label, its count as shown
+        ("1000+" past the cap), whether it has more results than the hits shown, its hits."""
         labels = dict(Kind.choices)
-        return [
-            (k, labels[k], min(self.counts[k], COUNT_CAP), [h for h in self.hits if h.kind == k])
-            for k in self.kinds
-            if self.counts.get(k)
-        ]
+        groups = []
+        for k in self.kinds:
+            if self.counts.get(k):
+                hits = [h for h in self.hits if h.kind == k]
+                n = self.counts[k]
+                groups.append((k, labels[k], count_label(n), n > len(hits), hits))
+        return groups
+
+
+def count_label(n: int) -> str:
+    """A kind's count as the page shows it: counting stops past ``COUNT_CAP``."""
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 def searchable_kinds(user: Any) -> list[str]:
