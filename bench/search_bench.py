@@ -277,6 +277,10 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     from iskra.search.models import Entry
 
     report: dict[str, Any] = {"engine": connection.vendor}
+    if args.reuse:
+        report["entries"] = Entry.objects.count()
+        report["results"] = measure(searches=args.searches, http=args.http)
+        return report
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     report["migrate_s"] = round(time.perf_counter() - started, 1)
@@ -332,6 +336,11 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--http", type=int, default=40)
     parser.add_argument("--json", type=Path, help="Also write the report here.")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE_URL",
+        help="Measure this already seeded database (one engine) instead of building one.",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -340,9 +349,13 @@ def main() -> int:
 
     report: dict[str, Any] = {"machine_at_start": machine(), "engines": []}
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
+    if args.reuse:
+        engines = ["sqlite" if args.reuse.startswith("sqlite") else "postgresql"]
     for engine in engines:
         data_dir = tempfile.mkdtemp(prefix="iskra-search-bench-")
-        if engine == "sqlite":
+        if args.reuse:
+            url = args.reuse
+        elif engine == "sqlite":
             url = f"sqlite:///{data_dir}/bench.sqlite3"
         else:
             url = os.environ.get("BENCH_SEARCH_DATABASE_URL", DEFAULT_PG_URL)
@@ -359,6 +372,7 @@ def main() -> int:
             *("--members", str(args.members), "--motions", str(args.motions)),
             *("--posts", str(args.posts), "--searches", str(args.searches)),
             *("--http", str(args.http)),
+            *(("--reuse", args.reuse) if args.reuse else ()),
         ]
         started = time.perf_counter()
         done = subprocess.run(

@@ -223,3 +223,20 @@ def test_title_words_rank_above_text_words(library: Library) -> None:
     )
     hits = search(fresh(library.world.member), text="hospital", kind=Kind.MOTION).hits
     assert [h.id for h in hits] == [in_title.pk, in_text.pk]
+
+
+def test_counting_and_ranking_are_bounded(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iskra.search import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 2)
+    member = fresh(library.world.member)
+    results = search(member, text="library")
+    # Three motions match: the count stops past two and says so.
+    assert results.counts[Kind.MOTION] == 3 and results.more
+    assert selectors.count_label(results.counts[Kind.MOTION]) == "2+"
+    # Only the two newest are ranked and listed.
+    newest = sorted(Motion.objects.values_list("pk", flat=True))[-2:]
+    assert {h.id for h in search(member, text="library", kind=Kind.MOTION).hits} == set(newest)

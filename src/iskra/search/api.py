@@ -40,7 +40,8 @@ class SearchHitOut(Schema):
 class SearchCountOut(Schema):
     kind: str
     label: str
-    count: int
+    count: int = Field(description="Results of this kind; counting stops past 1000.")
+    more: bool = Field(description="Whether there are more results than ``count``.")
 
 
 class SearchResultsOut(Schema):
@@ -84,7 +85,12 @@ def search(
         "q": q,
         "kind": results.kind,
         "counts": [
-            {"kind": k, "label": labels[k], "count": results.counts.get(k, 0)}
+            {
+                "kind": k,
+                "label": labels[k],
+                "count": min(results.counts.get(k, 0), selectors.COUNT_CAP),
+                "more": results.counts.get(k, 0) > selectors.COUNT_CAP,
+            }
             for k in results.kinds
         ],
         "results": [hit.__dict__ for hit in results.hits],

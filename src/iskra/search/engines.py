@@ -40,6 +40,20 @@ def ranked(entries: QuerySet[Entry], terms: Terms) -> QuerySet[Entry]:
     )
 
 
+def newest_ranked(entries: QuerySet[Entry], terms: Terms, limit: int) -> list[tuple[int, float]]:
+    """(id, rank) of the ``limit`` newest entries holding every word."""
+    if connection.vendor == "postgresql":
+        # ``rank`` is ranked()'s annotation, which the type checker's plugin cannot follow.
+        found = ranked(entries, terms).order_by("-id")
+        return list(found.values_list("id", "rank")[:limit])  # type: ignore[misc]
+    # In the FTS table's own order, so SQLite reads its matches newest first and stops there.
+    return list(
+        ranked(entries, terms)
+        .extra(order_by=["-search_entry_fts.rowid"])
+        .values_list("id", "rank")[:limit]
+    )
+
+
 _FTS_WHERE = ["search_entry_fts.rowid = search_entry.id", "search_entry_fts MATCH %s"]
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -24,11 +24,15 @@ from iskra.members.models import Membership
 from iskra.members.permissions import can_view_directory, visible_directory_q
 from iskra.motions.models import Motion, Post
 from iskra.motions.permissions import visible_motions_q, visible_posts_q
-from iskra.search.engines import matching, ranked
+from iskra.search.engines import matching, newest_ranked
 from iskra.search.models import Entry, Kind
 from iskra.search.query import QueryError, Terms, parse, snippet
 
 PAGE_SIZE = 20
+# Counting stops here: "more than 1000 motions" says all a person needs.
+COUNT_CAP = 1_000
+# The matches ranked for a kind: the newest this many.
+RANK_WINDOW = 1_000
 # On the page of every kind at once, the best few of each, with a link to the rest.
 PREVIEW_SIZE = 5
 MAX_PAGE = 500
@@ -58,16 +62,29 @@ class Results:
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(min(n, COUNT_CAP) for n in self.counts.values())
 
-    def groups(self) -> list[tuple[str, str, int, list[Hit]]]:
-        """(kind, its label, its count, its hits) for every kind with a hit, in kind order."""
+    @property
+    def more(self) -> bool:
+        """Whether some kind has more results than were counted."""
+        return any(n > COUNT_CAP for n in self.counts.values())
+
+    def groups(self) -> list[tuple[str, str, str, bool, list[Hit]]]:
+        """For every kind with a hit, in kind order: the kind, its label, its count as shown
+        ("1000+" past the cap), whether it has more results than the hits shown, its hits."""
         labels = dict(Kind.choices)
-        return [
-            (k, labels[k], self.counts[k], [h for h in self.hits if h.kind == k])
-            for k in self.kinds
-            if self.counts.get(k)
-        ]
+        groups = []
+        for k in self.kinds:
+            if self.counts.get(k):
+                hits = [h for h in self.hits if h.kind == k]
+                n = self.counts[k]
+                groups.append((k, labels[k], count_label(n), n > len(hits), hits))
+        return groups
+
+
+def count_label(n: int) -> str:
+    """A kind's count as the page shows it: counting stops past ``COUNT_CAP``."""
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 def searchable_kinds(user: Any) -> list[str]:
@@ -82,30 +99,31 @@ def searchable_kinds(user: Any) -> list[str]:
     return kinds
 
 
-def _visible(user: Any, kind: str) -> QuerySet[Any]:
-    """The ids of the source rows of this kind the person may open."""
+def _visible(user: Any, kind: str) -> Exists:
+    """Whether the entry's source row is one of this kind the person may open: the app's own
+    filter, asked of each candidate row by its primary key (a probe per row found, rather
+    than every visible row listed on every search)."""
     if kind == Kind.MOTION:
-        return Motion.objects.filter(visible_motions_q(user)).values("pk")
-    if kind == Kind.POST:
-        return Post.objects.filter(visible_posts_q(user)).values("pk")
-    if kind == Kind.MEETING:
-        return Meeting.objects.filter(visible_meetings_q(user)).values("pk")
-    if kind == Kind.DECISION:
-        return Decision.objects.filter(visible_decisions_q(user)).values("pk")
-    return Membership.objects.filter(visible_directory_q(user)).values("pk")
-
-
-def _visible_q(visible: dict[str, QuerySet[Any]]) -> Q:
-    condition = Q(pk__in=[])
-    for kind, ids in visible.items():
-        condition |= Q(kind=kind, object_id__in=ids)
-    return condition
+        rows: QuerySet[Any] = Motion.objects.filter(visible_motions_q(user))
+    elif kind == Kind.POST:
+        rows = Post.objects.filter(visible_posts_q(user))
+    elif kind == Kind.MEETING:
+        rows = Meeting.objects.filter(visible_meetings_q(user))
+    elif kind == Kind.DECISION:
+        rows = Decision.objects.filter(visible_decisions_q(user))
+    else:
+        rows = Membership.objects.filter(visible_directory_q(user))
+    return Exists(rows.filter(pk=OuterRef("object_id")))
 
 
 def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
     """Search ``text`` as this person: every kind they may search (its counts and its best few
     hits), or one ``kind`` a page of ``PAGE_SIZE`` at a time. Raises ``QueryError`` on text
-    no search box sends (too long, NUL) and on an unknown kind."""
+    no search box sends (too long, NUL) and on an unknown kind.
+
+    The work is bounded whatever the words: a kind's count stops at ``COUNT_CAP`` (shown as
+    "more than"), and its results are the ``RANK_WINDOW`` newest matches, ranked.
+    """
     terms = parse(text)
     if kind and kind not in Kind.values:
         raise QueryError("Unknown kind: " + ", ".join(Kind.values) + ".")
@@ -113,38 +131,32 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
     results = Results(text=text, kind=kind, terms=terms, kinds=kinds)
     if not terms:
         return results
-    # Each app's filter is built once and used by the count and by each kind's best hits.
-    visible = {k: _visible(user, k) for k in kinds}
-    # One query counts every kind: the words are looked up once.
-    counted = (
-        matching(Entry.objects.filter(_visible_q(visible)), terms)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    results.counts = dict.fromkeys(kinds, 0) | dict(counted)
+    visible = {k: Entry.objects.filter(_visible(user, k), kind=k) for k in kinds}
+    results.counts = {
+        k: matching(visible[k], terms).order_by()[: COUNT_CAP + 1].count() for k in kinds
+    }
     if kind:
-        total = results.counts.get(kind, 0)
+        total = min(results.counts.get(kind, 0), RANK_WINDOW)
         results.pages = max(1, -(-total // PAGE_SIZE))
         results.page = min(max(1, page), results.pages, MAX_PAGE)
         offset = (results.page - 1) * PAGE_SIZE
-        entries = _best(kind, visible[kind], terms, offset, PAGE_SIZE) if total else []
+        ids = _best(visible[kind], terms, offset, PAGE_SIZE) if total else []
     else:
-        entries = []
+        ids = []
         for k in kinds:
             if results.counts.get(k):
-                entries += _best(k, visible[k], terms, 0, PREVIEW_SIZE)
-    results.hits = _hits(entries, terms)
+                ids += _best(visible[k], terms, 0, PREVIEW_SIZE)
+    entries = Entry.objects.only("kind", "object_id", "title", "text").in_bulk(ids)
+    results.hits = _hits([entries[i] for i in ids if i in entries], terms)
     return results
 
 
-def _best(kind: str, visible: QuerySet[Any], terms: Terms, offset: int, limit: int) -> list[Entry]:
-    entries = Entry.objects.filter(kind=kind, object_id__in=visible)
-    return list(
-        ranked(entries, terms)
-        .order_by("-rank", "-id")
-        .only("kind", "object_id", "title", "text")[offset : offset + limit]
-    )
+def _best(entries: QuerySet[Entry], terms: Terms, offset: int, limit: int) -> list[int]:
+    """The ids of the best of the ``RANK_WINDOW`` newest matches, best first. Ranking every
+    match of a word found in half the documents would cost more than anybody waits for."""
+    window = newest_ranked(entries, terms, RANK_WINDOW)
+    window.sort(key=lambda row: (-row[1], -row[0]))
+    return [entry_id for entry_id, _ in window[offset : offset + limit]]
 
 
 # --- What a hit shows -----------------------------------------------------------------------
