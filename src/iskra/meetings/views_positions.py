@@ -112,7 +112,9 @@ def meeting_position(request: HttpRequest, meeting_id: int, motion_id: int) -> H
             "meeting": meeting,
             "motion": motion,
             "vote": vote,
-            "amendment_votes": sorted(on_amendments.values(), key=lambda v: v.amendment.number if v.amendment else 0),
+            "amendment_votes": sorted(
+                on_amendments.values(), key=lambda v: v.amendment.number if v.amendment else 0
+            ),
             "title": f"Record {meeting.body.unit.name}'s position on “{motion.title}”",
             "submit": "Record the position",
         },
