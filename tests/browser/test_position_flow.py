@@ -22,6 +22,7 @@ from iskra.motions import services as motions
 from iskra.motions.models import Amendment, Position
 from iskra.organisation.models import Body, SeatHolding
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -109,6 +110,7 @@ def test_branch_meeting_records_position_and_officer_reminds(new_page: Any) -> N
     expect(section).to_contain_text("against amendment 1")
     section.get_by_role("link", name="Record the branch's position").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record Riverside Branch")
+    assert violations(page) == []
     page.get_by_label("Support", exact=True).check()
     page.get_by_label("Delegates instructed").check()
     page.get_by_label("Note on the mandate").fill("For the motion, against amendment 1.")
@@ -125,6 +127,7 @@ def test_branch_meeting_records_position_and_officer_reminds(new_page: Any) -> N
     expect(row).to_contain_text("Support")
     expect(row).to_contain_text("1: oppose")
     expect(row.get_by_role("link", name="Rents debate")).to_be_visible()
+    assert violations(page) == []
     expect(page.get_by_role("button", name="Remind them")).to_have_count(0)
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -139,6 +142,7 @@ def test_branch_meeting_records_position_and_officer_reminds(new_page: Any) -> N
     expect(not_yet).not_to_contain_text("Riverside Branch")
     officer_page.get_by_role("button", name="Remind them").click()
     expect(officer_page.locator(".messages")).to_contain_text("reminded")
+    assert violations(officer_page) == []
     hillside_secretary = (
         SeatHolding.objects.current().get(seat__title="Hillside Branch Secretary").holder
     )
