@@ -172,6 +172,13 @@ def test_branch_votes_record_the_position_without_deciding_the_motion(world: Wor
         "vote.count",
         "motion.position",
     ]
+    # The minutes drafted at the close say what the meeting decided.
+    services.close_meeting(actor=fresh(world.secretary), meeting=meeting)
+    meeting.refresh_from_db()
+    assert (
+        "**Position of Branch A:** support; amendment 1: oppose; delegates instructed "
+        "(Vote for, against amendment 1)." in meeting.minutes
+    )
 
 
 def test_a_meeting_cannot_record_a_position_on_its_own_motion(world: World) -> None:
