@@ -109,6 +109,7 @@ BODIES: dict[str, Any] = {
     },
     "POST /api/v1/meetings/{meeting_id}/votes": {"motion_id": "{motion_id}", "method": "roll_call"},
     "POST /api/v1/meetings/{meeting_id}/minutes/approve": {"at_meeting_id": "{meeting_id}"},
+    "POST /api/v1/meetings/{meeting_id}/positions": {"motion_id": "{motion_id}", "mandate": "free"},
     "PUT /api/v1/meetings/{meeting_id}/minutes": {"text": "Minutes."},
     "POST /api/v1/votes/{vote_id}/ballots": {"choice": "for"},
     "POST /api/v1/decisions/{decision_id}/dissents": {"text": "I disagree."},

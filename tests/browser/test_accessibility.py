@@ -154,6 +154,8 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
     closed_ballot = Ballot.objects.get(state=Ballot.State.CLOSED)
     sealed_ballot = Ballot.objects.get(state=Ballot.State.OPEN, sealed=True)
     assert application and body and action and motion
+    december = Meeting.objects.get(title="December branch meeting")
+    live = Motion.objects.get(title="Defend Riverside Library")
 
     secretary = new_page(PHONE)
     sign_in(secretary, "secretary@example.org")
@@ -169,6 +171,9 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
             f"/bodies/{body.pk}/",
             f"/actions/{action.pk}/",
             f"/motions/{motion.pk}/position/",
+            # The branch meeting that will decide Riverside's position on the library motion.
+            f"/meetings/{december.pk}/",
+            f"/meetings/{december.pk}/position/{live.pk}/",
             "/motions/new/",
             f"/units/{riverside.pk}/ballots/new/",
         ],
@@ -177,7 +182,14 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
     officer = new_page(PHONE)
     sign_in(officer, "officer@example.org")
     problems += check(
-        officer, ["/", "/audit/", f"/units/{national.pk}/accountability/", "/accounts/two-factor/"]
+        officer,
+        [
+            "/",
+            "/audit/",
+            f"/units/{national.pk}/accountability/",
+            "/accounts/two-factor/",
+            f"/motions/{live.pk}/state/",
+        ],
     )
     scrutineer = new_page(PHONE)
     sign_in(scrutineer, "scrutineer@example.org")

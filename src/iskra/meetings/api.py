@@ -35,6 +35,7 @@ from iskra.meetings.schemas import (
     MarkAttendanceIn,
     MeetingIn,
     MeetingOut,
+    MeetingPositionIn,
     MeetingSummaryOut,
     MinutesIn,
     OpenVoteIn,
@@ -42,8 +43,10 @@ from iskra.meetings.schemas import (
     SubjectIn,
     VoteOut,
 )
+from iskra.motions.api import position_out
 from iskra.motions.models import Amendment, Motion
 from iskra.motions.permissions import load_motion
+from iskra.motions.schemas import PositionOut
 from iskra.organisation.permissions import load_body, require
 
 router = Router(tags=["meetings"])
@@ -321,3 +324,20 @@ def approve_minutes(request: HttpRequest, meeting_id: PathId, payload: ApproveMi
     at_meeting = load_meeting(user, payload.at_meeting_id)
     services.approve_minutes(actor=user, meeting=meeting, at_meeting=at_meeting)
     return _meeting_out(user, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/positions", response={201: PositionOut, **ERRORS})
+def record_position(request: HttpRequest, meeting_id: PathId, payload: MeetingPositionIn) -> Any:
+    """Record the unit's position on a motion circulated to it, as this meeting voted on it
+    and on its amendments, with the mandate for its delegates."""
+    user = request_user(request)
+    meeting = load_meeting(user, meeting_id)
+    position = services.record_position_from_meeting(
+        actor=user,
+        meeting=meeting,
+        motion=load_motion(user, payload.motion_id),
+        stance=payload.stance,
+        mandate=payload.mandate,
+        mandate_note=payload.mandate_note,
+    )
+    return Status(201, position_out(position))

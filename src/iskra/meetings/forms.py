@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from iskra.apikit.inputs import TEXT
 from iskra.meetings.models import AgendaItem, Ballot, Vote
-from iskra.motions.models import Amendment, Motion
+from iskra.motions.models import Amendment, Motion, Position
 
 
 class MeetingForm(forms.Form):
@@ -81,3 +82,47 @@ def parse_subject(subject: str, motion_ids: set[int]) -> tuple[Motion, Amendment
         if amendment is not None:
             return amendment.motion, amendment
     return None
+
+
+class CirculatedMotionForm(forms.Form):
+    """Put a higher body's motion, circulated to the unit, on the meeting's agenda."""
+
+    motion = forms.ModelChoiceField(
+        queryset=Motion.objects.none(),
+        label="Motion circulated for discussion",
+        help_text="Its amendments come with it; the meeting's votes decide the branch's position.",
+    )
+
+    def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["motion"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if motions is not None:
+            field.queryset = motions  # type: ignore[assignment]
+
+
+class MeetingPositionForm(forms.Form):
+    """The position a meeting's vote took, with the mandate for the unit's delegates."""
+
+    stance = forms.ChoiceField(choices=Position.Stance.choices, widget=forms.RadioSelect)
+    mandate = forms.ChoiceField(
+        choices=Position.Mandate.choices,
+        widget=forms.RadioSelect,
+        label="Mandate for the branch's delegates",
+    )
+    mandate_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT,
+        label="Note on the mandate",
+        help_text="For example: how delegates should vote on composites.",
+    )
+
+    def __init__(self, *args: object, stances: list[str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["stance"]
+        assert isinstance(field, forms.ChoiceField)
+        if stances is not None:
+            field.choices = [(s, Position.Stance(s).label) for s in stances]
+            if len(stances) == 1:
+                field.initial = stances[0]

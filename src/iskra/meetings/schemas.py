@@ -141,3 +141,15 @@ class ApproveMinutesIn(Input):
     at_meeting_id: int = Field(
         ge=1, le=MAX_ID, description="The later meeting, in progress, that approves them."
     )
+
+
+class MeetingPositionIn(Input):
+    motion_id: int = Id()
+    stance: str = Field(
+        "",
+        max_length=20,
+        description="Empty: as the meeting voted (support or oppose); support_if_amended "
+        "where it voted for the motion.",
+    )
+    mandate: str = Field("free", max_length=10, description="instructed or free")
+    mandate_note: str = Field("", max_length=TEXT)

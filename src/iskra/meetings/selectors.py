@@ -1,13 +1,16 @@
-"""Leadership accountability: how a leader or delegate voted, next to their branch's mandate."""
+"""Reads for meetings: how a leader or delegate voted next to their branch's mandate, and the
+motions circulated to a unit that its meetings vote on to decide its position."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from iskra.meetings.models import Ballot, Vote
-from iskra.motions.models import Position
-from iskra.organisation.models import SeatHolding
+from django.db.models import Q, QuerySet
+
+from iskra.meetings.models import Ballot, Meeting, Vote
+from iskra.motions.models import Motion, MotionStatus, Position
+from iskra.organisation.models import Body, SeatHolding
 
 
 @dataclass
@@ -69,3 +72,46 @@ def voting_record(person: Any, *, limit: int = 200) -> list[RecordedVote]:
 
 def holds_or_held_a_seat(person: Any) -> bool:
     return SeatHolding.objects.filter(holder=person).exists()
+
+
+def position_votes(meeting: Meeting, motion: Motion) -> tuple[Vote | None, dict[int, Vote]]:
+    """The meeting's counted vote on the motion (the latest) and on each of its amendments."""
+    counted = meeting.votes.filter(motion=motion, state=Vote.State.COUNTED).select_related(
+        "amendment"
+    )
+    on_motion = None
+    on_amendments: dict[int, Vote] = {}
+    for vote in counted.order_by("counted_at", "pk"):
+        if vote.amendment_id is None:
+            on_motion = vote
+        else:
+            on_amendments[vote.amendment_id] = vote
+    return on_motion, on_amendments
+
+
+def stances_allowed(vote: Vote) -> list[str]:
+    """The stances a meeting's vote allows: for the motion, support (or support if amended);
+    against it, oppose."""
+    if vote.carried:
+        return [Position.Stance.SUPPORT, Position.Stance.SUPPORT_IF_AMENDED]
+    return [Position.Stance.OPPOSE]
+
+
+def circulated_to(body: Body) -> QuerySet[Motion]:
+    """Higher bodies' motions circulated to the body's unit and still in discussion: its
+    meetings may put them on the agenda to decide the unit's position."""
+    return (
+        Motion.objects.filter(circulations__unit_id=body.unit_id, status=MotionStatus.IN_DISCUSSION)
+        .exclude(body=body)
+        .select_related("body")
+        .order_by("title")
+    )
+
+
+def agenda_motions(body: Body) -> QuerySet[Motion]:
+    """The motions a meeting of the body may have on its agenda: its own admitted motions and
+    those circulated to its unit."""
+    own = Motion.objects.filter(
+        body=body, status__in=[MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION]
+    )
+    return Motion.objects.filter(Q(pk__in=own) | Q(pk__in=circulated_to(body))).order_by("title")

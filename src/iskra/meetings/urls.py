@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.meetings import views
+from iskra.meetings import views, views_positions
 
 app_name = "meetings"
 
@@ -27,4 +27,18 @@ urlpatterns = [
     path("votes/<int:vote_id>/close/", views.vote_close, name="close_vote"),
     path("people/<int:user_id>/votes/", views.voting_record, name="voting_record"),
     path("calendar/<slug:token>.ics", views.calendar_feed, name="feed"),
+]
+
+# A branch meeting deciding the branch's position on a motion circulated to it.
+urlpatterns += [
+    path(
+        "meetings/<int:meeting_id>/agenda/circulated/",
+        views_positions.meeting_agenda_circulated,
+        name="agenda_circulated",
+    ),
+    path(
+        "meetings/<int:meeting_id>/position/<int:motion_id>/",
+        views_positions.meeting_position,
+        name="position",
+    ),
 ]

@@ -38,7 +38,9 @@ from iskra.meetings.permissions import (
     load_vote,
     visible_meetings_q,
 )
-from iskra.motions.models import Amendment, MotionStatus
+from iskra.meetings.selectors import agenda_motions
+from iskra.meetings.views_positions import position_context
+from iskra.motions.models import Amendment
 from iskra.motions.permissions import is_member_or_superuser
 from iskra.organisation.permissions import load_body, require
 
@@ -71,7 +73,7 @@ def meeting_new(request: HttpRequest, body_id: int) -> HttpResponseBase:
         can_run_meeting(user, body),
         "Only the body's secretary, chair or officers call its meetings.",
     )
-    motions = body.motions.filter(status__in=[MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION])
+    motions = agenda_motions(body)
     return form_view(
         request,
         MeetingForm(request.POST or None, motions=motions),
@@ -130,6 +132,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             minutes_approved_at__isnull=True,
         ).order_by("-starts_at")[:3],
     }
+    # The branch's positions on motions circulated to it (meetings/views_positions.py).
+    context.update(position_context(request, meeting, items))
     template = (
         "meetings/_live.html" if request.headers.get("HX-Request") else "meetings/detail.html"
     )

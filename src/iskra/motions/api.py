@@ -41,6 +41,7 @@ from iskra.motions.permissions import (
 from iskra.motions.schemas import (
     AmendmentIn,
     AmendmentOut,
+    BranchReminderOut,
     BulletinDetailOut,
     BulletinIn,
     BulletinOut,
@@ -55,6 +56,7 @@ from iskra.motions.schemas import (
     MotionIn,
     MotionOut,
     MotionSummaryOut,
+    NotDiscussedOut,
     PositionIn,
     PositionOut,
     PostEditIn,
@@ -297,6 +299,30 @@ def state_of_discussion(request: HttpRequest, motion_id: PathId) -> Any:
     return selectors.discussion_state(load_motion(request_user(request), motion_id)).as_dict()
 
 
+@router.get("/motions/{motion_id}/not-discussed", response={200: list[NotDiscussedOut], **ERRORS})
+def not_discussed(request: HttpRequest, motion_id: PathId) -> Any:
+    """The branches circulated that have not recorded a position (the first 200 by deadline)."""
+    pending = selectors.not_yet_discussed(load_motion(request_user(request), motion_id))
+    return [
+        {
+            "unit_id": c.unit_id,
+            "unit_name": c.unit.name,
+            "deadline": c.deadline,
+            "reminded_at": c.reminded_at,
+        }
+        for c in pending.select_related("unit").order_by("deadline", "unit__name")[
+            : selectors.NOT_YET_LISTED
+        ]
+    ]
+
+
+@router.post("/motions/{motion_id}/remind", response={200: BranchReminderOut, **ERRORS})
+def remind_branches(request: HttpRequest, motion_id: PathId) -> Any:
+    """Notify the officers of the branches that have not yet discussed (once a day each)."""
+    user = request_user(request)
+    return {"reminded": services.remind_branches(actor=user, motion=load_motion(user, motion_id))}
+
+
 @router.post("/motions/{motion_id}/composite-agreement", response={200: MotionOut, **ERRORS})
 def agree_to_composite(request: HttpRequest, motion_id: PathId) -> Any:
     """The mover agrees to the motion being merged into a composite."""
@@ -350,7 +376,7 @@ def withdraw_amendment(request: HttpRequest, amendment_id: PathId) -> Any:
 # --- Positions ---------------------------------------------------------------------------------
 
 
-def _position_out(p: Position) -> dict[str, Any]:
+def position_out(p: Position) -> dict[str, Any]:
     return {
         "id": p.pk,
         "motion_id": p.motion_id,
@@ -363,6 +389,8 @@ def _position_out(p: Position) -> dict[str, Any]:
         "mandate": p.mandate,
         "mandate_note": p.mandate_note,
         "meeting_id": p.meeting_id,
+        "vote_id": p.vote_id,
+        "amendment_stances": p.amendment_stances,
         "recorded_by_id": p.recorded_by_id,
         "recorded_at": p.recorded_at,
         "is_current": p.is_current,
@@ -376,7 +404,7 @@ def list_positions(request: HttpRequest, motion_id: PathId, history: bool = Fals
     positions = motion.positions.select_related("unit").order_by("unit__name", "-recorded_at")
     if not history:
         positions = positions.filter(is_current=True)
-    return [_position_out(p) for p in positions]
+    return [position_out(p) for p in positions]
 
 
 @router.post("/motions/{motion_id}/positions", response={201: PositionOut, **ERRORS})
@@ -407,7 +435,7 @@ def record_position(request: HttpRequest, motion_id: PathId, payload: PositionIn
         mandate_note=payload.mandate_note,
         meeting=meeting,
     )
-    return Status(201, _position_out(position))
+    return Status(201, position_out(position))
 
 
 # --- Discussion --------------------------------------------------------------------------------

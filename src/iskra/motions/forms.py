@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from iskra.motions.models import Amendment, Motion, Position
 from iskra.motions.text import MAX_TEXT
@@ -118,6 +120,14 @@ class PositionForm(forms.Form):
     abstentions = forms.IntegerField(min_value=0, initial=0)
     mandate = forms.ChoiceField(choices=Position.Mandate.choices, widget=forms.RadioSelect)
     mandate_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    meeting = forms.ModelChoiceField(
+        queryset=Position.objects.none(),
+        required=False,
+        label="The meeting that decided it",
+        empty_label="No meeting (decided otherwise)",
+        help_text="A branch meeting can also vote on the motion and record the position from "
+        "its own page.",
+    )
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -125,6 +135,25 @@ class PositionForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         if units is not None:
             field.queryset = units  # type: ignore[assignment]
+        # The units' meetings, reached through the position's relation: meetings stand on
+        # motions and are not imported here.
+        meeting = self.fields["meeting"]
+        assert isinstance(meeting, forms.ModelChoiceField)
+        model = Position._meta.get_field("meeting").related_model
+        assert not isinstance(model, str)
+        since = timezone.now() - timedelta(days=366)
+        meeting.queryset = (
+            model._default_manager.filter(body__unit__in=units, starts_at__gte=since).order_by(
+                "-starts_at"
+            )
+            if units is not None
+            else model._default_manager.none()
+        )
+        meeting.label_from_instance = _meeting_label  # type: ignore[method-assign,assignment]
+
+
+def _meeting_label(meeting: Any) -> str:
+    return f"{meeting.title} ({meeting.starts_at:%-d %b %Y})"
 
 
 class PostForm(forms.Form):

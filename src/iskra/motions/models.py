@@ -222,6 +222,9 @@ class Circulation(models.Model):
     members = models.PositiveIntegerField(default=0)
     circulated_at = models.DateTimeField()
     deadline = models.DateField()
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the unit's officers were last reminded."
+    )
 
     class Meta:
         constraints = [
@@ -264,6 +267,20 @@ class Position(models.Model):
     meeting = models.ForeignKey(
         "meetings.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    vote = models.ForeignKey(
+        "meetings.Vote",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The meeting's vote on the motion that decided the position.",
+    )
+    amendment_stances = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The stance on each amendment: [{"amendment": id, "number": n, '
+        '"stance": "support" | "oppose"}].',
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -285,6 +302,10 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.stance} on {self.motion}"
+
+
+# A unit's stance on each amendment, kept with its position.
+AMENDMENT_STANCES = ("support", "oppose")
 
 
 class Post(models.Model):

@@ -269,3 +269,9 @@ def visible_posts_q(user: Any) -> Q:
     person: posts of motions they may open, not hidden by a moderator (a hidden post shows
     only the moderator's note)."""
     return Q(hidden_at__isnull=True) & visible_motions_q(user, prefix="motion__")
+
+
+def can_remind_branches(user: Any, motion: Motion) -> bool:
+    # While the motion is in discussion, the circulating body's officers remind the branches
+    # that have not yet recorded a position.
+    return motion.status == MotionStatus.IN_DISCUSSION and is_officer_of(user, motion.body.unit)

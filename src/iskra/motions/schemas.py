@@ -172,6 +172,12 @@ class AmendmentIn(Input):
     proposing_unit_id: int | None = OptionalId()
 
 
+class AmendmentStanceOut(Schema):
+    amendment: int = Field(description="The amendment's id.")
+    number: int
+    stance: str = Field(description="support or oppose")
+
+
 class PositionOut(Schema):
     id: int
     motion_id: int
@@ -183,7 +189,9 @@ class PositionOut(Schema):
     abstentions: int
     mandate: str
     mandate_note: str
-    meeting_id: int | None
+    meeting_id: int | None = Field(description="The meeting that decided the position, if any.")
+    vote_id: int | None = Field(description="The meeting's vote on the motion, if it decided.")
+    amendment_stances: list[AmendmentStanceOut]
     recorded_by_id: int
     recorded_at: datetime
     is_current: bool
@@ -263,3 +271,14 @@ class ContributionIn(Input):
     text: str = Field(max_length=TEXT)
     signature: str = Field("", max_length=200)
     motion_id: int | None = OptionalId()
+
+
+class NotDiscussedOut(Schema):
+    unit_id: int
+    unit_name: str
+    deadline: date
+    reminded_at: datetime | None = Field(description="When its officers were last reminded.")
+
+
+class BranchReminderOut(Schema):
+    reminded: int = Field(description="Branches reminded (each at most once a day).")

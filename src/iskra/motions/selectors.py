@@ -6,10 +6,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 
-from iskra.motions.models import Circulation, Motion, MotionStatus
+from iskra.motions.models import Circulation, Motion, MotionStatus, Position
 from iskra.organisation.models import Unit
 from iskra.organisation.selectors import unit_below
 
@@ -124,3 +135,23 @@ def motions_for_body(body_id: int | None = None, status: str = "") -> QuerySet[M
     if status:
         motions = motions.filter(status=status)
     return motions
+
+
+# The state of the discussion names at most this many branches that have not yet discussed
+# (the count says how many there are in all).
+NOT_YET_LISTED = 200
+
+
+def not_yet_discussed(motion: Motion) -> QuerySet[Circulation]:
+    """The circulations of the motion whose unit has no current position on it."""
+    has_position = Position.objects.filter(motion=motion, unit=OuterRef("unit"), is_current=True)
+    return Circulation.objects.filter(motion=motion).exclude(Exists(has_position))
+
+
+def positions_recorded(motion: Motion) -> QuerySet[Position]:
+    """The current positions on the motion, with the meeting that decided each."""
+    return (
+        Position.objects.filter(motion=motion, is_current=True)
+        .select_related("unit", "meeting")
+        .order_by("unit__name")
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("motions/<int:motion_id>/position/", views.position_new, name="position"),
     path("motions/<int:motion_id>/posts/", views.post_new, name="post"),
     path("motions/<int:motion_id>/state/", views.state_of_discussion, name="state"),
+    path("motions/<int:motion_id>/remind/", views.remind_branches, name="remind"),
     # One view per verb (the addresses are those of the single view with a verb before).
     path("motions/<int:motion_id>/support/", views.motion_support, name="support"),
     path("motions/<int:motion_id>/unsupport/", views.motion_unsupport, name="unsupport"),

@@ -36,6 +36,7 @@ from iskra.motions.permissions import (
     can_moderate,
     can_publish_bulletin,
     can_record_position_now,
+    can_remind_branches,
     can_table_amendment,
     can_withdraw_now,
     is_member_or_superuser,
@@ -120,7 +121,7 @@ POSITIONS_LISTED = 50
 
 
 def _latest_positions(motion: Motion) -> list[Any]:
-    latest = motion.positions.filter(is_current=True).select_related("unit")
+    latest = motion.positions.filter(is_current=True).select_related("unit", "meeting")
     return sorted(
         latest.order_by("-recorded_at", "-pk")[:POSITIONS_LISTED], key=lambda p: p.unit.name
     )
@@ -172,6 +173,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "can_discuss": can_discuss(user, motion),
         "can_amend": can_table_amendment(user, motion),
         "can_record_position": can_record_position_now(user, motion),
+        "can_remind": can_remind_branches(user, motion),
         # The overall figures; the table unit by unit is loaded into the page by htmx (or
         # followed as a link), so thousands of branches do not hold up the motion itself.
         "state": selectors.discussion_overall(motion)
@@ -181,9 +183,11 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "history": motion.status_changes.select_related("by"),
         "post_form": kept_form(request, f"motion-{motion.pk}-post", PostForm),
         "decision": getattr(motion, "decision", None),
-        "votes": motion.votes.select_related("meeting", "amendment").prefetch_related(
-            "ballots__user"
-        ),
+        # The body's own votes; branches' votes on a motion circulated to them are shown as
+        # their positions (another branch's meetings are not every member's to see).
+        "votes": motion.votes.filter(meeting__body=motion.body)
+        .select_related("meeting", "amendment")
+        .prefetch_related("ballots__user"),
         "is_moderator": bool(posts) and can_moderate(user, posts[0]),
     }
     return render(request, "motions/detail.html", context)
@@ -428,8 +432,39 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponseBase:
 def state_of_discussion(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = load_motion(request.user, motion_id)
     template = "motions/_state.html" if request.headers.get("HX-Request") else "motions/state.html"
+    not_yet = selectors.not_yet_discussed(motion)
     return render(
-        request, template, {"motion": motion, "state": selectors.discussion_state(motion)}
+        request,
+        template,
+        {
+            "motion": motion,
+            "state": selectors.discussion_state(motion),
+            # Which branches have recorded a position (and at which meeting), which have not.
+            "recorded": selectors.positions_recorded(motion)[: selectors.NOT_YET_LISTED],
+            "not_yet": not_yet.select_related("unit").order_by("deadline", "unit__name")[
+                : selectors.NOT_YET_LISTED
+            ],
+            "not_yet_count": not_yet.count(),
+            "can_remind": can_remind_branches(request.user, motion),
+        },
+    )
+
+
+@require_POST
+@domain_view
+def remind_branches(request: HttpRequest, motion_id: int) -> HttpResponseBase:
+    """The circulating body's officers remind the branches that have not yet discussed it."""
+    user = _user(request)
+    motion = load_motion(user, motion_id)
+    return post_action(
+        request,
+        lambda: services.remind_branches(actor=user, motion=motion),
+        then=redirect("motions:state", motion_id=motion.pk),
+        propagate=(NotFound,),
+        success=lambda n: (
+            f"{n} branch{'es' if n != 1 else ''} reminded: their secretaries "
+            "have a notification (and an email, as each prefers)."
+        ),
     )
 
 

@@ -271,6 +271,9 @@ def seed_demo_cycle(*, admin: User) -> None:
         starts_at=timezone.now() + timedelta(days=9),
         location="Riverside Library, community room",
         notice="We will debate the library motion and our amendment, and plan the leafleting.",
+        # The national motion circulated to the branch, with its amendment: the meeting's votes
+        # on them will record Riverside's position (linked to this meeting).
+        motions=[live],
     )
     motions.create_bulletin(
         actor=officer,

@@ -16,6 +16,7 @@ from iskra.meetings.services.common import (
     body_members,
     card_weight,
     is_body_member,
+    is_circulated_to,
     members_in_good_standing_on,
     motion_rule,
     quorum,
@@ -25,6 +26,7 @@ from iskra.meetings.services.minutes import (
     generate_minutes,
     save_minutes,
 )
+from iskra.meetings.services.positions import record_position_from_meeting
 from iskra.meetings.services.scheduling import (
     _event,
     _ics,
@@ -61,12 +63,14 @@ __all__ = [
     "close_vote",
     "generate_minutes",
     "is_body_member",
+    "is_circulated_to",
     "mark_attendance",
     "members_in_good_standing_on",
     "motion_rule",
     "open_meeting",
     "open_vote",
     "quorum",
+    "record_position_from_meeting",
     "save_minutes",
     "schedule_meeting",
     "sign_in",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from iskra.accounts.models import User
 from iskra.meetings.models import Meeting
 from iskra.members.models import Membership, MembershipEvent, Status
+from iskra.motions.models import Circulation
 from iskra.organisation.models import Body, Organisation, SeatHolding, Unit
 from iskra.voting import Base, MotionRule
 
@@ -28,6 +29,15 @@ def body_members(body: Body) -> QuerySet[User]:
         )
     holders = SeatHolding.objects.current().filter(seat__body=body).values("holder_id")
     return User.objects.filter(pk__in=holders)
+
+
+def is_circulated_to(body: Body, motion: Any) -> bool:
+    """Whether the motion is a higher body's, circulated to this body's unit for discussion:
+    the body's meeting then decides the unit's position on it, not the motion itself."""
+    return (
+        motion.body_id != body.pk
+        and Circulation.objects.filter(motion_id=motion.pk, unit_id=body.unit_id).exists()
+    )
 
 
 def _lock(meeting: Meeting) -> Meeting:

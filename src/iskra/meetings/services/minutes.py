@@ -12,6 +12,7 @@ from iskra.core.errors import DomainError
 from iskra.meetings.models import Meeting, Vote
 from iskra.meetings.permissions import can_run_meeting
 from iskra.meetings.services.common import _lock
+from iskra.motions.models import Motion, Position
 from iskra.organisation.permissions import require
 
 
@@ -49,8 +50,29 @@ def generate_minutes(meeting: Meeting) -> str:
                     names = [b.user.full_name for b in vote.ballots.all() if b.choice == choice]
                     if names:
                         lines.append(f"  - {choice.capitalize()}: {', '.join(sorted(names))}")
+        lines += _position_line(meeting, item.motion)
         lines.append("")
     return "\n".join(lines).strip() + "\n"
+
+
+def _position_line(meeting: Meeting, motion: Motion | None) -> list[str]:
+    """For a motion circulated to the unit, the position the meeting recorded on it."""
+    if motion is None or motion.body_id == meeting.body_id:
+        return []
+    position = Position.objects.filter(
+        motion=motion, unit_id=meeting.body.unit_id, meeting=meeting, is_current=True
+    ).first()
+    if position is None:
+        return []
+    amendments = "".join(
+        f"; amendment {a['number']}: {a['stance']}" for a in position.amendment_stances
+    )
+    note = f" ({position.mandate_note})" if position.mandate_note else ""
+    return [
+        "",
+        f"**Position of {meeting.body.unit.name}:** {position.get_stance_display().lower()}"
+        f"{amendments}; {position.get_mandate_display().lower()}{note}.",
+    ]
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
 from iskra.meetings.models import AgendaItem, CalendarFeed, Meeting
 from iskra.meetings.permissions import can_run_meeting
-from iskra.meetings.services.common import body_members
+from iskra.meetings.services.common import body_members, is_circulated_to
 from iskra.members.models import Membership, Status
 from iskra.motions.models import Motion, MotionStatus
 from iskra.organisation.models import Body, SeatHolding
@@ -144,9 +144,19 @@ def add_agenda_item(
         if motion is None:
             raise DomainError("Choose the motion.")
         motion = Motion.objects.get(pk=motion.pk)
-        if motion.body_id != meeting.body_id:
-            raise DomainError("Only motions to this body can be on its agenda.")
-        if motion.status not in {MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION}:
+        if is_circulated_to(meeting.body, motion):
+            # A higher body's motion circulated for discussion: the meeting decides the unit's
+            # position on it (and on its amendments).
+            if motion.status != MotionStatus.IN_DISCUSSION:
+                raise DomainError("The discussion of this motion is over.")
+            if meeting.items.filter(motion=motion).exists():
+                raise DomainError("This motion is already on the agenda.")
+        elif motion.body_id != meeting.body_id:
+            raise DomainError(
+                "Only motions to this body, or motions circulated to its unit for discussion, "
+                "can be on its agenda."
+            )
+        elif motion.status not in {MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION}:
             raise DomainError("Only admitted motions can be put on the agenda.")
         title = title or motion.title
     if not title.strip():

@@ -19,6 +19,7 @@ from iskra.meetings.services.common import (
     _lock,
     card_weight,
     is_body_member,
+    is_circulated_to,
     motion_rule,
     quorum,
 )
@@ -36,8 +37,12 @@ def _check_can_vote_on(meeting: Meeting, motion: Motion, amendment: Amendment | 
         amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
     if meeting.status != Meeting.Status.IN_PROGRESS:
         raise DomainError("Votes are taken only while the meeting is in progress.")
-    if motion.body_id != meeting.body_id:
+    # A motion circulated to the body's unit is voted on to decide the unit's position.
+    position_vote = is_circulated_to(meeting.body, motion)
+    if motion.body_id != meeting.body_id and not position_vote:
         raise DomainError("This motion is not before this body.")
+    if position_vote and motion.status != MotionStatus.IN_DISCUSSION:
+        raise DomainError("The discussion of this motion is over.")
     if motion.status not in {MotionStatus.ADMITTED, MotionStatus.IN_DISCUSSION}:
         raise DomainError("This motion is not open to a vote.")
     if amendment is not None:
@@ -48,10 +53,25 @@ def _check_can_vote_on(meeting: Meeting, motion: Motion, amendment: Amendment | 
             )
         if amendment.motion_id != motion.pk or amendment.status != Amendment.Status.TABLED:
             raise DomainError("This amendment is not open to a vote.")
+    elif position_vote:
+        undecided = motion.amendments.filter(status=Amendment.Status.TABLED).exclude(
+            votes__meeting=meeting, votes__state=Vote.State.COUNTED
+        )
+        if undecided.exists():
+            raise DomainError(
+                "Amendments are decided before the motion: vote on the tabled amendments first."
+            )
     elif motion.amendments.filter(status=Amendment.Status.TABLED).exists():
         raise DomainError(
             "Amendments are decided before the motion: vote on the tabled amendments first."
         )
+    if (
+        position_vote
+        and Vote.objects.filter(
+            meeting=meeting, motion=motion, amendment=amendment, state=Vote.State.COUNTED
+        ).exists()
+    ):
+        raise DomainError("The meeting has already voted on this.")
     if Vote.objects.filter(
         meeting=meeting, motion=motion, amendment=amendment, state=Vote.State.OPEN
     ).exists():
@@ -95,7 +115,12 @@ def _settle(vote: Vote, *, actor: Any, q: Quorum) -> Vote:
     )
     from iskra.motions.services import settle_amendment, transition
 
-    if vote.amendment_id is not None and vote.amendment is not None:
+    # A vote on a motion circulated to the unit decides the unit's position (recorded by
+    # record_position_from_meeting), not the motion or the amendment: neither is settled.
+    position_vote = vote.motion.body_id != body.pk
+    if position_vote:
+        pass
+    elif vote.amendment_id is not None and vote.amendment is not None:
         settle_amendment(actor=actor, amendment=vote.amendment, carried=result.carried)
     else:
         motion = (
@@ -122,6 +147,7 @@ def _settle(vote: Vote, *, actor: Any, q: Quorum) -> Vote:
             "against": vote.votes_against,
             "abstain": vote.abstentions,
             "method": vote.method,
+            "position_vote": position_vote,
         },
     )
     return vote

@@ -42,8 +42,13 @@ from iskra.motions.services.progress import (
     rule_out_of_order,
     withdraw_motion,
 )
+from iskra.motions.services.reminders import (
+    REMIND_EVERY,
+    remind_branches,
+)
 
 __all__ = [
+    "REMIND_EVERY",
     "_body_officer_ids",
     "_fall_amendments_without_passage",
     "_lock",
@@ -61,6 +66,7 @@ __all__ = [
     "post_to_discussion",
     "publish_bulletin",
     "record_position",
+    "remind_branches",
     "remit_motion",
     "rule_out_of_order",
     "settle_amendment",

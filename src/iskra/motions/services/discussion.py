@@ -14,6 +14,8 @@ from iskra.core.errors import DomainError
 from iskra.core.notifications import notify_members_under
 from iskra.members.models import Membership, Status
 from iskra.motions.models import (
+    AMENDMENT_STANCES,
+    Amendment,
     Bulletin,
     Contribution,
     Motion,
@@ -47,9 +49,15 @@ def record_position(
     mandate: str = Position.Mandate.FREE,
     mandate_note: str = "",
     meeting: Any = None,
+    vote: Any = None,
+    amendment_stances: dict[int, str] | None = None,
 ) -> Position:
     """A unit records the position its meeting took, and its mandate for its delegates.
-    A later record supersedes the earlier one, which is kept."""
+    A later record supersedes the earlier one, which is kept.
+
+    ``vote`` is the meeting's vote on the motion that decided it (``meetings`` records the
+    position from its votes: ``meetings.services.record_position_from_meeting``), and
+    ``amendment_stances`` maps an amendment's id to ``support`` or ``oppose``."""
     motion = _lock(motion)
     require(
         can_record_position(actor, motion, unit),
@@ -63,6 +71,13 @@ def record_position(
         raise DomainError("Vote figures cannot be negative.")
     if meeting is not None and meeting.body.unit_id != unit.pk:
         raise DomainError(f"The meeting that took the position must be one of {unit.name}'s.")
+    if vote is not None and (
+        vote.meeting_id != getattr(meeting, "pk", None) or vote.motion_id != motion.pk
+    ):
+        raise DomainError(
+            "The vote that took the position must be the meeting's vote on this motion."
+        )
+    stances = _amendment_stances(motion, amendment_stances or {})
     members = Membership.objects.filter(
         unit__path__startswith=unit.path, status=Status.MEMBER
     ).count()
@@ -84,6 +99,8 @@ def record_position(
         mandate=mandate,
         mandate_note=mandate_note.strip(),
         meeting=meeting,
+        vote=vote,
+        amendment_stances=stances,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
@@ -99,9 +116,24 @@ def record_position(
             "against": votes_against,
             "abstain": abstentions,
             "mandate": mandate,
+            "meeting": meeting.pk if meeting is not None else None,
+            "amendments": {str(a["number"]): a["stance"] for a in stances},
         },
     )
     return position
+
+
+def _amendment_stances(motion: Motion, stances: dict[int, str]) -> list[dict[str, Any]]:
+    """The stances on the motion's amendments, checked and in the amendments' order."""
+    amendments = {a.pk: a for a in Amendment.objects.filter(motion=motion, pk__in=list(stances))}
+    out = []
+    for pk, stance in stances.items():
+        if pk not in amendments:
+            raise DomainError("A stance was given on an amendment that is not this motion's.")
+        if stance not in AMENDMENT_STANCES:
+            raise DomainError("Support or oppose each amendment.")
+        out.append({"amendment": pk, "number": amendments[pk].number, "stance": stance})
+    return sorted(out, key=lambda a: a["number"])
 
 
 # --- Discussion ----------------------------------------------------------------------------------
