@@ -88,3 +88,17 @@ class TokenForm(forms.Form):
 
 class RecoveryCodesForm(CodeForm):
     """Asks for a current code before new recovery codes replace the old ones."""
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="We send a link to this address; your current address stays until you follow it.",
+    )
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
