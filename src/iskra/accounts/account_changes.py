@@ -23,7 +23,6 @@ from iskra.core.tasks import send_after_commit
 from iskra.core.web import FieldError
 
 
-
 def _unit(user: User) -> Any:
     membership = getattr(user, "membership", None)
     return membership.unit if membership is not None else None

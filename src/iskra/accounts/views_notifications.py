@@ -67,9 +67,9 @@ def notification_read_all(request: HttpRequest) -> HttpResponseBase:
         request,
         lambda: notifications.mark_all_read(user=request.user),
         then=redirect(_back(request)),
-        success=lambda n: f"{n} notification{'' if n == 1 else 's'} marked read."
-        if n
-        else "Nothing was unread.",
+        success=lambda n: (
+            f"{n} notification{'' if n == 1 else 's'} marked read." if n else "Nothing was unread."
+        ),
     )
 
 

@@ -58,8 +58,10 @@ def email_change(request: HttpRequest) -> HttpResponseBase:
             password=form.cleaned_data["password"],
         ),
         done=lambda _: redirect("accounts:profile"),
-        success=lambda email: f"We have sent a link to {email}. Your address changes when you "
-        f"follow it; until then you sign in with {user.email}.",
+        success=lambda email: (
+            f"We have sent a link to {email}. Your address changes when you "
+            f"follow it; until then you sign in with {user.email}."
+        ),
         context={"title": "Change your email address", "submit": "Send the confirmation link"},
     )
 

@@ -1,4 +1,4 @@
-""""What needs me" by role (issue 11, point 9): what waits for an officer, a scrutineer, a
+""" "What needs me" by role (issue 11, point 9): what waits for an officer, a scrutineer, a
 secretary, a trustee and a member, each saying why it waits and linking to the thing.
 
 Every list is bounded (a few rows each) and asks only what the person may act on: an

@@ -58,9 +58,7 @@ def what_needs_me(
             )
         )
     if membership is ...:
-        membership = (
-            Membership.objects.select_related("unit").filter(user_id=user.pk).first()
-        )
+        membership = Membership.objects.select_related("unit").filter(user_id=user.pk).first()
     items.extend(_cycle_needs(user, membership))
     items.extend(_ballot_needs(user))
     # What waits for each role: officer, secretary, scrutineer, trustee, member (role_needs).
