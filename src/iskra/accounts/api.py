@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 from ninja.pagination import paginate
+from ninja.params.functions import Query
 
 from iskra.accounts.schemas import NotificationOut, NotificationsReadOut
 from iskra.apikit.common import ERRORS
@@ -17,6 +18,8 @@ from iskra.core import notifications
 from iskra.core.models import Notification
 
 router = Router(tags=["notifications"])
+
+UNREAD_ONLY: Any = Query(False, description="Only the unread ones.")
 
 
 def _notification_out(n: Notification) -> dict[str, Any]:
@@ -34,7 +37,7 @@ def _notification_out(n: Notification) -> dict[str, Any]:
 @paginate(Pages, page_size=50)
 def list_notifications(
     request: HttpRequest,
-    unread: bool = Query(False, description="Only the unread ones."),  # noqa: B008
+    unread: bool = UNREAD_ONLY,
 ) -> Any:
     rows = notifications.for_user(request.user)
     if unread:
