@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iskra.accounts import account_changes
-from iskra.accounts.forms import EmailChangeForm
+from iskra.accounts.forms import EmailChangeForm, PasswordChangeForm
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError
 from iskra.core.web import form_view
@@ -23,7 +22,6 @@ def password_change(request: HttpRequest) -> HttpResponseBase:
     assert isinstance(request.user, User)
     user = User.objects.get(pk=request.user.pk)
     form = PasswordChangeForm(user, request.POST or None)
-    form.fields["old_password"].label = "Current password"
 
     def save(form: PasswordChangeForm) -> User:
         changed = account_changes.change_password(
