@@ -101,3 +101,32 @@ def test_api_lists_and_marks_read(world: World) -> None:
     assert missing.status_code == 404 and "detail" in missing.json()
     assert other.get("/api/v1/notifications").json()["count"] == 0
     assert Client().get("/api/v1/notifications").status_code == 401
+
+
+def test_emails_to_a_member_also_reach_the_centre_once(world: World) -> None:
+    """A decision on an application is emailed directly; the centre lists it too, and the
+    worker's digest does not email it a second time."""
+    from django.core import mail
+
+    from iskra.core.notifications import send_due_notification_emails
+    from iskra.members import services as members
+    from iskra.members.models import Application, Status
+    from tests.conftest import make_member
+
+    applicant = make_member("new@example.org", "Nia New", world.branch_a, Status.APPLICANT)
+    from django.utils import timezone
+
+    now = timezone.now()
+    application = Application.objects.create(
+        membership=applicant.membership,
+        unit=world.branch_a,
+        agreed_to_aims_at=now,
+        submitted_at=now,
+    )
+    members.decide_application(actor=fresh(world.secretary), application=application, admit=True)
+    row = Notification.objects.get(user=applicant, kind="membership.application_decided")
+    assert row.title == "Your application to Branch A: admitted"
+    assert row.url == "/membership/"
+    mail.outbox.clear()
+    send_due_notification_emails()
+    assert not [m for m in mail.outbox if m.to == ["new@example.org"]]

@@ -13,12 +13,19 @@ from django.utils import timezone
 from iskra.core.models import Notification
 
 
-def notify(*, users: list[Any], kind: str, title: str, url: str) -> None:
+def notify(*, users: list[Any], kind: str, title: str, url: str, emailed: bool = False) -> None:
+    """Write a notification for each person (their notification centre). ``emailed``: the
+    caller sends its own email about it, so the worker's digest leaves it out."""
     now = timezone.now()
     Notification.objects.bulk_create(
         [
             Notification(
-                user_id=getattr(u, "pk", u), kind=kind, title=title[:300], url=url, created_at=now
+                user_id=getattr(u, "pk", u),
+                kind=kind,
+                title=title[:300],
+                url=url,
+                created_at=now,
+                emailed_at=now if emailed else None,
             )
             for u in users
         ],
