@@ -179,6 +179,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iskra.organisation.context_processors.iskra",
+                "iskra.core.context_processors.notifications",
             ],
         },
     },

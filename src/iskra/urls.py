@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("iskra.home.urls")),
     path("", include("iskra.core.urls")),
     path("accounts/", include("iskra.accounts.urls")),
+    path("", include("iskra.accounts.urls_notifications")),
     # The organisation's pages and, in its namespace, the unit page composed in iskra.home.
     path("", include(([*unit_pages, *organisation_urls.urlpatterns], "organisation"))),
     path("", include("iskra.members.urls")),

@@ -265,6 +265,11 @@ def _seed() -> dict[str, Any]:
     branch_meeting = Meeting.objects.get(body__unit=riverside)
     meetings.open_meeting(actor=secretary, meeting=branch_meeting)
     from iskra.ballots.models import Ballot
+    from iskra.core.notifications import notify
+
+    # The member's own notification: theirs to read, "not found" to everyone else.
+    notify(users=[member], kind="matrix", title="For the matrix", url="/motions/")
+    notification = member.notifications.get(kind="matrix")
 
     people = {
         "anon": None,
@@ -304,6 +309,7 @@ def _seed() -> dict[str, Any]:
         "sealed_ballot_id": Ballot.objects.get(title=SEALED_TITLE).pk,
         "challenge_id": MISSING,
         "token_id": token.pk,
+        "notification_id": notification.pk,
         "feed_token": calendar_feed_for(member).token,
         "token": "not-a-token",
         "uidb64": "MQ",

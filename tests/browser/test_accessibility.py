@@ -137,6 +137,9 @@ def test_a_visitor_and_a_member_meet_no_serious_violation(new_page: Any) -> None
             "/decisions/",
             "/ballots/",
             "/units/",
+            "/notifications/",
+            "/accounts/password/",
+            "/accounts/email/",
         ],
         desktop=set(main),
     )

@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from iskra.accounts.email_links import email_change_token
 from iskra.accounts.models import Invitation, User
 from iskra.core.email import send_now
 
@@ -61,5 +62,22 @@ def send_invitation(*, invitation_id: int) -> None:
             "name": invitation.user.full_name,
             "link": link,
             "inviter": str(invitation.invited_by or ""),
+        },
+    )
+
+
+@task()
+def send_email_change_link(*, user_id: int, new_email: str) -> None:
+    """The confirmation link for a new address, sent to that address (issue 11, point 13)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    token = email_change_token(user, new_email)
+    send_now(
+        to=new_email,
+        template="accounts/email/email_change_confirm",
+        context={
+            "name": user.full_name,
+            "link": f"{settings.SITE_URL}/accounts/email/confirm/{token}/",
         },
     )

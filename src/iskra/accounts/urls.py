@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.accounts import views
+from iskra.accounts import views, views_security
 
 app_name = "accounts"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/code/", views.two_factor_verify, name="2fa_verify"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("password/", views_security.password_change, name="password_change"),
+    path("email/", views_security.email_change, name="email_change"),
+    path("email/confirm/<str:token>/", views_security.email_confirm, name="email_confirm"),
     path("two-factor/", views.two_factor_setup, name="2fa_setup"),
     path("two-factor/off/", views.two_factor_disable, name="2fa_disable"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),

@@ -13,12 +13,19 @@ from django.utils import timezone
 from iskra.core.models import Notification
 
 
-def notify(*, users: list[Any], kind: str, title: str, url: str) -> None:
+def notify(*, users: list[Any], kind: str, title: str, url: str, emailed: bool = False) -> None:
+    """Write a notification for each person (their notification centre). ``emailed``: the
+    caller sends its own email about it, so the worker's digest leaves it out."""
     now = timezone.now()
     Notification.objects.bulk_create(
         [
             Notification(
-                user_id=getattr(u, "pk", u), kind=kind, title=title[:300], url=url, created_at=now
+                user_id=getattr(u, "pk", u),
+                kind=kind,
+                title=title[:300],
+                url=url,
+                created_at=now,
+                emailed_at=now if emailed else None,
             )
             for u in users
         ],
@@ -80,3 +87,36 @@ def send_due_notification_emails(*, limit: int = 500) -> int:
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
         sent += 1
     return sent
+
+
+# --- The notification centre (issue 11, point 11): the person's own rows, read and unread ---------
+
+
+def for_user(user: Any) -> Any:
+    """This person's notifications, newest first."""
+    return Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def mark_read(*, user: Any, notification_id: int) -> Notification:
+    """Mark one of this person's notifications read (reading it also stops its email). Someone
+    else's notification is "not found", like a missing one."""
+    from iskra.core.errors import NotFound
+
+    notification = Notification.objects.filter(pk=notification_id, user_id=user.pk).first()
+    if notification is None:
+        raise NotFound("No such notification.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user: Any) -> int:
+    """Mark every unread notification of this person read; returns how many were unread."""
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

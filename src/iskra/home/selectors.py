@@ -24,7 +24,8 @@ def what_needs_me(
 ) -> list[NeedsMe]:
     """``membership``: the person's membership with its unit, when the caller has loaded it
     already (the home page does); left out, it is looked up here."""
-    from iskra.members.models import DisciplinaryCase
+    from iskra.home.role_needs import role_needs
+    from iskra.members.models import DisciplinaryCase, Membership
     from iskra.members.selectors import cases_for, incoming_transfers, pending_applications
     from iskra.organisation.permissions import is_any_officer
 
@@ -56,8 +57,12 @@ def what_needs_me(
                 "Disciplinary cases in progress", f"{open_cases} open", reverse("members:cases")
             )
         )
+    if membership is ...:
+        membership = Membership.objects.select_related("unit").filter(user_id=user.pk).first()
     items.extend(_cycle_needs(user, membership))
     items.extend(_ballot_needs(user))
+    # What waits for each role: officer, secretary, scrutineer, trustee, member (role_needs).
+    items.extend(role_needs(user, membership))
     return items
 
 

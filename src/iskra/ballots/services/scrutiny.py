@@ -74,6 +74,13 @@ def _await_sealed_credential(ballot: Ballot, voter: Any) -> None:
 
     authority = credential_authority(ballot)
     name = (authority.full_name or authority.email) if authority else "the credential authority"
+    notify(
+        users=[voter.pk],
+        kind="ballot.challenge_upheld",
+        title=f"You are added to the roll of {ballot.title}; your credential will follow",
+        url=reverse("ballots:detail", args=[ballot.pk]),
+        emailed=True,  # the email below says the same
+    )
     send_after_commit(
         to=voter.email,
         template="ballots/email/sealed_challenge_upheld",

@@ -154,6 +154,14 @@ def seed_demo_cycle(*, admin: User) -> None:
         text="Done, 220 through doors; good response on Elm Road.",
         commitment=pledge,
     )
+    # One task given to the member by name: it waits on their home page ("Your action").
+    decisions.create_action(
+        actor=officer,
+        decision=decision,
+        title="Return the unused energy-bills leaflets to the district office",
+        due_on=today + timedelta(days=10),
+        assignee=fresh(member),
+    )
     for helper in riverside[:3]:
         decisions.commit_to_action(
             actor=fresh(helper),

@@ -6,10 +6,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
+from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
 from iskra.members import tasks
 from iskra.members.models import (
@@ -70,6 +72,7 @@ def open_case(
         unit=membership.unit,
         data={"body": deciding_body.pk},
     )
+    _tell_member(case, "A complaint about you has been referred to " + deciding_body.name + ".")
     send_after_commit(
         to=membership.user.email,
         template="members/email/case_update",
@@ -157,6 +160,9 @@ def decide_case(
         data={"outcome": outcome, "until": suspended_until},
         personal={"reason": case.decision_reason},
         subject_id=case.membership.user_id,
+    )
+    _tell_member(
+        case, f"{case.deciding_body.name} decided: {case.get_outcome_display()}. You may appeal."
     )
     send_after_commit(
         to=case.membership.user.email,
@@ -261,6 +267,10 @@ def decide_appeal(
         personal={"reason": case.appeal_reason},
         subject_id=case.membership.user_id,
     )
+    _tell_member(
+        case,
+        f"{case.appeal_body.name} decided your appeal: {case.get_appeal_outcome_display()}. This decision is final.",
+    )
     send_after_commit(
         to=case.membership.user.email,
         template="members/email/case_update",
@@ -271,3 +281,14 @@ def decide_appeal(
         },
     )
     return case
+
+
+def _tell_member(case: DisciplinaryCase, what: str) -> None:
+    """The member's notification centre hears what their email says (case_update)."""
+    notify(
+        users=[case.membership.user_id],
+        kind="membership.case_update",
+        title=what,
+        url=reverse("members:case", args=[case.pk]),
+        emailed=True,
+    )

@@ -9,11 +9,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from iskra.accounts.models import User
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
+from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
 from iskra.members import tasks
 from iskra.members.models import (
@@ -162,6 +164,14 @@ def decide_application(
         data={"decision": application.decision},
         personal={"reason": reason},
         subject_id=membership.user_id,
+    )
+    notify(
+        users=[membership.user_id],
+        kind="membership.application_decided",
+        title=f"Your application to {application.unit.name}: "
+        + ("admitted" if admit else "declined"),
+        url=reverse("members:mine"),
+        emailed=True,  # the email below says the same
     )
     send_after_commit(
         to=membership.user.email,

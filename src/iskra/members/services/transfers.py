@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
+from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
 from iskra.members.models import (
     Membership,
@@ -94,6 +96,14 @@ def decide_transfer(*, actor: Any, transfer: Transfer, accept: bool, reason: str
         data={"state": transfer.state},
         personal={"reason": reason},
         subject_id=membership.user_id,
+    )
+    notify(
+        users=[membership.user_id],
+        kind="membership.transfer_decided",
+        title=f"Your transfer to {transfer.to_unit.name}: "
+        + ("accepted" if accept else "declined"),
+        url=reverse("members:mine"),
+        emailed=True,  # the email below says the same
     )
     send_after_commit(
         to=membership.user.email,

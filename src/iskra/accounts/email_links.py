@@ -1,0 +1,17 @@
+"""The signed link that confirms a new email address (``django.core.signing``, keyed by the
+site's secret key): made by the task that sends it, checked by ``confirm_email_change``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+
+EMAIL_CHANGE_SALT = "iskra.accounts.email-change"
+EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600  # seconds: the link works for three days
+
+
+def email_change_token(user: Any, new_email: str) -> str:
+    """Bound to the person's current address: once the address changes, every earlier link
+    stops working."""
+    return signing.dumps({"u": user.pk, "o": user.email, "n": new_email}, salt=EMAIL_CHANGE_SALT)
