@@ -117,9 +117,8 @@ def test_bulk_written_entries_are_searchable() -> None:
 
 
 def test_the_demo_is_searchable_once_seeded() -> None:
-    from iskra.demo.seed import seed_demo
-
     from iskra.decisions.models import Decision
+    from iskra.demo.seed import seed_demo
     from iskra.members.models import Membership
     from iskra.motions.models import Motion, Post
 
