@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.ballots import views, views_motion, views_sealed
+from iskra.ballots import views, views_confirm, views_motion, views_sealed
 
 app_name = "ballots"
 
@@ -34,11 +34,11 @@ urlpatterns = [
     # One view per verb (the addresses are those of the single view with a verb before).
     path("ballots/<int:ballot_id>/question/", views.ballot_question, name="question"),
     path("ballots/<int:ballot_id>/scrutineer/", views.ballot_scrutineer, name="scrutineer"),
-    path("ballots/<int:ballot_id>/open/", views.ballot_open, name="open"),
+    path("ballots/<int:ballot_id>/open/", views_confirm.ballot_open, name="open"),
     path("ballots/<int:ballot_id>/extend/", views.ballot_extend, name="extend"),
     path("ballots/<int:ballot_id>/remind/", views.ballot_remind, name="remind"),
     path("ballots/<int:ballot_id>/challenge/", views.ballot_challenge, name="challenge"),
-    path("ballots/<int:ballot_id>/sign/", views.ballot_sign, name="sign"),
+    path("ballots/<int:ballot_id>/sign/", views_confirm.ballot_sign, name="sign"),
     path("ballots/<int:ballot_id>/audit/", views_sealed.audit, name="sealed_audit"),
     path("challenges/<int:challenge_id>/decide/", views.challenge_decide, name="challenge_decide"),
 ]

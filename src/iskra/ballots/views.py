@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iskra.accounts.models import User
-from iskra.ballots import services, views_sealed
+from iskra.ballots import services, tally, views_sealed
 from iskra.ballots.forms import (
     BallotForm,
     ChallengeDecisionForm,
@@ -34,6 +34,7 @@ from iskra.ballots.permissions import (
     load_ballot,
     load_challenge,
 )
+from iskra.ballots.tally import BLANK
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import domain_view, form_view, keep_form, kept_form, post_action
 from iskra.organisation.permissions import is_officer_of as can_manage_unit
@@ -192,23 +193,6 @@ def ballot_scrutineer(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
 
 @require_POST
 @domain_view
-def ballot_open(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
-    user = _user(request)
-    ballot = load_ballot(user, ballot_id)
-    return post_action(
-        request,
-        lambda: services.open_ballot(actor=user, ballot=ballot),
-        then=_back(ballot.pk),
-        propagate=(NotFound, PermissionDenied),
-        success="The sealed ballot is open: voters vote with the credentials the credential "
-        "authority sends them."
-        if ballot.sealed
-        else "The ballot is open; credentials are being emailed to every voter.",
-    )
-
-
-@require_POST
-@domain_view
 def ballot_extend(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     user = _user(request)
     ballot = load_ballot(user, ballot_id)
@@ -263,20 +247,6 @@ def ballot_challenge(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
 
 @require_POST
 @domain_view
-def ballot_sign(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
-    user = _user(request)
-    ballot = load_ballot(user, ballot_id)
-    return post_action(
-        request,
-        lambda: services.sign_report(actor=user, ballot=ballot),
-        then=_back(ballot.pk),
-        propagate=(NotFound, PermissionDenied),
-        success="You have signed the scrutineer's report.",
-    )
-
-
-@require_POST
-@domain_view
 def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponseBase:
     user = _user(request)
     challenge = load_challenge(user, challenge_id)
@@ -311,14 +281,56 @@ def _not_open(request: HttpRequest, ballot: Ballot) -> HttpResponse | None:
     return render(request, "ballots/not_open.html", {"ballot": ballot}, status=409)
 
 
+def _carried(request: HttpRequest) -> list[tuple[str, str]]:
+    """The voting form's fields as posted, for the review page to post again (the choices
+    travel between the voter's browser and this process only; nothing is stored)."""
+    return [
+        (key, value)
+        for key in request.POST
+        if key.startswith("q")
+        for value in request.POST.getlist(key)
+    ]
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page showing a voter's own choices: never kept by a cache or the browser's history."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _vote_page(
     request: HttpRequest, ballot: Ballot, *, credential: str | None, voter: User | None
 ) -> HttpResponse:
+    """The voting paper, then a review of the choices, then the cast.
+
+    A POST from the paper shows the review (the choices in words, posted again as hidden
+    fields); "Change my choices" goes back to the paper as it was filled; only the review's
+    "Cast my vote" (``cast=yes``) casts. A paper with nothing chosen asks "cast a blank
+    ballot?", and its "yes" (``blank_ballot=yes``) casts every question blank. What was cast
+    is shown on the voter's own screen, from this request alone."""
     questions = services.questions_data(ballot)
     error = ""
-    if request.method == "POST":
+    posted = request.method == "POST"
+    if posted and request.POST.get("change") != "yes":
         try:
             answers = answers_from_post(questions, request.POST)
+            if not answers and request.POST.get("blank_ballot") == "yes":
+                answers = {str(q["id"]): BLANK for q in questions}
+            if request.POST.get("cast") != "yes" or not answers:
+                if answers:
+                    tally.validate_paper(questions, answers)
+                return _private(
+                    render(
+                        request,
+                        "ballots/vote_review.html",
+                        {
+                            "ballot": ballot,
+                            "nothing": not answers,
+                            "choices": describe_content(questions, answers),
+                            "carried": _carried(request),
+                        },
+                    )
+                )
             tracker = services.cast_ballot(
                 ballot=ballot,
                 answers=answers,
@@ -341,10 +353,19 @@ def _vote_page(
             # The voter keeps their tracker code: shown now, and emailed to them alone (from
             # this process's memory, never queued in the database: see email_tracker).
             services.email_tracker(ballot=ballot, voter=voter, tracker=tracker)
-            return render(request, "ballots/voted.html", {"ballot": ballot, "tracker": tracker})
+            return _private(
+                render(
+                    request,
+                    "ballots/voted.html",
+                    {
+                        "ballot": ballot,
+                        "tracker": tracker,
+                        "cast": describe_content(questions, answers),
+                    },
+                )
+            )
     for q in questions:
         key = f"q{q['id']}"
-        posted = request.method == "POST"
         q["chosen"] = request.POST.getlist(key) if posted else []
         q["blank_chosen"] = posted and request.POST.get(f"{key}_blank", "") == "blank"
         q["ranks"] = [

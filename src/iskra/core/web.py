@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django import forms
@@ -170,3 +170,55 @@ def kept_form(
         form.is_valid()
         return form
     return form_class(**kwargs)
+
+
+# A consequential verb (withdraw a motion, close a meeting, open a ballot, sign a report,
+# publish, mark completed) asks first. Without JavaScript the asking is a page of its own: GET
+# shows what will happen; a POST without ``confirm=yes`` (the verb's button on another page)
+# shows the same page instead of acting, carrying what was typed (a reason) along; a POST with
+# ``confirm=yes`` acts. The API is not asked: a client confirms by calling.
+CONFIRM_FIELD = "confirm"
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    """Whether this request is the confirmation page's own "yes"."""
+    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "yes"
+
+
+def confirm_action(
+    request: HttpRequest,
+    act: Callable[[], T],
+    *,
+    then: HttpResponseBase,
+    cancel: str,
+    title: str,
+    consequences: Sequence[str],
+    confirm_label: str,
+    success: str | Callable[[T], str] | None = None,
+    propagate: tuple[type[DomainError], ...] = (),
+    attestation: str = "",
+    carry: Sequence[str] = (),
+    problems: Sequence[str] = (),
+) -> HttpResponseBase:
+    """A verb that nobody should do by accident: show ``consequences`` (and an ``attestation``
+    to sign, if any) on a confirmation page, and act (``post_action``) only on its "yes".
+
+    ``cancel`` is the address to go back to without acting; ``carry`` names the posted fields
+    (a reason) that the confirmation page posts again, so what was typed is not lost;
+    ``problems`` are what would block the verb now (the page says them and offers no "yes")."""
+    if is_confirmed(request):
+        return post_action(request, act, then=then, success=success, propagate=propagate)
+    carried = [(name, request.POST.get(name, "")) for name in carry if request.POST.get(name)]
+    return render(
+        request,
+        "core/confirm_page.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "confirm_label": confirm_label,
+            "attestation": attestation,
+            "carried": carried,
+            "cancel": cancel,
+            "problems": problems,
+        },
+    )

@@ -8,13 +8,22 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import FieldError, domain_view, form_view, keep_form, kept_form, post_action
+from iskra.core.web import (
+    FieldError,
+    confirm_action,
+    domain_view,
+    form_view,
+    keep_form,
+    kept_form,
+    post_action,
+)
 from iskra.decisions import selectors, services
 from iskra.decisions.forms import (
     ActionForm,
@@ -187,16 +196,84 @@ def _decision_verb(
     return view
 
 
-# The deciding body's officers: publish or unpublish, mark completed. One view per verb.
-decision_publish = _decision_verb(
-    lambda user, decision: services.set_public(actor=user, decision=decision, is_public=True)
-)
+# The deciding body's officers: publish or unpublish, mark completed. One view per verb;
+# publishing and marking completed ask first (``confirm_action``), unpublishing does not.
 decision_unpublish = _decision_verb(
     lambda user, decision: services.set_public(actor=user, decision=decision, is_public=False)
 )
-decision_complete = _decision_verb(
-    lambda user, decision: services.complete_decision(actor=user, decision=decision)
-)
+
+
+def _confirm_decision_verb(
+    request: HttpRequest,
+    decision_id: int,
+    act: Callable[[User, Decision], object],
+    describe: Callable[[Decision], tuple[str, list[str], list[str], str, str]],
+) -> HttpResponseBase:
+    user = _user(request)
+    decision = load_decision(user, decision_id)
+    require(can_assign_action(user, decision, None), "Only the deciding body's officers do this.")
+    title, consequences, problems, label, success = describe(decision)
+    return confirm_action(
+        request,
+        lambda: act(user, decision),
+        then=redirect("decisions:detail", decision_id=decision.pk),
+        cancel=reverse("decisions:detail", args=[decision.pk]),
+        title=title,
+        consequences=consequences,
+        problems=problems,
+        confirm_label=label,
+        success=success,
+        propagate=(NotFound,),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def decision_publish(request: HttpRequest, decision_id: int) -> HttpResponseBase:
+    return _confirm_decision_verb(
+        request,
+        decision_id,
+        lambda user, decision: services.set_public(actor=user, decision=decision, is_public=True),
+        lambda d: (
+            f"Publish {d.number}?",
+            [
+                f"“{d.title}” is shown to everyone, signed in or not, on the public list of "
+                "decisions, with its text, its actions and any recorded dissent.",
+                "You can unpublish it later, but anyone may have read or copied it by then.",
+            ],
+            ["It is already published."] if d.is_public else [],
+            "Yes, publish it",
+            "The decision is published: everyone can read it.",
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def decision_complete(request: HttpRequest, decision_id: int) -> HttpResponseBase:
+    def describe(d: Decision) -> tuple[str, list[str], list[str], str, str]:
+        actions = d.actions.count()
+        return (
+            f"Mark {d.number} completed?",
+            [
+                f"“{d.title}” is marked completed: the register shows its work as done. It "
+                f"stays there with its {actions} action{'s' if actions != 1 else ''} and "
+                "their reports.",
+                "This cannot be undone.",
+            ],
+            []
+            if d.status == Decision.Status.IN_FORCE
+            else ["Only a decision in force can be marked completed."],
+            "Yes, mark it completed",
+            "The decision is marked completed.",
+        )
+
+    return _confirm_decision_verb(
+        request,
+        decision_id,
+        lambda user, decision: services.complete_decision(actor=user, decision=decision),
+        describe,
+    )
 
 
 @domain_view

@@ -6,12 +6,20 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import domain_view, form_view, keep_form, kept_form, post_action
+from iskra.core.web import (
+    confirm_action,
+    domain_view,
+    form_view,
+    keep_form,
+    kept_form,
+    post_action,
+)
 from iskra.motions import selectors, services
 from iskra.motions.forms import (
     AmendmentForm,
@@ -37,6 +45,7 @@ from iskra.motions.permissions import (
     can_publish_bulletin,
     can_record_position_now,
     can_table_amendment,
+    can_withdraw,
     can_withdraw_now,
     is_member_or_superuser,
     load_body_for_bulletin,
@@ -264,11 +273,40 @@ motion_remit = _motion_verb(
         actor=user, motion=motion, reason=_reason(request)
     )
 )
-motion_withdraw = _motion_verb(
-    lambda user, motion, request: services.withdraw_motion(
-        actor=user, motion=motion, reason=_reason(request)
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def motion_withdraw(request: HttpRequest, motion_id: int) -> HttpResponseBase:
+    """Withdrawing asks first (the reason typed on the motion's page is carried along)."""
+    user = _user(request)
+    motion = load_motion(user, motion_id)
+    require(can_withdraw(user, motion), "Only the mover can withdraw the motion.")
+    supporters = motion.proposers.count()
+    return confirm_action(
+        request,
+        lambda: services.withdraw_motion(actor=user, motion=motion, reason=_reason(request)),
+        then=redirect("motions:detail", motion_id=motion.pk),
+        cancel=reverse("motions:detail", args=[motion.pk]),
+        title=f"Withdraw the motion “{motion.title}”?",
+        consequences=[
+            f"The motion is withdrawn from {motion.body.name}: it will not be debated or voted on.",
+            f"Its {supporters} proposer{'s' if supporters != 1 else ''} (the mover and the "
+            "supporters) see it marked withdrawn, with your reason.",
+            "A withdrawn motion cannot be brought back; it can only be moved again as a new one.",
+        ],
+        problems=[]
+        if can_withdraw_now(user, motion)
+        else [
+            f"The motion is {motion.get_status_display().lower()}: it can no longer be withdrawn."
+        ],
+        confirm_label="Yes, withdraw the motion",
+        carry=("reason",),
+        propagate=(NotFound,),
+        success="The motion is withdrawn.",
     )
-)
+
+
 motion_agree_composite = _motion_verb(
     lambda user, motion, _: services.agree_to_composite(actor=user, motion=motion),
     "Your agreement to composite is recorded.",
