@@ -166,6 +166,7 @@ def ballot_question(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
         ),
         then=_back(ballot.pk),
         propagate=(NotFound, PermissionDenied),
+        success="Question added.",
     )
 
 
@@ -188,6 +189,7 @@ def ballot_scrutineer(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
         lambda: services.appoint_scrutineer(actor=user, ballot=ballot, scrutineer=person),
         then=_back(ballot.pk),
         propagate=(NotFound, PermissionDenied),
+        success=f"{person.full_name or person.email} is appointed scrutineer.",
     )
 
 
@@ -209,6 +211,7 @@ def ballot_extend(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
         ),
         then=_back(ballot.pk),
         propagate=(NotFound, PermissionDenied),
+        success="The ballot is extended; the new closing time is on its page.",
     )
 
 
@@ -263,6 +266,9 @@ def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponseBas
             reason=form.cleaned_data["reason"],
         ),
         then=_back(challenge.ballot_id),
+        success="Challenge upheld: the member is added to the roll."
+        if form.cleaned_data["uphold"] == "yes"
+        else "Challenge rejected; the member sees your reason.",
     )
 
 

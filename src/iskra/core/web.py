@@ -126,11 +126,18 @@ CHECK_THE_FORM = "Check the form: what is missing or wrong is marked on it."
 
 
 def keep_form(
-    request: HttpRequest, name: str, form: forms.BaseForm, then: HttpResponseBase
+    request: HttpRequest,
+    name: str,
+    form: forms.BaseForm,
+    then: HttpResponseBase,
+    message: str = CHECK_THE_FORM,
 ) -> HttpResponseBase:
     """A form posted from another page failed its own checks: go back there (``then``) with a
     message, and keep what was typed so that the page shows the form again with its field
-    errors (``kept_form``). The answer stays a redirect, as for a refusal by the service."""
+    errors (``kept_form``). The answer stays a redirect, as for a refusal by the service.
+
+    Also for a service's refusal of a form posted from another page: ``message`` is then the
+    refusal, and the page shows the form again with what was typed, so nothing is lost."""
     data = form.data
     pairs = (
         list(data.lists()) if isinstance(data, QueryDict) else [(k, [v]) for k, v in data.items()]
@@ -139,7 +146,7 @@ def keep_form(
         "name": name,
         "data": [[key, values] for key, values in pairs if key != "csrfmiddlewaretoken"],
     }
-    messages.error(request, CHECK_THE_FORM)
+    messages.error(request, message)
     return then
 
 

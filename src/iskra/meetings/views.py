@@ -166,6 +166,7 @@ def meeting_open(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         lambda: services.open_meeting(actor=user, meeting=meeting),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success="The meeting is open: members can sign in.",
     )
 
 
@@ -233,6 +234,7 @@ def meeting_mark(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         lambda: services.mark_attendance(actor=user, meeting=meeting, user=person),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success=f"{person.full_name or person.email} is marked present.",
     )
 
 
@@ -249,6 +251,7 @@ def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         lambda: services.add_agenda_item(actor=user, meeting=meeting, **form.cleaned_data),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success=f"“{form.cleaned_data.get('title', '')}” is on the agenda.",
     )
 
 
@@ -309,6 +312,7 @@ def meeting_vote(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         ),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success="The vote is open.",
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -253,7 +254,8 @@ motion_support = _motion_verb(
     "You support this motion.",
 )
 motion_unsupport = _motion_verb(
-    lambda user, motion, _: services.withdraw_support(actor=user, motion=motion)
+    lambda user, motion, _: services.withdraw_support(actor=user, motion=motion),
+    "You no longer support this motion.",
 )
 motion_submit = _motion_verb(
     lambda user, motion, _: services.submit_motion(actor=user, motion=motion), "Submitted."
@@ -261,17 +263,20 @@ motion_submit = _motion_verb(
 motion_admit = _motion_verb(
     lambda user, motion, request: services.admit_motion(
         actor=user, motion=motion, reason=_reason(request)
-    )
+    ),
+    "The motion is admitted: it is on the body's list for debate.",
 )
 motion_rule_out = _motion_verb(
     lambda user, motion, request: services.rule_out_of_order(
         actor=user, motion=motion, reason=_reason(request)
-    )
+    ),
+    "The motion is ruled out of order; the mover sees your reason.",
 )
 motion_remit = _motion_verb(
     lambda user, motion, request: services.remit_motion(
         actor=user, motion=motion, reason=_reason(request)
-    )
+    ),
+    "The motion is remitted.",
 )
 
 
@@ -420,13 +425,17 @@ def post_new(request: HttpRequest, motion_id: int) -> HttpResponseBase:
         if form.cleaned_data["parent"]
         else None
     )
-    return post_action(
-        request,
-        lambda: services.post_to_discussion(
+    try:
+        post = services.post_to_discussion(
             actor=user, motion=motion, text=form.cleaned_data["text"], parent=parent
-        ),
-        then=back,
-    )
+        )
+    except DomainError as exc:
+        # Refused (the discussion closed meanwhile, say): the text comes back in the form.
+        typed = PostForm({"text": request.POST.get("text", "")})
+        return keep_form(request, f"motion-{motion.pk}-post", typed, back, exc.message)
+    messages.success(request, "Your post is in the discussion.")
+    # Land on the new post, not at the top of the discussion.
+    return redirect(f"/motions/{motion.pk}/#post-{post.pk}")
 
 
 @domain_view
