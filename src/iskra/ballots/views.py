@@ -86,7 +86,11 @@ def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponseBase:
     require(can_manage_unit(user, unit), "Only officers of the unit define its ballots.")
     return form_view(
         request,
-        BallotForm(request.POST or None, initial=default_voting_window()),
+        BallotForm(
+            request.POST or None,
+            initial=default_voting_window(),
+            workplaces=services.workplaces_in(unit),
+        ),
         save=lambda form: services.create_ballot(actor=user, unit=unit, **form.cleaned_data),
         done=lambda ballot: redirect("ballots:detail", ballot_id=ballot.pk),
         context={"unit": unit, "title": f"Define a ballot for {unit.name}", "submit": "Save draft"},
@@ -119,6 +123,10 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         if ballot.state == Ballot.State.DRAFT and (manage or scrutineer)
         else [],
         "closes_passed": ballot.closes_at <= timezone.now(),
+        # Who would be on the roll if the ballot opened now (frozen when it opens).
+        "roll_preview": services.constituency(ballot).count()
+        if ballot.state == Ballot.State.DRAFT and (manage or scrutineer)
+        else None,
         "question_form": kept_form(request, _form_name(ballot, "question"), QuestionForm),
         "scrutineer_form": kept_form(request, _form_name(ballot, "scrutineer"), ScrutineerForm),
         "extend_form": kept_form(request, _form_name(ballot, "extend"), ExtendForm),
