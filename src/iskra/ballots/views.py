@@ -245,15 +245,17 @@ def ballot_challenge(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     form = ChallengeForm(request.POST)
     if not form.is_valid():
         return keep_form(request, _form_name(ballot, "challenge"), form, _back(ballot.pk))
-    return post_action(
-        request,
-        lambda: services.raise_challenge(
-            actor=user, ballot=ballot, reason=form.cleaned_data["reason"]
-        ),
-        then=_back(ballot.pk),
-        propagate=(NotFound, PermissionDenied),
-        success="Your challenge is with the scrutineer.",
-    )
+    try:
+        services.raise_challenge(actor=user, ballot=ballot, reason=form.cleaned_data["reason"])
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as exc:
+        # Refused: the reason typed comes back in the form, with the refusal above it.
+        return keep_form(
+            request, _form_name(ballot, "challenge"), form, _back(ballot.pk), exc.message
+        )
+    messages.success(request, "Your challenge is with the scrutineer.")
+    return _back(ballot.pk)
 
 
 @require_POST
