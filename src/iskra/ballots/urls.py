@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.ballots import views, views_confirm, views_motion, views_sealed
+from iskra.ballots import views, views_confirm, views_motion, views_sealed, views_voting
 
 app_name = "ballots"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     path("ballots/", views.ballot_list, name="list"),
     path("units/<int:unit_id>/ballots/new/", views.ballot_new, name="new"),
     path("ballots/<int:ballot_id>/", views.ballot_detail, name="detail"),
-    path("ballots/<int:ballot_id>/vote/", views.vote, name="vote"),
-    path("ballots/<int:ballot_id>/v/<str:token>/", views.vote_by_link, name="vote_by_link"),
+    path("ballots/<int:ballot_id>/vote/", views_voting.vote, name="vote"),
+    path("ballots/<int:ballot_id>/v/<str:token>/", views_voting.vote_by_link, name="vote_by_link"),
     path("ballots/<int:ballot_id>/result/", views.result, name="result"),
     path("ballots/<int:ballot_id>/board/", views.board, name="board"),
     path("ballots/<int:ballot_id>/roll/", views.roll, name="roll"),
