@@ -185,7 +185,7 @@ def test_officer_defines_checks_and_opens_through_the_pages(
     assert client_for(fresh(world.member)).post(f"/ballots/{ballot.pk}/open/").status_code == 404
     assert client_for(fresh(porters[0])).post(f"/ballots/{ballot.pk}/open/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        response = secretary.post(f"/ballots/{ballot.pk}/open/", follow=True)
+        response = secretary.post(f"/ballots/{ballot.pk}/open/", {"confirm": "yes"}, follow=True)
     assert "credentials are being emailed" in response.content.decode()
     ballot.refresh_from_db()
     assert ballot.state == Ballot.State.OPEN and ballot.roll_size == 3
@@ -231,7 +231,7 @@ def test_what_needs_me_lists_the_ballot_until_the_member_votes(
         f"Ballot: {opened.title}" not in client_for(fresh(world.member)).get("/").content.decode()
     )
     q = opened.questions.get()
-    voter.post(f"/ballots/{opened.pk}/vote/", {f"q{q.pk}": "0"})
+    voter.post(f"/ballots/{opened.pk}/vote/", {f"q{q.pk}": "0", "cast": "yes"})
     assert f"Ballot: {opened.title}" not in voter.get("/").content.decode()
 
 
@@ -249,7 +249,7 @@ def test_vote_by_link_without_signing_in_then_a_second_attempt(
     assert f'<label for="q{q.pk}-0">Yes</label>' in html
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = anonymous.post(link, {f"q{q.pk}": "0"})
+        response = anonymous.post(link, {f"q{q.pk}": "0", "cast": "yes"})
     assert response.status_code == 200
     tracker = response.context["tracker"]
     assert tracker in response.content.decode()
@@ -280,7 +280,9 @@ def test_a_second_attempt_racing_the_first_is_refused_with_a_clear_message(
     q = opened.questions.get()
     services.cast_ballot(ballot=opened, answers={str(q.pk): 1}, user=porters[2])
     monkeypatch.setattr(services, "voted", lambda ballot, user: False)
-    response = client_for(fresh(porters[2])).post(f"/ballots/{opened.pk}/vote/", {f"q{q.pk}": "0"})
+    response = client_for(fresh(porters[2])).post(
+        f"/ballots/{opened.pk}/vote/", {f"q{q.pk}": "0", "cast": "yes"}
+    )
     assert response.status_code == 409
     assert "has not been changed" in response.content.decode()
     assert CastBallot.objects.count() == VoteMark.objects.count() == 1
@@ -351,7 +353,7 @@ def test_closed_ballot_result_board_roll_report(
     assert client_for(fresh(world.admin)).post(f"/ballots/{opened.pk}/sign/").status_code == 403
     opened.refresh_from_db()
     assert opened.report_signed_at is None
-    scrutineer.post(f"/ballots/{opened.pk}/sign/")
+    scrutineer.post(f"/ballots/{opened.pk}/sign/", {"confirm": "yes"})
     opened.refresh_from_db()
     assert opened.report_signed_by_id == world.other_secretary.pk
     assert (
@@ -446,7 +448,7 @@ def test_stv_result_renders_the_count_sheet(world: World) -> None:
     assert bad.status_code == 400 and 'role="alert"' in bad.content.decode()
     assert 'value="1"' in bad.content.decode()  # the voter's numbers are kept
     assert not CastBallot.objects.exists()
-    voter.post(f"/ballots/{ballot.pk}/vote/", {f"q{q.pk}_0": "1", f"q{q.pk}_2": "2"})
+    voter.post(f"/ballots/{ballot.pk}/vote/", {f"q{q.pk}_0": "1", f"q{q.pk}_2": "2", "cast": "yes"})
     assert CastBallot.objects.get().content == {str(q.pk): [0, 2]}
     for entry in RollEntry.objects.filter(ballot=ballot, mark__isnull=True)[:3]:
         services.cast_ballot(ballot=ballot, answers={str(q.pk): [1, 0]}, user=entry.user)
@@ -499,7 +501,8 @@ def test_bad_input_elsewhere_never_fails(world: World, porters: list[User], open
             ),
             {302},
         ),
-        (secretary.post(f"/ballots/{opened.pk}/open/"), {302}),
+        (secretary.post(f"/ballots/{opened.pk}/open/"), {200}),
+        (secretary.post(f"/ballots/{opened.pk}/open/", {"confirm": "yes"}), {302}),
         (secretary.post(f"/ballots/{opened.pk}/sign/"), {403}),
         (scrutineer.post("/challenges/999999/decide/", {"uphold": "yes"}), {404}),
         (client_for(fresh(world.member)).post(f"/ballots/{opened.pk}/challenge/", {}), {302}),
@@ -584,8 +587,14 @@ def test_every_answer_to_a_voting_link_keeps_the_credential_out_of_referers(
     anonymous = Client()
     answers = [
         ("paper", anonymous.get(link), 200),
-        ("paper with an error", anonymous.post(link, {}), 400),
-        ("tracker page", anonymous.post(link, {f"q{q.pk}": "0"}), 200),
+        (
+            "paper with an error",
+            anonymous.post(link, {f"q{q.pk}": "0", f"q{q.pk}_blank": "blank"}),
+            400,
+        ),
+        ("cast a blank ballot?", anonymous.post(link, {}), 200),
+        ("review", anonymous.post(link, {f"q{q.pk}": "0"}), 200),
+        ("tracker page", anonymous.post(link, {f"q{q.pk}": "0", "cast": "yes"}), 200),
         ("already voted", anonymous.get(link), 200),
         ("second attempt", anonymous.post(link, {f"q{q.pk}": "0"}), 409),
         ("not valid", anonymous.get(f"/ballots/{opened.pk}/v/forged/"), 403),
@@ -600,20 +609,19 @@ def test_every_answer_to_a_voting_link_keeps_the_credential_out_of_referers(
         assert response["Cache-Control"] == "no-store", name
 
 
-def test_a_paper_with_a_question_unanswered_is_refused_and_the_link_stays_usable(
+def test_a_paper_with_nothing_chosen_asks_and_the_link_stays_usable(
     world: World, porters: list[User], opened: Ballot
 ) -> None:
-    """Nothing chosen is not a blank vote: the page says which question has no answer, keeps
-    what was chosen, and stores nothing; the voter can then vote, or leave the question blank
-    on purpose with its own box."""
+    """Nothing chosen is not silently a blank vote: the page asks "cast a blank ballot?" and
+    stores nothing; a refused paper keeps what was chosen; the voter can then vote, or leave
+    the question blank on purpose with its own box."""
     link = links_in_outbox()[porters[0].email]
     q = opened.questions.get()
     anonymous = Client()
-    refused = anonymous.post(link, {})
-    assert refused.status_code == 400
-    assert "Question 1 (“Are you prepared to take part in strike action?”) has no answer" in (
-        refused.content.decode()
-    )
+    asked = anonymous.post(link, {})
+    assert asked.status_code == 200
+    assert "Cast a blank ballot?" in asked.content.decode()
+    assert CastBallot.objects.count() == 0
     # A choice and the blank box together: refused, and both are still ticked on the page.
     both = anonymous.post(link, {f"q{q.pk}": "1", f"q{q.pk}_blank": "blank"})
     assert both.status_code == 400 and "Do one or the other" in both.content.decode()
@@ -624,7 +632,7 @@ def test_a_paper_with_a_question_unanswered_is_refused_and_the_link_stays_usable
     tampered = anonymous.post(link, {f"q{q.pk}": "7"})
     assert tampered.status_code == 400 and "has no option 7" in tampered.content.decode()
     assert CastBallot.objects.count() == VoteMark.objects.count() == 0
-    blank = anonymous.post(link, {f"q{q.pk}_blank": "blank"})
+    blank = anonymous.post(link, {f"q{q.pk}_blank": "blank", "cast": "yes"})
     assert blank.status_code == 200 and "Your vote is cast" in blank.content.decode()
     assert CastBallot.objects.get().content == {str(q.pk): "blank"}
 
@@ -649,7 +657,6 @@ def test_ranked_paper_keeps_the_voters_numbers_on_error(world: World) -> None:
     voter = client_for(fresh(world.member))
     url = f"/ballots/{ballot.pk}/vote/"
     for form, message in (
-        ({}, "has no answer"),
         ({f"q{q.pk}_0": "x"}, "is not a preference number"),
         ({f"q{q.pk}_0": "0"}, "is not a preference number"),
         ({f"q{q.pk}_0": "2", f"q{q.pk}_blank": "blank"}, "Do one or the other"),
@@ -658,7 +665,10 @@ def test_ranked_paper_keeps_the_voters_numbers_on_error(world: World) -> None:
         assert response.status_code == 400 and message in response.content.decode(), form
     assert 'value="2"' in response.content.decode()
     assert not CastBallot.objects.exists()
-    assert voter.post(url, {f"q{q.pk}_blank": "blank"}).status_code == 200
+    review = voter.post(url, {f"q{q.pk}_blank": "blank"})
+    assert review.status_code == 200 and "Check your vote" in review.content.decode()
+    assert not CastBallot.objects.exists()
+    assert voter.post(url, {f"q{q.pk}_blank": "blank", "cast": "yes"}).status_code == 200
     assert CastBallot.objects.get().content == {str(q.pk): "blank"}
 
 
@@ -711,7 +721,9 @@ def test_deadlines_carry_their_time_zone_and_the_page_says_how_the_ballot_closes
     # Voting: the tracker page and the tracker email.
     q = opened.questions.get()
     mail.outbox.clear()
-    voted = voter.post(f"/ballots/{opened.pk}/vote/", {f"q{q.pk}": "0"}).content.decode()
+    voted = voter.post(
+        f"/ballots/{opened.pk}/vote/", {f"q{q.pk}": "0", "cast": "yes"}
+    ).content.decode()
     assert closes in voted
     assert closes in mail.outbox[0].body
     # The officer's page says what a reminder does to the earlier links.

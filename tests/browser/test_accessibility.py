@@ -184,6 +184,8 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
     )
     officer = new_page(PHONE)
     sign_in(officer, "officer@example.org")
+    decision = Decision.objects.order_by("pk").first()
+    assert decision is not None
     problems += check(
         officer,
         [
@@ -192,6 +194,8 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
             f"/units/{national.pk}/accountability/",
             "/accounts/two-factor/",
             f"/motions/{live.pk}/state/",
+            # A confirmation page (issue 11): what marking the decision completed will do.
+            f"/decisions/{decision.pk}/complete/",
         ],
     )
     scrutineer = new_page(PHONE)
@@ -200,6 +204,7 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
         scrutineer,
         [
             f"/ballots/{closed_ballot.pk}/report/",
+            f"/ballots/{closed_ballot.pk}/sign/",  # the attestation, before signing
             f"/ballots/{closed_ballot.pk}/roll/",
             f"/ballots/{sealed_ballot.pk}/trustee/",
             f"/ballots/{sealed_ballot.pk}/credentials/",

@@ -1,6 +1,7 @@
 """A strike ballot in a real Chromium: an officer defines and opens it, members vote from their
 email links on a phone (the link never leaves the page in a Referer, and the form still passes
-the CSRF check), one submits nothing and is told which question has no answer, one tries twice,
+the CSRF check) after reviewing their choices, one submits nothing and is asked "cast a blank
+ballot?" and goes back to choose, one tries twice,
 it closes, the result shows the thresholds, a voter finds their tracker on the board (typed
 as people type it) and the scrutineer signs the report."""
 
@@ -53,7 +54,8 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
     officer.get_by_label("Title").fill(TITLE)
     officer.get_by_label("Kind of ballot").select_option(label="UK industrial action ballot")
     officer.get_by_label("Question").fill("Are you prepared to take part in strike action?")
-    officer.get_by_label("Only members at this workplace").fill("Riverside Hospital")
+    # The workplace is picked from those members recorded, not typed.
+    officer.get_by_label("Only members at this workplace").select_option(value="Riverside Hospital")
     # Three ballots will be cast: with the default minimum of 10 the board would be withheld.
     publication = officer.get_by_label("Publication minimum (ballots cast)")
     expect(publication).to_have_value("10")
@@ -74,8 +76,14 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
     officer.get_by_role("button", name="Appoint").click()
     expect(officer.locator("dl.facts")).to_contain_text("Sky Scrutineer")
     expect(problems).to_contain_text("Nothing blocks it")
+    expect(officer.locator("#roll-preview")).to_contain_text("would be entitled to vote")
     mail.outbox.clear()
+    # Opening asks first, saying how many voters will get credentials.
     problems.get_by_role("button", name="Open the ballot and send credentials").click()
+    expect(officer.get_by_role("heading", level=1)).to_contain_text("Open the ballot")
+    expect(officer.get_by_role("main")).to_contain_text(re.compile(r"\d+ voters will get"))
+    assert Ballot.objects.get(title=TITLE).state == Ballot.State.DRAFT
+    officer.get_by_role("button", name=re.compile("Yes, open it and send credentials")).click()
     expect(officer.get_by_role("status")).to_contain_text("credentials are being emailed")
     ballot = Ballot.objects.get(title=TITLE)
     assert ballot.state == Ballot.State.OPEN and ballot.roll_size >= 20
@@ -94,19 +102,29 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
         phone.goto(links[email])
         expect(phone.get_by_role("heading", level=1)).to_have_text(TITLE)
         if email == voters[1]:
-            # Nothing chosen is not a blank vote: the page says so and nothing is cast.
-            phone.get_by_role("button", name="Cast my vote").click()
-            expect(phone.get_by_role("alert")).to_contain_text("has no answer")
+            # Nothing chosen is not silently a blank vote: the page asks, and nothing is cast
+            # until the voter says yes; this one goes back to choose.
+            phone.get_by_role("button", name="Review my vote").click()
+            expect(phone.get_by_role("heading", level=1)).to_have_text("Cast a blank ballot?")
+            expect(phone.get_by_role("button", name="Yes, cast a blank ballot")).to_be_visible()
             assert CastBallot.objects.filter(ballot=ballot).count() == 1
-            assert [e for e in phone.errors if "400 (Bad Request)" not in e] == []
-            phone.errors.clear()
+            phone.get_by_role("button", name="Change my choices").click()
+            expect(phone.get_by_role("heading", level=1)).to_have_text(TITLE)
         if email == voters[2]:
             second_tab = phone.context.new_page()
             second_tab.goto(links[email])
         question = phone.get_by_role("group", name=re.compile("strike action"))
         question.get_by_label(choice, exact=True).check()
+        # The review shows the choice before it is cast.
+        phone.get_by_role("button", name="Review my vote").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text(
+            "Check your vote before casting it"
+        )
+        expect(phone.get_by_role("region", name="Your choices")).to_contain_text(choice)
         phone.get_by_role("button", name="Cast my vote").click()
         expect(phone.get_by_role("heading", level=1)).to_have_text("Your vote is cast")
+        # What was cast, on the voter's own screen.
+        expect(phone.get_by_role("region", name="What you cast")).to_contain_text(choice)
         trackers[email] = phone.locator(".tracker code").inner_text()
         assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", trackers[email])
         assert phone.errors == []
@@ -118,7 +136,7 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
     # From the second tab they try to vote again: a clear refusal, and nothing changes.
     assert second_tab is not None
     second_tab.get_by_label("Yes", exact=True).check()
-    second_tab.get_by_role("button", name="Cast my vote").click()
+    second_tab.get_by_role("button", name="Review my vote").click()
     expect(second_tab.get_by_role("heading", level=1)).to_have_text("You have already voted")
     ballot.refresh_from_db()
     assert ballot.refused_second_attempts == 1
@@ -166,6 +184,9 @@ def test_strike_ballot_from_definition_to_signed_report(new_page: Any) -> None:
     expect(scrutineer.get_by_role("row", name=re.compile("Mo Member"))).to_contain_text("yes")
     scrutineer.go_back()
     scrutineer.get_by_role("button", name="Sign the report").click()
+    # Signing asks first, with the attestation being signed.
+    expect(scrutineer.locator("#attestation")).to_contain_text("attest that I have examined")
+    scrutineer.get_by_role("button", name="I attest this and sign the report").click()
     expect(scrutineer.get_by_role("status")).to_contain_text("You have signed")
     scrutineer.get_by_role("link", name="Your report").click()
     expect(scrutineer.get_by_role("main")).to_contain_text("Signed by Sky Scrutineer")

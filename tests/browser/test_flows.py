@@ -78,7 +78,9 @@ def test_visitor_applies_and_the_secretary_admits_them(new_page: Any) -> None:
     secretary.get_by_label("Admit").check()
     secretary.get_by_role("button", name="Record decision").click()
     expect(secretary).to_have_url(re.compile(r"/applications/$"))
-    expect(secretary.get_by_role("status")).to_contain_text("Application of Val Visitor decided")
+    expect(secretary.get_by_role("status")).to_contain_text(
+        "Val Visitor is admitted to Riverside Branch"
+    )
     expect(secretary.get_by_role("link", name="Val Visitor")).to_have_count(0)
     assert User.objects.get(email="val@example.org").membership.status == Status.CANDIDATE
 

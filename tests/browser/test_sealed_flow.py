@@ -125,6 +125,9 @@ def test_sealed_strike_ballot_with_three_trustees(new_page: Any, tmp_path: Path)
 
     officer.goto(f"/ballots/{pk}/")
     officer.get_by_role("button", name="Open the sealed ballot").click()
+    # It asks first, saying who will be entitled to vote.
+    expect(officer.get_by_role("main")).to_contain_text("The roll is frozen")
+    officer.get_by_role("button", name="Yes, open the sealed ballot").click()
     expect(officer.get_by_role("heading", level=1)).to_contain_text("Open")
 
     # A member audits an encryption, then casts an encrypted vote from their browser.

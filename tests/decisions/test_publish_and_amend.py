@@ -17,11 +17,11 @@ def test_publish_makes_it_visible_to_the_public(client: Client, nc: World) -> No
     decision = decided(nc)
     assert client.get(f"/decisions/{decision.pk}/").status_code == 404
     client.force_login(nc.member)
-    assert client.post(f"/decisions/{decision.pk}/publish/").status_code == 302
+    assert client.post(f"/decisions/{decision.pk}/publish/").status_code == 403
     decision.refresh_from_db()
     assert decision.is_public is False  # a member may not publish
     client.force_login(nc.officer)
-    client.post(f"/decisions/{decision.pk}/publish/")
+    client.post(f"/decisions/{decision.pk}/publish/", {"confirm": "yes"})
     decision.refresh_from_db()
     assert decision.is_public is True
     client.logout()

@@ -152,7 +152,7 @@ def test_running_a_meeting_by_post(client: Client, setup: tuple[World, Meeting, 
     vote.refresh_from_db()
     assert vote.carried is True
     client.post(f"{base}/agenda/", {"kind": "report", "title": "Report"})
-    client.post(f"{base}/close/")
+    client.post(f"{base}/close/", {"confirm": "yes"})
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CLOSED
     response = client.post(f"{base}/minutes/", {"minutes": "Edited minutes"})

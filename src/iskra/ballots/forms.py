@@ -76,6 +76,21 @@ class BallotForm(forms.Form):
         "together, can open the result, and anyone can verify the count.",
     )
 
+    def __init__(
+        self, *args: Any, workplaces: list[tuple[str, int]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if workplaces is not None:
+            # A picker of the workplaces members have recorded, with how many each has, so
+            # that a typing slip cannot leave the roll empty.
+            self.fields["filter_workplace"] = forms.ChoiceField(
+                required=False,
+                label="Only members at this workplace",
+                choices=[("", "Every workplace (all members of the unit)")]
+                + [(w, f"{w} ({n} member{'s' if n != 1 else ''})") for w, n in workplaces],
+                help_text="The workplaces recorded on members' profiles.",
+            )
+
 
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(choices=Question.Kind.choices)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.ballots import views, views_motion, views_sealed
+from iskra.ballots import views, views_confirm, views_motion, views_sealed, views_voting
 
 app_name = "ballots"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     path("ballots/", views.ballot_list, name="list"),
     path("units/<int:unit_id>/ballots/new/", views.ballot_new, name="new"),
     path("ballots/<int:ballot_id>/", views.ballot_detail, name="detail"),
-    path("ballots/<int:ballot_id>/vote/", views.vote, name="vote"),
-    path("ballots/<int:ballot_id>/v/<str:token>/", views.vote_by_link, name="vote_by_link"),
+    path("ballots/<int:ballot_id>/vote/", views_voting.vote, name="vote"),
+    path("ballots/<int:ballot_id>/v/<str:token>/", views_voting.vote_by_link, name="vote_by_link"),
     path("ballots/<int:ballot_id>/result/", views.result, name="result"),
     path("ballots/<int:ballot_id>/board/", views.board, name="board"),
     path("ballots/<int:ballot_id>/roll/", views.roll, name="roll"),
@@ -34,11 +34,11 @@ urlpatterns = [
     # One view per verb (the addresses are those of the single view with a verb before).
     path("ballots/<int:ballot_id>/question/", views.ballot_question, name="question"),
     path("ballots/<int:ballot_id>/scrutineer/", views.ballot_scrutineer, name="scrutineer"),
-    path("ballots/<int:ballot_id>/open/", views.ballot_open, name="open"),
+    path("ballots/<int:ballot_id>/open/", views_confirm.ballot_open, name="open"),
     path("ballots/<int:ballot_id>/extend/", views.ballot_extend, name="extend"),
     path("ballots/<int:ballot_id>/remind/", views.ballot_remind, name="remind"),
     path("ballots/<int:ballot_id>/challenge/", views.ballot_challenge, name="challenge"),
-    path("ballots/<int:ballot_id>/sign/", views.ballot_sign, name="sign"),
+    path("ballots/<int:ballot_id>/sign/", views_confirm.ballot_sign, name="sign"),
     path("ballots/<int:ballot_id>/audit/", views_sealed.audit, name="sealed_audit"),
     path("challenges/<int:challenge_id>/decide/", views.challenge_decide, name="challenge_decide"),
 ]

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +21,6 @@ from iskra.ballots.forms import (
     ExtendForm,
     QuestionForm,
     ScrutineerForm,
-    answers_from_post,
     default_voting_window,
 )
 from iskra.ballots.models import Ballot, RollEntry
@@ -85,7 +82,11 @@ def ballot_new(request: HttpRequest, unit_id: int) -> HttpResponseBase:
     require(can_manage_unit(user, unit), "Only officers of the unit define its ballots.")
     return form_view(
         request,
-        BallotForm(request.POST or None, initial=default_voting_window()),
+        BallotForm(
+            request.POST or None,
+            initial=default_voting_window(),
+            workplaces=services.workplaces_in(unit),
+        ),
         save=lambda form: services.create_ballot(actor=user, unit=unit, **form.cleaned_data),
         done=lambda ballot: redirect("ballots:detail", ballot_id=ballot.pk),
         context={"unit": unit, "title": f"Define a ballot for {unit.name}", "submit": "Save draft"},
@@ -118,6 +119,10 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         if ballot.state == Ballot.State.DRAFT and (manage or scrutineer)
         else [],
         "closes_passed": ballot.closes_at <= timezone.now(),
+        # Who would be on the roll if the ballot opened now (frozen when it opens).
+        "roll_preview": services.constituency(ballot).count()
+        if ballot.state == Ballot.State.DRAFT and (manage or scrutineer)
+        else None,
         "question_form": kept_form(request, _form_name(ballot, "question"), QuestionForm),
         "scrutineer_form": kept_form(request, _form_name(ballot, "scrutineer"), ScrutineerForm),
         "extend_form": kept_form(request, _form_name(ballot, "extend"), ExtendForm),
@@ -165,6 +170,7 @@ def ballot_question(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
         ),
         then=_back(ballot.pk),
         propagate=(NotFound, PermissionDenied),
+        success="Question added.",
     )
 
 
@@ -187,23 +193,7 @@ def ballot_scrutineer(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
         lambda: services.appoint_scrutineer(actor=user, ballot=ballot, scrutineer=person),
         then=_back(ballot.pk),
         propagate=(NotFound, PermissionDenied),
-    )
-
-
-@require_POST
-@domain_view
-def ballot_open(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
-    user = _user(request)
-    ballot = load_ballot(user, ballot_id)
-    return post_action(
-        request,
-        lambda: services.open_ballot(actor=user, ballot=ballot),
-        then=_back(ballot.pk),
-        propagate=(NotFound, PermissionDenied),
-        success="The sealed ballot is open: voters vote with the credentials the credential "
-        "authority sends them."
-        if ballot.sealed
-        else "The ballot is open; credentials are being emailed to every voter.",
+        success=f"{person.full_name or person.email} is appointed scrutineer.",
     )
 
 
@@ -225,6 +215,7 @@ def ballot_extend(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
         ),
         then=_back(ballot.pk),
         propagate=(NotFound, PermissionDenied),
+        success="The ballot is extended; the new closing time is on its page.",
     )
 
 
@@ -250,29 +241,17 @@ def ballot_challenge(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     form = ChallengeForm(request.POST)
     if not form.is_valid():
         return keep_form(request, _form_name(ballot, "challenge"), form, _back(ballot.pk))
-    return post_action(
-        request,
-        lambda: services.raise_challenge(
-            actor=user, ballot=ballot, reason=form.cleaned_data["reason"]
-        ),
-        then=_back(ballot.pk),
-        propagate=(NotFound, PermissionDenied),
-        success="Your challenge is with the scrutineer.",
-    )
-
-
-@require_POST
-@domain_view
-def ballot_sign(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
-    user = _user(request)
-    ballot = load_ballot(user, ballot_id)
-    return post_action(
-        request,
-        lambda: services.sign_report(actor=user, ballot=ballot),
-        then=_back(ballot.pk),
-        propagate=(NotFound, PermissionDenied),
-        success="You have signed the scrutineer's report.",
-    )
+    try:
+        services.raise_challenge(actor=user, ballot=ballot, reason=form.cleaned_data["reason"])
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as exc:
+        # Refused: the reason typed comes back in the form, with the refusal above it.
+        return keep_form(
+            request, _form_name(ballot, "challenge"), form, _back(ballot.pk), exc.message
+        )
+    messages.success(request, "Your challenge is with the scrutineer.")
+    return _back(ballot.pk)
 
 
 @require_POST
@@ -293,151 +272,10 @@ def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponseBas
             reason=form.cleaned_data["reason"],
         ),
         then=_back(challenge.ballot_id),
+        success="Challenge upheld: the member is added to the roll."
+        if form.cleaned_data["uphold"] == "yes"
+        else "Challenge rejected; the member sees your reason.",
     )
-
-
-def _count_refusal(request: HttpRequest, ballot: Ballot) -> None:
-    """A second vote submitted is an anomaly for the scrutineer's report (a second look is not)."""
-    if request.method == "POST":
-        Ballot.objects.filter(pk=ballot.pk).update(
-            refused_second_attempts=F("refused_second_attempts") + 1
-        )
-
-
-def _not_open(request: HttpRequest, ballot: Ballot) -> HttpResponse | None:
-    """A page saying why nobody can vote now, or None while the ballot is open."""
-    if ballot.state == Ballot.State.OPEN and ballot.closes_at > timezone.now():
-        return None
-    return render(request, "ballots/not_open.html", {"ballot": ballot}, status=409)
-
-
-def _vote_page(
-    request: HttpRequest, ballot: Ballot, *, credential: str | None, voter: User | None
-) -> HttpResponse:
-    questions = services.questions_data(ballot)
-    error = ""
-    if request.method == "POST":
-        try:
-            answers = answers_from_post(questions, request.POST)
-            tracker = services.cast_ballot(
-                ballot=ballot,
-                answers=answers,
-                credential=credential,
-                user=None if credential else request.user,
-                questions=questions,
-            )
-        except ValueError as exc:
-            error = str(exc)
-        except services.AlreadyVoted as exc:
-            return render(
-                request,
-                "ballots/already_voted.html",
-                {"ballot": ballot, "message": exc.message},
-                status=409,
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            # The voter keeps their tracker code: shown now, and emailed to them alone (from
-            # this process's memory, never queued in the database: see email_tracker).
-            services.email_tracker(ballot=ballot, voter=voter, tracker=tracker)
-            return render(request, "ballots/voted.html", {"ballot": ballot, "tracker": tracker})
-    for q in questions:
-        key = f"q{q['id']}"
-        posted = request.method == "POST"
-        q["chosen"] = request.POST.getlist(key) if posted else []
-        q["blank_chosen"] = posted and request.POST.get(f"{key}_blank", "") == "blank"
-        q["ranks"] = [
-            (i, label, request.POST.get(f"{key}_{i}", "") if posted else "")
-            for i, label in enumerate(q["options"])
-        ]
-    return render(
-        request,
-        "ballots/vote.html",
-        {"ballot": ballot, "questions": questions, "credential": credential, "error": error},
-        status=400 if error else 200,
-    )
-
-
-@domain_view
-def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """Voting while signed in."""
-    user = _user(request)
-    ballot = load_ballot(user, ballot_id)
-    closed = _not_open(request, ballot)
-    if closed is not None:
-        return closed
-    status = services.voted(ballot, user)
-    if status is None:
-        return render(request, "ballots/not_on_roll.html", {"ballot": ballot}, status=403)
-    if ballot.sealed:
-        # Revoting replaces: a sealed ballot has no "already voted" (views_sealed.vote).
-        return views_sealed.vote(request, ballot)
-    if status:
-        _count_refusal(request, ballot)
-        return render(
-            request,
-            "ballots/already_voted.html",
-            {"ballot": ballot, "message": "You have already voted in this ballot."},
-            status=409 if request.method == "POST" else 200,
-        )
-    return _vote_page(request, ballot, credential=None, voter=user)
-
-
-def _credential_page(view: Any) -> Any:
-    """Every answer to a voting link's address — the paper, the tracker page, "already voted",
-    "not valid", "not open" — carries the credential in its URL: keep it out of the Referer
-    the page's own static files and links would send (``strict-origin`` sends the site's
-    origin only, and nothing over plain HTTP), and out of every cache. Not "no-referrer": that
-    makes the browser send "Origin: null" with the voting form, which Django's CSRF check
-    refuses; strict-origin keeps the real Origin, so the form still passes it."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response: HttpResponse = view(request, *args, **kwargs)
-        except Http404 as exc:
-            response = render(
-                request, "404.html", {"exception": str(exc) or "No such ballot."}, status=404
-            )
-        response.headers["Referrer-Policy"] = "strict-origin"
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    return wrapper
-
-
-@login_not_required
-@_credential_page
-@domain_view
-def vote_by_link(request: HttpRequest, ballot_id: int, token: str) -> HttpResponse:
-    """Voting from the emailed one-time link: no sign-in needed, the link is the credential."""
-    # The roll entry, its ballot, voter and mark in one query: every voter opens this page.
-    # (get(), not first(): the credential is unique, and ordering costs query building.)
-    try:
-        entry = (
-            RollEntry.objects.select_related("ballot__unit", "mark", "user")
-            .only("ballot", "mark__id", "user__email", "user__full_name")
-            .get(ballot_id=ballot_id, credential_hash=services.hash_credential(token))
-        )
-    except RollEntry.DoesNotExist:
-        ballot = Ballot.objects.filter(pk=ballot_id).first()
-        if ballot is None:
-            raise NotFound("No such ballot.") from None
-        return render(request, "ballots/link_invalid.html", {"ballot": ballot}, status=403)
-    ballot = entry.ballot
-    if hasattr(entry, "mark"):
-        _count_refusal(request, ballot)
-        return render(
-            request,
-            "ballots/already_voted.html",
-            {"ballot": ballot, "message": "A vote has already been cast with your credential."},
-            status=409 if request.method == "POST" else 200,
-        )
-    closed = _not_open(request, ballot)
-    if closed is not None:
-        return closed
-    return _vote_page(request, ballot, credential=token, voter=entry.user)
 
 
 @login_not_required

@@ -303,7 +303,7 @@ def roll_txt(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 def vote(request: HttpRequest, ballot: Ballot) -> HttpResponse:
-    """The sealed voting page (``views.vote`` sends sealed ballots here): encrypted in the
+    """The sealed voting page (``views_voting.vote`` sends sealed ballots here): encrypted in the
     browser, or — without JavaScript — by the server, which keeps only the ciphertext."""
     questions = services.questions_data(ballot)
     error = ""

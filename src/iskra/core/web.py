@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django import forms
@@ -126,11 +126,18 @@ CHECK_THE_FORM = "Check the form: what is missing or wrong is marked on it."
 
 
 def keep_form(
-    request: HttpRequest, name: str, form: forms.BaseForm, then: HttpResponseBase
+    request: HttpRequest,
+    name: str,
+    form: forms.BaseForm,
+    then: HttpResponseBase,
+    message: str = CHECK_THE_FORM,
 ) -> HttpResponseBase:
     """A form posted from another page failed its own checks: go back there (``then``) with a
     message, and keep what was typed so that the page shows the form again with its field
-    errors (``kept_form``). The answer stays a redirect, as for a refusal by the service."""
+    errors (``kept_form``). The answer stays a redirect, as for a refusal by the service.
+
+    Also for a service's refusal of a form posted from another page: ``message`` is then the
+    refusal, and the page shows the form again with what was typed, so nothing is lost."""
     data = form.data
     pairs = (
         list(data.lists()) if isinstance(data, QueryDict) else [(k, [v]) for k, v in data.items()]
@@ -139,7 +146,7 @@ def keep_form(
         "name": name,
         "data": [[key, values] for key, values in pairs if key != "csrfmiddlewaretoken"],
     }
-    messages.error(request, CHECK_THE_FORM)
+    messages.error(request, message)
     return then
 
 
@@ -170,3 +177,55 @@ def kept_form(
         form.is_valid()
         return form
     return form_class(**kwargs)
+
+
+# A consequential verb (withdraw a motion, close a meeting, open a ballot, sign a report,
+# publish, mark completed) asks first. Without JavaScript the asking is a page of its own: GET
+# shows what will happen; a POST without ``confirm=yes`` (the verb's button on another page)
+# shows the same page instead of acting, carrying what was typed (a reason) along; a POST with
+# ``confirm=yes`` acts. The API is not asked: a client confirms by calling.
+CONFIRM_FIELD = "confirm"
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    """Whether this request is the confirmation page's own "yes"."""
+    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "yes"
+
+
+def confirm_action(
+    request: HttpRequest,
+    act: Callable[[], T],
+    *,
+    then: HttpResponseBase,
+    cancel: str,
+    title: str,
+    consequences: Sequence[str],
+    confirm_label: str,
+    success: str | Callable[[T], str] | None = None,
+    propagate: tuple[type[DomainError], ...] = (),
+    attestation: str = "",
+    carry: Sequence[str] = (),
+    problems: Sequence[str] = (),
+) -> HttpResponseBase:
+    """A verb that nobody should do by accident: show ``consequences`` (and an ``attestation``
+    to sign, if any) on a confirmation page, and act (``post_action``) only on its "yes".
+
+    ``cancel`` is the address to go back to without acting; ``carry`` names the posted fields
+    (a reason) that the confirmation page posts again, so what was typed is not lost;
+    ``problems`` are what would block the verb now (the page says them and offers no "yes")."""
+    if is_confirmed(request):
+        return post_action(request, act, then=then, success=success, propagate=propagate)
+    carried = [(name, request.POST.get(name, "")) for name in carry if request.POST.get(name)]
+    return render(
+        request,
+        "core/confirm_page.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "confirm_label": confirm_label,
+            "attestation": attestation,
+            "carried": carried,
+            "cancel": cancel,
+            "problems": problems,
+        },
+    )

@@ -17,12 +17,19 @@ class DissentForm(forms.Form):
         empty_label="Myself",
     )
 
-    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, units: object = None, allow_self: bool = True, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
         if units is not None:
             field.queryset = units  # type: ignore[assignment]
+        if not allow_self:
+            # An officer who may dissent only for their unit chooses which unit.
+            field.required = True
+            field.empty_label = None
+            field.label = "On behalf of"
 
 
 class ActionForm(forms.Form):

@@ -12,6 +12,7 @@ from iskra.decisions.models import Action, Decision
 from iskra.meetings.models import Attendance, Ballot, Vote
 from iskra.motions.models import Position
 from iskra.motions.permissions import is_active_member, is_member_or_superuser
+from iskra.organisation.models import Unit
 from iskra.organisation.permissions import is_officer_of, officer_paths, officer_scope_q
 
 
@@ -36,8 +37,55 @@ def can_dissent(user: Any, decision: Decision) -> bool:
     # Members (and superusers) only, within the dissent period.
     if not is_member_or_superuser(user) or not is_dissent_open(decision):
         return False
-    # A member who was against it, or an officer recording their unit's dissent.
-    return can_dissent_as_member(user, decision) or bool(officer_paths(user))
+    # A member who was against it, or an officer of a unit whose position the decision rejected.
+    return can_dissent_as_member(user, decision) or bool(dissent_units(user, decision))
+
+
+def dissent_units(user: Any, decision: Decision) -> list[Unit]:
+    """The units this person may record a dissent for: those whose current recorded position
+    opposed the motion, of which they are an officer."""
+    opposed = Position.objects.filter(
+        motion_id=decision.motion_id, is_current=True, stance=Position.Stance.OPPOSE
+    ).select_related("unit")
+    return [p.unit for p in opposed if is_officer_of(user, p.unit)]
+
+
+# Who may record a dissent, in words for the decision's page (the rules above).
+WHO_MAY_DISSENT = (
+    "Members who voted against it (in a vote by name), or who were present at a vote by show "
+    "of hands, and the officers of a unit whose recorded position opposed the motion"
+)
+
+
+def why_no_dissent(user: Any, decision: Decision) -> str:
+    """Why this person cannot record a dissent, in words for them ("" if they can)."""
+    # Members only.
+    if not is_member_or_superuser(user):
+        return "Only members record a dissent."
+    # Within the period.
+    if not is_dissent_open(decision):
+        return (
+            f"Dissent could be recorded until {decision.dissent_until:%-d %B %Y}; that period "
+            "has ended."
+        )
+    if can_dissent(user, decision):
+        return ""
+    vote = decision.vote
+    # Not decided by a vote at a meeting: no minority of members to speak for itself.
+    if vote is None:
+        reason = (
+            "This decision was not taken by a vote at a meeting, so no member voted against it."
+        )
+    # A vote by name: only those recorded against.
+    elif vote.method in {Vote.Method.ROLL_CALL, Vote.Method.CARD}:
+        reason = "You did not vote against it: the vote was taken by name, and only those recorded against may dissent."
+    # A show of hands: those present.
+    else:
+        reason = "You were not recorded present at the meeting that voted on it."
+    return (
+        f"{reason} A unit whose recorded position opposed the motion can record a dissent "
+        "through its officers."
+    )
 
 
 def can_dissent_as_member(user: Any, decision: Decision) -> bool:

@@ -1,20 +1,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import FieldError, domain_view, form_view, keep_form, kept_form, post_action
+from iskra.core.web import (
+    FieldError,
+    confirm_action,
+    domain_view,
+    form_view,
+    keep_form,
+    kept_form,
+    post_action,
+)
 from iskra.decisions import selectors, services
 from iskra.decisions.forms import (
     ActionForm,
@@ -25,18 +36,22 @@ from iskra.decisions.forms import (
 )
 from iskra.decisions.models import Action, Commitment, Decision, Report
 from iskra.decisions.permissions import (
+    WHO_MAY_DISSENT,
     can_assign_action,
     can_commit,
     can_dissent,
+    can_dissent_as_member,
     can_report,
     can_see_names,
+    dissent_units,
     load_action,
     load_decision,
+    why_no_dissent,
 )
 from iskra.motions.permissions import is_member_or_superuser
 from iskra.motions.selectors import discussion_overall
 from iskra.organisation.models import Unit
-from iskra.organisation.permissions import load_unit, officer_paths, require
+from iskra.organisation.permissions import load_unit, require
 
 
 @login_not_required
@@ -100,12 +115,14 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "actions_count": actions_count,
         "is_member": is_member,
         "can_dissent": can_dissent(user, decision),
+        "why_no_dissent": why_no_dissent(user, decision) if is_member else "",
+        "who_may_dissent": WHO_MAY_DISSENT,
         "can_assign": is_member and can_assign_action(user, decision, None),
         "dissent_form": kept_form(
             request,
             f"decision-{decision.pk}-dissent",
             DissentForm,
-            units=Unit.objects.filter(path__in=officer_paths(user)),
+            **_dissent_choices(user, decision),
         )
         if is_member
         else None,
@@ -151,24 +168,41 @@ def dissent_new(request: HttpRequest, decision_id: int) -> HttpResponseBase:
     back = redirect("decisions:detail", decision_id=decision.pk)
     if request.method != "POST":
         return back
-    form = DissentForm(request.POST, units=Unit.objects.filter(path__in=officer_paths(user)))
+    name = f"decision-{decision.pk}-dissent"
+    form = DissentForm(request.POST, **_dissent_choices(user, decision))
     if not form.is_valid():
-        return keep_form(request, f"decision-{decision.pk}-dissent", form, back)
-    return post_action(
-        request,
-        lambda: services.add_dissent(
+        return keep_form(request, name, form, back)
+    try:
+        services.add_dissent(
             actor=user,
             decision=decision,
             text=form.cleaned_data["text"],
             unit=form.cleaned_data["unit"],
-        ),
-        then=back,
-        success="Your dissent is on the record. The decision still binds.",
-    )
+        )
+    except DomainError as exc:
+        # Refused: the statement comes back in the form, with the reason above it.
+        return keep_form(request, name, form, back, exc.message)
+    messages.success(request, "Your dissent is on the record. The decision still binds.")
+    return back
+
+
+class _DissentChoices(TypedDict):
+    units: QuerySet[Unit]
+    allow_self: bool
+
+
+def _dissent_choices(user: object, decision: Decision) -> _DissentChoices:
+    """Whom the dissent form offers to speak for: the units this person may dissent for, and
+    "Myself" only to a member who may dissent in their own name."""
+    units = dissent_units(user, decision)
+    return {
+        "units": Unit.objects.filter(pk__in=[u.pk for u in units]),
+        "allow_self": can_dissent_as_member(user, decision),
+    }
 
 
 def _decision_verb(
-    act: Callable[[User, Decision], object],
+    act: Callable[[User, Decision], object], success: str | None = None
 ) -> Callable[[HttpRequest, int], HttpResponseBase]:
     """A view for one verb of the deciding body's officers on a decision."""
 
@@ -182,21 +216,91 @@ def _decision_verb(
             lambda: act(user, decision),
             then=redirect("decisions:detail", decision_id=decision.pk),
             propagate=(NotFound,),
+            success=success,
         )
 
     return view
 
 
-# The deciding body's officers: publish or unpublish, mark completed. One view per verb.
-decision_publish = _decision_verb(
-    lambda user, decision: services.set_public(actor=user, decision=decision, is_public=True)
-)
+# The deciding body's officers: publish or unpublish, mark completed. One view per verb;
+# publishing and marking completed ask first (``confirm_action``), unpublishing does not.
 decision_unpublish = _decision_verb(
-    lambda user, decision: services.set_public(actor=user, decision=decision, is_public=False)
+    lambda user, decision: services.set_public(actor=user, decision=decision, is_public=False),
+    "The decision is members-only again.",
 )
-decision_complete = _decision_verb(
-    lambda user, decision: services.complete_decision(actor=user, decision=decision)
-)
+
+
+def _confirm_decision_verb(
+    request: HttpRequest,
+    decision_id: int,
+    act: Callable[[User, Decision], object],
+    describe: Callable[[Decision], tuple[str, list[str], list[str], str, str]],
+) -> HttpResponseBase:
+    user = _user(request)
+    decision = load_decision(user, decision_id)
+    require(can_assign_action(user, decision, None), "Only the deciding body's officers do this.")
+    title, consequences, problems, label, success = describe(decision)
+    return confirm_action(
+        request,
+        lambda: act(user, decision),
+        then=redirect("decisions:detail", decision_id=decision.pk),
+        cancel=reverse("decisions:detail", args=[decision.pk]),
+        title=title,
+        consequences=consequences,
+        problems=problems,
+        confirm_label=label,
+        success=success,
+        propagate=(NotFound,),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def decision_publish(request: HttpRequest, decision_id: int) -> HttpResponseBase:
+    return _confirm_decision_verb(
+        request,
+        decision_id,
+        lambda user, decision: services.set_public(actor=user, decision=decision, is_public=True),
+        lambda d: (
+            f"Publish {d.number}?",
+            [
+                f"“{d.title}” is shown to everyone, signed in or not, on the public list of "
+                "decisions, with its text, its actions and any recorded dissent.",
+                "You can unpublish it later, but anyone may have read or copied it by then.",
+            ],
+            ["It is already published."] if d.is_public else [],
+            "Yes, publish it",
+            "The decision is published: everyone can read it.",
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def decision_complete(request: HttpRequest, decision_id: int) -> HttpResponseBase:
+    def describe(d: Decision) -> tuple[str, list[str], list[str], str, str]:
+        actions = d.actions.count()
+        return (
+            f"Mark {d.number} completed?",
+            [
+                f"“{d.title}” is marked completed: the register shows its work as done. It "
+                f"stays there with its {actions} action{'s' if actions != 1 else ''} and "
+                "their reports.",
+                "This cannot be undone.",
+            ],
+            []
+            if d.status == Decision.Status.IN_FORCE
+            else ["Only a decision in force can be marked completed."],
+            "Yes, mark it completed",
+            "The decision is marked completed.",
+        )
+
+    return _confirm_decision_verb(
+        request,
+        decision_id,
+        lambda user, decision: services.complete_decision(actor=user, decision=decision),
+        describe,
+    )
 
 
 @domain_view

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import NotFound
 from iskra.core.web import (
+    confirm_action,
     domain_view,
     errors_in_words,
     form_view,
@@ -168,19 +170,40 @@ def meeting_open(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         lambda: services.open_meeting(actor=user, meeting=meeting),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success="The meeting is open: members can sign in.",
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @domain_view
 def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    """Closing asks first, saying what the record will hold."""
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
-    return post_action(
+    require(can_run_meeting(user, meeting.body), "Only the chair or secretary closes the meeting.")
+    present = meeting.attendance.count()
+    votes = meeting.votes.count()
+    blocking = []
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        blocking.append(f"The meeting is {meeting.get_status_display().lower()}, not in progress.")
+    if meeting.votes.filter(state=Vote.State.OPEN).exists():
+        blocking.append("A vote is still open; close it first.")
+    return confirm_action(
         request,
         lambda: services.close_meeting(actor=user, meeting=meeting),
         then=_back(meeting.pk),
+        cancel=reverse("meetings:detail", args=[meeting.pk]),
+        title=f"Close the meeting “{meeting.title}”?",
+        consequences=[
+            f"The record is closed with {present} present and {votes} "
+            f"vote{'s' if votes != 1 else ''} taken; nobody can sign in or vote any more.",
+            "Draft minutes are written from the record; the secretary can then edit them.",
+            "A closed meeting cannot be reopened.",
+        ],
+        problems=blocking,
+        confirm_label="Yes, close the meeting",
         propagate=(NotFound,),
+        success="The meeting is closed; its draft minutes are ready.",
     )
 
 
@@ -215,6 +238,7 @@ def meeting_mark(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         lambda: services.mark_attendance(actor=user, meeting=meeting, user=person),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success=f"{person.full_name or person.email} is marked present.",
     )
 
 
@@ -231,6 +255,7 @@ def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         lambda: services.add_agenda_item(actor=user, meeting=meeting, **form.cleaned_data),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success=f"“{form.cleaned_data.get('title', '')}” is on the agenda.",
     )
 
 
@@ -291,6 +316,7 @@ def meeting_vote(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         ),
         then=_back(meeting.pk),
         propagate=(NotFound,),
+        success="The vote is open.",
     )
 
 

@@ -32,7 +32,7 @@ from iskra.members.forms import (
     TransferDecisionForm,
     TransferRequestForm,
 )
-from iskra.members.models import Membership
+from iskra.members.models import Application, Membership, Transfer
 from iskra.members.permissions import (
     can_appeal_case,
     can_decide_appeal,
@@ -167,7 +167,11 @@ def transfer_decide(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
             reason=form.cleaned_data["reason"],
         ),
         done=lambda _: redirect("members:transfers"),
-        success="Transfer decided.",
+        success=lambda decided: (
+            f"Transfer of {transfer.membership.user} to {transfer.to_unit} accepted."
+            if decided.state == Transfer.State.ACCEPTED
+            else f"Transfer of {transfer.membership.user} to {transfer.to_unit} declined."
+        ),
         context={
             "title": f"Transfer of {transfer.membership.user} to {transfer.to_unit}",
             "submit": "Decide",
@@ -194,7 +198,11 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             reason=form.cleaned_data["reason"],
         ),
         done=lambda _: redirect("members:applications"),
-        success=f"Application of {application.membership.user} decided.",
+        success=lambda decided: (
+            f"{application.membership.user} is admitted to {decided.unit}."
+            if decided.decision == Application.Decision.ADMITTED
+            else f"The application of {application.membership.user} is declined; they are told."
+        ),
         template="members/application_detail.html",
         context={"application": application},
     )

@@ -3,15 +3,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
 from iskra.core.errors import DomainError, NotFound
-from iskra.core.web import domain_view, form_view, keep_form, kept_form, post_action
+from iskra.core.web import (
+    confirm_action,
+    domain_view,
+    form_view,
+    keep_form,
+    kept_form,
+    post_action,
+)
 from iskra.motions import selectors, services
 from iskra.motions.forms import (
     AmendmentForm,
@@ -38,6 +47,7 @@ from iskra.motions.permissions import (
     can_record_position_now,
     can_remind_branches,
     can_table_amendment,
+    can_withdraw,
     can_withdraw_now,
     is_member_or_superuser,
     load_body_for_bulletin,
@@ -248,7 +258,8 @@ motion_support = _motion_verb(
     "You support this motion.",
 )
 motion_unsupport = _motion_verb(
-    lambda user, motion, _: services.withdraw_support(actor=user, motion=motion)
+    lambda user, motion, _: services.withdraw_support(actor=user, motion=motion),
+    "You no longer support this motion.",
 )
 motion_submit = _motion_verb(
     lambda user, motion, _: services.submit_motion(actor=user, motion=motion), "Submitted."
@@ -256,23 +267,55 @@ motion_submit = _motion_verb(
 motion_admit = _motion_verb(
     lambda user, motion, request: services.admit_motion(
         actor=user, motion=motion, reason=_reason(request)
-    )
+    ),
+    "The motion is admitted: it is on the body's list for debate.",
 )
 motion_rule_out = _motion_verb(
     lambda user, motion, request: services.rule_out_of_order(
         actor=user, motion=motion, reason=_reason(request)
-    )
+    ),
+    "The motion is ruled out of order; the mover sees your reason.",
 )
 motion_remit = _motion_verb(
     lambda user, motion, request: services.remit_motion(
         actor=user, motion=motion, reason=_reason(request)
-    )
+    ),
+    "The motion is remitted.",
 )
-motion_withdraw = _motion_verb(
-    lambda user, motion, request: services.withdraw_motion(
-        actor=user, motion=motion, reason=_reason(request)
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def motion_withdraw(request: HttpRequest, motion_id: int) -> HttpResponseBase:
+    """Withdrawing asks first (the reason typed on the motion's page is carried along)."""
+    user = _user(request)
+    motion = load_motion(user, motion_id)
+    require(can_withdraw(user, motion), "Only the mover can withdraw the motion.")
+    supporters = motion.proposers.count()
+    return confirm_action(
+        request,
+        lambda: services.withdraw_motion(actor=user, motion=motion, reason=_reason(request)),
+        then=redirect("motions:detail", motion_id=motion.pk),
+        cancel=reverse("motions:detail", args=[motion.pk]),
+        title=f"Withdraw the motion “{motion.title}”?",
+        consequences=[
+            f"The motion is withdrawn from {motion.body.name}: it will not be debated or voted on.",
+            f"Its {supporters} proposer{'s' if supporters != 1 else ''} (the mover and the "
+            "supporters) see it marked withdrawn, with your reason.",
+            "A withdrawn motion cannot be brought back; it can only be moved again as a new one.",
+        ],
+        problems=[]
+        if can_withdraw_now(user, motion)
+        else [
+            f"The motion is {motion.get_status_display().lower()}: it can no longer be withdrawn."
+        ],
+        confirm_label="Yes, withdraw the motion",
+        carry=("reason",),
+        propagate=(NotFound,),
+        success="The motion is withdrawn.",
     )
-)
+
+
 motion_agree_composite = _motion_verb(
     lambda user, motion, _: services.agree_to_composite(actor=user, motion=motion),
     "Your agreement to composite is recorded.",
@@ -386,13 +429,17 @@ def post_new(request: HttpRequest, motion_id: int) -> HttpResponseBase:
         if form.cleaned_data["parent"]
         else None
     )
-    return post_action(
-        request,
-        lambda: services.post_to_discussion(
+    try:
+        post = services.post_to_discussion(
             actor=user, motion=motion, text=form.cleaned_data["text"], parent=parent
-        ),
-        then=back,
-    )
+        )
+    except DomainError as exc:
+        # Refused (the discussion closed meanwhile, say): the text comes back in the form.
+        typed = PostForm({"text": request.POST.get("text", "")})
+        return keep_form(request, f"motion-{motion.pk}-post", typed, back, exc.message)
+    messages.success(request, "Your post is in the discussion.")
+    # Land on the new post, not at the top of the discussion.
+    return redirect(f"/motions/{motion.pk}/#post-{post.pk}")
 
 
 @domain_view

@@ -67,6 +67,7 @@ from iskra.ballots.services.setup import (
     queue_credentials,
     reminder_sent,
     send_reminders,
+    workplaces_in,
 )
 
 __all__ = [
@@ -123,4 +124,5 @@ __all__ = [
     "sign_report",
     "voted",
     "voter_by_credential",
+    "workplaces_in",
 ]

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from iskra.accounts.models import User
@@ -222,6 +222,23 @@ def constituency(ballot: Ballot) -> QuerySet[User]:
     if ballot.filter_job_title:
         people = people.filter(job_title__iexact=ballot.filter_job_title)
     return people.filter(is_active=True)
+
+
+def workplaces_in(unit: Any) -> list[tuple[str, int]]:
+    """The workplaces recorded on the profiles of the unit's members in good standing, with how
+    many members each has: the choices for a ballot's workplace (largest first)."""
+    rows = (
+        User.objects.filter(
+            membership__unit__path__startswith=unit.path,
+            membership__status=Status.MEMBER,
+            is_active=True,
+        )
+        .exclude(workplace="")
+        .values("workplace")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "workplace")
+    )
+    return [(row["workplace"], row["n"]) for row in rows[:500]]
 
 
 def problems(ballot: Ballot, *, now: datetime | None = None) -> list[str]:
