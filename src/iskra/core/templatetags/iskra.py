@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
+from iskra.core import charts
 from iskra.core.markdown import render_markdown
 
 register = template.Library()
@@ -43,3 +44,77 @@ def count_sheet(sheet: dict[str, Any]) -> dict[str, Any]:
         rows.append({"name": name, "elected": name in (sheet.get("elected") or []), "cells": cells})
     non_transferable = [s.get("non_transferable") for s in stages]
     return {"sheet": sheet, "stages": stages, "rows": rows, "non_transferable": non_transferable}
+
+
+# Charts (iskra.core.charts): drawn from what the page already holds, beside its table.
+
+
+@register.simple_tag
+def votes_chart(question: dict[str, Any], title: str = "") -> SafeString:
+    """A ballot question's result (``votes`` by option, and ``blank``) as bars."""
+    bars: list[tuple[str, object]] = list((question.get("votes") or {}).items())
+    if question.get("blank"):
+        bars.append(("Blank", question.get("blank")))
+    label = str(question.get("votes_label") or "Votes").lower()
+    return charts.bar_chart(
+        bars, title=title or f"Result: {question.get('question', '')}", unit=label
+    )
+
+
+@register.simple_tag
+def stages_chart(sheet: dict[str, Any]) -> SafeString:
+    """An STV count's stages: one stacked bar per stage, a segment per candidate, so transfers
+    show as segments growing and shrinking from one stage to the next."""
+    stages = sheet.get("stages") or []
+    candidates = [str(c) for c in sheet.get("candidates") or []]
+    has_nt = any(s.get("non_transferable") not in (None, "") for s in stages)
+    series = candidates + (["Non-transferable"] if has_nt else [])
+    rows = []
+    for stage in stages:
+        votes = stage.get("votes") or {}
+        values: list[object] = [votes.get(c) for c in candidates]
+        if has_nt:
+            values.append(stage.get("non_transferable"))
+        rows.append((f"Stage {stage.get('number', '')}", values))
+    return charts.stacked_chart(
+        rows, series=series, title="Votes held by each candidate at each stage", unit="votes"
+    )
+
+
+@register.simple_tag
+def discussion_chart(state: dict[str, Any]) -> SafeString:
+    """The state of a motion's discussion: branches by stance, per group and overall."""
+    keys = ("support", "support_if_amended", "oppose", "not_yet")
+    series = ("Support", "Support if amended", "Oppose", "Not yet discussed")
+    rows = [
+        (getattr(unit, "name", str(unit)), [(t.get("branches") or {}).get(k) for k in keys])
+        for unit, t in state.get("groups") or []
+    ]
+    overall = state.get("overall") or {}
+    rows.append(("All", [(overall.get("branches") or {}).get(k) for k in keys]))
+    return charts.stacked_chart(
+        rows, series=series, title="State of the discussion: branches by stance", unit="branches"
+    )
+
+
+@register.simple_tag
+def accountability_chart(rows: list[Any], total: Any) -> SafeString:
+    """Accountability rows (``asked``, ``target``, ``committed``, ``reported``) against targets."""
+
+    def get(row: Any, name: str) -> Any:
+        return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+
+    def label(row: Any) -> str:
+        unit = get(row, "unit")
+        return str(getattr(unit, "name", "") or "")
+
+    lines = [(label(r), get(r, "target"), get(r, "committed"), get(r, "reported")) for r in rows]
+    lines.append(
+        (
+            f"All of {label(total)}",
+            get(total, "target"),
+            get(total, "committed"),
+            get(total, "reported"),
+        )
+    )
+    return charts.progress_chart(lines, title="Progress against targets")
