@@ -6,6 +6,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from iskra.core.glossary import TERMS
+
 
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -18,3 +20,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's ``handler400``: the site's own page; a body over the upload limit is a 413."""
     too_large = isinstance(exception, RequestDataTooBig)
     return render(request, "400.html", {"too_large": too_large}, status=413 if too_large else 400)
+
+
+@login_not_required
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The movement's words in plain ones, one anchor per term (linked by ``{% term %}``)."""
+    return render(request, "core/glossary.html", {"terms": TERMS})

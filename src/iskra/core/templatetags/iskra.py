@@ -3,10 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from iskra.core import charts
+from iskra.core.glossary import BY_SLUG
 from iskra.core.markdown import render_markdown
+from iskra.core.words import with_article
 
 register = template.Library()
 
@@ -118,3 +122,25 @@ def accountability_chart(rows: list[Any], total: Any) -> SafeString:
         )
     )
     return charts.progress_chart(lines, title="Progress against targets")
+
+
+@register.simple_tag
+def term(slug: str, text: str = "") -> SafeString:
+    """``{% term "composite" %}`` (or ``{% term "composite" "composited" %}`` for other words):
+    the word as a link to its glossary entry, its meaning as the link's description."""
+    entry = BY_SLUG.get(slug)
+    if entry is None:
+        raise template.TemplateSyntaxError(f"No glossary term {slug!r}")
+    return format_html(
+        '<a class="term" href="{}#{}" title="{}">{}</a>',
+        reverse("core:glossary"),
+        entry.slug,
+        entry.meaning,
+        text or entry.word.lower(),
+    )
+
+
+@register.filter(name="with_article")
+def with_article_filter(word: str) -> str:
+    """``{{ kind|with_article }}``: "an applicant", "a branch"."""
+    return with_article(str(word))
