@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -207,4 +208,4 @@ def show_previews(form: forms.BaseForm) -> None:
         if isinstance(field.widget, MarkdownTextarea):
             field.widget.show_preview = True
     # Django validates a bound form when its errors are first read; a preview is not a submission.
-    form._errors = forms.utils.ErrorDict()  # type: ignore[attr-defined]
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
