@@ -11,7 +11,7 @@ from iskra.core import charts
 
 def test_bar_chart_names_itself_and_scales_bars_to_the_largest() -> None:
     svg = charts.bar_chart([("Yes", 30), ("No", 10)], title="Result", chart_id="c1")
-    assert svg.startswith('<svg class="chart" role="img" aria-labelledby="c1-t c1-d"')
+    assert svg.startswith('<svg class="chart" role="img" aria-labelledby="c1-t" aria-describedby="c1-d"')
     assert '<title id="c1-t">Result</title>' in svg
     assert "Yes: 30 votes; No: 10 votes" in svg
     widths = [float(w) for w in re.findall(r'<rect x="0" y="\d+" width="([\d.]+)"', svg)]

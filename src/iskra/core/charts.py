@@ -1,7 +1,7 @@
 """Charts drawn on the server as accessible SVG: no JavaScript, no external files.
 
 Each function returns a ``SafeString`` holding one ``<svg role="img">`` with a ``<title>`` and a
-``<desc>`` (named by ``aria-labelledby``), so a screen reader announces what the chart shows;
+``<desc>`` (``aria-labelledby`` and ``aria-describedby``), so a screen reader announces what the chart shows;
 the page shows the same figures as a table beside it (the chart is for the eye, the table for
 exact reading). Every label is escaped (``format_html``): names come from members.
 
@@ -58,7 +58,7 @@ def _fmt(value: float) -> str:
 def _svg(height: int, title: str, description: str, body: SafeString, chart_id: str) -> SafeString:
     cid = chart_id or f"chart-{next(_ids)}"
     return format_html(
-        '<svg class="chart" role="img" aria-labelledby="{0}-t {0}-d" viewBox="0 0 {1} {2}" '
+        '<svg class="chart" role="img" aria-labelledby="{0}-t" aria-describedby="{0}-d" viewBox="0 0 {1} {2}" '
         'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{0}-t">{3}</title><desc id="{0}-d">{4}</desc>{5}</svg>',
         cid,
