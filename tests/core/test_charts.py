@@ -11,7 +11,9 @@ from iskra.core import charts
 
 def test_bar_chart_names_itself_and_scales_bars_to_the_largest() -> None:
     svg = charts.bar_chart([("Yes", 30), ("No", 10)], title="Result", chart_id="c1")
-    assert svg.startswith('<svg class="chart" role="img" aria-labelledby="c1-t" aria-describedby="c1-d"')
+    assert svg.startswith(
+        '<svg class="chart" role="img" aria-labelledby="c1-t" aria-describedby="c1-d"'
+    )
     assert '<title id="c1-t">Result</title>' in svg
     assert "Yes: 30 votes; No: 10 votes" in svg
     widths = [float(w) for w in re.findall(r'<rect x="0" y="\d+" width="([\d.]+)"', svg)]
@@ -83,3 +85,15 @@ def test_template_tags_draw_from_page_data() -> None:
     assert "Blank: 1 votes" in html
     assert "Stage 2: Ann 6, Bo 0" in html
     assert "All: Support 2, Support if amended 0, Oppose 1, Not yet discussed 3" in html
+
+
+def test_discussion_chart_draws_the_selectors_state() -> None:
+    from iskra.motions.selectors import DiscussionState, Tally
+
+    overall = Tally()
+    overall.add("support", 10)
+    overall.add("oppose", 4)
+    html = Template("{% load iskra %}{% discussion_chart state %}").render(
+        Context({"state": DiscussionState(overall=overall, groups=[])})
+    )
+    assert "All: Support 1, Support if amended 0, Oppose 1, Not yet discussed 0" in html

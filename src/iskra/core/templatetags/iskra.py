@@ -85,17 +85,26 @@ def stages_chart(sheet: dict[str, Any]) -> SafeString:
     )
 
 
+def _get(obj: Any, name: str) -> Any:
+    """A field of a dataclass or a dict alike."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
 @register.simple_tag
-def discussion_chart(state: dict[str, Any]) -> SafeString:
-    """The state of a motion's discussion: branches by stance, per group and overall."""
+def discussion_chart(state: Any) -> SafeString:
+    """The state of a motion's discussion (``motions.selectors.DiscussionState``, or the same
+    as a dict): branches by stance, per group and overall."""
     keys = ("support", "support_if_amended", "oppose", "not_yet")
     series = ("Support", "Support if amended", "Oppose", "Not yet discussed")
+
+    def branches(tally: Any) -> list[object]:
+        counts = _get(tally, "branches") or {}
+        return [counts.get(k) for k in keys]
+
     rows = [
-        (getattr(unit, "name", str(unit)), [(t.get("branches") or {}).get(k) for k in keys])
-        for unit, t in state.get("groups") or []
+        (str(getattr(unit, "name", unit)), branches(t)) for unit, t in _get(state, "groups") or []
     ]
-    overall = state.get("overall") or {}
-    rows.append(("All", [(overall.get("branches") or {}).get(k) for k in keys]))
+    rows.append(("All", branches(_get(state, "overall"))))
     return charts.stacked_chart(
         rows, series=series, title="State of the discussion: branches by stance", unit="branches"
     )
@@ -105,8 +114,7 @@ def discussion_chart(state: dict[str, Any]) -> SafeString:
 def accountability_chart(rows: list[Any], total: Any) -> SafeString:
     """Accountability rows (``asked``, ``target``, ``committed``, ``reported``) against targets."""
 
-    def get(row: Any, name: str) -> Any:
-        return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+    get = _get
 
     def label(row: Any) -> str:
         unit = get(row, "unit")
