@@ -53,7 +53,7 @@ def test_a_member_on_a_phone_reads_menu_chart_and_glossary(new_page: Any) -> Non
     charts = page.locator("svg.chart[role=img]")
     expect(charts.first).to_be_visible()
     assert charts.count() >= 1
-    title = charts.first.locator("title").text_content() or ""
+    title = charts.first.locator("title").first.text_content() or ""
     assert title.startswith(("Result:", "Votes held"))
     expect(page.locator(".count-sheet table").first).to_be_attached()
     assert violations(page) == []
