@@ -89,8 +89,8 @@ def test_a_visitor_and_a_member_meet_no_serious_violation(new_page: Any) -> None
     visitor = new_page(PHONE)
     problems = check(
         visitor,
-        ["/accounts/login/", "/join/", "/accounts/password-reset/"],
-        desktop={"/accounts/login/", "/join/"},
+        ["/accounts/login/", "/join/", "/accounts/password-reset/", "/glossary/"],
+        desktop={"/accounts/login/", "/join/", "/glossary/"},
     )
     # Forms showing their errors.
     visitor.goto("/accounts/login/")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from iskra.ballots.models import Preset, Question
 from iskra.ballots.policy import default_sealed
+from iskra.core.widgets import MarkdownTextarea
 
 
 def default_voting_window() -> dict[str, datetime]:
@@ -25,9 +26,9 @@ class BallotForm(forms.Form):
         required=False,
         help_text="For yes/no ballots, e.g. 'Are you prepared to take part in strike action?'",
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(widget=MarkdownTextarea(attrs={"rows": 3}), required=False)
     paper_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=MarkdownTextarea(attrs={"rows": 5}),
         required=False,
         label="Voting paper statements",
         help_text="Strike ballots get the statutory statement by default; edit it here.",

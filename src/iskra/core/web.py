@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
+from iskra.core.widgets import MarkdownTextarea
 
 F = TypeVar("F", bound=Callable[..., HttpResponseBase])
 T = TypeVar("T")
@@ -80,7 +82,9 @@ def form_view(
 
     "Not found" and "not allowed" are domain errors too and also land on the form, as they did
     before this helper: the page itself was allowed, the service refused this change."""
-    if request.method == "POST" and form.is_valid():
+    if wants_preview(request):
+        show_previews(form)
+    elif request.method == "POST" and form.is_valid():
         try:
             result = save(form)
         except DomainError as exc:
@@ -138,6 +142,21 @@ def keep_form(
 
     Also for a service's refusal of a form posted from another page: ``message`` is then the
     refusal, and the page shows the form again with what was typed, so nothing is lost."""
+    _keep(request, name, form)
+    messages.error(request, message)
+    return then
+
+
+def keep_preview(
+    request: HttpRequest, name: str, form: forms.BaseForm, then: HttpResponseBase
+) -> HttpResponseBase:
+    """A form posted from another page asked for a preview (no JavaScript): go back there with
+    what was typed; ``kept_form`` shows it again with its Markdown rendered under it."""
+    _keep(request, name, form)
+    return then
+
+
+def _keep(request: HttpRequest, name: str, form: forms.BaseForm) -> None:
     data = form.data
     pairs = (
         list(data.lists()) if isinstance(data, QueryDict) else [(k, [v]) for k, v in data.items()]
@@ -146,8 +165,6 @@ def keep_form(
         "name": name,
         "data": [[key, values] for key, values in pairs if key != "csrfmiddlewaretoken"],
     }
-    messages.error(request, message)
-    return then
 
 
 def errors_in_words(form: forms.BaseForm) -> str:
@@ -174,7 +191,10 @@ def kept_form(
         for key, values in kept.get("data", []):
             data.setlist(key, values)
         form = form_class(data, **kwargs)
-        form.is_valid()
+        if PREVIEW in data:
+            show_previews(form)
+        else:
+            form.is_valid()
         return form
     return form_class(**kwargs)
 
@@ -229,3 +249,22 @@ def confirm_action(
             "problems": problems,
         },
     )
+
+
+# Previews of Markdown fields (``iskra.core.widgets.MarkdownTextarea``) without JavaScript: the
+# "Preview" button submits the form with ``_preview``; the page shows the form again as typed,
+# with the text rendered under each Markdown field, and saves nothing.
+PREVIEW = "_preview"
+
+
+def wants_preview(request: HttpRequest) -> bool:
+    return request.method == "POST" and PREVIEW in request.POST
+
+
+def show_previews(form: forms.BaseForm) -> None:
+    """Render the form's Markdown fields under them, and show no errors: it is not a submission."""
+    for field in form.fields.values():
+        if isinstance(field.widget, MarkdownTextarea):
+            field.widget.show_preview = True
+    # Django validates a bound form when its errors are first read; a preview is not a submission.
+    form._errors = ErrorDict()  # type: ignore[attr-defined]

@@ -214,7 +214,7 @@ def commit_to_action(
 ) -> Commitment:
     require(
         can_commit(actor, action),
-        "Only members of the unit the action is assigned to can take part of it on.",
+        "Only members of the unit the action is assigned to can take on part of it.",
     )
     if not description.strip():
         raise DomainError("Say what you will do, e.g. 'Leaflet Saturday, 2 hours'.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from iskra.apikit.inputs import TEXT
+from iskra.core.widgets import MarkdownTextarea
 from iskra.meetings.models import AgendaItem, Ballot, Vote
 from iskra.motions.models import Amendment, Motion, Position
 
@@ -66,7 +67,7 @@ class CastForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 20}))
+    minutes = forms.CharField(widget=MarkdownTextarea(attrs={"rows": 20}))
 
 
 def parse_subject(subject: str, motion_ids: set[int]) -> tuple[Motion, Amendment | None] | None:

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from iskra.core.widgets import MarkdownTextarea
 from iskra.motions.models import Amendment, Motion, Position
 from iskra.motions.text import MAX_TEXT
 from iskra.organisation.models import Body, Unit
@@ -26,11 +27,13 @@ class MotionForm(forms.Form):
     )
     title = forms.CharField(max_length=200)
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=MarkdownTextarea(attrs={"rows": 10}),
         max_length=MAX_TEXT,
         help_text="Markdown: *emphasis*, lists with -, paragraphs with a blank line.",
     )
-    supporting_statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    supporting_statement = forms.CharField(
+        widget=MarkdownTextarea(attrs={"rows": 4}), required=False
+    )
     on_behalf_of = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
         required=False,
@@ -64,8 +67,10 @@ class MotionForm(forms.Form):
 
 class DraftForm(forms.Form):
     title = forms.CharField(max_length=200)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), max_length=MAX_TEXT)
-    supporting_statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(widget=MarkdownTextarea(attrs={"rows": 10}), max_length=MAX_TEXT)
+    supporting_statement = forms.CharField(
+        widget=MarkdownTextarea(attrs={"rows": 4}), required=False
+    )
 
 
 class ReasonForm(forms.Form):
@@ -89,7 +94,7 @@ class AmendmentForm(forms.Form):
         help_text="Copy the exact words from the motion (not needed to replace the whole text).",
     )
     new_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=MarkdownTextarea(attrs={"rows": 3}),
         required=False,
         label="New words",
         max_length=MAX_TEXT,
@@ -158,7 +163,7 @@ def _meeting_label(meeting: Any) -> str:
 
 class PostForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), label="Your contribution", max_length=10000
+        widget=MarkdownTextarea(attrs={"rows": 4}), label="Your contribution", max_length=10000
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -18,8 +18,10 @@ from iskra.core.web import (
     domain_view,
     form_view,
     keep_form,
+    keep_preview,
     kept_form,
     post_action,
+    wants_preview,
 )
 from iskra.motions import selectors, services
 from iskra.motions.forms import (
@@ -420,6 +422,8 @@ def post_new(request: HttpRequest, motion_id: int) -> HttpResponseBase:
     motion = load_motion(user, motion_id)
     back = redirect(f"/motions/{motion.pk}/#discussion")
     form = PostForm(request.POST)
+    if wants_preview(request):
+        return keep_preview(request, f"motion-{motion.pk}-post", form, back)
     if not form.is_valid():
         # Shown again in the page's form for a new post (a reply's own form is not kept).
         typed = PostForm({"text": request.POST.get("text", "")})

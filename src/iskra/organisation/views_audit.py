@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from iskra.audit.display import describe, ids_to_name
 from iskra.audit.models import AuditEntry
 from iskra.core.web import domain_view
+from iskra.organisation.models import Body, Unit
 from iskra.organisation.permissions import is_any_officer, officer_scope_q, require
 
 
@@ -25,4 +28,21 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "action": action})
+    rows = [(entry, entry.details) for entry in page]
+    names = _names(ids_to_name((entry.action, details) for entry, details in rows))
+    shown = [(entry, describe(entry.action, details, names)) for entry, details in rows]
+    return render(request, "audit/log.html", {"page": page, "rows": shown, "action": action})
+
+
+def _names(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """The names of the people, units and bodies a page of entries mentions: three queries.
+    The viewer sees these entries (their units, or all for an administrator), and the names
+    are those the entries' own pages show (a scrutineer, a unit, a body)."""
+    names: dict[tuple[str, int], str] = {}
+    people = get_user_model().objects.filter(pk__in=wanted["person"]).values_list("pk", "full_name")
+    names.update((("person", pk), name) for pk, name in people)
+    units = Unit.objects.filter(pk__in=wanted["unit"]).values_list("pk", "name")
+    names.update((("unit", pk), name) for pk, name in units)
+    bodies = Body.objects.filter(pk__in=wanted["body"]).values_list("pk", "name")
+    names.update((("body", pk), name) for pk, name in bodies)
+    return names

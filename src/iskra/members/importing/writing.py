@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from iskra.accounts.models import User
 from iskra.audit.services import record
+from iskra.core.words import with_article
 from iskra.members.importing.reading import BATCH_SIZE, ImportFileError, Progress, ProgressFactory
 from iskra.members.importing.validating import ImportReport, PersonRow, RowError, parse
 from iskra.members.models import Membership, MembershipEvent, Status
@@ -38,7 +39,7 @@ def find_branch(value: str) -> Unit:
         raise ImportFileError(f"unknown unit {text!r}")
     if not unit.kind.holds_members:
         raise ImportFileError(
-            f"{unit.name!r} is a {unit.kind.name.lower()}; members belong to units of a kind "
+            f"{unit.name!r} is {with_article(unit.kind.name.lower())}; members belong to units of a kind "
             "that holds members (branches)"
         )
     return unit

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
+from iskra.core.words import with_article
 from iskra.members.models import (
     ALLOWED_TRANSITIONS,
     Membership,
@@ -41,8 +42,8 @@ def _transition(
         raise DomainError("Choose one of the membership statuses.")
     if to_status not in ALLOWED_TRANSITIONS.get(membership.status, frozenset()):
         raise DomainError(
-            f"A {membership.get_status_display().lower()} cannot become "
-            f"{Status(to_status).label.lower()}."
+            f"{with_article(membership.get_status_display().lower()).capitalize()} cannot "
+            f"become {Status(to_status).label.lower()}."
         )
     now = timezone.now()
     old = membership.status
