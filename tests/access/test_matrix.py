@@ -262,7 +262,7 @@ def _seed() -> dict[str, Any]:
     from iskra.meetings import services as meetings
 
     branch_meeting = Meeting.objects.get(body__unit=riverside)
-    meetings.open_meeting(actor=secretary, meeting=branch_meeting)
+    meetings.open_meeting(actor=secretary, meeting=branch_meeting, reason="opened at once (test)")
     from iskra.ballots.models import Ballot
 
     people = {

@@ -145,7 +145,9 @@ def test_voting_record_leaves_out_another_branchs_committee(world: World) -> Non
         starts_at=timezone.now() + timedelta(hours=1),
         motions=[motion],
     )
-    meetings.open_meeting(actor=fresh(world.officer), meeting=meeting)
+    meetings.open_meeting(
+        actor=fresh(world.officer), meeting=meeting, reason="opened at once (test)"
+    )
     meetings.sign_in(actor=fresh(world.secretary), meeting=meeting)
     vote = meetings.open_vote(
         actor=fresh(world.officer), meeting=meeting, motion=motion, method=Vote.Method.ROLL_CALL

@@ -168,7 +168,7 @@ def test_bad_input_never_500(setup: tuple[World, Meeting, Motion]) -> None:
     w, meeting, motion = setup
     client = Client(raise_request_exception=False)
     client.force_login(w.officer)
-    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting)
+    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting, reason="opened at once (test)")
     base = f"/meetings/{meeting.pk}"
     for url in [
         "/meetings/999999/",
