@@ -353,7 +353,7 @@ def approve_minutes(request: HttpRequest, meeting_id: PathId, payload: ApproveMi
     return _meeting_out(user, meeting_id)
 
 
-@router.post("/meetings/record", response={201: MeetingOut, **ERRORS})
+@router.post("/meeting-records", response={201: MeetingOut, **ERRORS})
 def record_meeting(request: HttpRequest, payload: RecordMeetingIn) -> Any:
     """Record a meeting held earlier (offline): no notice is sent; enter its attendance and
     votes, then close it for the minutes."""
