@@ -65,7 +65,10 @@ def test_branch_member_list_only_for_its_members_and_officers_above(world: World
 
 def _branch_a_meeting(world: World) -> Meeting:
     general = Body.objects.create(
-        unit=world.branch_a, kind=Body.Kind.GENERAL_MEETING, name="Branch A General Meeting"
+        unit=world.branch_a,
+        kind=Body.Kind.GENERAL_MEETING,
+        name="Branch A General Meeting",
+        min_notice_days=0,
     )
     return meetings.schedule_meeting(
         actor=fresh(world.secretary),

@@ -268,7 +268,7 @@ def test_whole_cycle_through_the_api(committee: World) -> None:
     )
     gid = meeting["id"]
     assert [i["motion_id"] for i in meeting["agenda"]] == [mid]
-    ok(officer.post(f"/meetings/{gid}/open", {}))
+    ok(officer.post(f"/meetings/{gid}/open", {"reason": "Everyone is here early"}))
     body_members = list(meetings.body_members(body))
     for person in body_members:
         ok(Api(person).post(f"/meetings/{gid}/sign-in", {}), 201)
@@ -719,7 +719,13 @@ CASES = [
         data={"kind": "report", "title": "Treasurer's report"},
         status=201,
     ),
-    Case("post", "/meetings/{later}/open", "officer", "secretary"),
+    Case(
+        "post",
+        "/meetings/{later}/open",
+        "officer",
+        "secretary",
+        data={"reason": "Everyone is here early"},
+    ),
     Case("post", "/meetings/{running}/close", "officer", "secretary"),
     Case("post", "/meetings/{meeting}/sign-in", "committee_member", "member", status=201),
     Case(

@@ -372,6 +372,7 @@ def _conference(world: World) -> tuple[Body, list[Any]]:
         actor=world.admin, unit=world.national, kind=Body.Kind.CONFERENCE, name="Conference"
     )
     conf.supporters_required = 0
+    conf.min_notice_days = 0
     conf.quorum_percent = 50
     conf.save()
     delegates = []
@@ -507,6 +508,7 @@ def test_calendar_feed(nc: World) -> None:
     gm = org.create_body(
         actor=nc.admin, unit=nc.branch_a, kind=Body.Kind.GENERAL_MEETING, name="GM"
     )
+    gm.min_notice_days = 0  # called for the next hours
     _schedule(nc, actor=nc.secretary, body=gm, title="Branch AGM")
     member_ics = meetings.calendar_for(fresh(nc.member))
     assert "Branch AGM" in member_ics and "Feed me" not in member_ics

@@ -113,7 +113,11 @@ def test_running_a_meeting_by_post(client: Client, setup: tuple[World, Meeting, 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
     client.force_login(w.officer)
+    # Before its time, only with a reason.
     client.post(f"{base}/open/")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+    client.post(f"{base}/open/", {"reason": "Everyone is here"})
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.IN_PROGRESS
     # Sign in: body members yes; an ordinary member is refused with a message.
