@@ -112,6 +112,8 @@ def build_cycle(*, circulations: int, branch_actions: int, seed: int) -> dict[st
     rng = random.Random(seed)
     national = Unit.objects.get(depth=0)
     committee = Body.objects.get(unit=national, kind=Body.Kind.COMMITTEE)
+    # The bench calls its meeting for the next hour: its standing orders ask no notice.
+    Body.objects.filter(pk=committee.pk).update(min_notice_days=0)
     secretary = (
         SeatHolding.objects.current()
         .filter(seat__body=committee, seat__grants_officer_rights=True)
@@ -248,7 +250,7 @@ def build_cycle(*, circulations: int, branch_actions: int, seed: int) -> dict[st
     )
     for user in committee_members:
         meetings.mark_attendance(actor=secretary, meeting=meeting, user=user)
-    meetings.open_meeting(actor=secretary, meeting=meeting)
+    meetings.open_meeting(actor=secretary, meeting=meeting, reason="opened at once (bench)")
     present = len(committee_members)
     for i, amendment in enumerate(amendments):
         meetings.take_show_of_hands(

@@ -93,6 +93,11 @@ def build_world() -> World:
     bbc = org.create_body(
         actor=admin, unit=branch_b, kind=Body.Kind.COMMITTEE, name="Branch B Committee"
     )
+    # The test world's standing orders ask no notice (the default is a week), so that tests
+    # call meetings for the next hour; tests of the notice rule set it themselves.
+    Body.objects.update(min_notice_days=0)
+    for body in (nc, dc, bc, bbc):
+        body.min_notice_days = 0
     nat_sec = org.create_seat(
         actor=admin,
         body=nc,

@@ -102,6 +102,14 @@ BODIES: dict[str, Any] = {
     },
     "POST /api/v1/meetings/{meeting_id}/agenda": {"kind": "other", "title": "Any other business"},
     "POST /api/v1/meetings/{meeting_id}/attendance": {"user_id": "{member_user_id}"},
+    "POST /api/v1/meetings/{meeting_id}/register": {"user_ids": ["{member_user_id}"]},
+    "POST /api/v1/meetings/{meeting_id}/apologies": {"user_ids": ["{member_user_id}"]},
+    "POST /api/v1/meetings/{meeting_id}/reply": {"answer": "attending"},
+    "POST /api/v1/meeting-records": {
+        "body_id": "{body_id}",
+        "title": "Held earlier",
+        "starts_at": "2020-01-01T18:00:00Z",
+    },
     "POST /api/v1/meetings/{meeting_id}/hands": {
         "motion_id": "{motion_id}",
         "votes_for": 1,
@@ -263,7 +271,7 @@ def _seed() -> dict[str, Any]:
     from iskra.meetings import services as meetings
 
     branch_meeting = Meeting.objects.get(body__unit=riverside)
-    meetings.open_meeting(actor=secretary, meeting=branch_meeting)
+    meetings.open_meeting(actor=secretary, meeting=branch_meeting, reason="opened at once (test)")
     from iskra.ballots.models import Ballot
     from iskra.core.notifications import notify
 

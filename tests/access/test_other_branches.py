@@ -65,7 +65,10 @@ def test_branch_member_list_only_for_its_members_and_officers_above(world: World
 
 def _branch_a_meeting(world: World) -> Meeting:
     general = Body.objects.create(
-        unit=world.branch_a, kind=Body.Kind.GENERAL_MEETING, name="Branch A General Meeting"
+        unit=world.branch_a,
+        kind=Body.Kind.GENERAL_MEETING,
+        name="Branch A General Meeting",
+        min_notice_days=0,
     )
     return meetings.schedule_meeting(
         actor=fresh(world.secretary),
@@ -145,7 +148,9 @@ def test_voting_record_leaves_out_another_branchs_committee(world: World) -> Non
         starts_at=timezone.now() + timedelta(hours=1),
         motions=[motion],
     )
-    meetings.open_meeting(actor=fresh(world.officer), meeting=meeting)
+    meetings.open_meeting(
+        actor=fresh(world.officer), meeting=meeting, reason="opened at once (test)"
+    )
     meetings.sign_in(actor=fresh(world.secretary), meeting=meeting)
     vote = meetings.open_vote(
         actor=fresh(world.officer), meeting=meeting, motion=motion, method=Vote.Method.ROLL_CALL

@@ -268,7 +268,7 @@ def test_whole_cycle_through_the_api(committee: World) -> None:
     )
     gid = meeting["id"]
     assert [i["motion_id"] for i in meeting["agenda"]] == [mid]
-    ok(officer.post(f"/meetings/{gid}/open", {}))
+    ok(officer.post(f"/meetings/{gid}/open", {"reason": "Everyone is here early"}))
     body_members = list(meetings.body_members(body))
     for person in body_members:
         ok(Api(person).post(f"/meetings/{gid}/sign-in", {}), 201)
@@ -527,7 +527,7 @@ def build_scene(w: World) -> Scene:
     earlier = meetings.schedule_meeting(
         actor=officer, body=body, title="Earlier", starts_at=timezone.now() + timedelta(minutes=30)
     )
-    meetings.open_meeting(actor=officer, meeting=earlier)
+    meetings.open_meeting(actor=officer, meeting=earlier, reason="opened at once (test)")
     meetings.close_meeting(actor=officer, meeting=earlier)
     meeting = meetings.schedule_meeting(
         actor=officer,
@@ -536,7 +536,7 @@ def build_scene(w: World) -> Scene:
         starts_at=timezone.now() + timedelta(hours=1),
         motions=[x, y, z],
     )
-    meetings.open_meeting(actor=officer, meeting=meeting)
+    meetings.open_meeting(actor=officer, meeting=meeting, reason="opened at once (test)")
     for person in [officer, *voters]:
         meetings.sign_in(actor=person, meeting=meeting)
     meetings.take_show_of_hands(
@@ -552,7 +552,7 @@ def build_scene(w: World) -> Scene:
     running = meetings.schedule_meeting(
         actor=officer, body=body, title="Running", starts_at=timezone.now() + timedelta(hours=3)
     )
-    meetings.open_meeting(actor=officer, meeting=running)
+    meetings.open_meeting(actor=officer, meeting=running, reason="opened at once (test)")
     action = decisions.create_action(
         actor=officer,
         decision=decision,
@@ -719,7 +719,13 @@ CASES = [
         data={"kind": "report", "title": "Treasurer's report"},
         status=201,
     ),
-    Case("post", "/meetings/{later}/open", "officer", "secretary"),
+    Case(
+        "post",
+        "/meetings/{later}/open",
+        "officer",
+        "secretary",
+        data={"reason": "Everyone is here early"},
+    ),
     Case("post", "/meetings/{running}/close", "officer", "secretary"),
     Case("post", "/meetings/{meeting}/sign-in", "committee_member", "member", status=201),
     Case(

@@ -179,6 +179,13 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
             f"/meetings/{december.pk}/position/{live.pk}/",
             "/motions/new/",
             f"/units/{riverside.pk}/ballots/new/",
+            # Issue 11 (meetings): calling, recording and the register.
+            f"/bodies/{body.pk}/meetings/new/",
+            f"/bodies/{body.pk}/meetings/record/",
+            *(
+                f"/meetings/{m.pk}/register/"
+                for m in Meeting.objects.filter(body__unit=riverside)[:1]
+            ),
         ],
         desktop={"/members/"},
     )

@@ -137,7 +137,7 @@ def test_quorum_from_body_policy(nc: World) -> None:
     body = nc.national_committee
     body.quorum_percent = 60
     body.save()
-    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting)
+    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting, reason="opened at once (test)")
     for person in list(meetings.body_members(body))[:2]:
         meetings.sign_in(actor=person, meeting=meeting)
     q = meetings.quorum(meeting)
@@ -161,6 +161,10 @@ def test_general_meeting_entitles_every_member_in_good_standing(world: World) ->
 def test_attendance(nc: World) -> None:
     meeting = _schedule(nc)
     mark = audit_mark()
+    with pytest.raises(DomainError, match="not opened yet"):
+        meetings.sign_in(actor=fresh(nc.committee_member), meeting=meeting)
+    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting, reason="opened at once (test)")
+    mark = audit_mark()
     meetings.sign_in(actor=fresh(nc.committee_member), meeting=meeting)
     with pytest.raises(DomainError, match="already signed in"):
         meetings.sign_in(actor=fresh(nc.committee_member), meeting=meeting)
@@ -175,7 +179,6 @@ def test_attendance(nc: World) -> None:
     att = meetings.mark_attendance(actor=fresh(nc.officer), meeting=meeting, user=fresh(nc.officer))
     assert att.marked_by == nc.officer
     assert audit_actions(mark) == ["meeting.attend", "meeting.attend"]
-    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting)
     meetings.close_meeting(actor=fresh(nc.officer), meeting=meeting)
     with pytest.raises(DomainError, match="closed"):
         meetings.mark_attendance(
@@ -188,13 +191,17 @@ def test_attendance(nc: World) -> None:
 def test_open_and_close_meeting(nc: World) -> None:
     meeting = _schedule(nc)
     with pytest.raises(PermissionDenied):
-        meetings.open_meeting(actor=fresh(nc.committee_member), meeting=meeting)
+        meetings.open_meeting(
+            actor=fresh(nc.committee_member), meeting=meeting, reason="opened at once (test)"
+        )
     with pytest.raises(DomainError, match="in progress"):
         meetings.close_meeting(actor=fresh(nc.officer), meeting=meeting)
     mark = audit_mark()
-    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting)
+    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting, reason="opened at once (test)")
     with pytest.raises(DomainError, match="already been opened"):
-        meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting)
+        meetings.open_meeting(
+            actor=fresh(nc.officer), meeting=meeting, reason="opened at once (test)"
+        )
     meetings.close_meeting(actor=fresh(nc.officer), meeting=meeting)
     assert audit_actions(mark) == ["meeting.open", "meeting.close"]
 
@@ -207,7 +214,7 @@ def test_no_vote_without_quorum_or_outside_the_meeting(nc: World) -> None:
         meetings.take_show_of_hands(
             actor=officer, meeting=meeting, motion=motion, votes_for=0, votes_against=0
         )
-    meetings.open_meeting(actor=officer, meeting=meeting)
+    meetings.open_meeting(actor=officer, meeting=meeting, reason="opened at once (test)")
     meetings.sign_in(actor=officer, meeting=meeting)
     for method in (Vote.Method.ROLL_CALL,):
         with pytest.raises(DomainError, match="not quorate: 1 present, 2 needed"):
@@ -325,7 +332,8 @@ def test_roll_call_records_names(nc: World) -> None:
         meetings.cast_named_vote(actor=s.present[0], vote=vote, choice="against")
     with pytest.raises(DomainError, match="for, against or abstain"):
         meetings.cast_named_vote(actor=s.present[0], vote=vote, choice="maybe")
-    with pytest.raises(DomainError, match="Sign in"):
+    # Someone not on the body is refused at once (403), not told to sign in first.
+    with pytest.raises(PermissionDenied, match="Only members of the body vote"):
         meetings.cast_named_vote(actor=fresh(nc.member), vote=vote, choice="for")
     with pytest.raises(PermissionDenied):
         meetings.close_vote(actor=fresh(nc.committee_member), vote=vote)
@@ -364,6 +372,7 @@ def _conference(world: World) -> tuple[Body, list[Any]]:
         actor=world.admin, unit=world.national, kind=Body.Kind.CONFERENCE, name="Conference"
     )
     conf.supporters_required = 0
+    conf.min_notice_days = 0
     conf.quorum_percent = 50
     conf.save()
     delegates = []
@@ -413,7 +422,7 @@ def test_card_vote_weights_at_the_snapshot_date(world: World) -> None:
     )
     meeting.card_vote_snapshot_on = timezone.localdate() - timedelta(days=10)
     meeting.save()
-    meetings.open_meeting(actor=fresh(world.admin), meeting=meeting)
+    meetings.open_meeting(actor=fresh(world.admin), meeting=meeting, reason="opened at once (test)")
     for d in (delegate_a, delegate_b):
         meetings.sign_in(actor=d, meeting=meeting)
     assert meetings.members_in_good_standing_on(world.branch_a, timezone.localdate()) == 5
@@ -468,7 +477,7 @@ def test_minutes_generated_edited_and_approved_at_a_later_meeting(nc: World) -> 
         meetings.approve_minutes(actor=officer, meeting=s.meeting, at_meeting=earlier_meeting)
     with pytest.raises(DomainError, match="in progress"):
         meetings.approve_minutes(actor=officer, meeting=s.meeting, at_meeting=later)
-    meetings.open_meeting(actor=officer, meeting=later)
+    meetings.open_meeting(actor=officer, meeting=later, reason="opened at once (test)")
     later.refresh_from_db()
     with pytest.raises(PermissionDenied):
         meetings.approve_minutes(
@@ -499,6 +508,7 @@ def test_calendar_feed(nc: World) -> None:
     gm = org.create_body(
         actor=nc.admin, unit=nc.branch_a, kind=Body.Kind.GENERAL_MEETING, name="GM"
     )
+    gm.min_notice_days = 0  # called for the next hours
     _schedule(nc, actor=nc.secretary, body=gm, title="Branch AGM")
     member_ics = meetings.calendar_for(fresh(nc.member))
     assert "Branch AGM" in member_ics and "Feed me" not in member_ics

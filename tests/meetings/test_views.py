@@ -113,7 +113,11 @@ def test_running_a_meeting_by_post(client: Client, setup: tuple[World, Meeting, 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
     client.force_login(w.officer)
+    # Before its time, only with a reason.
     client.post(f"{base}/open/")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+    client.post(f"{base}/open/", {"reason": "Everyone is here"})
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.IN_PROGRESS
     # Sign in: body members yes; an ordinary member is refused with a message.
@@ -168,7 +172,7 @@ def test_bad_input_never_500(setup: tuple[World, Meeting, Motion]) -> None:
     w, meeting, motion = setup
     client = Client(raise_request_exception=False)
     client.force_login(w.officer)
-    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting)
+    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting, reason="opened at once (test)")
     base = f"/meetings/{meeting.pk}"
     for url in [
         "/meetings/999999/",

@@ -41,7 +41,9 @@ def test_record_shows_vote_and_mandate(client: Client, world: World) -> None:
         starts_at=timezone.now() + timedelta(hours=1),
         motions=[motion],
     )
-    meetings.open_meeting(actor=fresh(world.officer), meeting=meeting)
+    meetings.open_meeting(
+        actor=fresh(world.officer), meeting=meeting, reason="opened at once (test)"
+    )
     meetings.sign_in(actor=fresh(world.committee_member), meeting=meeting)
     vote = meetings.open_vote(
         actor=fresh(world.officer), meeting=meeting, motion=motion, method=Vote.Method.ROLL_CALL
@@ -82,7 +84,9 @@ def test_live_section_does_not_refresh_under_a_voter(client: Client, world: Worl
         starts_at=timezone.now() + timedelta(hours=1),
         motions=[motion],
     )
-    meetings.open_meeting(actor=fresh(world.officer), meeting=meeting)
+    meetings.open_meeting(
+        actor=fresh(world.officer), meeting=meeting, reason="opened at once (test)"
+    )
     meetings.sign_in(actor=fresh(world.committee_member), meeting=meeting)
     client.force_login(world.committee_member)
     assert 'hx-trigger="every 10s"' in client.get(f"/meetings/{meeting.pk}/").content.decode()

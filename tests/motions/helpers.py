@@ -107,7 +107,9 @@ def sitting(world: World, motions: list[Motion] | None = None, body: Body | None
         starts_at=timezone.now() + timedelta(hours=1),
         motions=motions or [],
     )
-    meetings.open_meeting(actor=fresh(world.officer), meeting=meeting)
+    meetings.open_meeting(
+        actor=fresh(world.officer), meeting=meeting, reason="opened at once (test)"
+    )
     present = list(meetings.body_members(body))
     for person in present:
         meetings.sign_in(actor=person, meeting=meeting)

@@ -133,7 +133,7 @@ def test_whole_cycle(committee: World) -> None:
         starts_at=timezone.now() + timedelta(hours=1),
         motions=[motion],
     )
-    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting)
+    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting, reason="opened at once (test)")
     with pytest.raises(DomainError, match="not quorate"):
         meetings.take_show_of_hands(
             actor=fresh(w.officer),

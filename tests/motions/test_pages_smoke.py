@@ -49,7 +49,7 @@ def decided(committee: World) -> dict[str, object]:  # noqa: F811
         starts_at=timezone.now() + timedelta(hours=1),
         motions=[motion],
     )
-    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting)
+    meetings.open_meeting(actor=fresh(w.officer), meeting=meeting, reason="opened at once (test)")
     for person in meetings.body_members(body):
         meetings.sign_in(actor=person, meeting=meeting)
     meetings.take_show_of_hands(

@@ -16,8 +16,8 @@ from iskra.members.selectors import unit_member_counts
 from iskra.motions.selectors import before_unit
 from iskra.organisation import selectors as organisation_selectors
 from iskra.organisation.forms import BodyForm, MoveUnitForm, UnitForm
-from iskra.organisation.models import SeatHolding, Unit
-from iskra.organisation.permissions import can_manage_structure, load_unit
+from iskra.organisation.models import Body, SeatHolding, Unit
+from iskra.organisation.permissions import bodies_run_by_q, can_manage_structure, load_unit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -51,11 +51,18 @@ def unit_root(request: HttpRequest) -> HttpResponse:
 @domain_view
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = load_unit(request.user, unit_id)
+    bodies = list(organisation_selectors.bodies_with_seats(unit))
     context = {
         "unit": unit,
         "breadcrumbs": organisation_selectors.breadcrumbs(unit),
         "children": organisation_selectors.unit_children(unit),
-        "bodies": organisation_selectors.bodies_with_seats(unit),
+        "bodies": bodies,
+        # The bodies whose meetings this person calls: "Call a meeting" beside each.
+        "runs_meetings": set(
+            Body.objects.filter(pk__in=[b.pk for b in bodies])
+            .filter(bodies_run_by_q(request.user))
+            .values_list("pk", flat=True)
+        ),
         "counts": unit_member_counts(unit),
         "can_manage": can_manage_structure(request.user, unit),
         "can_list_members": can_view_branch_members(request.user, unit),

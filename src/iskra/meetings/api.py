@@ -36,11 +36,19 @@ from iskra.meetings.schemas import (
     MeetingIn,
     MeetingOut,
     MeetingPositionIn,
+    MeetingReplyIn,
+    MeetingReplyOut,
     MeetingSummaryOut,
     MinutesIn,
+    OpenMeetingIn,
     OpenVoteIn,
+    PeopleIn,
+    RecordMeetingIn,
     RollCallBallotOut,
+    SignInCodeIn,
+    SignInIn,
     SubjectIn,
+    TickedOut,
     VoteOut,
 )
 from iskra.motions.api import position_out
@@ -120,6 +128,7 @@ def _attendance_out(a: Attendance) -> dict[str, Any]:
 
 def _meeting_out(user: User, meeting_id: int) -> dict[str, Any]:
     meeting = load_meeting(user, meeting_id)
+    run = can_run_meeting(user, meeting.body)
     q = services.quorum(meeting)
     attendance = list(meeting.attendance.select_related("user").order_by("user__full_name"))
     return {
@@ -142,8 +151,22 @@ def _meeting_out(user: User, meeting_id: int) -> dict[str, Any]:
             vote_out(v)
             for v in meeting.votes.prefetch_related("ballots__user").order_by("opened_at", "pk")
         ],
-        "can_run": can_run_meeting(user, meeting.body),
+        "can_run": run,
         "signed_in": any(a.user_id == user.pk for a in attendance),
+        "recorded_after": meeting.recorded_after,
+        "opened_early_reason": meeting.opened_early_reason,
+        # The code is for the room: only those who run the meeting read it here.
+        "sign_in_code": meeting.sign_in_code if run else "",
+        "replies": [
+            {
+                "user_id": r.user_id,
+                "name": r.user.full_name,
+                "answer": r.answer,
+                "note": r.note,
+                "recorded_by_id": r.recorded_by_id,
+            }
+            for r in meeting.replies.select_related("user").order_by("user__full_name")
+        ],
     }
 
 
@@ -224,9 +247,14 @@ def add_agenda_item(request: HttpRequest, meeting_id: PathId, payload: AgendaIte
 
 
 @router.post("/meetings/{meeting_id}/open", response={200: MeetingOut, **ERRORS})
-def open_meeting(request: HttpRequest, meeting_id: PathId) -> Any:
+def open_meeting(
+    request: HttpRequest, meeting_id: PathId, payload: OpenMeetingIn | None = None
+) -> Any:
+    """Open the meeting; before the time it was called for only with a reason (recorded in
+    the audit log and the minutes)."""
     user = request_user(request)
-    services.open_meeting(actor=user, meeting=load_meeting(user, meeting_id))
+    reason = payload.reason if payload is not None else ""
+    services.open_meeting(actor=user, meeting=load_meeting(user, meeting_id), reason=reason)
     return _meeting_out(user, meeting_id)
 
 
@@ -239,10 +267,12 @@ def close_meeting(request: HttpRequest, meeting_id: PathId) -> Any:
 
 
 @router.post("/meetings/{meeting_id}/sign-in", response={201: AttendanceOut, **ERRORS})
-def sign_in(request: HttpRequest, meeting_id: PathId) -> Any:
-    """A member of the body signs themselves in."""
+def sign_in(request: HttpRequest, meeting_id: PathId, payload: SignInIn | None = None) -> Any:
+    """A member of the body signs themselves in, while the meeting is open (with the room's
+    code when the chair shows one)."""
     user = request_user(request)
-    attendance = services.sign_in(actor=user, meeting=load_meeting(user, meeting_id))
+    code = payload.code if payload is not None else ""
+    attendance = services.sign_in(actor=user, meeting=load_meeting(user, meeting_id), code=code)
     return Status(201, _attendance_out(attendance))
 
 
@@ -341,3 +371,88 @@ def record_position(request: HttpRequest, meeting_id: PathId, payload: MeetingPo
         mandate_note=payload.mandate_note,
     )
     return Status(201, position_out(position))
+
+
+@router.post("/meeting-records", response={201: MeetingOut, **ERRORS})
+def record_meeting(request: HttpRequest, payload: RecordMeetingIn) -> Any:
+    """Record a meeting held earlier (offline): no notice is sent; enter its attendance and
+    votes, then close it for the minutes."""
+    user = request_user(request)
+    body = load_body(user, payload.body_id)
+    motions = [load_motion(user, pk) for pk in dict.fromkeys(payload.motion_ids)]
+    meeting = services.record_meeting(
+        actor=user,
+        body=body,
+        title=payload.title,
+        starts_at=payload.starts_at,
+        location=payload.location,
+        notes=payload.notes,
+        motions=motions,
+    )
+    return Status(201, _meeting_out(user, meeting.pk))
+
+
+@router.post("/meetings/{meeting_id}/reply", response={200: MeetingReplyOut, **ERRORS})
+def reply(request: HttpRequest, meeting_id: PathId, payload: MeetingReplyIn) -> Any:
+    """Answer the notice: attending or apologies (until the meeting opens)."""
+    user = request_user(request)
+    row = services.reply(
+        actor=user,
+        meeting=load_meeting(user, meeting_id),
+        answer=payload.answer,
+        note=payload.note,
+    )
+    return {
+        "user_id": row.user_id,
+        "name": user.full_name,
+        "answer": row.answer,
+        "note": row.note,
+        "recorded_by_id": row.recorded_by_id,
+    }
+
+
+def _people(user_ids: list[int]) -> list[User]:
+    people = list(User.objects.filter(pk__in=set(user_ids)))
+    if len(people) != len(set(user_ids)):
+        raise NotFound("No such person.")
+    return people
+
+
+@router.post("/meetings/{meeting_id}/register", response={200: TickedOut, **ERRORS})
+def tick_present(request: HttpRequest, meeting_id: PathId, payload: PeopleIn) -> Any:
+    """The secretary marks members of the body present, in bulk (those already marked stay)."""
+    user = request_user(request)
+    meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the secretary records attendance.")
+    count = services.mark_present(actor=user, meeting=meeting, users=_people(payload.user_ids))
+    return {"count": count}
+
+
+@router.post("/meetings/{meeting_id}/apologies", response={200: TickedOut, **ERRORS})
+def apologies(request: HttpRequest, meeting_id: PathId, payload: PeopleIn) -> Any:
+    """The secretary records members' apologies."""
+    user = request_user(request)
+    meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the secretary records apologies.")
+    count = services.record_apologies(
+        actor=user, meeting=meeting, users=_people(payload.user_ids), note=payload.note
+    )
+    return {"count": count}
+
+
+@router.delete("/meetings/{meeting_id}/attendance/{user_id}", response={204: None, **ERRORS})
+def undo_attendance(request: HttpRequest, meeting_id: PathId, user_id: PathId) -> Any:
+    """The chair or secretary undoes a sign-in."""
+    user = request_user(request)
+    meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the chair or secretary undoes a sign-in.")
+    services.undo_attendance(actor=user, meeting=meeting, user=person(user_id))
+    return Status(204, None)
+
+
+@router.post("/meetings/{meeting_id}/code", response={200: MeetingOut, **ERRORS})
+def sign_in_code(request: HttpRequest, meeting_id: PathId, payload: SignInCodeIn) -> Any:
+    """Show a new sign-in code for the room, or stop asking for one."""
+    user = request_user(request)
+    services.set_sign_in_code(actor=user, meeting=load_meeting(user, meeting_id), show=payload.show)
+    return _meeting_out(user, meeting_id)

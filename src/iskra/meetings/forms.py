@@ -11,7 +11,8 @@ from iskra.motions.models import Amendment, Motion, Position
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
     starts_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label="Starts at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     location = forms.CharField(max_length=300, required=False)
     notice = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -127,3 +128,53 @@ class MeetingPositionForm(forms.Form):
             field.choices = [(s, Position.Stance(s).label) for s in stances]
             if len(stances) == 1:
                 field.initial = stances[0]
+
+
+class RecordMeetingForm(forms.Form):
+    """A meeting held earlier (offline), recorded afterwards."""
+
+    title = forms.CharField(max_length=200)
+    starts_at = forms.DateTimeField(
+        label="When it was held",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    location = forms.CharField(max_length=300, required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes (optional)"
+    )
+    motions = forms.ModelMultipleChoiceField(
+        queryset=Motion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Motions it discussed",
+    )
+
+    def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["motions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        if motions is not None:
+            field.queryset = motions  # type: ignore[assignment]
+
+
+class OpenMeetingForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        label="Reason for opening before its time",
+        help_text="Needed only before the time the meeting was called for; the minutes record it.",
+    )
+
+
+class SignInForm(forms.Form):
+    code = forms.CharField(max_length=8, required=False, label="Code shown in the room", strip=True)
+
+
+class ReplyForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("attending", "I will attend"), ("apologies", "I send my apologies")],
+        widget=forms.RadioSelect,
+        label="Your reply",
+    )
+    note = forms.CharField(max_length=300, required=False, label="Note (optional)")

@@ -33,6 +33,15 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    recorded_after = models.BooleanField(
+        default=False, help_text="Held offline and recorded afterwards: no notice was sent."
+    )
+    opened_early_reason = models.TextField(
+        blank=True, help_text="Why the meeting was opened before its time."
+    )
+    sign_in_code = models.CharField(
+        max_length=8, blank=True, help_text="Shown in the room; members sign in with it."
+    )
 
     class Meta:
         ordering = ["-starts_at"]
@@ -83,6 +92,31 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.meeting}"
+
+
+class Reply(models.Model):
+    """A member's answer to the notice: coming, or apologies (sent by them or the secretary)."""
+
+    class Answer(models.TextChoices):
+        ATTENDING = "attending", "Attending"
+        APOLOGIES = "apologies", "Apologies"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="replies")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_replies"
+    )
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="reply_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.answer}"
 
 
 class Vote(models.Model):

@@ -11,22 +11,13 @@ from iskra.meetings.models import Meeting, Vote
 from iskra.members.models import ACTIVE_STATUSES
 from iskra.motions.permissions import _membership, can_view_motion, in_scope, is_active_member
 from iskra.organisation.models import Body, SeatHolding
-from iskra.organisation.permissions import is_officer_of, officer_paths, officer_scope_q
+from iskra.organisation.permissions import officer_paths, officer_scope_q, runs_meetings_of
 
 
 def can_run_meeting(user: Any, body: Body) -> bool:
-    # The secretary or chair of the body, or an officer of its unit, runs its meetings.
-    if is_officer_of(user, body.unit):
-        return True
-    return (
-        SeatHolding.objects.current()
-        .filter(
-            holder_id=getattr(user, "pk", None),
-            seat__body=body,
-            seat__role__in=["secretary", "chair"],
-        )
-        .exists()
-    )
+    # The secretary or chair of the body, or an officer of its unit, runs its meetings (the
+    # rule is organisation's, so that the body's page can offer "Call a meeting").
+    return runs_meetings_of(user, body)
 
 
 def sits_on_body(user: Any, body: Body) -> bool:

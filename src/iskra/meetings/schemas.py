@@ -74,6 +74,14 @@ class VoteOut(Schema):
     voted: int
 
 
+class MeetingReplyOut(Schema):
+    user_id: int
+    name: str
+    answer: str = Field(description="attending or apologies")
+    note: str
+    recorded_by_id: int | None
+
+
 class MeetingOut(MeetingSummaryOut):
     notice: str
     opened_at: datetime | None
@@ -87,6 +95,12 @@ class MeetingOut(MeetingSummaryOut):
     votes: list[VoteOut]
     can_run: bool
     signed_in: bool
+    recorded_after: bool = Field(description="Held offline and recorded afterwards.")
+    opened_early_reason: str
+    sign_in_code: str = Field(
+        description="The code shown in the room (empty: none asked, or not yours to see)."
+    )
+    replies: list[MeetingReplyOut]
 
 
 class MeetingIn(Input):
@@ -153,3 +167,43 @@ class MeetingPositionIn(Input):
     )
     mandate: str = Field("free", max_length=10, description="instructed or free")
     mandate_note: str = Field("", max_length=TEXT)
+
+
+class RecordMeetingIn(Input):
+    """A meeting held earlier (offline): no notice is sent; it stays in progress on the record
+    until its attendance and votes are entered and it is closed."""
+
+    body_id: int = Id()
+    title: str = Field(max_length=200)
+    starts_at: datetime = Field(description="When it was held (in the past).")
+    location: str = Field("", max_length=300)
+    notes: str = Field("", max_length=TEXT)
+    motion_ids: list[ItemId] = Field(default_factory=list, max_length=100)
+
+
+class OpenMeetingIn(Input):
+    reason: str = Field(
+        "", max_length=1000, description="Required to open before the time it was called for."
+    )
+
+
+class SignInIn(Input):
+    code: str = Field("", max_length=8, description="The code shown in the room, if asked.")
+
+
+class MeetingReplyIn(Input):
+    answer: str = Field(max_length=10, description="attending or apologies")
+    note: str = Field("", max_length=300)
+
+
+class PeopleIn(Input):
+    user_ids: list[ItemId] = Field(min_length=1, max_length=1000)
+    note: str = Field("", max_length=300, description="For apologies: a note.")
+
+
+class SignInCodeIn(Input):
+    show: bool = Field(True, description="True: show a new code; false: stop asking for one.")
+
+
+class TickedOut(Schema):
+    count: int

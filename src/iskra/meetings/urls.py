@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.meetings import views, views_positions
+from iskra.meetings import views, views_attendance, views_positions
 
 app_name = "meetings"
 
@@ -16,9 +16,9 @@ urlpatterns = [
     ),
     path("meetings/<int:meeting_id>/invite.ics", views.meeting_ics, name="ics"),
     # One view per verb (the addresses are those of the single view with a verb before).
-    path("meetings/<int:meeting_id>/open/", views.meeting_open, name="open"),
+    path("meetings/<int:meeting_id>/open/", views_attendance.meeting_open, name="open"),
     path("meetings/<int:meeting_id>/close/", views.meeting_close, name="close"),
-    path("meetings/<int:meeting_id>/sign-in/", views.meeting_sign_in, name="sign_in"),
+    path("meetings/<int:meeting_id>/sign-in/", views_attendance.meeting_sign_in, name="sign_in"),
     path("meetings/<int:meeting_id>/mark/", views.meeting_mark, name="mark"),
     path("meetings/<int:meeting_id>/agenda/", views.meeting_agenda, name="agenda"),
     path("meetings/<int:meeting_id>/hands/", views.meeting_hands, name="hands"),
@@ -27,6 +27,16 @@ urlpatterns = [
     path("votes/<int:vote_id>/close/", views.vote_close, name="close_vote"),
     path("people/<int:user_id>/votes/", views.voting_record, name="voting_record"),
     path("calendar/<slug:token>.ics", views.calendar_feed, name="feed"),
+    # Recording a meeting held earlier; the register, replies, the room's code.
+    path("bodies/<int:body_id>/meetings/record/", views_attendance.meeting_record, name="record"),
+    path("meetings/<int:meeting_id>/register/", views_attendance.meeting_register, name="register"),
+    path("meetings/<int:meeting_id>/reply/", views_attendance.meeting_reply, name="reply"),
+    path("meetings/<int:meeting_id>/code/", views_attendance.meeting_code, name="code"),
+    path(
+        "meetings/<int:meeting_id>/register/<int:user_id>/undo/",
+        views_attendance.meeting_undo,
+        name="undo",
+    ),
 ]
 
 # A branch meeting deciding the branch's position on a motion circulated to it.

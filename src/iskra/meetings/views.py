@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
@@ -29,7 +30,10 @@ from iskra.meetings.forms import (
     MarkAttendanceForm,
     MeetingForm,
     MinutesForm,
+    OpenMeetingForm,
     OpenVoteForm,
+    ReplyForm,
+    SignInForm,
     parse_subject,
 )
 from iskra.meetings.models import CalendarFeed, Meeting, Vote
@@ -44,7 +48,8 @@ from iskra.meetings.selectors import agenda_motions
 from iskra.meetings.views_positions import position_context
 from iskra.motions.models import Amendment
 from iskra.motions.permissions import is_member_or_superuser
-from iskra.organisation.permissions import load_body, require
+from iskra.organisation.models import Body
+from iskra.organisation.permissions import bodies_run_by_q, load_body, require
 
 
 def _user(request: HttpRequest) -> User:
@@ -64,7 +69,17 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     if not can_list_meetings(user):
         meetings = meetings.none()
     feed = services.calendar_feed_for(user)
-    return render(request, "meetings/list.html", {"meetings": meetings[:100], "feed": feed})
+    # The bodies whose meetings this person calls or records: "Call a meeting" is offered here.
+    bodies = (
+        Body.objects.select_related("unit")
+        .filter(bodies_run_by_q(user))
+        .order_by("unit__path", "name")[:50]
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {"meetings": meetings[:100], "feed": feed, "bodies": bodies},
+    )
 
 
 @domain_view
@@ -76,9 +91,16 @@ def meeting_new(request: HttpRequest, body_id: int) -> HttpResponseBase:
         "Only the body's secretary, chair or officers call its meetings.",
     )
     motions = agenda_motions(body)
+    form = MeetingForm(request.POST or None, motions=motions)
+    days = body.min_notice_days
+    form.fields["starts_at"].help_text = (
+        f"The standing orders of {body.name} require {days} day{'s' if days != 1 else ''}' "
+        "notice. For a meeting already held, use “Record a meeting held earlier” on the "
+        "body's page."
+    )
     return form_view(
         request,
-        MeetingForm(request.POST or None, motions=motions),
+        form,
         save=lambda form: services.schedule_meeting(
             actor=user,
             body=body,
@@ -109,7 +131,14 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     open_votes = [v for v in votes if v.state == Vote.State.OPEN]
     my_ballots = {b.vote_id for v in open_votes for b in v.ballots.all() if b.user_id == user.pk}
     signed_in = meeting.attendance.filter(user=user).exists()
+    replies = list(meeting.replies.select_related("user").order_by("user__full_name"))
     context = {
+        "replies": replies,
+        "my_reply": next((r for r in replies if r.user_id == user.pk), None),
+        "reply_form": ReplyForm(),
+        "sign_in_form": SignInForm(),
+        "open_form": OpenMeetingForm(),
+        "early": timezone.now() < meeting.starts_at,
         "meeting": meeting,
         "can_run": run,
         "quorum": q,
@@ -160,20 +189,6 @@ def _subject(meeting: Meeting, request: HttpRequest) -> tuple[Any, Any] | None:
 # checks its own form, calls one service and goes back to the meeting.
 
 
-@require_POST
-@domain_view
-def meeting_open(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
-    user = _user(request)
-    meeting = load_meeting(user, meeting_id)
-    return post_action(
-        request,
-        lambda: services.open_meeting(actor=user, meeting=meeting),
-        then=_back(meeting.pk),
-        propagate=(NotFound,),
-        success="The meeting is open: members can sign in.",
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @domain_view
 def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
@@ -204,20 +219,6 @@ def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
         confirm_label="Yes, close the meeting",
         propagate=(NotFound,),
         success="The meeting is closed; its draft minutes are ready.",
-    )
-
-
-@require_POST
-@domain_view
-def meeting_sign_in(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
-    user = _user(request)
-    meeting = load_meeting(user, meeting_id)
-    return post_action(
-        request,
-        lambda: services.sign_in(actor=user, meeting=meeting),
-        then=_back(meeting.pk),
-        propagate=(NotFound,),
-        success="You are signed in.",
     )
 
 

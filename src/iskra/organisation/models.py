@@ -151,6 +151,10 @@ class Body(models.Model):
     dissent_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days after a decision in which dissent may be recorded."
     )
+    min_notice_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Standing orders: the least notice, in days, of a meeting of this body.",
+    )
 
     class Meta:
         ordering = ["unit__path", "name"]

@@ -67,6 +67,33 @@ def _covers_every_root(user: Any, paths: tuple[str, ...]) -> bool:
     return cached
 
 
+def runs_meetings_of(user: Any, body: Body) -> bool:
+    """The secretary or chair of the body, or an officer of its unit, runs its meetings (calls
+    them, keeps the attendance, opens and closes them)."""
+    if is_officer_of(user, body.unit):
+        return True
+    return (
+        SeatHolding.objects.current()
+        .filter(
+            holder_id=getattr(user, "pk", None),
+            seat__body=body,
+            seat__role__in=[Seat.Role.SECRETARY, Seat.Role.CHAIR],
+        )
+        .exists()
+    )
+
+
+def bodies_run_by_q(user: Any) -> Q:
+    """A filter on bodies keeping those whose meetings this person runs (as runs_meetings_of)."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    seats = SeatHolding.objects.current().filter(
+        holder_id=getattr(user, "pk", None),
+        seat__role__in=[Seat.Role.SECRETARY, Seat.Role.CHAIR],
+    )
+    return officer_scope_q(user, "unit__path") | Q(pk__in=seats.values("seat__body_id"))
+
+
 def officer_scope_q(user: Any, path_field: str = "unit__path") -> Q:
     """A filter keeping only rows whose unit lies within this person's officer rights."""
     if getattr(user, "is_superuser", False):

@@ -28,6 +28,7 @@ from iskra.organisation.permissions import (
     load_seat,
     load_unit,
     require,
+    runs_meetings_of,
 )
 
 
@@ -80,6 +81,7 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
     context = {
         "body": body,
         "can_manage": can_manage_structure(request.user, body.unit),
+        "runs_meetings": runs_meetings_of(request.user, body),
         "seat_form": SeatForm(),
         **selectors.body_detail(body),
     }

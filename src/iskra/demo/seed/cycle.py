@@ -76,18 +76,17 @@ def seed_demo_cycle(*, admin: User) -> None:
         votes_against=_votes(branch["Docklands"], 0.6),
         mandate=Position.Mandate.FREE,
     )
-    meeting = meetings.schedule_meeting(
+    # Held in the union hall earlier today and recorded afterwards by the secretary.
+    meeting = meetings.record_meeting(
         actor=officer,
         body=nc,
         title="October meeting",
-        starts_at=timezone.now() + timedelta(minutes=5),
+        starts_at=timezone.now() - timedelta(hours=3),
         location="Union hall, Riverside",
         motions=[old],
     )
-    meetings.open_meeting(actor=officer, meeting=meeting)
     committee = list(meetings.body_members(nc))
-    for someone in committee:
-        meetings.sign_in(actor=someone, meeting=meeting)
+    meetings.mark_present(actor=officer, meeting=meeting, users=committee)
     vote = meetings.open_vote(
         actor=officer, meeting=meeting, motion=old, method=Vote.Method.ROLL_CALL
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,19 +11,31 @@ from django.utils import timezone
 from iskra.accounts.models import User
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
-from iskra.meetings.models import Attendance, Meeting, Vote
+from iskra.core.web import FieldError
+from iskra.meetings.models import Attendance, Meeting, Reply, Vote
 from iskra.meetings.permissions import can_run_meeting
-from iskra.meetings.services.common import _lock, is_body_member
+from iskra.meetings.services.common import _lock, body_members, is_body_member
 from iskra.meetings.services.minutes import generate_minutes
 from iskra.organisation.permissions import require
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or off a screen
+
 
 @transaction.atomic
-def sign_in(*, actor: Any, meeting: Meeting) -> Attendance:
+def sign_in(*, actor: Any, meeting: Meeting, code: str = "") -> Attendance:
+    """A member signs themselves in: only while the meeting is open, with the room's code when
+    the chair shows one."""
     require(
         is_body_member(actor, meeting.body), "Only members of this body can sign in to its meeting."
     )
-    return _attend(meeting=meeting, user=actor, marked_by=None, actor=actor)
+    current = _lock(meeting)
+    if current.recorded_after:
+        raise DomainError("This meeting was held earlier; its secretary records who was there.")
+    if current.status == Meeting.Status.SCHEDULED:
+        raise DomainError("The meeting has not opened yet: sign in once the chair opens it.")
+    if current.sign_in_code and code.strip().upper() != current.sign_in_code:
+        raise DomainError("That is not the code shown in the room.")
+    return _attend(meeting=current, user=actor, marked_by=None, actor=actor)
 
 
 @transaction.atomic
@@ -56,15 +69,156 @@ def _attend(*, meeting: Meeting, user: User, marked_by: Any, actor: Any) -> Atte
 
 
 @transaction.atomic
-def open_meeting(*, actor: Any, meeting: Meeting) -> Meeting:
+def mark_present(*, actor: Any, meeting: Meeting, users: list[User]) -> int:
+    """The secretary ticks members present from the body's list; those already marked are left
+    as they are. Returns how many were newly marked."""
+    require(can_run_meeting(actor, meeting.body), "Only the secretary records attendance.")
+    current = _lock(meeting)
+    if current.status == Meeting.Status.CLOSED:
+        raise DomainError("The meeting is closed.")
+    if not users:
+        raise DomainError("Tick at least one member.")
+    members = set(
+        body_members(current.body).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True)
+    )
+    strangers = [u for u in users if u.pk not in members]
+    if strangers:
+        raise DomainError(f"{strangers[0]} is not a member of {current.body.name}.")
+    already = set(current.attendance.values_list("user_id", flat=True))
+    marked = 0
+    for user in users:
+        if user.pk not in already:
+            _attend(meeting=current, user=user, marked_by=actor, actor=actor)
+            already.add(user.pk)
+            marked += 1
+    return marked
+
+
+@transaction.atomic
+def undo_attendance(*, actor: Any, meeting: Meeting, user: User) -> None:
+    """The chair or secretary takes back a sign-in (someone signed in by mistake, or left)."""
+    require(can_run_meeting(actor, meeting.body), "Only the chair or secretary undoes a sign-in.")
+    current = _lock(meeting)
+    if current.status == Meeting.Status.CLOSED:
+        raise DomainError("The meeting is closed.")
+    attendance = current.attendance.filter(user=user).first()
+    if attendance is None:
+        raise DomainError(f"{user} is not signed in.")
+    attendance.delete()
+    record(
+        actor=actor,
+        action="meeting.attend_undo",
+        obj=current,
+        unit=current.body.unit,
+        data={"meeting": current.pk, "user": user.pk},
+    )
+
+
+@transaction.atomic
+def reply(*, actor: Any, meeting: Meeting, answer: str, note: str = "") -> Reply:
+    """A member answers the notice: attending, or apologies. They may change their answer
+    until the meeting opens."""
+    require(is_body_member(actor, meeting.body), "Only members of this body reply to its notice.")
+    current = _lock(meeting)
+    if current.status != Meeting.Status.SCHEDULED:
+        raise DomainError("The meeting has started: replies are taken before it opens.")
+    return _reply(meeting=current, user=actor, answer=answer, note=note, actor=actor, by=None)
+
+
+@transaction.atomic
+def record_apologies(*, actor: Any, meeting: Meeting, users: list[User], note: str = "") -> int:
+    """The secretary records members' apologies (sent by phone, by a friend, …)."""
+    require(can_run_meeting(actor, meeting.body), "Only the secretary records apologies.")
+    current = _lock(meeting)
+    if current.status == Meeting.Status.CLOSED:
+        raise DomainError("The meeting is closed.")
+    if not users:
+        raise DomainError("Tick at least one member.")
+    present = set(current.attendance.values_list("user_id", flat=True))
+    for user in users:
+        if not is_body_member(user, current.body):
+            raise DomainError(f"{user} is not a member of {current.body.name}.")
+        if user.pk in present:
+            raise DomainError(f"{user} is marked present: undo that first.")
+        _reply(
+            meeting=current,
+            user=user,
+            answer=Reply.Answer.APOLOGIES,
+            note=note,
+            actor=actor,
+            by=actor,
+        )
+    return len(users)
+
+
+def _reply(*, meeting: Meeting, user: User, answer: str, note: str, actor: Any, by: Any) -> Reply:
+    if answer not in Reply.Answer.values:
+        raise DomainError("Answer attending or apologies.")
+    if len(note) > 300:
+        raise DomainError("Keep the note under 300 characters.")
+    row, _ = Reply.objects.update_or_create(
+        meeting=meeting,
+        user=user,
+        defaults={"answer": answer, "note": note.strip(), "at": timezone.now(), "recorded_by": by},
+    )
+    record(
+        actor=actor,
+        action="meeting.reply",
+        obj=meeting,
+        unit=meeting.body.unit,
+        data={"meeting": meeting.pk, "user": user.pk, "answer": answer},
+    )
+    return row
+
+
+@transaction.atomic
+def set_sign_in_code(*, actor: Any, meeting: Meeting, show: bool = True) -> Meeting:
+    """Show a new short code for the room (members sign in with it), or stop asking for one."""
+    require(can_run_meeting(actor, meeting.body), "Only the chair or secretary sets the code.")
+    current = _lock(meeting)
+    if current.status == Meeting.Status.CLOSED:
+        raise DomainError("The meeting is closed.")
+    current.sign_in_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)) if show else ""
+    current.save(update_fields=["sign_in_code"])
+    record(
+        actor=actor,
+        action="meeting.code",
+        obj=current,
+        unit=current.body.unit,
+        data={"shown": show},
+    )
+    return current
+
+
+@transaction.atomic
+def open_meeting(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeting:
+    """Open the meeting at its time; earlier only with a reason, which the audit log and the
+    minutes keep."""
     meeting = _lock(meeting)
     require(can_run_meeting(actor, meeting.body), "Only the chair or secretary opens the meeting.")
     if meeting.status != Meeting.Status.SCHEDULED:
         raise DomainError("The meeting has already been opened.")
+    reason = reason.strip()
+    early = timezone.now() < meeting.starts_at
+    if early and not reason:
+        raise FieldError(
+            "reason",
+            f"The meeting is called for {timezone.localtime(meeting.starts_at):%-d %B %Y, %H:%M}: "
+            "it can be opened before its time only with a reason, which the minutes record.",
+        )
+    if len(reason) > 1000:
+        raise FieldError("reason", "Keep the reason under 1000 characters.")
     meeting.status = Meeting.Status.IN_PROGRESS
     meeting.opened_at = timezone.now()
-    meeting.save(update_fields=["status", "opened_at"])
-    record(actor=actor, action="meeting.open", obj=meeting, unit=meeting.body.unit)
+    meeting.opened_early_reason = reason if early else ""
+    meeting.save(update_fields=["status", "opened_at", "opened_early_reason"])
+    record(
+        actor=actor,
+        action="meeting.open",
+        obj=meeting,
+        unit=meeting.body.unit,
+        data={"early": early, "reason": reason} if early else {},
+    )
     return meeting
 
 

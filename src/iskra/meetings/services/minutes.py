@@ -28,7 +28,21 @@ def generate_minutes(meeting: Meeting) -> str:
         + (f", {meeting.location}" if meeting.location else ""),
         "",
     ]
+    if meeting.recorded_after:
+        lines += ["*Held offline; recorded afterwards by the secretary.*", ""]
+    if meeting.opened_early_reason:
+        lines += [
+            f"*Opened before its time ({timezone.localtime(meeting.opened_at or meeting.starts_at):%H:%M}): "
+            f"{meeting.opened_early_reason}*",
+            "",
+        ]
     lines += [f"**Present ({len(present)}):** " + ", ".join(a.user.full_name for a in present), ""]
+    apologies = meeting.replies.filter(answer="apologies").exclude(
+        user_id__in=[a.user_id for a in present]
+    )
+    names = sorted(r.user.full_name for r in apologies.select_related("user"))
+    if names:
+        lines += [f"**Apologies ({len(names)}):** " + ", ".join(names), ""]
     for item in meeting.items.select_related("motion"):
         lines.append(f"### {item.position}. {item.title}")
         if item.notes:

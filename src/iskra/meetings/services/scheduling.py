@@ -16,6 +16,7 @@ from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
+from iskra.core.web import FieldError
 from iskra.meetings.models import AgendaItem, CalendarFeed, Meeting
 from iskra.meetings.permissions import can_run_meeting
 from iskra.meetings.services.common import body_members, is_circulated_to
@@ -70,9 +71,14 @@ def schedule_meeting(
     if not title.strip():
         raise DomainError("A meeting needs a title.")
     if starts_at <= timezone.now():
-        raise DomainError("A meeting must be called for a time in the future.")
+        raise FieldError(
+            "starts_at",
+            "A meeting must be called for a time in the future. To record a meeting held "
+            "earlier, use “Record a meeting held earlier”.",
+        )
+    check_notice(body, starts_at)
     if ends_at is not None and ends_at <= starts_at:
-        raise DomainError("A meeting must end after it starts.")
+        raise FieldError("ends_at", "A meeting must end after it starts.")
     meeting = Meeting.objects.create(
         body=body,
         title=title.strip(),
@@ -121,6 +127,74 @@ def schedule_meeting(
         obj=meeting,
         unit=body.unit,
         data={"starts_at": starts_at, "recipients": len(recipients)},
+    )
+    return meeting
+
+
+def check_notice(body: Body, starts_at: datetime) -> None:
+    """The body's standing orders set the least notice of its meetings (``min_notice_days``)."""
+    days = body.min_notice_days
+    earliest = timezone.now() + timedelta(days=days)
+    if starts_at < earliest:
+        raise FieldError(
+            "starts_at",
+            f"The standing orders of {body.name} require {days} day{'s' if days != 1 else ''}' "
+            f"notice of a meeting: the earliest it can be called for now is "
+            f"{timezone.localtime(earliest):%-d %B %Y, %H:%M}.",
+        )
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    actor: Any,
+    body: Body,
+    title: str,
+    starts_at: datetime,
+    location: str = "",
+    notes: str = "",
+    motions: list[Motion] | None = None,
+) -> Meeting:
+    """Record a meeting held earlier (offline): no notice is sent; it is in progress on the
+    record so that the secretary enters its attendance and votes, then closes it for the
+    minutes."""
+    require(
+        can_run_meeting(actor, body),
+        "Only the body's secretary, chair or officers record its meetings.",
+    )
+    if not title.strip():
+        raise FieldError("title", "A meeting needs a title.")
+    if starts_at > timezone.now():
+        raise FieldError(
+            "starts_at",
+            "A meeting recorded after the fact was held in the past; to call one, use "
+            "“Call a meeting”.",
+        )
+    meeting = Meeting.objects.create(
+        body=body,
+        title=title.strip(),
+        starts_at=starts_at,
+        location=location.strip(),
+        notice=notes.strip(),
+        created_by=actor,
+        recorded_after=True,
+        status=Meeting.Status.IN_PROGRESS,
+        opened_at=starts_at,
+    )
+    for motion in motions or []:
+        add_agenda_item(
+            actor=actor,
+            meeting=meeting,
+            kind=AgendaItem.Kind.MOTION,
+            title=motion.title,
+            motion=motion,
+        )
+    record(
+        actor=actor,
+        action="meeting.record",
+        obj=meeting,
+        unit=body.unit,
+        data={"starts_at": starts_at, "held_offline": True},
     )
     return meeting
 

@@ -242,14 +242,15 @@ def open_vote(
 @transaction.atomic
 def cast_named_vote(*, actor: Any, vote: Vote, choice: str) -> Ballot:
     vote = Vote.objects.select_for_update().select_related("meeting__body__unit").get(pk=vote.pk)
+    # Someone not on the body is refused at once (403), whatever the state of the vote: telling
+    # them to sign in first would send them on an errand that cannot succeed.
+    require(is_body_member(actor, vote.meeting.body), "Only members of the body vote.")
     if vote.state != Vote.State.OPEN:
         raise DomainError("This vote is closed.")
     if choice not in Ballot.Choice.values:
         raise DomainError("Vote for, against or abstain.")
     if not vote.meeting.attendance.filter(user_id=actor.pk).exists():
         raise DomainError("Sign in to the meeting before voting.")
-    if not is_body_member(actor, vote.meeting.body):
-        raise DomainError("Only members of the body vote.")
     weight, unit = (Decimal(1), None)
     if vote.method == Vote.Method.CARD:
         weight, unit = card_weight(vote.meeting, actor)
