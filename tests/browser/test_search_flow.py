@@ -18,7 +18,7 @@ def test_a_member_searches_from_the_header_and_opens_a_result(new_page: Any) -> 
     motion = Motion.objects.get(title="Defend Riverside Library")
     page = new_page(PHONE)
     sign_in(page, "member@example.org")
-    box = page.get_by_role("search", name="Site").get_by_label("Search")
+    box = page.get_by_label("Find motions, meetings, decisions")
     box.fill("riverside libr")
     box.press("Enter")
     page.wait_for_load_state()
