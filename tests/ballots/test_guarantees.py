@@ -655,7 +655,8 @@ def test_voting_page_stores_nothing_linking_voter_and_tracker(
     url = reverse("ballots:vote_by_link", args=[ballot.pk, f"tok-{entry.pk}"])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.get(url).status_code == 200
-        response = client.post(url, {f"q{qid}": "0"})
+        # The review step first shows the choice; "Cast my vote" (cast=yes) casts it.
+        response = client.post(url, {f"q{qid}": "0", "cast": "yes"})
     assert response.status_code == 200
     match = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", response.content.decode())
     assert match is not None

@@ -234,7 +234,9 @@ def test_motion_to_decision_to_action_and_back(new_page: Any) -> None:
     nat.get_by_role("link", name="Call a meeting of National Committee").click()
     expect(nat.get_by_role("heading", level=1)).to_have_text("Call a meeting of National Committee")
     nat.get_by_label("Title", exact=True).fill("Special meeting: school meals")
-    starts = timezone.localtime() + timedelta(hours=1)
+    # The committee's standing orders ask a week's notice: it is called for next week, and
+    # opened early (with the reason on the record) once it is quorate.
+    starts = timezone.localtime() + timedelta(days=8)
     nat.get_by_label("Starts at", exact=True).fill(starts.strftime("%Y-%m-%dT%H:%M"))
     nat.get_by_label("Location", exact=True).fill("Union hall, Riverside")
     nat.get_by_label(TITLE, exact=True).check()
@@ -244,7 +246,10 @@ def test_motion_to_decision_to_action_and_back(new_page: Any) -> None:
     expect(nat.get_by_role("region", name="Agenda", exact=True)).to_contain_text(TITLE)
     meeting = Meeting.objects.get(title="Special meeting: school meals")
     meeting_url = f"/meetings/{meeting.pk}/"
-    nat.get_by_role("button", name="Open the meeting").click()
+    nat.get_by_label("Reason for opening before its time").fill(
+        "The committee agreed to meet at once on the school meals motion."
+    )
+    nat.get_by_role("button", name="Open the meeting early").click()
     expect(nat.get_by_role("heading", level=1)).to_contain_text("In progress")
     need = meetings.quorum(meeting).required
     assert need == 2  # two signing in through the page make the meeting quorate

@@ -48,8 +48,8 @@ def test_a_member_finds_what_waits_reads_notifications_and_changes_sign_in(
     assert "/actions/" in page.url
 
     # The header's count, the notification centre, opening one, then the rest read.
-    menu = page.get_by_role("button", name="Menu")
-    if menu.count() and menu.is_visible():  # a collapsed menu on a phone, where there is one
+    menu = page.get_by_text("Menu", exact=True)  # the phone's folded menu (a checkbox's label)
+    if menu.count() and menu.is_visible():
         menu.click()
     link = page.get_by_role("navigation", name="Main").get_by_role(
         "link", name=re.compile("^Notifications")

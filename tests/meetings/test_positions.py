@@ -43,6 +43,8 @@ def _branch_meeting(world: World) -> Meeting:
     gm = org.create_body(
         actor=world.admin, unit=world.branch_a, kind=Body.Kind.GENERAL_MEETING, name="Branch A"
     )
+    gm.min_notice_days = 0  # called for the next hour
+    gm.save(update_fields=["min_notice_days"])
     starts = timezone.now() + timedelta(hours=1)
     meeting = services.schedule_meeting(
         actor=fresh(world.secretary), body=gm, title="Branch A meeting", starts_at=starts

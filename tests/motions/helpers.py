@@ -100,6 +100,10 @@ class Sitting:
 def sitting(world: World, motions: list[Motion] | None = None, body: Body | None = None) -> Sitting:
     """A meeting of the (quorate) national committee, opened, with every member signed in."""
     body = body or world.national_committee
+    # Called for the next hour: the test's bodies ask no notice (bodies made inside a test
+    # start with the default week).
+    Body.objects.filter(pk=body.pk).update(min_notice_days=0)
+    body.min_notice_days = 0
     meeting = meetings.schedule_meeting(
         actor=fresh(world.officer),
         body=body,
