@@ -345,7 +345,10 @@ async def cast(
             if not csrf.token:
                 # No form: the page says this credential has voted already.
                 return CastOutcome(409, None, 0.0, page_ms, "already voted (page)")
-        form = urlencode({"csrfmiddlewaretoken": csrf.token, f"q{question_id}": option}).encode()
+        # "Cast my vote" on the review step (cast=yes) casts at once, as a voter does.
+        form = urlencode(
+            {"csrfmiddlewaretoken": csrf.token, f"q{question_id}": option, "cast": "yes"}
+        ).encode()
         started = time.perf_counter()
         status, _, body = await conn.request(
             "POST",
