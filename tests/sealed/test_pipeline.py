@@ -276,3 +276,24 @@ def test_verification_on_two_processes_names_the_same_first_failure() -> None:
         _rechain(bad)
         with pytest.raises(VerifyError, match=f"^board entry {seq} "):
             sealed.verify_export(bad, workers=2)
+
+
+def test_two_processes_still_name_the_record_in_its_order() -> None:
+    """The worker processes check the ballots while this process checks the credentials and
+    the chain: a bad credential batch is still the failure named, before a bad ballot, and
+    the workers are stopped."""
+    trustees = make_trustees("parallel-order")
+    scenario = make_scenario(trustees, [QUESTIONS[0]], voters=210)
+    data = run_to_export(scenario, [[[0, 1, None][i % 3]] for i in range(210)])
+    assert sealed.verify_export(data, workers=2) == sealed.verify_export(data, workers=1)
+    bad = copy.deepcopy(data)
+    proof = bad["board"][100]["ballot"]["answers"][0]["proof"]
+    proof[0], proof[1] = proof[1], proof[0]
+    bad["board"][100]["tracker"] = sealed.tracker(bad["board"][100]["ballot"])
+    _rechain(bad)
+    bad["entitled"] = 211
+    with pytest.raises(VerifyError, match="210 credentials were issued for 211 voters"):
+        sealed.verify_export(bad, workers=2)
+    bad["entitled"] = 210
+    with pytest.raises(VerifyError, match=r"^board entry 101 "):
+        sealed.verify_export(bad, workers=2)

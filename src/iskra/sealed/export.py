@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,74 @@ def _check_range(bounds: tuple[int, int]) -> tuple[tuple[int, str] | None, list[
     return None, [None if t is None else [ct_json(c) for c in t] for t in partial]
 
 
+class BallotChecks:
+    """Every ballot's signature, proofs and tracker, and the homomorphic tally of the
+    ``counted`` entries (by sequence number), on ``workers`` processes (default: every core).
+
+    The worker processes start at once; the caller checks other parts of the record (the
+    credentials, the board's chain) meanwhile and then asks for ``result()``, which raises
+    the first failing ballot's error. With one worker, or a small board, the checks run in
+    ``result()`` itself."""
+
+    def __init__(
+        self,
+        election: Election,
+        entries: list[dict[str, Any]],
+        counted: set[int],
+        workers: int | None = None,
+    ) -> None:
+        workers = workers or os.cpu_count() or 1
+        self.election, self.entries, self.counted = election, entries, counted
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[tuple[tuple[int, str] | None, list[Any]]]] = []
+        if workers > 1 and len(entries) >= 200 and "fork" in mp.get_all_start_methods():
+            # The ballots are shared with the worker processes by fork, not pickled to each.
+            _SHARED.update(election=election, entries=entries, counted=counted)
+            size = max(50, len(entries) // (workers * 8))
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+            try:
+                self._futures = [
+                    self._pool.submit(_check_range, (i, min(i + size, len(entries))))
+                    for i in range(0, len(entries), size)
+                ]
+            finally:
+                _SHARED.clear()  # the workers forked with it; this process needs it no more
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def result(self) -> list[list[Ciphertext] | None]:
+        if self._pool is None:
+            _SHARED.update(election=self.election, entries=self.entries, counted=self.counted)
+            try:
+                results = [_check_range((0, len(self.entries)))]
+            finally:
+                _SHARED.clear()
+        else:
+            try:
+                results = [f.result() for f in self._futures]
+            finally:
+                self.cancel()
+        failures = [f for f, _ in results if f]
+        if failures:
+            seq, message = min(failures)
+            tracker = self.entries[seq - 1]["tracker"]
+            raise VerifyError(f"board entry {seq} (tracker {tracker}): {message}")
+        tally: list[list[Ciphertext] | None] = []
+        for qi in range(len(self.election.questions)):
+            parts = [p[qi] for _, p in results]
+            if parts[0] is None:
+                tally.append(None)
+                continue
+            total = [ONE] * len(parts[0])
+            for part in parts:
+                total = [ct_mul(t, ct_parse(c, "tally")) for t, c in zip(total, part, strict=True)]
+            tally.append(total)
+        return tally
+
+
 def check_ballots(
     election: Election,
     entries: list[dict[str, Any]],
@@ -81,36 +149,19 @@ def check_ballots(
 ) -> list[list[Ciphertext] | None]:
     """Every ballot's signature, proofs and tracker, on ``workers`` processes (default: every
     core); returns the homomorphic tally of the ``counted`` entries (by sequence number)."""
-    workers = workers or os.cpu_count() or 1
-    _SHARED.update(election=election, entries=entries, counted=counted)
-    try:
-        if workers <= 1 or len(entries) < 200 or "fork" not in mp.get_all_start_methods():
-            results = [_check_range((0, len(entries)))]
-        else:
-            size = max(50, len(entries) // (workers * 8))
-            bounds = [(i, min(i + size, len(entries))) for i in range(0, len(entries), size)]
-            with ProcessPoolExecutor(
-                max_workers=workers, mp_context=mp.get_context("fork")
-            ) as pool:
-                results = list(pool.map(_check_range, bounds))
-    finally:
-        _SHARED.clear()
-    failures = [f for f, _ in results if f]
-    if failures:
-        seq, message = min(failures)
-        tracker = entries[seq - 1]["tracker"]
-        raise VerifyError(f"board entry {seq} (tracker {tracker}): {message}")
-    tally: list[list[Ciphertext] | None] = []
-    for qi in range(len(election.questions)):
-        parts = [p[qi] for _, p in results]
-        if parts[0] is None:
-            tally.append(None)
-            continue
-        total = [ONE] * len(parts[0])
-        for part in parts:
-            total = [ct_mul(t, ct_parse(c, "tally")) for t, c in zip(total, part, strict=True)]
-        tally.append(total)
-    return tally
+    return BallotChecks(election, entries, counted, workers).result()
+
+
+def _last_per_credential(entries: list[dict[str, Any]]) -> set[int]:
+    """The sequence numbers of the entries that count if the board is sound: each
+    credential's last ballot (revoting replaces). The board's chain, checked afterwards,
+    must agree."""
+    last: dict[str, Any] = {}
+    for entry in entries:
+        ballot = entry.get("ballot") if isinstance(entry, dict) else None
+        if isinstance(ballot, dict):  # a malformed entry is named by the chain's check
+            last[str(ballot.get("credential"))] = entry.get("seq")
+    return set(last.values())
 
 
 def verify_before_decryption(
@@ -132,32 +183,46 @@ def verify_before_decryption(
             f"Key generation: {len(outcome['trustees'])} trustees, threshold {outcome['threshold']}, "
             "every proof and share commitment verified"
         )
-        credentials = check_credential_batches(election, need(data, "credentials", list, "export"))
-        entitled = need(data, "entitled", int, "export")
-        if len(credentials) != entitled:
-            raise VerifyError(
-                f"{len(credentials)} credentials were issued for {entitled} voters entitled"
-            )
-        lines.append(f"Credentials: {len(credentials)}, signed by the credential authority")
         entries = need(data, "board", list, "export")
-        board = Board(election.fp, [])
-        for entry in entries:
-            board._accept(entry)
-            cred = entry["ballot"].get("credential")
-            try:
-                known = bytes.fromhex(cred) in credentials
-            except (TypeError, ValueError):
-                known = False
-            if not known:
+        # The ballots' proofs are most of the work: the worker processes start on them now, and
+        # this process checks the credentials and the board's chain meanwhile. Failures are
+        # still reported in the record's order: set-up, credentials, chain, then ballots.
+        checks = BallotChecks(election, entries, _last_per_credential(entries), workers)
+        try:
+            credentials = check_credential_batches(
+                election, need(data, "credentials", list, "export")
+            )
+            entitled = need(data, "entitled", int, "export")
+            if len(credentials) != entitled:
                 raise VerifyError(
-                    f"board entry {entry['seq']} (tracker {entry['tracker']}): "
-                    "its credential is not one the credential authority issued"
+                    f"{len(credentials)} credentials were issued for {entitled} voters entitled"
                 )
-        if need(data, "board_hash", str, "export") != board.head.hex():
-            raise VerifyError(f"final board hash {board.head.hex()} differs from the published one")
-        live = set(board.live.values())
-        counted_seqs = {e["seq"] for e in entries if e["tracker"] in live}
-        tally = check_ballots(election, entries, counted_seqs, workers)
+            lines.append(f"Credentials: {len(credentials)}, signed by the credential authority")
+            board = Board(election.fp, [])
+            for entry in entries:
+                board._accept(entry)
+                cred = entry["ballot"].get("credential")
+                try:
+                    known = bytes.fromhex(cred) in credentials
+                except (TypeError, ValueError):
+                    known = False
+                if not known:
+                    raise VerifyError(
+                        f"board entry {entry['seq']} (tracker {entry['tracker']}): "
+                        "its credential is not one the credential authority issued"
+                    )
+            if need(data, "board_hash", str, "export") != board.head.hex():
+                raise VerifyError(
+                    f"final board hash {board.head.hex()} differs from the published one"
+                )
+            live = set(board.live.values())
+            counted_seqs = {e["seq"] for e in entries if e["tracker"] in live}
+            if counted_seqs != checks.counted:
+                raise VerifyError("the board's last ballot per credential is not the one it counts")
+            tally = checks.result()
+        except BaseException:
+            checks.cancel()
+            raise
         audited = set(data.get("audited", []))
         for e in entries:
             if e["tracker"] in audited:
