@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -185,6 +186,22 @@ def _subject(meeting: Meeting, request: HttpRequest) -> tuple[Any, Any] | None:
     return parse_subject(request.POST.get("subject", ""), motion_ids)
 
 
+def _vote_subject(
+    meeting: Meeting, request: HttpRequest, form: forms.Form
+) -> tuple[Any, Any] | HttpResponseBase:
+    """What a vote's form posted from the meeting's page is about (motion, amendment); or the
+    way back to the meeting with the reason when it names no agenda item or its figures are
+    missing or wrong (they sit beside each agenda item, so the message names them)."""
+    subject = _subject(meeting, request)
+    if subject is None:
+        messages.error(request, "Choose what to vote on.")
+        return _back(meeting.pk)
+    if not form.is_valid():
+        messages.error(request, errors_in_words(form))
+        return _back(meeting.pk)
+    return subject
+
+
 # One view per verb of the meeting's page: each loads the meeting as the person may see it,
 # checks its own form, calls one service and goes back to the meeting.
 
@@ -266,14 +283,9 @@ def meeting_hands(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
     form = HandsForm(request.POST)
-    subject = _subject(meeting, request)
-    if subject is None:
-        messages.error(request, "Choose what to vote on.")
-        return _back(meeting.pk)
-    if not form.is_valid():
-        # The figures sit beside each agenda item: say which of them is missing or wrong.
-        messages.error(request, errors_in_words(form))
-        return _back(meeting.pk)
+    subject = _vote_subject(meeting, request, form)
+    if isinstance(subject, HttpResponseBase):
+        return subject
     motion, amendment = subject
     return post_action(
         request,
@@ -298,13 +310,9 @@ def meeting_vote(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
     form = OpenVoteForm(request.POST)
-    subject = _subject(meeting, request)
-    if subject is None:
-        messages.error(request, "Choose what to vote on.")
-        return _back(meeting.pk)
-    if not form.is_valid():
-        messages.error(request, errors_in_words(form))
-        return _back(meeting.pk)
+    subject = _vote_subject(meeting, request, form)
+    if isinstance(subject, HttpResponseBase):
+        return subject
     motion, amendment = subject
     return post_action(
         request,
