@@ -70,7 +70,7 @@ def test_secretary_calls_ticks_opens_and_a_member_signs_in_with_the_code(new_pag
     assert present >= 2 and not meeting.attendance.filter(user__email="member@example.org").exists()
     # The search narrows the list (a plain GET form).
     sam.get_by_label("Find a member").fill("Mo Mem")
-    sam.get_by_role("button", name="Find").click()
+    sam.get_by_role("button", name="Find member").click()
     sam.wait_for_load_state()
     assert sam.locator("input[name=people]").count() == 1
 
