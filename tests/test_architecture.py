@@ -72,3 +72,15 @@ def test_no_package_imports_another_that_imports_it_back() -> None:
         f"{a} -> {b} -> … -> {a}" for a, targets in edges.items() for b in targets if reaches(b, a)
     )
     assert cycles == []
+
+
+def test_no_source_module_is_over_600_lines() -> None:
+    """Issue 12: a module that grows past 600 lines becomes a package of modules by group of
+    verbs (migrations aside)."""
+    too_long = {
+        str(path.relative_to(PACKAGE)): count
+        for path in PACKAGE.rglob("*.py")
+        if "migrations" not in path.parts
+        and (count := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert too_long == {}

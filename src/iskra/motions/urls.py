@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.motions import views
+from iskra.motions import views, views_bulletins
 
 app_name = "motions"
 
@@ -31,9 +31,13 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/hide/", views.post_hide, name="post_hide"),
     path("bodies/<int:body_id>/composite/", views.composite_new, name="composite"),
-    path("bulletins/", views.bulletin_list, name="bulletins"),
-    path("bulletins/new/<int:body_id>/", views.bulletin_new, name="bulletin_new"),
-    path("bulletins/<int:bulletin_id>/", views.bulletin_detail, name="bulletin"),
-    path("bulletins/<int:bulletin_id>/publish/", views.bulletin_publish, name="bulletin_publish"),
-    path("bulletins/<int:bulletin_id>/pdf/", views.bulletin_pdf, name="bulletin_pdf"),
+    path("bulletins/", views_bulletins.bulletin_list, name="bulletins"),
+    path("bulletins/new/<int:body_id>/", views_bulletins.bulletin_new, name="bulletin_new"),
+    path("bulletins/<int:bulletin_id>/", views_bulletins.bulletin_detail, name="bulletin"),
+    path(
+        "bulletins/<int:bulletin_id>/publish/",
+        views_bulletins.bulletin_publish,
+        name="bulletin_publish",
+    ),
+    path("bulletins/<int:bulletin_id>/pdf/", views_bulletins.bulletin_pdf, name="bulletin_pdf"),
 ]
