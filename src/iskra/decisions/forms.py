@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from iskra.core.forms import limit_choices
 from iskra.decisions.models import Decision
 from iskra.organisation.models import Body, Unit
 
@@ -21,12 +22,11 @@ class DissentForm(forms.Form):
         self, *args: object, units: object = None, allow_self: bool = True, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if units is not None:
-            field.queryset = units  # type: ignore[assignment]
+        limit_choices(self, "unit", units)
         if not allow_self:
             # An officer who may dissent only for their unit chooses which unit.
+            field = self.fields["unit"]
+            assert isinstance(field, forms.ModelChoiceField)
             field.required = True
             field.empty_label = None
             field.label = "On behalf of"
@@ -47,10 +47,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if units is not None:
-            field.queryset = units  # type: ignore[assignment]
+        limit_choices(self, "unit", units)
 
 
 class CommitmentForm(forms.Form):

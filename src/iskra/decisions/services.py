@@ -300,6 +300,13 @@ def report_back(
     return report
 
 
+def completion_problems(decision: Decision) -> list[str]:
+    """What stops the decision being marked completed now (the confirmation page lists them)."""
+    if decision.status != Decision.Status.IN_FORCE:
+        return ["Only a decision in force can be marked completed."]
+    return []
+
+
 @transaction.atomic
 def complete_decision(*, actor: Any, decision: Decision) -> Decision:
     decision = Decision.objects.select_for_update().select_related("body__unit").get(pk=decision.pk)
@@ -307,8 +314,9 @@ def complete_decision(*, actor: Any, decision: Decision) -> Decision:
         can_assign_action(actor, decision, None),
         "Only the deciding body's officers mark a decision completed.",
     )
-    if decision.status != Decision.Status.IN_FORCE:
-        raise DomainError("Only a decision in force can be marked completed.")
+    problems = completion_problems(decision)
+    if problems:
+        raise DomainError(problems[0])
     decision.status = Decision.Status.COMPLETED
     decision.save(update_fields=["status"])
     record(actor=actor, action="decision.complete", obj=decision, unit=decision.scope)

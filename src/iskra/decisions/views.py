@@ -288,9 +288,7 @@ def decision_complete(request: HttpRequest, decision_id: int) -> HttpResponseBas
                 "their reports.",
                 "This cannot be undone.",
             ],
-            []
-            if d.status == Decision.Status.IN_FORCE
-            else ["Only a decision in force can be marked completed."],
+            services.completion_problems(d),
             "Yes, mark it completed",
             "The decision is marked completed.",
         )

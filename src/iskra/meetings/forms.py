@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from iskra.apikit.inputs import TEXT
+from iskra.core.forms import limit_choices
 from iskra.core.widgets import MarkdownTextarea
 from iskra.meetings.models import AgendaItem, Ballot, Vote
 from iskra.motions.models import Amendment, Motion, Position
@@ -25,10 +26,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["motions"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        if motions is not None:
-            field.queryset = motions  # type: ignore[assignment]
+        limit_choices(self, "motions", motions)
 
 
 class AgendaItemForm(forms.Form):
@@ -97,10 +95,7 @@ class CirculatedMotionForm(forms.Form):
 
     def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["motion"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if motions is not None:
-            field.queryset = motions  # type: ignore[assignment]
+        limit_choices(self, "motion", motions)
 
 
 class MeetingPositionForm(forms.Form):
@@ -151,10 +146,7 @@ class RecordMeetingForm(forms.Form):
 
     def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["motions"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        if motions is not None:
-            field.queryset = motions  # type: ignore[assignment]
+        limit_choices(self, "motions", motions)
 
 
 class OpenMeetingForm(forms.Form):

@@ -215,11 +215,6 @@ def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
     require(can_run_meeting(user, meeting.body), "Only the chair or secretary closes the meeting.")
     present = meeting.attendance.count()
     votes = meeting.votes.count()
-    blocking = []
-    if meeting.status != Meeting.Status.IN_PROGRESS:
-        blocking.append(f"The meeting is {meeting.get_status_display().lower()}, not in progress.")
-    if meeting.votes.filter(state=Vote.State.OPEN).exists():
-        blocking.append("A vote is still open; close it first.")
     return confirm_action(
         request,
         lambda: services.close_meeting(actor=user, meeting=meeting),
@@ -232,7 +227,7 @@ def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
             "Draft minutes are written from the record; the secretary can then edit them.",
             "A closed meeting cannot be reopened.",
         ],
-        problems=blocking,
+        problems=services.closing_problems(meeting),
         confirm_label="Yes, close the meeting",
         propagate=(NotFound,),
         success="The meeting is closed; its draft minutes are ready.",

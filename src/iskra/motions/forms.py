@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from iskra.core.forms import limit_choices
 from iskra.core.widgets import MarkdownTextarea
 from iskra.motions.models import Amendment, Motion, Position
 from iskra.motions.text import MAX_TEXT
@@ -59,10 +60,7 @@ class MotionForm(forms.Form):
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["on_behalf_of"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if units is not None:
-            field.queryset = units  # type: ignore[assignment]
+        limit_choices(self, "on_behalf_of", units)
 
 
 class DraftForm(forms.Form):
@@ -109,10 +107,7 @@ class AmendmentForm(forms.Form):
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["proposing_unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if units is not None:
-            field.queryset = units  # type: ignore[assignment]
+        limit_choices(self, "proposing_unit", units)
 
 
 class PositionForm(forms.Form):
@@ -136,10 +131,7 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if units is not None:
-            field.queryset = units  # type: ignore[assignment]
+        limit_choices(self, "unit", units)
         # The units' meetings, reached through the position's relation: meetings stand on
         # motions and are not imported here.
         meeting = self.fields["meeting"]
@@ -201,7 +193,4 @@ class CompositeForm(forms.Form):
 
     def __init__(self, *args: object, motions: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["motions"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        if motions is not None:
-            field.queryset = motions  # type: ignore[assignment]
+        limit_choices(self, "motions", motions)

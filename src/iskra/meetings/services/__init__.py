@@ -6,6 +6,7 @@ One module per group of verbs; every name is importable from here."""
 from iskra.meetings.services.attendance import (
     _attend,
     close_meeting,
+    closing_problems,
     mark_attendance,
     mark_present,
     open_meeting,
@@ -69,6 +70,7 @@ __all__ = [
     "check_notice",
     "close_meeting",
     "close_vote",
+    "closing_problems",
     "generate_minutes",
     "is_body_member",
     "is_circulated_to",

@@ -222,14 +222,26 @@ def open_meeting(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeting:
     return meeting
 
 
+def closing_problems(meeting: Meeting) -> list[str]:
+    """What stops the meeting being closed now (the confirmation page lists them)."""
+    problems = []
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        problems.append(
+            f"The meeting is {meeting.get_status_display().lower()}, not in progress: "
+            "only a meeting in progress can be closed."
+        )
+    if meeting.votes.filter(state=Vote.State.OPEN).exists():
+        problems.append("A vote is still open; close it first.")
+    return problems
+
+
 @transaction.atomic
 def close_meeting(*, actor: Any, meeting: Meeting) -> Meeting:
     meeting = _lock(meeting)
     require(can_run_meeting(actor, meeting.body), "Only the chair or secretary closes the meeting.")
-    if meeting.status != Meeting.Status.IN_PROGRESS:
-        raise DomainError("Only a meeting in progress can be closed.")
-    if meeting.votes.filter(state=Vote.State.OPEN).exists():
-        raise DomainError("A vote is still open; close it first.")
+    problems = closing_problems(meeting)
+    if problems:
+        raise DomainError(problems[0])
     meeting.status = Meeting.Status.CLOSED
     meeting.closed_at = timezone.now()
     meeting.minutes = generate_minutes(meeting)
