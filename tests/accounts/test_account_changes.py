@@ -113,20 +113,52 @@ def test_email_change_refusals_keep_what_was_typed(world: World) -> None:
     assert not mail.outbox
 
 
+def _request(user: User, new_email: str) -> str:
+    """Ask for a change as the profile page does; return the link's token as the task makes it."""
+    from iskra.accounts.email_links import email_change_token
+
+    account_changes.request_email_change(user=user, new_email=new_email, password=PASSWORD)
+    seq = AuditEntry.objects.filter(action="account.email_change_requested").latest("seq").seq
+    return email_change_token(User.objects.get(pk=user.pk), new_email, seq)
+
+
 def test_forged_or_stale_links_are_refused(world: World) -> None:
     with pytest.raises(DomainError, match="not valid"):
         account_changes.confirm_email_change(token="forged:token")
     member = fresh(world.member)
-    from iskra.accounts.email_links import email_change_token
-
-    first = email_change_token(member, "one@example.org")
-    second = email_change_token(member, "two@example.org")
+    first = _request(member, "one@example.org")
+    second = _request(member, "two@example.org")
     account_changes.confirm_email_change(token=second)
     with pytest.raises(DomainError, match="already been used"):
         account_changes.confirm_email_change(token=first)
     assert User.objects.get(pk=member.pk).email == "two@example.org"
     # Signed out, the link still works and then asks to sign in.
-    third = email_change_token(User.objects.get(pk=member.pk), "three@example.org")
+    third = _request(User.objects.get(pk=member.pk), "three@example.org")
     response = Client().post(f"/accounts/email/confirm/{third}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_newer_request_retires_the_earlier_link(world: World) -> None:
+    """Found from outside: a link to a mistyped address stayed usable after a corrected request."""
+    member = fresh(world.member)
+    typo = _request(member, "typo@example.org")
+    right = _request(member, "right@example.org")
+    with pytest.raises(DomainError, match="replaced by a newer one"):
+        account_changes.confirm_email_change(token=typo)
+    assert User.objects.get(pk=member.pk).email == "member@example.org"
+    account_changes.confirm_email_change(token=right)
+    assert User.objects.get(pk=member.pk).email == "right@example.org"
+
+
+def test_a_used_link_stays_dead_after_the_address_changes_back(world: World) -> None:
+    """Found from outside: A→B, then B→A, and the first link worked again for three days."""
+    member = fresh(world.member)
+    to_b = _request(member, "b@example.org")
+    account_changes.confirm_email_change(token=to_b)
+    back = _request(User.objects.get(pk=member.pk), "member@example.org")
+    account_changes.confirm_email_change(token=back)
+    assert User.objects.get(pk=member.pk).email == "member@example.org"
+    with pytest.raises(DomainError, match="already been used"):
+        account_changes.confirm_email_change(token=to_b)
+    assert User.objects.get(pk=member.pk).email == "member@example.org"

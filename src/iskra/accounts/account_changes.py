@@ -17,6 +17,7 @@ from django.db import transaction
 from iskra.accounts import tasks
 from iskra.accounts.email_links import EMAIL_CHANGE_MAX_AGE, EMAIL_CHANGE_SALT
 from iskra.accounts.models import User
+from iskra.audit.models import AuditEntry
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.tasks import send_after_commit
@@ -73,7 +74,7 @@ def request_email_change(*, user: User, new_email: str, password: str) -> str:
         # Said plainly: the person is signed in and proved their password, and an address
         # that another account uses could not be confirmed anyway.
         raise FieldError("new_email", "Another account uses that address.")
-    record(
+    entry = record(
         actor=user,
         action="account.email_change_requested",
         obj=user,
@@ -83,7 +84,9 @@ def request_email_change(*, user: User, new_email: str, password: str) -> str:
     )
     # The link is made inside the task, when the email is sent: the task row holds the address.
     transaction.on_commit(
-        lambda: tasks.send_email_change_link.enqueue(user_id=user.pk, new_email=email)
+        lambda: tasks.send_email_change_link.enqueue(
+            user_id=user.pk, new_email=email, request=entry.seq
+        )
     )
     send_after_commit(
         to=user.email,
@@ -91,6 +94,27 @@ def request_email_change(*, user: User, new_email: str, password: str) -> str:
         context={"name": user.full_name, "new_email": email},
     )
     return email
+
+
+EMAIL_CHANGE_EVENTS = ("account.email_change_requested", "account.email_change")
+
+
+def _latest_change(user: User) -> int | None:
+    """The ``seq`` of the person's latest email-change request, if nothing has happened since
+    (no newer request, no confirmed change): the only request whose link may still be used."""
+    latest = (
+        AuditEntry.objects.filter(
+            action__in=EMAIL_CHANGE_EVENTS,
+            object_type=user._meta.label_lower,
+            object_id=str(user.pk),
+        )
+        .order_by("-seq")
+        .values_list("action", "seq")
+        .first()
+    )
+    if latest is None or latest[0] != "account.email_change_requested":
+        return None
+    return int(latest[1])
 
 
 @transaction.atomic
@@ -103,7 +127,7 @@ def confirm_email_change(*, token: str) -> User:
     except signing.BadSignature:
         raise DomainError("This link is not valid. Ask for a new one from your profile.") from None
     user = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
-    if user is None or user.email != data.get("o"):
+    if user is None or user.email != data.get("o") or _latest_change(user) != data.get("r"):
         raise DomainError("This link has already been used or replaced by a newer one.")
     new = str(data.get("n", ""))
     if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():

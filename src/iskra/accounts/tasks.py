@@ -67,12 +67,12 @@ def send_invitation(*, invitation_id: int) -> None:
 
 
 @task()
-def send_email_change_link(*, user_id: int, new_email: str) -> None:
+def send_email_change_link(*, user_id: int, new_email: str, request: int = 0) -> None:
     """The confirmation link for a new address, sent to that address (issue 11, point 13)."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
-    token = email_change_token(user, new_email)
+    token = email_change_token(user, new_email, request)
     send_now(
         to=new_email,
         template="accounts/email/email_change_confirm",
