@@ -286,6 +286,10 @@ def test_api_open_early_without_reason_is_400(nc: World) -> None:
     api = Api(nc.officer)
     refused = api.post(f"/meetings/{meeting.pk}/open", {})
     assert refused.status_code == 400 and "reason" in refused.json()["detail"]
+    # Found from outside: a reason of zero-width characters passed as a reason.
+    invisible = api.post(f"/meetings/{meeting.pk}/open", {"reason": " \u200b\u2060\ufeff "})
+    assert invisible.status_code == 400 and "reason" in invisible.json()["detail"]
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.SCHEDULED
     opened = api.post(f"/meetings/{meeting.pk}/open", {"reason": "Quorate early"})
     assert opened.status_code == 200 and opened.json()["opened_early_reason"] == "Quorate early"
 

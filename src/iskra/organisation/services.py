@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
+from iskra.core.words import visible
 from iskra.organisation.models import (
     Body,
     Organisation,
@@ -211,7 +212,7 @@ def end_holding(
     end = ended_on or timezone.localdate()
     if end < holding.started_on:
         raise DomainError("A term cannot end before it started.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Say why the term ends (resigned, recalled, term over…).")
     holding.ended_on = end
     holding.end_reason = reason.strip()

@@ -25,6 +25,7 @@ from iskra.audit.models import AuditHead
 from iskra.audit.services import ERASE_ACTION, erasable_values, erase_personal_values, record
 from iskra.core.errors import DomainError
 from iskra.core.models import Notification
+from iskra.core.words import visible
 from iskra.meetings.models import CalendarFeed
 from iskra.members.models import Application, Membership, MembershipEvent, Status
 from iskra.motions.models import Post
@@ -58,7 +59,7 @@ def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
         )
     if user.is_superuser:
         raise DomainError("An administrator's account cannot be erased here.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Say which request this answers (e.g. 'email of 2 December').")
     token = secrets.token_hex(4)
     pseudonym = f"Former member {token}"

@@ -28,6 +28,7 @@ from iskra.ballots.services.common import hash_credential
 from iskra.ballots.services.credentials import issue_credentials
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
+from iskra.core.words import visible
 from iskra.organisation.permissions import require
 
 # --- Challenges and extensions ------------------------------------------------------------------
@@ -41,7 +42,7 @@ def raise_challenge(*, actor: Any, ballot: Ballot, reason: str) -> Challenge:
         raise DomainError("You are on the roll already.")
     if not in_constituency_unit(actor, ballot):
         raise DomainError("Only members of the unit can challenge this roll.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError(
             "Say why you believe you are entitled to vote (e.g. your workplace and job)."
         )
@@ -113,7 +114,7 @@ def decide_challenge(*, actor: Any, challenge: Challenge, uphold: bool, reason: 
         raise DomainError("This challenge has been decided.")
     if uphold and ballot.state != Ballot.State.OPEN:
         raise DomainError("The ballot has closed; nobody can be added to the roll now.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Record the reason for the decision.")
     challenge.state = Challenge.State.UPHELD if uphold else Challenge.State.REJECTED
     challenge.decided_at = timezone.now()
@@ -153,7 +154,7 @@ def extend_ballot(*, actor: Any, ballot: Ballot, closes_at: datetime, reason: st
         raise DomainError("Only an open ballot can be extended, before its closing time passes.")
     if closes_at <= ballot.closes_at:
         raise DomainError("A ballot can only be extended, never shortened.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Record the reason for extending the ballot.")
     Extension.objects.create(
         ballot=ballot,

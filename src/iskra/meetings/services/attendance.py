@@ -12,6 +12,7 @@ from iskra.accounts.models import User
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.web import FieldError
+from iskra.core.words import visible
 from iskra.meetings.models import Attendance, Meeting, Reply, Vote
 from iskra.meetings.permissions import can_run_meeting
 from iskra.meetings.services.common import _lock, body_members, is_body_member
@@ -198,7 +199,7 @@ def open_meeting(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeting:
     require(can_run_meeting(actor, meeting.body), "Only the chair or secretary opens the meeting.")
     if meeting.status != Meeting.Status.SCHEDULED:
         raise DomainError("The meeting has already been opened.")
-    reason = reason.strip()
+    reason = visible(reason)
     early = timezone.now() < meeting.starts_at
     if early and not reason:
         raise FieldError(

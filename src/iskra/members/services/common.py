@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
-from iskra.core.words import with_article
+from iskra.core.words import visible, with_article
 from iskra.members.models import (
     ALLOWED_TRANSITIONS,
     Membership,
@@ -96,7 +96,7 @@ def change_status(
     require(can_manage_member(actor, membership))
     if to_status in {Status.SUSPENDED, Status.EXPELLED}:
         raise DomainError("Suspension and expulsion are decided through a disciplinary case.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Record why the status changes.")
     return _transition(
         membership, to_status=to_status, actor=actor, reason=reason.strip(), body=body

@@ -13,6 +13,7 @@ from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
+from iskra.core.words import visible
 from iskra.members import tasks
 from iskra.members.models import (
     DisciplinaryCase,
@@ -128,7 +129,7 @@ def decide_case(
         raise DomainError("This case has already been decided.")
     if outcome not in DisciplinaryCase.Outcome.values:
         raise DomainError("Choose an outcome.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("A decision needs a written reason.")
     if outcome == DisciplinaryCase.Outcome.SUSPENSION:
         if suspended_until is None or suspended_until <= timezone.localdate():
@@ -226,7 +227,7 @@ def decide_appeal(
     )
     if case.state != DisciplinaryCase.State.APPEALED:
         raise DomainError("This case is not under appeal.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("An appeal decision needs a written reason.")
     assert case.appeal_body is not None
     case.appeal_outcome = (

@@ -17,6 +17,7 @@ from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
+from iskra.core.words import visible
 from iskra.members import tasks
 from iskra.members.models import (
     Application,
@@ -134,7 +135,7 @@ def decide_application(
     )
     if application.decision != Application.Decision.PENDING:
         raise DomainError("This application has already been decided.")
-    if not admit and not reason.strip():
+    if not admit and not visible(reason):
         raise DomainError("Give the reason for declining; the applicant will be told.")
     membership = _lock(application.membership)
     organisation = Organisation.current()
@@ -213,7 +214,7 @@ def hold_probation(
     require(can_manage_member(actor, membership))
     if membership.status != Status.CANDIDATE:
         raise DomainError("Only a candidate's probation can be held or extended.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Record the branch's reason.")
     membership.probation_held = held
     fields = ["probation_held"]

@@ -12,6 +12,7 @@ from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
 from iskra.core.tasks import send_after_commit
+from iskra.core.words import visible
 from iskra.members.models import (
     Membership,
     Status,
@@ -77,7 +78,7 @@ def decide_transfer(*, actor: Any, transfer: Transfer, accept: bool, reason: str
     )
     if transfer.state != Transfer.State.PENDING:
         raise DomainError("This transfer has already been decided.")
-    if not accept and not reason.strip():
+    if not accept and not visible(reason):
         raise DomainError("Give the reason for declining.")
     membership = _lock(transfer.membership)
     transfer.state = Transfer.State.ACCEPTED if accept else Transfer.State.DECLINED

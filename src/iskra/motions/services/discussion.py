@@ -12,6 +12,7 @@ from django.utils import timezone
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify_members_under
+from iskra.core.words import visible
 from iskra.members.models import Membership, Status
 from iskra.motions.models import (
     AMENDMENT_STANCES,
@@ -190,7 +191,7 @@ def edit_post(*, actor: Any, post: Post, text: str) -> Post:
 def hide_post(*, actor: Any, post: Post, reason: str) -> Post:
     post = Post.objects.select_for_update().select_related("motion__body__unit").get(pk=post.pk)
     require(can_moderate(actor, post), "Only officers moderate the discussion.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Moderation needs a reason; it is shown in place of the post.")
     post.hidden_at = timezone.now()
     post.hidden_by = actor

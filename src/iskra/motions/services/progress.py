@@ -12,6 +12,7 @@ from django.utils import timezone
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify_members_under
+from iskra.core.words import visible
 from iskra.members.models import Membership, Status
 from iskra.motions.models import (
     Circulation,
@@ -42,7 +43,7 @@ def admit_motion(*, actor: Any, motion: Motion, reason: str = "") -> Motion:
 def rule_out_of_order(*, actor: Any, motion: Motion, reason: str) -> Motion:
     motion = _lock(motion)
     require(can_manage_motion(actor, motion), "Only the body's officers rule on motions.")
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("A ruling needs its reason; the mover and members will see it.")
     transition(motion, to=MotionStatus.RULED_OUT, actor=actor, reason=reason.strip())
     return motion
@@ -113,7 +114,7 @@ def remit_motion(*, actor: Any, motion: Motion, reason: str) -> Motion:
         can_manage_motion(actor, motion),
         "Only the body's officers record that a motion was remitted.",
     )
-    if not reason.strip():
+    if not visible(reason):
         raise DomainError("Record where the motion was remitted to, and by which meeting.")
     if motion.status == MotionStatus.ADMITTED:
         transition(motion, to=MotionStatus.IN_DISCUSSION, actor=actor, reason="Taken at a meeting")
