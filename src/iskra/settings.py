@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iskra.core.middleware.SecurityHeadersMiddleware",
+    "iskra.core.middleware.PageMethodsMiddleware",
     "iskra.accounts.middleware.NoStoreMiddleware",
     "iskra.apikit.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -330,6 +330,58 @@ def test_sign_in_only_while_open_and_with_the_code(client: Client, nc: World) ->
     assert ok.status_code == 201
 
 
+def test_wrong_room_codes_are_limited_per_person_and_audited(nc: World) -> None:
+    """Found from outside: the room's code could be guessed by trying codes in a loop."""
+    meeting = _call(nc)
+    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting, reason="early")
+    code = meetings.set_sign_in_code(actor=fresh(nc.officer), meeting=meeting).sign_in_code
+    guesser, honest = list(
+        meetings.body_members(nc.national_committee).exclude(pk=nc.officer.pk)[:2]
+    )
+    api = Api(guesser)
+    tries = meetings.CODE_TRIES_PER_PERSON
+    answers = [
+        api.post(f"/meetings/{meeting.pk}/sign-in", {"code": "ZZZZZ" + str(n)})
+        for n in range(2, 2 + tries)
+    ]
+    assert [a.status_code for a in answers] == [400] * (tries - 1) + [429]
+    assert "Too many wrong codes" in answers[-1].json()["detail"]
+    # Locked out even with the right code, for the window; nothing was written but the audit.
+    right = api.post(f"/meetings/{meeting.pk}/sign-in", {"code": code})
+    assert right.status_code == 429 and not meeting.attendance.filter(user=guesser).exists()
+    locked = AuditEntry.objects.filter(action="meeting.sign_in_locked")
+    assert locked.count() == 1 and locked.get().actor_id == guesser.pk
+    # Someone else in the room is not locked out by the guesser.
+    assert Api(honest).post(f"/meetings/{meeting.pk}/sign-in", {"code": code}).status_code == 201
+    # The secretary can still mark the guesser present.
+    meetings.mark_attendance(actor=fresh(nc.officer), meeting=meeting, user=guesser)
+    assert meeting.attendance.filter(user=guesser).exists()
+
+
+def test_wrong_room_codes_from_many_accounts_lock_only_the_current_code(
+    nc: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("iskra.meetings.services.attendance.CODE_TRIES_PER_MEETING", 3)
+    meeting = _call(nc)
+    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting, reason="early")
+    meetings.set_sign_in_code(actor=fresh(nc.officer), meeting=meeting)
+    people = list(meetings.body_members(nc.national_committee).exclude(pk=nc.officer.pk)[:4])
+    assert len(people) == 4
+    with pytest.raises(DomainError, match="not the code"):
+        meetings.sign_in(actor=fresh(people[0]), meeting=meeting, code="ZZZZZ2")
+    with pytest.raises(DomainError, match="not the code"):
+        meetings.sign_in(actor=fresh(people[1]), meeting=meeting, code="ZZZZZ3")
+    with pytest.raises(DomainError, match="Too many wrong codes"):
+        meetings.sign_in(actor=fresh(people[2]), meeting=meeting, code="ZZZZZ4")
+    current = Meeting.objects.get(pk=meeting.pk).sign_in_code
+    with pytest.raises(DomainError, match="Too many wrong codes"):
+        meetings.sign_in(actor=fresh(people[3]), meeting=meeting, code=current)
+    # The chair shows a new code: the room starts afresh.
+    new = meetings.set_sign_in_code(actor=fresh(nc.officer), meeting=meeting).sign_in_code
+    meetings.sign_in(actor=fresh(people[3]), meeting=meeting, code=new)
+    assert meeting.attendance.filter(user=people[3]).exists()
+
+
 # The open roll call (point 4)
 
 

@@ -57,3 +57,39 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+# What the site's pages answer: reading (GET, HEAD), forms (POST) and OPTIONS. The API under
+# /api/ answers its own methods (405 with ``Allow`` in JSON, iskra.apikit.middleware).
+PAGE_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
+class PageMethodsMiddleware:
+    """Pages answer only the methods a browser uses: any other (PUT, PATCH, DELETE, TRACE,
+    PROPFIND, …) is 405 with ``Allow``, before a view could treat it as a GET; OPTIONS is
+    answered here with ``Allow`` and no body, without running a view.
+
+    Found from outside: function views answered PROPFIND, TRACE, PUT, DELETE and PATCH with
+    their page (200), as if they were GETs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        method = (request.method or "").upper()
+        if method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = ", ".join(PAGE_METHODS)
+            response["Content-Length"] = "0"
+            return response
+        if method not in PAGE_METHODS:
+            response = HttpResponse(
+                "This address answers only GET, HEAD and POST.\n",
+                status=405,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Allow"] = ", ".join(PAGE_METHODS)
+            return response
+        return self.get_response(request)

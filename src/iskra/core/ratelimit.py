@@ -48,12 +48,22 @@ def client_address(request: HttpRequest) -> str | None:
     return _ip(hops[-count]) or remote
 
 
+def _name(scope: str, key: str, window: int) -> str:
+    bucket = int(time.time() // window)
+    digest = hashlib.sha256(key.lower().encode()).hexdigest()[:32]
+    return f"iskra-rl:{scope}:{digest}:{bucket}"
+
+
+def used(scope: str, key: str, *, window: int) -> int:
+    """How many requests for ``key`` in ``scope`` were counted in the current window (without
+    counting one more): for limits that count only failures, asked before trying."""
+    return int(cache.get(_name(scope, key, window)) or 0)
+
+
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one request for ``key`` in ``scope``; False once more than ``limit`` came in the
     current window of ``window`` seconds."""
-    bucket = int(time.time() // window)
-    digest = hashlib.sha256(key.lower().encode()).hexdigest()[:32]
-    name = f"iskra-rl:{scope}:{digest}:{bucket}"
+    name = _name(scope, key, window)
     cache.add(name, 0, timeout=window + 1)
     try:
         count = cache.incr(name)

@@ -14,6 +14,7 @@ from iskra.accounts.models import User
 from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_FILTER, WORD_FILTER, PathId
 from iskra.apikit.pagination import Paged, Pages
+from iskra.apikit.schemas import Error
 from iskra.core.errors import DomainError, NotFound
 from iskra.meetings import services
 from iskra.meetings.forms import parse_subject
@@ -266,7 +267,7 @@ def close_meeting(request: HttpRequest, meeting_id: PathId) -> Any:
     return _meeting_out(user, meeting_id)
 
 
-@router.post("/meetings/{meeting_id}/sign-in", response={201: AttendanceOut, **ERRORS})
+@router.post("/meetings/{meeting_id}/sign-in", response={201: AttendanceOut, 429: Error, **ERRORS})
 def sign_in(request: HttpRequest, meeting_id: PathId, payload: SignInIn | None = None) -> Any:
     """A member of the body signs themselves in, while the meeting is open (with the room's
     code when the chair shows one)."""

@@ -4,6 +4,8 @@
 One module per group of verbs; every name is importable from here."""
 
 from iskra.meetings.services.attendance import (
+    CODE_TRIES_PER_MEETING,
+    CODE_TRIES_PER_PERSON,
     _attend,
     close_meeting,
     closing_problems,
@@ -53,6 +55,8 @@ from iskra.meetings.services.voting import (
 )
 
 __all__ = [
+    "CODE_TRIES_PER_MEETING",
+    "CODE_TRIES_PER_PERSON",
     "Quorum",
     "_attend",
     "_check_can_vote_on",

@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from iskra.accounts.models import User
+from iskra.accounts.services import TooManyRequests
 from iskra.audit.services import record
+from iskra.core import ratelimit
 from iskra.core.errors import DomainError
 from iskra.core.web import FieldError
 from iskra.core.words import visible
@@ -22,13 +24,64 @@ from iskra.organisation.permissions import require
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or off a screen
 
 
-@transaction.atomic
+# Wrong room codes allowed before signing in with a code stops for a while: per person per
+# meeting, and per meeting (all people together, against many accounts trying in turn). A code
+# is 6 characters of 32 (about 10^9); at these limits guessing it takes years, while a member who
+# mistypes a few times is only told to wait or to ask the secretary.
+CODE_TRIES_PER_PERSON = 5
+CODE_TRIES_PER_MEETING = 50
+CODE_TRIES_WINDOW = 15 * 60
+CODE_LOCKED = "Too many wrong codes. Wait 15 minutes, or ask the secretary to mark you present."
+
+
 def sign_in(*, actor: Any, meeting: Meeting, code: str = "") -> Attendance:
     """A member signs themselves in: only while the meeting is open, with the room's code when
-    the chair shows one."""
+    the chair shows one. Wrong codes are limited (``CODE_TRIES_*``): past the limit signing in
+    with a code is refused (429) for the rest of the window, and the first refusal is audited."""
     require(
         is_body_member(actor, meeting.body), "Only members of this body can sign in to its meeting."
     )
+    _check_code(actor=actor, meeting=meeting, code=code)
+    return _sign_in(actor=actor, meeting=meeting, code=code)
+
+
+def _code_keys(actor: Any, meeting: Meeting) -> list[tuple[str, str, int]]:
+    return [
+        ("meeting-code", f"{meeting.pk}:{actor.pk}", CODE_TRIES_PER_PERSON),
+        # Keyed on the code too: showing a new code gives the room a fresh count.
+        ("meeting-code-room", f"{meeting.pk}:{meeting.sign_in_code}", CODE_TRIES_PER_MEETING),
+    ]
+
+
+def _check_code(*, actor: Any, meeting: Meeting, code: str) -> None:
+    """Outside the sign-in's transaction, so that a wrong code is counted (and a lockout
+    audited) even though the sign-in itself is refused."""
+    meeting = Meeting.objects.select_related("body__unit").get(pk=meeting.pk)
+    expected = meeting.sign_in_code
+    if not expected:
+        return
+    keys = _code_keys(actor, meeting)
+    if any(ratelimit.used(s, k, window=CODE_TRIES_WINDOW) >= n for s, k, n in keys):
+        raise TooManyRequests(CODE_LOCKED)
+    if code.strip().upper() == expected:
+        return
+    # ``limit=n - 1``: the n-th wrong code is the one refused, audited, and the last tried.
+    within = [ratelimit.allow(s, k, limit=n - 1, window=CODE_TRIES_WINDOW) for s, k, n in keys]
+    if not all(within):
+        with transaction.atomic():
+            record(
+                actor=actor,
+                action="meeting.sign_in_locked",
+                obj=meeting,
+                unit=meeting.body.unit,
+                data={"window_minutes": CODE_TRIES_WINDOW // 60},
+            )
+        raise TooManyRequests(f"That is not the code shown in the room. {CODE_LOCKED}")
+    # A wrong code within the limits: the sign-in below refuses it with its own message.
+
+
+@transaction.atomic
+def _sign_in(*, actor: Any, meeting: Meeting, code: str) -> Attendance:
     current = _lock(meeting)
     if current.recorded_after:
         raise DomainError("This meeting was held earlier; its secretary records who was there.")
