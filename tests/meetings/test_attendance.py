@@ -382,6 +382,30 @@ def test_wrong_room_codes_from_many_accounts_lock_only_the_current_code(
     assert meeting.attendance.filter(user=people[3]).exists()
 
 
+def test_a_member_with_apologies_who_comes_is_present_not_both(client: Client, nc: World) -> None:
+    """Found by a volunteer's walk: apologies and present both shown for one person."""
+    meeting = _call(nc)
+    comer, self_signer = list(
+        meetings.body_members(nc.national_committee).exclude(pk=nc.officer.pk)[:2]
+    )
+    meetings.record_apologies(actor=fresh(nc.officer), meeting=meeting, users=[comer])
+    meetings.reply(actor=fresh(self_signer), meeting=meeting, answer="apologies", note="ill")
+    meetings.open_meeting(actor=fresh(nc.officer), meeting=meeting, reason="early")
+    meetings.mark_present(actor=fresh(nc.officer), meeting=meeting, users=[comer])
+    meetings.sign_in(actor=fresh(self_signer), meeting=meeting)
+    assert not meeting.replies.filter(answer=Reply.Answer.APOLOGIES).exists()
+    entry = AuditEntry.objects.filter(action="meeting.attend").latest("pk")
+    assert entry.data["apologies_withdrawn"] is True
+    _login(client, nc.officer)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f"{comer.full_name} (apologies)" not in page
+    register = client.get(f"/meetings/{meeting.pk}/register/").content.decode()
+    rows = register.split("<tbody>")[-1].split("</tbody>")[0]
+    assert rows.count("<strong>present</strong>") == 2 and "apologies" not in rows
+    closed = meetings.close_meeting(actor=fresh(nc.officer), meeting=meeting)
+    assert "Apologies" not in closed.minutes
+
+
 # The open roll call (point 4)
 
 

@@ -153,6 +153,7 @@ def _back(ballot_id: int) -> HttpResponseBase:
 def ballot_question(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     user = _user(request)
     ballot = load_ballot(user, ballot_id)
+    require(can_manage(user, ballot), "Only officers of the unit set a ballot's questions.")
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return keep_form(request, _form_name(ballot, "question"), form, _back(ballot.pk))
@@ -202,6 +203,7 @@ def ballot_scrutineer(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
 def ballot_extend(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     user = _user(request)
     ballot = load_ballot(user, ballot_id)
+    require(can_manage(user, ballot), "Only officers of the unit extend a ballot.")
     form = ExtendForm(request.POST)
     if not form.is_valid():
         return keep_form(request, _form_name(ballot, "extend"), form, _back(ballot.pk))
@@ -259,6 +261,7 @@ def ballot_challenge(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
 def challenge_decide(request: HttpRequest, challenge_id: int) -> HttpResponseBase:
     user = _user(request)
     challenge = load_challenge(user, challenge_id)
+    require(is_scrutineer(user, challenge.ballot), "Only the scrutineer decides challenges.")
     form = ChallengeDecisionForm(request.POST)
     if not form.is_valid():
         name = f"challenge-{challenge.pk}-decide"

@@ -239,6 +239,8 @@ def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
 def meeting_mark(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
+    # Before the form: nobody else learns from the answer whether an address is a member's.
+    require(can_run_meeting(user, meeting.body), "Only the secretary records attendance.")
     form = MarkAttendanceForm(request.POST)
     if not form.is_valid():
         return keep_form(request, _form_name(meeting, "mark"), form, _back(meeting.pk))
@@ -260,6 +262,7 @@ def meeting_mark(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
 def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the body's officers set its agenda.")
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
         return keep_form(request, _form_name(meeting, "agenda"), form, _back(meeting.pk))

@@ -67,6 +67,7 @@ def meeting_agenda_circulated(request: HttpRequest, meeting_id: int) -> HttpResp
     """Put a motion circulated to the unit on the agenda (with its amendments)."""
     user = request.user
     meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the body's officers set its agenda.")
     back = redirect("meetings:detail", meeting_id=meeting.pk)
     form = CirculatedMotionForm(request.POST, motions=circulated_to(meeting.body))
     if not form.is_valid():

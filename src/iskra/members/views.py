@@ -305,6 +305,10 @@ def member_record(request: HttpRequest, membership_id: int) -> HttpResponse:
 @domain_view
 def member_status(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
+    require(
+        can_manage_member(request.user, membership),
+        "Only officers of the member's units change their status.",
+    )
     back = redirect("members:record", membership_id=membership.pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -323,6 +327,10 @@ def member_status(request: HttpRequest, membership_id: int) -> HttpResponseBase:
 @domain_view
 def member_probation(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
+    require(
+        can_manage_member(request.user, membership),
+        "Only officers of the member's units hold a probation.",
+    )
     back = redirect("members:record", membership_id=membership.pk)
     form = ProbationForm(request.POST)
     if not form.is_valid():
@@ -353,6 +361,10 @@ def member_invite(request: HttpRequest, membership_id: int) -> HttpResponseBase:
 @domain_view
 def case_open(request: HttpRequest, membership_id: int) -> HttpResponseBase:
     membership = load_membership(request.user, membership_id)
+    require(
+        can_open_case(request.user, membership),
+        "Only officers of the member's units can refer a complaint.",
+    )
     back = redirect("members:record", membership_id=membership.pk)
     bodies = Body.objects.filter(unit_id__in=membership.unit.ancestor_ids)
     form = OpenCaseForm(request.POST, bodies=bodies)

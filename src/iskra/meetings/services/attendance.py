@@ -112,13 +112,15 @@ def _attend(*, meeting: Meeting, user: User, marked_by: Any, actor: Any) -> Atte
             )
     except IntegrityError:
         raise DomainError(f"{user} is already signed in.") from None
-    record(
-        actor=actor,
-        action="meeting.attend",
-        obj=attendance,
-        unit=meeting.body.unit,
-        data={"meeting": meeting.pk, "user": user.pk},
-    )
+    # Someone who sent apologies and came after all is present, not both: the apology gives way
+    # (found by a volunteer's walk: the same person listed as present and as sending apologies).
+    withdrawn = Reply.objects.filter(
+        meeting=meeting, user=user, answer=Reply.Answer.APOLOGIES
+    ).update(answer=Reply.Answer.ATTENDING, note="", at=attendance.at, recorded_by=marked_by)
+    data: dict[str, Any] = {"meeting": meeting.pk, "user": user.pk}
+    if withdrawn:
+        data["apologies_withdrawn"] = True
+    record(actor=actor, action="meeting.attend", obj=attendance, unit=meeting.body.unit, data=data)
     return attendance
 
 
