@@ -223,3 +223,42 @@ def test_bad_input_never_500(setup: tuple[World, Meeting, Motion]) -> None:
     for url, data in posts:
         status = client.post(url, data).status_code
         assert status in {200, 302, 403, 404}, (url, data, status)
+
+
+def test_a_refused_show_of_hands_shows_each_figure_s_error_and_keeps_them(
+    client: Client, setup: tuple[World, Meeting, Motion]
+) -> None:
+    """Found by a volunteer's walk: bad figures gave one sentence at the top for the whole form,
+    and the figures typed were lost."""
+    w, meeting, motion = setup
+    base = f"/meetings/{meeting.pk}"
+    client.force_login(w.officer)
+    client.post(f"{base}/open/", {"reason": "Everyone is here"})
+    for person in meetings.body_members(w.national_committee):
+        Attendance.objects.create(meeting=meeting, user=person, at=timezone.now())
+    subject = f"m{motion.pk}"
+    page = client.post(
+        f"{base}/hands/",
+        {"subject": subject, "votes_for": "-3", "votes_against": "lots", "abstentions": "1"},
+        follow=True,
+    ).content.decode()
+    assert f'id="f-{subject}" name="votes_for" value="-3" required aria-invalid="true"' in page
+    assert 'name="votes_against" value="lots" required aria-invalid="true"' in page
+    assert f'id="fe-{subject}"' in page and f'id="ge-{subject}"' in page
+    assert f'id="b-{subject}" name="abstentions" value="1">' in page  # no error on it
+    assert not Vote.objects.exists()
+    # A refusal by the rules (more votes than present): the message, the figures kept.
+    page = client.post(
+        f"{base}/hands/",
+        {"subject": subject, "votes_for": "40", "votes_against": "2", "abstentions": "0"},
+        follow=True,
+    ).content.decode()
+    assert "More votes (42) than members present" in page
+    assert 'name="votes_for" value="40"' in page and not Vote.objects.exists()
+    # Right figures: recorded, and the form is empty again.
+    page = client.post(
+        f"{base}/hands/",
+        {"subject": subject, "votes_for": "3", "votes_against": "1", "abstentions": "0"},
+        follow=True,
+    ).content.decode()
+    assert Vote.objects.get().votes_for == 3 and "Carried." in page

@@ -195,9 +195,9 @@ def test_actions_by_post(client: Client, pages: Pages) -> None:
     client.post(f"/motions/{pages.draft.pk}/support/")
     pages.draft.refresh_from_db()
     assert pages.draft.supporters_count == 1
-    # Submission by someone else is refused with a message, not an error page.
+    # Submission by someone else is refused with 403 and the rule, the same as the API.
     response = client.post(f"/motions/{pages.draft.pk}/submit/", follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 403 and "Not allowed" in response.content.decode()
     pages.draft.refresh_from_db()
     assert pages.draft.status == MotionStatus.DRAFT
     client.force_login(w.member)
@@ -206,7 +206,7 @@ def test_actions_by_post(client: Client, pages: Pages) -> None:
     assert pages.draft.status == MotionStatus.SUBMITTED
     # Admission: the branch secretary cannot; the national officer can.
     client.force_login(w.secretary)
-    assert client.post(f"/motions/{pages.draft.pk}/admit/").status_code == 302
+    assert client.post(f"/motions/{pages.draft.pk}/admit/").status_code == 403
     pages.draft.refresh_from_db()
     assert pages.draft.status == MotionStatus.SUBMITTED
     client.force_login(w.officer)
@@ -276,7 +276,7 @@ def test_bulletin_pages_and_pdf(client: Client, pages: Pages) -> None:
     )
     assert response.status_code == 302
     assert client.get(f"/bulletins/{b}/pdf/").status_code == 404  # not published yet
-    assert client.post(f"/bulletins/{b}/publish/").status_code == 302
+    assert client.post(f"/bulletins/{b}/publish/").status_code == 403
     pages.bulletin.refresh_from_db()
     assert pages.bulletin.published_at is None
     client.force_login(w.officer)

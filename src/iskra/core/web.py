@@ -111,7 +111,9 @@ def post_action(
     or 403 page."""
     try:
         result = act()
-    except propagate:
+    except (PermissionDenied, *propagate):
+        # Someone without the right is refused with 403, never with a message as if their
+        # input were at fault (found from outside: a member's POST to an officer's button).
         raise
     except DomainError as exc:
         messages.error(request, exc.message)

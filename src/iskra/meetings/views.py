@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
-from iskra.core.errors import NotFound
+from iskra.core.errors import DomainError, NotFound
 from iskra.core.web import (
     confirm_action,
     domain_view,
@@ -157,6 +157,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "cast_form": kept_form(request, _form_name(meeting, "cast"), CastForm),
         "agenda_form": kept_form(request, _form_name(meeting, "agenda"), AgendaItemForm),
         "mark_form": kept_form(request, _form_name(meeting, "mark"), MarkAttendanceForm),
+        # A refused show of hands comes back beside its agenda item (its ``subject``), with the
+        # figures typed and each field's error.
+        "hands_form": kept_form(request, _form_name(meeting, "hands"), HandsForm),
         "earlier": Meeting.objects.filter(
             body=meeting.body,
             starts_at__lt=meeting.starts_at,
@@ -280,14 +283,20 @@ def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
 def meeting_hands(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
     user = _user(request)
     meeting = load_meeting(user, meeting_id)
+    require(can_run_meeting(user, meeting.body), "Only the chair enters a show of hands.")
     form = HandsForm(request.POST)
-    subject = _vote_subject(meeting, request, form)
-    if isinstance(subject, HttpResponseBase):
-        return subject
+    subject = _subject(meeting, request)
+    if subject is None:
+        messages.error(request, "Choose what to vote on.")
+        return _back(meeting.pk)
+    name = _form_name(meeting, "hands")
+    if not form.is_valid():
+        # Each figure's error beside it, the figures typed kept (found by a volunteer's walk:
+        # one sentence at the top for every figure of every item).
+        return keep_form(request, name, form, _back(meeting.pk))
     motion, amendment = subject
-    return post_action(
-        request,
-        lambda: services.take_show_of_hands(
+    try:
+        vote = services.take_show_of_hands(
             actor=user,
             meeting=meeting,
             motion=motion,
@@ -295,11 +304,13 @@ def meeting_hands(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
             votes_for=form.cleaned_data["votes_for"],
             votes_against=form.cleaned_data["votes_against"],
             abstentions=form.cleaned_data["abstentions"],
-        ),
-        then=_back(meeting.pk),
-        propagate=(NotFound,),
-        success=lambda vote: f"{'Carried' if vote.carried else 'Lost'}.",
-    )
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        return keep_form(request, name, form, _back(meeting.pk), exc.message)
+    messages.success(request, "Carried." if vote.carried else "Lost.")
+    return _back(meeting.pk)
 
 
 @require_POST
