@@ -109,9 +109,10 @@ def post_action(
     A refusal is shown as a message on the page it goes back to, except the kinds of error in
     ``propagate`` (``NotFound``, ``PermissionDenied``), which ``domain_view`` turns into the 404
     or 403 page."""
+    refused: tuple[type[DomainError], ...] = (PermissionDenied, *propagate)
     try:
         result = act()
-    except (PermissionDenied, *propagate):
+    except refused:
         # Someone without the right is refused with 403, never with a message as if their
         # input were at fault (found from outside: a member's POST to an officer's button).
         raise
