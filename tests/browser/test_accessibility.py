@@ -157,7 +157,9 @@ def test_officers_and_the_scrutineer_meet_no_serious_violation(new_page: Any) ->
     closed_ballot = Ballot.objects.get(state=Ballot.State.CLOSED)
     sealed_ballot = Ballot.objects.get(state=Ballot.State.OPEN, sealed=True)
     assert application and body and action and motion
-    december = Meeting.objects.get(title="December branch meeting")
+    december = Meeting.objects.get(
+        body__name="Riverside Branch Meeting", status=Meeting.Status.SCHEDULED
+    )
     live = Motion.objects.get(title="Defend Riverside Library")
 
     secretary = new_page(PHONE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ def seed_demo_cycle(*, admin: User) -> None:
     that decided a motion by roll call with a dissent, and actions being carried out."""
     from iskra.decisions import services as decisions
     from iskra.meetings import services as meetings
-    from iskra.meetings.models import Meeting, Vote
+    from iskra.meetings.models import Vote
     from iskra.motions import services as motions
     from iskra.motions.models import Amendment, Position
 
@@ -52,7 +53,7 @@ def seed_demo_cycle(*, admin: User) -> None:
         text="The organisation will run a leafleting drive on energy bills in every district this winter, "
         "with a target of **1,000 leaflets** per district, and report back at the next meeting.",
         by_body=True,
-        authority="National Committee, September meeting",
+        authority=f"National Committee, {_ago(HELD_DAYS_AGO + 56):%B} meeting",
     )
     motions.submit_motion(actor=officer, motion=old)
     motions.admit_motion(actor=officer, motion=old)
@@ -76,11 +77,13 @@ def seed_demo_cycle(*, admin: User) -> None:
         votes_against=_votes(branch["Docklands"], 0.6),
         mandate=Position.Mandate.FREE,
     )
-    # Held in the union hall earlier today and recorded afterwards by the secretary.
+    # Held in the union hall twelve days ago and recorded afterwards by the secretary (the
+    # dates of the motion's path to it are set after the decision, by ``_held_days_ago``).
+    held = timezone.now() - timedelta(days=HELD_DAYS_AGO)
     meeting = meetings.record_meeting(
         actor=officer,
         body=nc,
-        title="October meeting",
+        title=f"{timezone.localtime(held):%B} meeting",
         starts_at=timezone.now() - timedelta(hours=3),
         location="Union hall, Riverside",
         motions=[old],
@@ -97,11 +100,6 @@ def seed_demo_cycle(*, admin: User) -> None:
         )
     meetings.close_vote(actor=officer, vote=vote)
     meetings.close_meeting(actor=officer, meeting=meeting)
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=timezone.now() - timedelta(days=30),
-        opened_at=timezone.now() - timedelta(days=30),
-        closed_at=timezone.now() - timedelta(days=30),
-    )
     old.refresh_from_db()
     decision = old.decision
     decisions.add_dissent(
@@ -115,6 +113,7 @@ def seed_demo_cycle(*, admin: User) -> None:
         unit=branch["Docklands"],
         text="Docklands branch voted 9 to 4 against: our members are already stretched by the depot dispute.",
     )
+    _held_days_ago(old, meeting)
     due = today + timedelta(days=21)
     for district in Unit.objects.filter(kind__name="District"):
         parent = decisions.create_action(
@@ -199,17 +198,8 @@ def seed_demo_cycle(*, admin: User) -> None:
         explanation="Opening hours without staff would be a closure by another name.",
         proposing_unit=branch["Riverside"],
     )
-    motions.record_position(
-        actor=fresh(secretary),
-        motion=live,
-        unit=branch["Riverside"],
-        stance=Position.Stance.SUPPORT_IF_AMENDED,
-        votes_for=_votes(branch["Riverside"], 0.8),
-        votes_against=_votes(branch["Riverside"], 0),
-        abstentions=_votes(branch["Riverside"], 0.1),
-        mandate=Position.Mandate.INSTRUCTED,
-        mandate_note="Support amendment 1, then the motion.",
-    )
+    # Riverside has tabled its amendment but not yet taken its position: its next branch
+    # meeting (below) debates the motion and the amendment, and its votes record the position.
     motions.record_position(
         actor=fresh(secretaries["Hillside"]),
         motion=live,
@@ -251,7 +241,7 @@ def seed_demo_cycle(*, admin: User) -> None:
         title="Affiliate to the city trades council",
         text="The organisation will affiliate to the city trades council.",
         proposing_unit=branch["Riverside"],
-        authority="Riverside branch meeting, 2 November",
+        authority=f"Riverside branch meeting, {_ago(31):%-d %B}",
     )
     motions.submit_motion(actor=fresh(secretary), motion=waiting)
     out = motions.create_motion(
@@ -260,7 +250,7 @@ def seed_demo_cycle(*, admin: User) -> None:
         title="Change the name of the organisation",
         text="The organisation will change its name.",
         proposing_unit=branch["Old Town"],
-        authority="Old Town branch meeting, 28 October",
+        authority=f"Old Town branch meeting, {_ago(36):%-d %B}",
     )
     motions.submit_motion(actor=fresh(secretaries["Old Town"]), motion=out)
     motions.rule_out_of_order(
@@ -274,7 +264,7 @@ def seed_demo_cycle(*, admin: User) -> None:
     meetings.schedule_meeting(
         actor=fresh(secretary),
         body=riverside_meeting,
-        title="December branch meeting",
+        title=f"{timezone.localtime(timezone.now() + timedelta(days=9)):%B} branch meeting",
         starts_at=timezone.now() + timedelta(days=9),
         location="Riverside Library, community room",
         notice="We will debate the library motion and our amendment, and plan the leafleting.",
@@ -289,6 +279,71 @@ def seed_demo_cycle(*, admin: User) -> None:
         opens_on=today,
         closes_on=today + timedelta(days=14),
     )
+
+
+HELD_DAYS_AGO = 12
+
+
+def _ago(days: int) -> Any:
+    """The date ``days`` ago, for the dates written into the demo's texts."""
+    return timezone.localdate() - timedelta(days=days)
+
+
+def _held_days_ago(motion: Any, meeting: Any) -> None:
+    """Give the decided motion's story the dates it would have had: moved four weeks before the
+    meeting, discussed by the branches until the day before it, decided at it (twelve days
+    ago, so dissent is still open for two days of the body's fourteen), dissent recorded the
+    day after. The services stamp everything "now"; the audit log keeps those times, which say
+    when the secretary recorded the meeting, as a meeting recorded afterwards does."""
+    from iskra.decisions.models import Decision, Dissent
+    from iskra.meetings.models import Attendance, Ballot, Meeting, Vote
+    from iskra.motions.models import (
+        Circulation,
+        Motion,
+        MotionStatus,
+        MotionStatusChange,
+        Position,
+    )
+
+    held = timezone.now() - timedelta(days=HELD_DAYS_AGO)
+    moved = held - timedelta(days=28)
+    Motion.objects.filter(pk=motion.pk).update(
+        created_at=moved,
+        submitted_at=moved + timedelta(hours=1),
+        admitted_at=moved + timedelta(days=1),
+        discussion_deadline=(held - timedelta(days=1)).date(),
+        decided_at=held + timedelta(hours=1),
+    )
+    when: dict[str, Any] = {
+        MotionStatus.DRAFT: moved,
+        MotionStatus.SUBMITTED: moved + timedelta(hours=1),
+        MotionStatus.ADMITTED: moved + timedelta(days=1),
+        MotionStatus.IN_DISCUSSION: moved + timedelta(days=1, minutes=5),
+    }
+    for change in MotionStatusChange.objects.filter(motion=motion):
+        at = when.get(change.to_status, held + timedelta(hours=1))
+        MotionStatusChange.objects.filter(pk=change.pk).update(at=at)
+    Circulation.objects.filter(motion=motion).update(
+        circulated_at=moved + timedelta(days=1), deadline=(held - timedelta(days=1)).date()
+    )
+    Position.objects.filter(motion=motion).update(recorded_at=held - timedelta(days=5))
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=held,
+        opened_at=held,
+        closed_at=held + timedelta(hours=2),
+    )
+    Attendance.objects.filter(meeting=meeting).update(at=held + timedelta(minutes=5))
+    Vote.objects.filter(meeting=meeting).update(
+        opened_at=held + timedelta(minutes=50), counted_at=held + timedelta(hours=1)
+    )
+    Ballot.objects.filter(vote__meeting=meeting).update(at=held + timedelta(minutes=55))
+    decision = Decision.objects.get(motion=motion)
+    Decision.objects.filter(pk=decision.pk).update(
+        created_at=held + timedelta(hours=1),
+        effective_on=held.date(),
+        dissent_until=(held + timedelta(days=motion.body.dissent_days)).date(),
+    )
+    Dissent.objects.filter(decision=decision).update(created_at=held + timedelta(days=1))
 
 
 def fresh(user: User) -> User:
