@@ -93,6 +93,10 @@ def test_scrutineer_and_trustee_tasks(world: World) -> None:
     )
     assert "round 1 of 3" in item.detail
     assert item.url == f"/ballots/{draft.pk}/trustee/"
+    # While a ballot is open its scrutineer finds it on the home page too.
+    _ballot(world, Ballot.State.OPEN, scrutineer=world.member, title="Open ballot")
+    assert "You scrutinise: Open ballot" in _titles(world.member)
+    assert "You scrutinise: Open ballot" not in _titles(world.secretary)
 
 
 def test_member_sees_own_and_branch_actions(world: World) -> None:
@@ -143,4 +147,4 @@ def test_applicant_sees_only_what_they_can_use(world: World) -> None:
     member_page.force_login(world.member)
     text = member_page.get("/").content.decode()
     assert "Join in: Leaflet the estate" in text
-    assert "members can take part of" in text  # says why it waits
+    assert "action, open to its members: say what you will do" in text  # says why it waits

@@ -99,6 +99,17 @@ def _scrutiny(user: Any) -> list[NeedsMe]:
                 reverse("ballots:report", args=[ballot.pk]),
             )
         )
+    for ballot in Ballot.objects.filter(scrutineer_id=user.pk, state=Ballot.State.OPEN).order_by(
+        "closes_at"
+    )[:LIMIT]:
+        items.append(
+            NeedsMe(
+                f"You scrutinise: {ballot.title}",
+                f"open until {timezone.localtime(ballot.closes_at):%-d %b %H:%M}; the roll, "
+                "who has voted (never how) and any challenges are on its page",
+                reverse("ballots:detail", args=[ballot.pk]),
+            )
+        )
     challenges = (
         Challenge.objects.filter(ballot__scrutineer_id=user.pk, state=Challenge.State.PENDING)
         .values("ballot_id", "ballot__title")
@@ -195,8 +206,8 @@ def _branch_actions(user: Any, membership: Membership | None) -> list[NeedsMe]:
     return [
         NeedsMe(
             f"Join in: {a.title}",
-            f"an action of {a.unit.name if a.unit else 'your branch'} that members can take "
-            f"part of; due {a.due_on:%-d %b}",
+            f"{a.unit.name if a.unit else 'your branch'}'s action, open to its members: say "
+            f"what you will do; due {a.due_on:%-d %b}",
             reverse("decisions:action", args=[a.pk]),
         )
         for a in actions
