@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from iskra.accounts import account_changes
-from iskra.accounts.models import User
+from iskra.accounts.models import EmailChange, User
 from iskra.audit.models import AuditEntry
 from iskra.core.errors import DomainError
 from iskra.core.web import FieldError
@@ -118,8 +118,8 @@ def _request(user: User, new_email: str) -> str:
     from iskra.accounts.email_links import email_change_token
 
     account_changes.request_email_change(user=user, new_email=new_email, password=PASSWORD)
-    seq = AuditEntry.objects.filter(action="account.email_change_requested").latest("seq").seq
-    return email_change_token(User.objects.get(pk=user.pk), new_email, seq)
+    change = EmailChange.objects.filter(user=user).latest("pk")
+    return email_change_token(User.objects.get(pk=user.pk), new_email, change.pk)
 
 
 def test_forged_or_stale_links_are_refused(world: World) -> None:
@@ -162,3 +162,17 @@ def test_a_used_link_stays_dead_after_the_address_changes_back(world: World) -> 
     with pytest.raises(DomainError, match="already been used"):
         account_changes.confirm_email_change(token=to_b)
     assert User.objects.get(pk=member.pk).email == "member@example.org"
+
+
+def test_one_pending_request_per_person_is_a_database_rule(world: World) -> None:
+    """The rule reads its own rows (not the audit log), and the database holds it: a second
+    pending request for the same person cannot be written, whatever the code does."""
+    from django.db import IntegrityError, transaction
+
+    member = fresh(world.member)
+    _request(member, "one@example.org")
+    _request(member, "two@example.org")
+    states = list(EmailChange.objects.filter(user=member).order_by("pk").values_list("state"))
+    assert states == [("replaced",), ("pending",)]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmailChange.objects.create(user=member, new_email="three@example.org")

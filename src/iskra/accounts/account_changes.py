@@ -13,11 +13,11 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from iskra.accounts import tasks
 from iskra.accounts.email_links import EMAIL_CHANGE_MAX_AGE, EMAIL_CHANGE_SALT
-from iskra.accounts.models import User
-from iskra.audit.models import AuditEntry
+from iskra.accounts.models import EmailChange, User
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.tasks import send_after_commit
@@ -74,7 +74,13 @@ def request_email_change(*, user: User, new_email: str, password: str) -> str:
         # Said plainly: the person is signed in and proved their password, and an address
         # that another account uses could not be confirmed anyway.
         raise FieldError("new_email", "Another account uses that address.")
-    entry = record(
+    # A newer request retires the pending one: only the latest link may be used.
+    now = timezone.now()
+    EmailChange.objects.filter(user=user, state=EmailChange.State.PENDING).update(
+        state=EmailChange.State.REPLACED, ended_at=now
+    )
+    change = EmailChange.objects.create(user=user, new_email=email, requested_at=now)
+    record(
         actor=user,
         action="account.email_change_requested",
         obj=user,
@@ -85,7 +91,7 @@ def request_email_change(*, user: User, new_email: str, password: str) -> str:
     # The link is made inside the task, when the email is sent: the task row holds the address.
     transaction.on_commit(
         lambda: tasks.send_email_change_link.enqueue(
-            user_id=user.pk, new_email=email, request=entry.seq
+            user_id=user.pk, new_email=email, request=change.pk
         )
     )
     send_after_commit(
@@ -94,27 +100,6 @@ def request_email_change(*, user: User, new_email: str, password: str) -> str:
         context={"name": user.full_name, "new_email": email},
     )
     return email
-
-
-EMAIL_CHANGE_EVENTS = ("account.email_change_requested", "account.email_change")
-
-
-def _latest_change(user: User) -> int | None:
-    """The ``seq`` of the person's latest email-change request, if nothing has happened since
-    (no newer request, no confirmed change): the only request whose link may still be used."""
-    latest = (
-        AuditEntry.objects.filter(
-            action__in=EMAIL_CHANGE_EVENTS,
-            object_type=user._meta.label_lower,
-            object_id=str(user.pk),
-        )
-        .order_by("-seq")
-        .values_list("action", "seq")
-        .first()
-    )
-    if latest is None or latest[0] != "account.email_change_requested":
-        return None
-    return int(latest[1])
 
 
 @transaction.atomic
@@ -127,14 +112,24 @@ def confirm_email_change(*, token: str) -> User:
     except signing.BadSignature:
         raise DomainError("This link is not valid. Ask for a new one from your profile.") from None
     user = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
-    if user is None or user.email != data.get("o") or _latest_change(user) != data.get("r"):
+    change = (
+        EmailChange.objects.select_for_update()
+        .filter(pk=data.get("r"), user=user, state=EmailChange.State.PENDING)
+        .first()
+    )
+    if user is None or change is None or user.email != data.get("o"):
         raise DomainError("This link has already been used or replaced by a newer one.")
-    new = str(data.get("n", ""))
+    new = change.new_email
+    if new != data.get("n"):
+        raise DomainError("This link is not valid. Ask for a new one from your profile.")
     if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
         raise DomainError("Another account now uses that address; ask for a change to another.")
     old = user.email
     user.email = new
     user.save(update_fields=["email"])
+    change.state = EmailChange.State.CONFIRMED
+    change.ended_at = timezone.now()
+    change.save(update_fields=["state", "ended_at"])
     record(
         actor=user,
         action="account.email_change",

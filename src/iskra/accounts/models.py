@@ -106,6 +106,36 @@ class UsedRecoveryCode(models.Model):
         return f"recovery code used by {self.user} at {self.used_at}"
 
 
+class EmailChange(models.Model):
+    """A person's request to change their sign-in address (issue 11, point 13). The link sent to
+    the new address names this row; it works only while the row is pending. A newer request
+    retires the pending one, and the database holds at most one pending request per person, so
+    a link works once and never comes back to life (not even if the address is changed back)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for the link"
+        CONFIRMED = "confirmed", "Confirmed"
+        REPLACED = "replaced", "Replaced by a newer request"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="pending"),
+                name="one_pending_email_change_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"email change {self.pk} of {self.user_id} ({self.state})"
+
+
 class PersonalAccessToken(models.Model):
     """An API credential. Only a SHA-256 of the token is stored; the prefix identifies it."""
 

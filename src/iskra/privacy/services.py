@@ -20,7 +20,13 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iskra.accounts.models import Invitation, PersonalAccessToken, UsedRecoveryCode, User
+from iskra.accounts.models import (
+    EmailChange,
+    Invitation,
+    PersonalAccessToken,
+    UsedRecoveryCode,
+    User,
+)
 from iskra.audit.models import AuditHead
 from iskra.audit.services import ERASE_ACTION, erasable_values, erase_personal_values, record
 from iskra.core.errors import DomainError
@@ -87,6 +93,7 @@ def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
     user.save()
     for model in (
         PersonalAccessToken,
+        EmailChange,
         TOTPDevice,
         StaticDevice,
         UsedRecoveryCode,
