@@ -132,3 +132,31 @@ def test_the_demo_is_searchable_once_seeded() -> None:
     ):
         indexed = set(Entry.objects.filter(kind=kind).values_list("object_id", flat=True))
         assert indexed == set(model.objects.values_list("pk", flat=True)), kind
+
+
+def test_imported_people_are_found_once_the_import_commits(
+    library: Library, django_capture_on_commit_callbacks: Any, tmp_path: Any
+) -> None:
+    """A bulk import writes with bulk_create (no post_save); its people still reach the index,
+    and a renamed person is found by the new name."""
+    from io import StringIO
+
+    from iskra.accounts.models import User
+
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "Email,Name,Branch\n"
+        "zofia@example.net,Zofia Quillfeather,Branch A\n"
+        f"{library.world.member.email},Mo Thistlewood,Branch A\n"
+    )
+    officer = fresh(library.world.officer)
+    assert _titles(library, "quillfeather", Kind.MEMBER) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import", "members", str(csv), stdout=StringIO(), stderr=StringIO())
+    assert User.objects.filter(email="zofia@example.net").exists()
+    assert {h.title for h in search(officer, text="quillfeather", kind=Kind.MEMBER).hits} == {
+        "Zofia Quillfeather"
+    }
+    assert {h.title for h in search(officer, text="thistlewood", kind=Kind.MEMBER).hits} == {
+        "Mo Thistlewood"
+    }

@@ -2,8 +2,9 @@
 
 Each searchable model has a builder that says which words of a row are searched. Saving or
 deleting a row updates its entry through Django's signals, in the same transaction; what
-bypasses signals (``bulk_create``, ``QuerySet.update``: the bulk seeder, an erasure's rewrite
-of a person's posts) is covered by ``iskra search reindex`` or by the handlers below.
+bypasses signals (``bulk_create``, ``QuerySet.update``: the bulk seeder, a member import, an
+erasure's rewrite of a person's posts) is covered by ``iskra search reindex`` or by the
+handlers below (the import sends ``members.signals.people_imported``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from iskra.accounts.models import User
 from iskra.decisions.models import Decision
 from iskra.meetings.models import Meeting
 from iskra.members.models import Membership
+from iskra.members.signals import people_imported
 from iskra.motions.models import Motion, Post
 from iskra.search.models import Entry, Kind
 
@@ -140,9 +142,23 @@ def _person_saved(
     transaction.on_commit(refresh)
 
 
+def _people_imported(sender: Any, user_ids: list[int], **kwargs: Any) -> None:
+    # A bulk import writes with bulk_create (no post_save): its people's memberships are read
+    # into the index once the import commits (their names may also have changed).
+    ids = list(user_ids)
+
+    def refresh() -> None:
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            index_rows(Kind.MEMBER, Membership.objects.filter(user_id__in=chunk))
+
+    transaction.on_commit(refresh)
+
+
 def connect_signals() -> None:
     for source in SOURCES.values():
         uid = f"search-{source.kind}"
         post_save.connect(_saved, sender=source.model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid)
     post_save.connect(_person_saved, sender=User, dispatch_uid="search-person")
+    people_imported.connect(_people_imported, dispatch_uid="search-people-imported")

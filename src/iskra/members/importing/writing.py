@@ -17,6 +17,7 @@ from iskra.core.words import with_article
 from iskra.members.importing.reading import BATCH_SIZE, ImportFileError, Progress, ProgressFactory
 from iskra.members.importing.validating import ImportReport, PersonRow, RowError, parse
 from iskra.members.models import Membership, MembershipEvent, Status
+from iskra.members.signals import people_imported
 from iskra.organisation.models import Organisation, Unit
 
 # -- Units ---------------------------------------------------------------------------------
@@ -149,7 +150,8 @@ def _plan(
     return plan
 
 
-def _write(plan: _Plan, *, actor: User | None, source: str, progress: Progress | None) -> None:
+def _write(plan: _Plan, *, actor: User | None, source: str, progress: Progress | None) -> list[int]:
+    """Write the plan; returns the ids of every person created or changed."""
     now = timezone.now()
     today = timezone.localdate()
     probation = timedelta(days=Organisation.current().probation_days)
@@ -221,6 +223,7 @@ def _write(plan: _Plan, *, actor: User | None, source: str, progress: Progress |
     ]
     for chunk in _chunks(events):
         MembershipEvent.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
+    return [m.user_id for m in memberships] + [user.pk for user in plan.changed]
 
 
 def import_members(
@@ -255,7 +258,9 @@ def import_members(
     bar = progress("writing", total) if progress is not None and total else None
     try:
         with transaction.atomic():
-            _write(plan, actor=actor, source=source, progress=bar)
+            written = _write(plan, actor=actor, source=source, progress=bar)
+            # bulk_create sends no post_save: say who was written, for the search index.
+            people_imported.send(sender=Membership, user_ids=written)
             record(
                 actor=actor,
                 action="members.import",
