@@ -38,13 +38,24 @@ def test_a_member_on_a_phone_reads_menu_chart_and_glossary(new_page: Any) -> Non
     page = new_page(PHONE)
     sign_in(page, "member@example.org")
 
-    # The menu is folded behind its button, and opens from it.
+    # The menu is folded behind a real button that says whether it is open, and opens from it;
+    # Escape folds it again, the focus back on the button.
     menu = page.get_by_role("navigation", name="Main")
+    button = page.get_by_role("button", name="Menu")
     expect(menu).to_be_hidden()
-    page.get_by_text("Menu", exact=True).click()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_have_attribute("aria-controls", "main-menu")
+    button.click()
     expect(menu).to_be_visible()
+    expect(button).to_have_attribute("aria-expanded", "true")
     expect(menu.get_by_role("link", name="Motions")).to_be_visible()
     assert violations(page) == []
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(menu).to_be_visible()
     menu.get_by_role("link", name="Ballots").click()
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()  # folded again
 
