@@ -94,10 +94,17 @@ def test_the_engine_index_is_in_place() -> None:
                 "search_entry_fts_update",
             }
         else:
+            # One GIN index per kind (every search asks one kind), with no pending list.
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_entry_document_idx'"
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_entry' "
+                "AND indexdef LIKE '%%gin (document)%%'"
             )
-            assert "gin (document)" in cursor.fetchone()[0]
+            found = dict(cursor.fetchall())
+            for kind in Kind.values:
+                definition = found.pop(f"search_entry_{kind}_document_idx")
+                assert f"WHERE ((kind)::text = '{kind}'::text)" in definition
+                assert "fastupdate=off" in definition
+            assert found == {}
 
 
 def test_bulk_written_entries_are_searchable() -> None:

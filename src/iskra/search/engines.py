@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from iskra.search.models import Entry
@@ -40,18 +40,64 @@ def ranked(entries: QuerySet[Entry], terms: Terms) -> QuerySet[Entry]:
     )
 
 
-def newest_ranked(entries: QuerySet[Entry], terms: Terms, limit: int) -> list[tuple[int, float]]:
-    """(id, rank) of the ``limit`` newest entries holding every word."""
+def newest_ranked(
+    entries: QuerySet[Entry], terms: Terms, limit: int, *, kind: str
+) -> list[tuple[int, float]]:
+    """(id, rank) of the ``limit`` newest ``entries`` (all of one ``kind``) holding every word,
+    newest by their source row, in no particular order; only those ``limit`` are ranked."""
     if connection.vendor == "postgresql":
-        # ``rank`` is ranked()'s annotation, which the type checker's plugin cannot follow.
-        found = ranked(entries, terms).order_by("-id")
-        return list(found.values_list("id", "rank")[:limit])  # type: ignore[misc]
+        found = matching(entries, terms)
+        window = found.order_by("-object_id").values("id")[:limit]
+        sql, params = window.query.get_compiler(connection=connection).as_sql()
+        ranking = [terms.tsquery(), *params]
+        # First among the kind's newest PROBE entries only: a common word fills the window
+        # there, reading a few thousand rows instead of every match. If it does not, a second
+        # look as deep as the first one's share of matches says the window needs, unless that
+        # is deeper than MAX_PROBE. The CTE shadows the table for the window's own query (a
+        # non-recursive CTE's body still reads the real table).
+        with connection.cursor() as cursor:
+            depth = PROBE
+            for _ in range(2):
+                cursor.execute(_PROBE.format(depth=depth, window=sql), [kind, *ranking])
+                rows = cursor.fetchall()
+                if len(rows) >= limit:
+                    break
+                # As deep again as this share of matches needs, with a quarter to spare.
+                depth = depth * limit * 5 // (4 * max(len(rows), 1))
+                if depth > MAX_PROBE:
+                    break
+            if len(rows) < limit:
+                # A rarer word in this kind: every match, from the kind's GIN index, then the
+                # rank of the newest. Ordered by an expression, so that no index can give the
+                # order: the planner's statistics are the whole table's (a word common in
+                # motions may be in no member's name), and walking a kind's index backwards
+                # to find a rare word reads every row of the kind.
+                everything = found.order_by((F("object_id") + 0).desc()).values("id")[:limit]
+                sql, params = everything.query.get_compiler(connection=connection).as_sql()
+                cursor.execute(_RANK_WINDOW.format(window=sql), [terms.tsquery(), *params])
+                rows = cursor.fetchall()
+        return [(int(row[0]), float(row[1])) for row in rows]
     # In the FTS table's own order, so SQLite reads its matches newest first and stops there.
     return list(
         ranked(entries, terms)
         .extra(order_by=["-search_entry_fts.rowid"])
         .values_list("id", "rank")[:limit]
     )
+
+
+# How many of a kind's newest entries are read first, before every match is looked up; and
+# how deep a second look may go.
+PROBE = 2_500
+MAX_PROBE = 8_000
+# The rank of the window's entries alone (ids only go through the window's joins).
+_RANK_WINDOW = (
+    "SELECT ranked.id, ts_rank(ranked.document, to_tsquery('simple', %s)) "
+    "FROM search_entry ranked JOIN ({window}) window_ ON window_.id = ranked.id"
+)
+_PROBE = (
+    "WITH search_entry AS MATERIALIZED (SELECT id, kind, object_id, document "
+    "FROM search_entry WHERE kind = %s ORDER BY kind, object_id DESC LIMIT {depth}) " + _RANK_WINDOW
+)
 
 
 _FTS_WHERE = ["search_entry_fts.rowid = search_entry.id", "search_entry_fts MATCH %s"]

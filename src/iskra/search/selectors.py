@@ -24,14 +24,16 @@ from iskra.members.models import Membership
 from iskra.members.permissions import can_view_directory, visible_directory_q
 from iskra.motions.models import Motion, Post
 from iskra.motions.permissions import visible_motions_q, visible_posts_q
-from iskra.search.engines import matching, newest_ranked
+from iskra.search.engines import newest_ranked
 from iskra.search.models import Entry, Kind
 from iskra.search.query import QueryError, Terms, parse, snippet
 
 PAGE_SIZE = 20
 # Counting stops here: "more than 1000 motions" says all a person needs.
 COUNT_CAP = 1_000
-# The matches ranked for a kind: the newest this many.
+# The matches ranked for a kind: the newest this many. One query reads a kind's newest
+# ``max(COUNT_CAP, RANK_WINDOW) + 1`` matches: their number is the kind's count, and they are
+# the ones ranked.
 RANK_WINDOW = 1_000
 # On the page of every kind at once, the best few of each, with a link to the rest.
 PREVIEW_SIZE = 5
@@ -131,32 +133,36 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
     results = Results(text=text, kind=kind, terms=terms, kinds=kinds)
     if not terms:
         return results
-    visible = {k: Entry.objects.filter(_visible(user, k), kind=k) for k in kinds}
-    results.counts = {
-        k: matching(visible[k], terms).order_by()[: COUNT_CAP + 1].count() for k in kinds
+    # One query a kind: its newest matches the person may open, ranked. How many there are is
+    # the kind's count (up to the cap); the best of them are the hits.
+    window = max(COUNT_CAP, RANK_WINDOW) + 1
+    found = {
+        k: newest_ranked(Entry.objects.filter(_visible(user, k), kind=k), terms, window, kind=k)
+        for k in kinds
     }
+    results.counts = {k: len(rows) for k, rows in found.items()}
     if kind:
         total = min(results.counts.get(kind, 0), RANK_WINDOW)
         results.pages = max(1, -(-total // PAGE_SIZE))
         results.page = min(max(1, page), results.pages, MAX_PAGE)
         offset = (results.page - 1) * PAGE_SIZE
-        ids = _best(visible[kind], terms, offset, PAGE_SIZE) if total else []
+        ids = _best(found[kind], offset, PAGE_SIZE) if total else []
     else:
         ids = []
         for k in kinds:
-            if results.counts.get(k):
-                ids += _best(visible[k], terms, 0, PREVIEW_SIZE)
+            ids += _best(found[k], 0, PREVIEW_SIZE)
     entries = Entry.objects.only("kind", "object_id", "title", "text").in_bulk(ids)
     results.hits = _hits([entries[i] for i in ids if i in entries], terms)
     return results
 
 
-def _best(entries: QuerySet[Entry], terms: Terms, offset: int, limit: int) -> list[int]:
-    """The ids of the best of the ``RANK_WINDOW`` newest matches, best first. Ranking every
-    match of a word found in half the documents would cost more than anybody waits for."""
-    window = newest_ranked(entries, terms, RANK_WINDOW)
-    window.sort(key=lambda row: (-row[1], -row[0]))
-    return [entry_id for entry_id, _ in window[offset : offset + limit]]
+def _best(window: list[tuple[int, float]], offset: int, limit: int) -> list[int]:
+    """The ids of the best of a kind's ``RANK_WINDOW`` newest matches, best first (the newer
+    first on equal rank). Ranking every match of a word found in half the documents would
+    cost more than anybody waits for."""
+    newest = sorted(window, key=lambda row: -row[0])[:RANK_WINDOW]
+    newest.sort(key=lambda row: (-row[1], -row[0]))
+    return [entry_id for entry_id, _ in newest[offset : offset + limit]]
 
 
 # --- What a hit shows -----------------------------------------------------------------------
