@@ -65,6 +65,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/seats/{seat_id}/holders": {"holder_id": "{member_user_id}"},
     "POST /api/v1/terms/{holding_id}/end": {"reason": "resigned"},
     "PATCH /api/v1/me": {"pronouns": "they/them"},
+    "PATCH /api/v1/bodies/{body_id}/standing-orders": {"dissent_days": 10},
     "POST /api/v1/members/{membership_id}/status": {"to_status": "lapsed", "reason": "no dues"},
     "POST /api/v1/members/{membership_id}/erase": {"request": "Asked by letter"},
     "POST /api/v1/applications": {

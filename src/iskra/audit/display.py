@@ -36,6 +36,19 @@ LABELS = {
     "starts_at": "Starts",
     "full_name": "Name",
     "email_preference": "Email",
+    # A body's standing orders (organisation.forms.StandingOrdersForm says the same).
+    "min_notice_days": "Least notice of a meeting (days)",
+    "quorum_percent": "Quorum (%)",
+    "majority_numerator": "Majority: top of the fraction",
+    "majority_denominator": "Majority: bottom of the fraction",
+    "majority_strict": "More than (not at least) the fraction",
+    "abstentions_count": "Abstentions count as votes cast",
+    "votes_are_secret": "Secret votes",
+    "members_may_propose": "Members may propose",
+    "supporters_required": "Supporters a motion needs",
+    "units_may_propose": "Units may propose",
+    "discussion_days": "Discussion period (days)",
+    "dissent_days": "Days to record dissent",
 }
 
 Names = Mapping[tuple[str, int], str]

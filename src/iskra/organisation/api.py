@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from iskra.apikit.common import ERRORS
 from iskra.apikit.inputs import ID_FILTER, PathId
 from iskra.apikit.pagination import Pages
-from iskra.core.errors import NotFound
+from iskra.core.errors import DomainError, NotFound
 from iskra.organisation import services
 from iskra.organisation.models import Body, Seat, SeatHolding, Unit, UnitKind
 from iskra.organisation.permissions import (
@@ -29,6 +29,8 @@ from iskra.organisation.schemas import (
     HolderOut,
     SeatIn,
     SeatOut,
+    StandingOrdersIn,
+    StandingOrdersOut,
     UnitIn,
     UnitMoveIn,
     UnitOut,
@@ -128,6 +130,28 @@ def list_bodies(request: HttpRequest, unit_id: int | None = ID_FILTER) -> Any:
 @router.get("/bodies/{body_id}", response={200: BodyOut, **ERRORS})
 def get_body(request: HttpRequest, body_id: PathId) -> Any:
     return load_body(request.user, body_id)
+
+
+def _standing_orders_out(body: Body) -> dict[str, Any]:
+    return {"body_id": body.pk, **{f: getattr(body, f) for f in services.STANDING_ORDERS}}
+
+
+@router.get("/bodies/{body_id}/standing-orders", response={200: StandingOrdersOut, **ERRORS})
+def get_standing_orders(request: HttpRequest, body_id: PathId) -> Any:
+    return _standing_orders_out(load_body(request.user, body_id))
+
+
+@router.patch("/bodies/{body_id}/standing-orders", response={200: StandingOrdersOut, **ERRORS})
+def change_standing_orders(request: HttpRequest, body_id: PathId, payload: StandingOrdersIn) -> Any:
+    """The body's unit's officers change some of its standing orders; those left out keep their
+    value. Every change is in the audit log with the old value."""
+    body = load_body(request.user, body_id)
+    changes = payload.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        if value is None and field != "quorum_percent":
+            raise DomainError(f"{field} cannot be null.")
+    body = services.update_standing_orders(actor=request.user, body=body, changes=changes)
+    return _standing_orders_out(body)
 
 
 @router.post("/bodies", response={201: BodyOut, **ERRORS})

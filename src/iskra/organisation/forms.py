@@ -74,3 +74,53 @@ class AppointForm(forms.Form):
 
 class EndHoldingForm(forms.Form):
     reason = forms.CharField(max_length=200, help_text="Resigned, recalled, term over…")
+
+
+class StandingOrdersForm(forms.ModelForm[Body]):
+    """A body's standing orders, in the words its officers use (``services.STANDING_ORDERS``)."""
+
+    majority_strict = forms.TypedChoiceField(
+        label="Votes for must be",
+        choices=[("True", "more than the fraction"), ("False", "at least the fraction")],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        help_text="A simple majority is “more than 1/2”; two thirds is usually “at least 2/3”.",
+    )
+
+    class Meta:
+        model = Body
+        fields = [
+            "min_notice_days",
+            "quorum_percent",
+            "majority_numerator",
+            "majority_denominator",
+            "majority_strict",
+            "abstentions_count",
+            "votes_are_secret",
+            "members_may_propose",
+            "supporters_required",
+            "units_may_propose",
+            "discussion_days",
+            "dissent_days",
+        ]
+        labels = {
+            "min_notice_days": "Least notice of a meeting (days)",
+            "quorum_percent": "Quorum (% of the body's members present)",
+            "majority_numerator": "Majority needed: the fraction's top number",
+            "majority_denominator": "Majority needed: the fraction's bottom number",
+            "abstentions_count": "Abstentions count as votes cast",
+            "votes_are_secret": "Votes at meetings are secret",
+            "members_may_propose": "Members may propose motions",
+            "supporters_required": "Supporters a member's motion needs",
+            "units_may_propose": "Units may propose motions by their own decision",
+            "discussion_days": "Discussion period of a motion (days)",
+            "dissent_days": "Days after a decision in which dissent may be recorded",
+        }
+        help_texts = {
+            "min_notice_days": "A meeting called with less notice is refused, naming this rule.",
+            "quorum_percent": "Leave empty to use the organisation's default.",
+            "majority_numerator": "1 (and 2 below) for a half; 2 (and 3 below) for two thirds.",
+            "majority_denominator": "Of the votes cast.",
+            "abstentions_count": "If ticked, abstaining counts against a motion that needs "
+            "a share of the votes cast.",
+        }

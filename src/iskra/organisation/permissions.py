@@ -127,6 +127,11 @@ def can_manage_structure(user: Any, unit: Unit) -> bool:
     return is_officer_of(user, unit)
 
 
+def can_edit_standing_orders(user: Any, body: Body) -> bool:
+    # A body's standing orders are changed by the officers of its unit (or above), as its seats.
+    return is_officer_of(user, body.unit)
+
+
 def can_view_organisation(user: Any) -> bool:
     # The structure (units, bodies, who holds which office) is visible to every active member.
     if not getattr(user, "is_authenticated", False):

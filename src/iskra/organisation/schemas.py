@@ -102,3 +102,40 @@ class AppointIn(Input):
 class EndTermIn(Input):
     reason: str = Field(max_length=200)
     ended_on: date | None = None
+
+
+class StandingOrdersOut(Schema):
+    """A body's standing orders (``services.STANDING_ORDERS``); ``quorum_percent`` null means
+    the organisation's default."""
+
+    body_id: int
+    min_notice_days: int
+    quorum_percent: int | None
+    majority_numerator: int
+    majority_denominator: int
+    majority_strict: bool
+    abstentions_count: bool
+    votes_are_secret: bool
+    members_may_propose: bool
+    supporters_required: int
+    units_may_propose: bool
+    discussion_days: int
+    dissent_days: int
+
+
+class StandingOrdersIn(Input):
+    """The standing orders to change; those left out keep their value. ``quorum_percent``: null
+    for the organisation's default."""
+
+    min_notice_days: int | None = Field(None, ge=0, le=365)
+    quorum_percent: int | None = Field(None, ge=1, le=100)
+    majority_numerator: int | None = Field(None, ge=1, le=100)
+    majority_denominator: int | None = Field(None, ge=1, le=100)
+    majority_strict: bool | None = Field(None)
+    abstentions_count: bool | None = Field(None)
+    votes_are_secret: bool | None = Field(None)
+    members_may_propose: bool | None = Field(None)
+    supporters_required: int | None = Field(None, ge=0, le=10_000)
+    units_may_propose: bool | None = Field(None)
+    discussion_days: int | None = Field(None, ge=1, le=365)
+    dissent_days: int | None = Field(None, ge=0, le=365)

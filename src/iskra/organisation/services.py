@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
+from iskra.core.web import FieldError
 from iskra.core.words import visible
 from iskra.organisation.models import (
     Body,
@@ -21,6 +22,7 @@ from iskra.organisation.models import (
     UnitMove,
 )
 from iskra.organisation.permissions import (
+    can_edit_standing_orders,
     can_manage_settings,
     can_manage_structure,
     forget_rights,
@@ -243,6 +245,84 @@ SETTINGS_FIELDS = (
     "default_quorum_percent",
     "default_turnout_threshold_percent",
 )
+
+
+# A body's standing orders: how motions reach it and how it decides (policy is data).
+STANDING_ORDERS = (
+    "min_notice_days",
+    "quorum_percent",
+    "majority_numerator",
+    "majority_denominator",
+    "majority_strict",
+    "abstentions_count",
+    "votes_are_secret",
+    "members_may_propose",
+    "supporters_required",
+    "units_may_propose",
+    "discussion_days",
+    "dissent_days",
+)
+# (least, most) for the numbers among them.
+STANDING_ORDER_BOUNDS = {
+    "min_notice_days": (0, 365),
+    "quorum_percent": (1, 100),
+    "majority_numerator": (1, 100),
+    "majority_denominator": (1, 100),
+    "supporters_required": (0, 10_000),
+    "discussion_days": (1, 365),
+    "dissent_days": (0, 365),
+}
+
+
+@transaction.atomic
+def update_standing_orders(*, actor: Any, body: Body, changes: dict[str, Any]) -> Body:
+    """Change some of a body's standing orders; every change is recorded with its old value.
+    They apply from then on: to meetings called, votes taken and motions moved after it (a
+    meeting already called keeps its date; a decision its dissent period)."""
+    require(
+        can_edit_standing_orders(actor, body),
+        f"Only officers of {body.unit.name} can change the standing orders of {body.name}.",
+    )
+    body = Body.objects.select_for_update().select_related("unit").get(pk=body.pk)
+    unknown = set(changes) - set(STANDING_ORDERS)
+    if unknown:
+        raise DomainError(f"Not a standing order: {', '.join(sorted(unknown))}.")
+    for field, value in changes.items():
+        if field == "quorum_percent" and value is None:
+            continue  # the organisation's default quorum
+        if field in STANDING_ORDER_BOUNDS:
+            least, most = STANDING_ORDER_BOUNDS[field]
+            if type(value) is not int or not least <= value <= most:
+                raise FieldError(field, f"Enter a whole number from {least} to {most}.")
+        elif type(value) is not bool:
+            raise FieldError(field, "Answer yes or no.")
+    after = {field: changes.get(field, getattr(body, field)) for field in STANDING_ORDERS}
+    if after["majority_numerator"] > after["majority_denominator"]:
+        raise FieldError(
+            "majority_numerator", "The majority is a fraction of the votes: at most all of them."
+        )
+    if after["majority_strict"] and after["majority_numerator"] == after["majority_denominator"]:
+        raise FieldError(
+            "majority_strict",
+            "“More than” all the votes can never happen: choose “at least” for unanimity.",
+        )
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for field, value in changes.items():
+        if getattr(body, field) != value:
+            old[field] = getattr(body, field)
+            new[field] = value
+            setattr(body, field, value)
+    if new:
+        body.save(update_fields=list(new))
+        record(
+            actor=actor,
+            action="body.standing_orders",
+            obj=body,
+            unit=body.unit,
+            data={"body": body.pk, "old": old, "new": new},
+        )
+    return body
 
 
 @transaction.atomic

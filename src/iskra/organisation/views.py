@@ -16,11 +16,13 @@ from iskra.organisation.forms import (
     MoveUnitForm,
     SeatForm,
     SettingsForm,
+    StandingOrdersForm,
     UnitForm,
     UnitKindForm,
 )
-from iskra.organisation.models import Organisation, UnitKind
+from iskra.organisation.models import Body, Organisation, UnitKind
 from iskra.organisation.permissions import (
+    can_edit_standing_orders,
     can_manage_settings,
     can_manage_structure,
     load_body,
@@ -82,10 +84,34 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
         "body": body,
         "can_manage": can_manage_structure(request.user, body.unit),
         "runs_meetings": runs_meetings_of(request.user, body),
+        "can_edit_standing_orders": can_edit_standing_orders(request.user, body),
         "seat_form": SeatForm(),
         **selectors.body_detail(body),
     }
     return render(request, "organisation/body_detail.html", context)
+
+
+@domain_view
+def standing_orders(request: HttpRequest, body_id: int) -> HttpResponseBase:
+    body = load_body(request.user, body_id)
+    require(
+        can_edit_standing_orders(request.user, body),
+        f"Only officers of {body.unit.name} can change the standing orders of {body.name}.",
+    )
+    form = StandingOrdersForm(request.POST or None, instance=Body.objects.get(pk=body.pk))
+    return form_view(
+        request,
+        form,
+        save=lambda form: services.update_standing_orders(
+            actor=request.user,
+            body=body,
+            changes={f: form.cleaned_data[f] for f in form.changed_data},
+        ),
+        done=lambda _: redirect("organisation:body", body_id=body.pk),
+        success="Standing orders saved." if form.has_changed() else "Nothing was changed.",
+        template="organisation/standing_orders.html",
+        context={"body": body, "title": f"Standing orders of {body.name}"},
+    )
 
 
 @domain_view
