@@ -175,26 +175,42 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     assert wrong.status_code == 400 and "not a voting credential" in wrong.content.decode()
     assert 'value="1" checked' in wrong.content.decode()
     stranger = voter.post(
-        f"/ballots/{pk}/vote/", {f"q{qid}": "1", "credential": "AAAAA-BBBBB-CCCCC-DDDDD"}
+        f"/ballots/{pk}/vote/",
+        {f"q{qid}": "1", "credential": "AAAAA-BBBBB-CCCCC-DDDDD", "cast": "yes"},
     )
     assert stranger.status_code == 400 and "not on the roll" in stranger.content.decode()
     garbled = voter.post(f"/ballots/{pk}/vote/", {"sealed_ballot": "{not json"})
     assert garbled.status_code == 400
     forged = voter.post(f"/ballots/{pk}/vote/", {"sealed_ballot": '{"election": "x"}'})
     assert forged.status_code == 400 and "refused" in forged.content.decode()
-    cast = voter.post(
-        f"/ballots/{pk}/vote/", {f"q{qid}": "1", "credential": secret[voters[0].email].lower()}
-    )
+    # The paper first shows the review (the choice in words, the credential carried in the
+    # review's own form); nothing is cast until its button is pressed.
+    paper = {f"q{qid}": "1", "credential": secret[voters[0].email].lower()}
+    review = voter.post(f"/ballots/{pk}/vote/", paper)
+    assert review.status_code == 200 and review["Cache-Control"] == "no-store"
+    shown = review.content.decode()
+    assert "Check your vote before casting it" in shown and "Encrypt and cast my vote" in shown
+    assert not SealedBoardEntry.objects.filter(ballot=ballot).exists()
+    nothing = voter.post(f"/ballots/{pk}/vote/", {"credential": paper["credential"]})
+    assert "Cast a blank ballot?" in nothing.content.decode()
+    back = voter.post(f"/ballots/{pk}/vote/", {**paper, "change": "yes"})
+    assert back.status_code == 200 and 'value="1" checked' in back.content.decode()
+    assert not SealedBoardEntry.objects.filter(ballot=ballot).exists()
+    cast = voter.post(f"/ballots/{pk}/vote/", {**paper, "cast": "yes"})
     assert cast.status_code == 200, cast.content.decode()[:3000]
     tracker = SealedBoardEntry.objects.get(ballot=ballot).tracker
     assert tracker in cast.content.decode()
+    assert "What you cast" in cast.content.decode()  # on the voter's own receipt
     again = voter.post(
-        f"/ballots/{pk}/vote/", {f"q{qid}": "0", "credential": secret[voters[0].email]}
+        f"/ballots/{pk}/vote/",
+        {f"q{qid}": "0", "credential": secret[voters[0].email], "cast": "yes"},
     )
     assert "replaces your earlier ballot" in again.content.decode()
-    client_for(voters[1]).post(
-        f"/ballots/{pk}/vote/", {f"q{qid}_blank": "blank", "credential": secret[voters[1].email]}
+    blank = client_for(voters[1]).post(
+        f"/ballots/{pk}/vote/",
+        {"credential": secret[voters[1].email], "blank_ballot": "yes", "cast": "yes"},
     )
+    assert "Your encrypted vote is on the board" in blank.content.decode()
     # Reminders: the officer's page says whom they reach and what they carry; sending one
     # gives the sealed message, with no figure in it.
     assert (
@@ -250,7 +266,7 @@ def test_sealed_ballot_through_the_pages_without_javascript(
     with (tmp_path / "added.secret.csv").open() as fh:
         late_credential = next(csv.DictReader(fh))["credential"]
     voted = client_for(late).post(
-        f"/ballots/{pk}/vote/", {f"q{qid}": "0", "credential": late_credential}
+        f"/ballots/{pk}/vote/", {f"q{qid}": "0", "credential": late_credential, "cast": "yes"}
     )
     assert voted.status_code == 200, voted.content.decode()[:2000]
     # Nothing stored holds the answers or a credential.

@@ -23,6 +23,7 @@ from iskra.ballots.services import sealed_setup as ss
 from iskra.ballots.services import sealed_voting as sv
 from iskra.organisation.models import Unit
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -134,15 +135,33 @@ def test_sealed_strike_ballot_with_three_trustees(new_page: Any, tmp_path: Path)
     voter = new_page()
     sign_in(voter, "member@example.org")
     voter.goto(f"/ballots/{pk}/vote/")
+    # Nothing chosen: the review asks whether to cast a blank ballot; the voter goes back.
+    voter.get_by_label("Your voting credential").fill(credentials["member@example.org"])
+    voter.get_by_role("button", name="Check my vote").click()
+    review = voter.get_by_role("region", name="Cast a blank ballot?")
+    expect(review).to_be_visible()
+    expect(review).to_contain_text("You have not chosen anything")
+    expect(voter.get_by_label("Yes")).to_be_disabled()  # the paper waits under the review
+    assert violations(voter) == []
+    review.get_by_role("button", name="Change my choices").click()
+    expect(review).to_be_hidden()
     voter.get_by_label("Yes").check()
     voter.get_by_role("button", name="Check my browser: audit an encryption").click()
     expect(voter.locator("#audit-result")).to_contain_text("Audit passed")
     expect(voter.locator("#audit-result")).to_contain_text("1. Yes")
-    voter.get_by_label("Your voting credential").fill(credentials["member@example.org"])
-    voter.get_by_role("button", name="Encrypt and cast my vote").click()
+    voter.get_by_role("button", name="Check my vote").click()
+    review = voter.get_by_role("region", name="Check your vote before casting it")
+    expect(review).to_contain_text("not been cast yet")
+    expect(review.locator("dd")).to_have_text(["Yes"])
+    assert SealedBoardEntry.objects.filter(ballot_id=pk).count() == 0  # nothing cast yet
+    review.get_by_role("button", name="Encrypt and cast my vote").click()
     expect(voter.get_by_role("heading", level=1)).to_have_text(
         "Your encrypted vote is on the board"
     )
+    # The receipt says what was cast: from this tab's own memory, never from the server.
+    cast = voter.get_by_role("region", name="What you cast")
+    expect(cast.locator("dd")).to_have_text(["Yes"])
+    assert violations(voter) == []
     tracker = voter.locator("#tracker").inner_text()
     entry = SealedBoardEntry.objects.get(ballot_id=pk, tracker=tracker)
     assert entry.origin == "browser"
@@ -208,9 +227,15 @@ def test_sealed_stv_election_with_three_trustees(new_page: Any, tmp_path: Path) 
     voter.get_by_role("button", name="Check my browser: audit an encryption").click()
     expect(voter.locator("#audit-result")).to_contain_text("1. Ben, Cai")
     voter.get_by_label("Your voting credential").fill(credentials["member@example.org"])
-    voter.get_by_role("button", name="Encrypt and cast my vote").click()
+    voter.get_by_role("button", name="Check my vote").click()
+    review = voter.get_by_role("region", name="Check your vote before casting it")
+    expect(review.locator("dd")).to_have_text(["1. Ben; 2. Cai"])
+    review.get_by_role("button", name="Encrypt and cast my vote").click()
     expect(voter.get_by_role("heading", level=1)).to_have_text(
         "Your encrypted vote is on the board"
+    )
+    expect(voter.get_by_role("region", name="What you cast").locator("dd")).to_have_text(
+        ["1. Ben; 2. Cai"]
     )
     ballot = Ballot.objects.get(pk=pk)
     others = [e for e in credentials if e not in {"member@example.org", "secretary@example.org"}]

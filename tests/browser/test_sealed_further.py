@@ -112,6 +112,7 @@ def test_further_batch_in_the_browser_and_the_added_voter_votes(
     expect(voter.locator("#audit-result")).to_contain_text("recorded its tracker as audited")
     assert SealedAudit.objects.filter(ballot_id=pk).count() == 1
     voter.get_by_label("Your voting credential").fill(rows[0]["credential"])
+    voter.get_by_role("button", name="Check my vote").click()
     voter.get_by_role("button", name="Encrypt and cast my vote").click()
     expect(voter.get_by_role("heading", level=1)).to_have_text(
         "Your encrypted vote is on the board"

@@ -88,6 +88,7 @@ def vote(page: Any, pk: int, credential: str, answer: str) -> str:
     page.get_by_role("button", name="Check my browser: audit an encryption").click()
     expect(page.locator("#audit-result")).to_contain_text(f"1. {answer}")
     page.get_by_label("Your voting credential").fill(credential)
+    page.get_by_role("button", name="Check my vote").click()
     page.get_by_role("button", name="Encrypt and cast my vote").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your encrypted vote is on the board")
     return str(page.locator("#tracker").inner_text())

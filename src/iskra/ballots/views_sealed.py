@@ -24,7 +24,7 @@ from iskra.ballots.permissions import can_manage, load_ballot
 from iskra.ballots.services import sealed_audit as sa
 from iskra.ballots.services import sealed_setup as ss
 from iskra.ballots.services import sealed_voting as sv
-from iskra.ballots.tally import validate_paper
+from iskra.ballots.tally import BLANK, validate_paper
 from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import domain_view
 from iskra.sealed.election import normalise_credential
@@ -302,11 +302,19 @@ def roll_txt(request: HttpRequest, ballot_id: int) -> HttpResponse:
 # --- Voting and the board ---------------------------------------------------------------------------
 
 
+class _BackToThePaper(Exception):
+    """ "Change my choices" on the review: the paper again, as it was filled."""
+
+
 def vote(request: HttpRequest, ballot: Ballot) -> HttpResponse:
     """The sealed voting page (``views_voting.vote`` sends sealed ballots here): encrypted in the
     browser, or — without JavaScript — by the server, which keeps only the ciphertext."""
+    from iskra.ballots.views import describe_content  # views imports this module
+
     questions = services.questions_data(ballot)
     error = ""
+    # What the server encrypted, shown on the voter's receipt (their own response, not stored).
+    cast: list[Any] | None = None
     if request.method == "POST":
         try:
             raw = request.POST.get("sealed_ballot", "").strip()
@@ -316,19 +324,54 @@ def vote(request: HttpRequest, ballot: Ballot) -> HttpResponse:
                 except ValueError:
                     raise DomainError("The encrypted ballot is not readable; vote again.") from None
                 entry = sv.cast_sealed(ballot=ballot, data=data, origin="browser")
+            elif request.POST.get("change") == "yes":
+                raise _BackToThePaper
             else:
-                paper = validate_paper(questions, answers_from_post(questions, request.POST))
+                # Without JavaScript the server encrypts, after the same review as in the
+                # browser: the choices in words (and "cast a blank ballot?" for none), posted
+                # again with the credential from the review's own form; nothing is stored.
+                answers = answers_from_post(questions, request.POST)
+                if not answers and request.POST.get("blank_ballot") == "yes":
+                    answers = {str(q["id"]): BLANK for q in questions}
                 try:
                     credential = normalise_credential(request.POST.get("credential", ""))
                 except SealedError as exc:
                     raise DomainError(str(exc)) from None
+                if request.POST.get("cast") != "yes" or not answers:
+                    if answers:
+                        validate_paper(questions, answers)
+                    carried = [
+                        (key, value)
+                        for key in request.POST
+                        if key.startswith("q")
+                        for value in request.POST.getlist(key)
+                    ]
+                    response = render(
+                        request,
+                        "ballots/vote_review.html",
+                        {
+                            "ballot": ballot,
+                            "nothing": not answers,
+                            "choices": describe_content(questions, answers),
+                            "carried": [*carried, ("credential", credential)],
+                            "sealed": True,
+                        },
+                    )
+                    response["Cache-Control"] = "no-store"
+                    return response
+                paper = validate_paper(questions, answers)
                 data = sv.encrypt_on_server(ballot, paper, credential)
                 entry = sv.cast_sealed(ballot=ballot, data=data, origin="server")
+                cast = describe_content(questions, answers)
+        except _BackToThePaper:
+            pass
         except (ValueError, DomainError) as exc:
             error = exc.message if isinstance(exc, DomainError) else str(exc)
         else:
             response = render(
-                request, "ballots/sealed_voted.html", {"ballot": ballot, "entry": entry}
+                request,
+                "ballots/sealed_voted.html",
+                {"ballot": ballot, "entry": entry, "cast": cast},
             )
             response["Cache-Control"] = "no-store"
             return response

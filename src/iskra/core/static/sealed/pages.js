@@ -219,6 +219,30 @@ if (further) {
 
 // Voting ---------------------------------------------------------------------------------------
 
+const castKey = (ballot) => `iskra:sealed-cast:${ballot}`;
+
+// The receipt page: what this tab cast, if its tracker is the one on the page.
+const receipt = $("cast-choices");
+if (receipt) {
+  let stored = null;
+  try {
+    stored = JSON.parse(sessionStorage.getItem(castKey(receipt.dataset.ballot)) || "null");
+  } catch {
+    stored = null;
+  }
+  if (stored && stored.tracker === $("tracker")?.textContent.trim()) {
+    const list = $("cast-choices-list");
+    for (const [question, words] of stored.lines) {
+      const dt = document.createElement("dt");
+      dt.textContent = question;
+      const dd = document.createElement("dd");
+      dd.textContent = words;
+      list.append(dt, dd);
+    }
+    receipt.hidden = false;
+  }
+}
+
 const form = $("sealed-vote");
 if (form) {
   const electionData = data("sealed-election");
@@ -236,6 +260,8 @@ if (form) {
   );
   let busy = false;
 
+  // The answers as the paper is filled: null for a question left blank (ticked "blank", or not
+  // answered: the review says so, and asks "cast a blank ballot?" when nothing is chosen).
   const answers = () =>
     [...form.querySelectorAll("fieldset[data-question]")].map((fs) => {
       const id = fs.dataset.id;
@@ -250,28 +276,106 @@ if (form) {
         if (new Set(ranks.map(([r]) => r)).size !== ranks.length) throw new S.SealedError(`Question ${n}: two candidates have the same preference number.`);
         chosen = ranks.sort((a, b) => a[0] - b[0]).map(([, option]) => option);
         if (blank && chosen.length) throw new S.SealedError(`Question ${n}: choose options or “blank”, not both.`);
-        if (blank) return null;
-        if (!chosen.length) throw new S.SealedError(`Question ${n} has no answer. Number at least one candidate, or choose “blank”.`);
-        return chosen;
+        return chosen.length ? chosen : null;
       }
       if (blank && chosen.length) throw new S.SealedError(`Question ${n}: choose options or “blank”, not both.`);
-      if (blank) return null;
-      if (!chosen.length) throw new S.SealedError(`Question ${n} has no answer. Make your choice, or choose “blank” to leave it unanswered on purpose.`);
+      if (!chosen.length) return null;
       return fs.dataset.kind === "approval" ? chosen : chosen[0];
     });
 
-  form.addEventListener("submit", async (event) => {
+  // The choices in words, question by question, for the review and the receipt page.
+  const inWords = (chosen) =>
+    [...form.querySelectorAll("fieldset[data-question]")].map((fs, i) => {
+      const question = fs.querySelector("legend").textContent.trim();
+      const options = electionData.questions[i].options;
+      const a = chosen[i];
+      let words = "Blank (no answer)";
+      if (Array.isArray(a)) {
+        const ranked = fs.dataset.kind === "ranked" || fs.dataset.kind === "stv";
+        words = a.map((k, place) => (ranked ? `${place + 1}. ${options[k]}` : options[k])).join(ranked ? "; " : ", ");
+      } else if (a !== null) {
+        words = options[a];
+      }
+      return [question, words];
+    });
+
+  // Progressive enhancement: without JavaScript the button casts (the server encrypts); with it,
+  // the button shows the review first, and the review's button encrypts and casts.
+  const castButton = form.querySelector("button.cast");
+  castButton.textContent = "Check my vote";
+  const review = $("vote-review");
+  let reviewed = null;
+
+  function showReview(chosen) {
+    reviewed = chosen;
+    const nothing = chosen.every((a) => a === null);
+    say("vote-review-h", nothing ? "Cast a blank ballot?" : "Check your vote before casting it");
+    say(
+      "vote-review-note",
+      nothing
+        ? "You have not chosen anything. If you cast now, your ballot is blank on every question: it counts towards the turnout, not for any option."
+        : "Your vote has not been cast yet. This is what you chose; only your browser knows it.",
+    );
+    const list = $("vote-review-choices");
+    list.replaceChildren();
+    for (const [question, words] of inWords(chosen)) {
+      const dt = document.createElement("dt");
+      dt.textContent = question;
+      const dd = document.createElement("dd");
+      dd.textContent = words;
+      list.append(dt, dd);
+    }
+    list.hidden = nothing;
+    say("vote-confirm", nothing ? "Yes, encrypt and cast a blank ballot" : "Encrypt and cast my vote");
+    // The paper cannot change under the review: "Change my choices" goes back to it.
+    for (const input of form.querySelectorAll("fieldset input")) input.disabled = true;
+    castButton.hidden = true;
+    review.hidden = false;
+    review.focus();
+  }
+
+  function hideReview() {
+    reviewed = null;
+    review.hidden = true;
+    castButton.hidden = false;
+    for (const input of form.querySelectorAll("fieldset input")) input.disabled = false;
+  }
+
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (busy) return;
-    busy = true;
+    if (busy || reviewed) return;
     try {
       const chosen = answers();
       S.normaliseCredential($("credential").value);
+      say("vote-progress", "");
+      showReview(chosen);
+    } catch (e) {
+      say("vote-progress", `Your vote has not been cast: ${e.message}`);
+    }
+  });
+
+  $("vote-change").addEventListener("click", () => {
+    hideReview();
+    form.querySelector("fieldset[data-question] input")?.focus();
+  });
+
+  $("vote-confirm").addEventListener("click", async () => {
+    if (busy || !reviewed) return;
+    busy = true;
+    try {
+      const chosen = reviewed;
       say("vote-progress", "Encrypting your vote…");
       await ready;
-      const { ballot, ranIn } = await helper.run("encrypt", { election: electionData, answers: chosen, credential: $("credential").value });
+      const { ballot, tracker, ranIn } = await helper.run("encrypt", { election: electionData, answers: chosen, credential: $("credential").value });
       form.dataset.encryptedIn = ranIn;
       $("sealed-ballot").value = JSON.stringify(ballot);
+      // What was cast, for the receipt page of this tab only (never sent): shown there next
+      // to the tracker it belongs to.
+      try {
+        sessionStorage.setItem(castKey(form.dataset.ballot), JSON.stringify({ tracker, lines: inWords(chosen) }));
+      } catch {
+        // Storage refused (private mode): the receipt page shows the tracker only.
+      }
       // Only the encrypted ballot leaves this page: not the answers, not the credential.
       $("credential").value = "";
       for (const input of form.querySelectorAll("fieldset input")) input.disabled = true;
@@ -279,6 +383,7 @@ if (form) {
       form.submit();
     } catch (e) {
       busy = false;
+      hideReview();
       say("vote-progress", `Your vote has not been cast: ${e.message}`);
     }
   });
