@@ -232,11 +232,16 @@ def test_counting_and_ranking_are_bounded(
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
     monkeypatch.setattr(selectors, "RANK_WINDOW", 2)
+    monkeypatch.setattr(selectors, "PREVIEW_CAP", 1)
     member = fresh(library.world.member)
     results = search(member, text="library")
-    # Three motions match: the count stops past two and says so.
-    assert results.counts[Kind.MOTION] == 3 and results.more
-    assert selectors.count_label(results.counts[Kind.MOTION]) == "2+"
+    # Three motions match: on the page of every kind the count stops past PREVIEW_CAP ...
+    assert results.counts[Kind.MOTION] == 2 and results.more and results.cap == 1
+    assert selectors.count_label(results.counts[Kind.MOTION], results.cap) == "1+"
+    # ... and on the motions' own page past COUNT_CAP.
+    motions = search(member, text="library", kind=Kind.MOTION)
+    assert motions.counts[Kind.MOTION] == 3 and motions.more
+    assert selectors.count_label(motions.counts[Kind.MOTION], motions.cap) == "2+"
     # Only the two newest are ranked and listed.
     newest = sorted(Motion.objects.values_list("pk", flat=True))[-2:]
     assert {h.id for h in search(member, text="library", kind=Kind.MOTION).hits} == set(newest)

@@ -88,8 +88,8 @@ def search(
             {
                 "kind": k,
                 "label": labels[k],
-                "count": min(results.counts.get(k, 0), selectors.COUNT_CAP),
-                "more": results.counts.get(k, 0) > selectors.COUNT_CAP,
+                "count": min(results.counts.get(k, 0), results.cap),
+                "more": results.counts.get(k, 0) > results.cap,
             }
             for k in results.kinds
         ],

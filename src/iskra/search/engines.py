@@ -6,6 +6,9 @@ does the same and annotates each with ``rank`` (higher is better), on PostgreSQL
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -40,6 +43,17 @@ def ranked(entries: QuerySet[Entry], terms: Terms) -> QuerySet[Entry]:
     )
 
 
+@contextmanager
+def session() -> Iterator[None]:
+    """The queries of one search, in one transaction: on PostgreSQL without parallel workers,
+    which take longer to start (8-11 ms measured) than these queries take."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+
+
 def newest_ranked(
     entries: QuerySet[Entry], terms: Terms, limit: int, *, kind: str
 ) -> list[tuple[int, float]]:
@@ -55,18 +69,16 @@ def newest_ranked(
         # look as deep as the first one's share of matches says the window needs, unless that
         # is deeper than MAX_PROBE. The CTE shadows the table for the window's own query (a
         # non-recursive CTE's body still reads the real table).
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Parallel workers take longer to start (8-11 ms measured) than these queries take.
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            depth = PROBE
+        with connection.cursor() as cursor:
+            depth = PROBE * limit
             for _ in range(2):
-                cursor.execute(_PROBE.format(depth=depth, window=sql), [kind, *ranking])
+                cursor.execute(_PROBE.format(depth=int(depth), window=sql), [kind, *ranking])
                 rows = cursor.fetchall()
                 if len(rows) >= limit:
                     break
                 # As deep again as this share of matches needs, with a quarter to spare.
                 depth = depth * limit * 5 // (4 * max(len(rows), 1))
-                if depth > MAX_PROBE:
+                if depth > MAX_PROBE * limit:
                     break
             if len(rows) < limit:
                 # A rarer word in this kind: every match, from the kind's GIN index, then the
@@ -87,10 +99,11 @@ def newest_ranked(
     )
 
 
-# How many of a kind's newest entries are read first, before every match is looked up; and
-# how deep a second look may go.
-PROBE = 2_500
-MAX_PROBE = 8_000
+# How many of a kind's newest entries are read first, before every match is looked up (times
+# the matches wanted: a word in more than two fifths of them fills the window at once); and
+# how deep a second look may go (a word in more than one eighth).
+PROBE = 2.5
+MAX_PROBE = 8
 # The rank of the window's entries alone (ids only go through the window's joins).
 _RANK_WINDOW = (
     "SELECT ranked.id, ts_rank(ranked.document, to_tsquery('simple', %s)) "

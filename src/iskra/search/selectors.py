@@ -24,7 +24,7 @@ from iskra.members.models import Membership
 from iskra.members.permissions import can_view_directory, visible_directory_q
 from iskra.motions.models import Motion, Post
 from iskra.motions.permissions import visible_motions_q, visible_posts_q
-from iskra.search.engines import newest_ranked
+from iskra.search.engines import newest_ranked, session
 from iskra.search.models import Entry, Kind
 from iskra.search.query import QueryError, Terms, parse, snippet
 
@@ -35,8 +35,11 @@ COUNT_CAP = 1_000
 # ``max(COUNT_CAP, RANK_WINDOW) + 1`` matches: their number is the kind's count, and they are
 # the ones ranked.
 RANK_WINDOW = 1_000
-# On the page of every kind at once, the best few of each, with a link to the rest.
+# On the page of every kind at once, the best few of each, with a link to the rest; there a
+# kind's count stops at PREVIEW_CAP ("100+": the link to the kind counts further), and the
+# best few are the best of its PREVIEW_CAP newest matches.
 PREVIEW_SIZE = 5
+PREVIEW_CAP = 100
 MAX_PAGE = 500
 
 
@@ -61,15 +64,17 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
     pages: int = 0
+    # Where counting stopped: COUNT_CAP for one kind, PREVIEW_CAP on the page of every kind.
+    cap: int = COUNT_CAP
 
     @property
     def total(self) -> int:
-        return sum(min(n, COUNT_CAP) for n in self.counts.values())
+        return sum(min(n, self.cap) for n in self.counts.values())
 
     @property
     def more(self) -> bool:
         """Whether some kind has more results than were counted."""
-        return any(n > COUNT_CAP for n in self.counts.values())
+        return any(n > self.cap for n in self.counts.values())
 
     def groups(self) -> list[tuple[str, str, str, bool, list[Hit]]]:
         """For every kind with a hit, in kind order: the kind, its label, its count as shown
@@ -80,13 +85,14 @@ class Results:
             if self.counts.get(k):
                 hits = [h for h in self.hits if h.kind == k]
                 n = self.counts[k]
-                groups.append((k, labels[k], count_label(n), n > len(hits), hits))
+                groups.append((k, labels[k], count_label(n, self.cap), n > len(hits), hits))
         return groups
 
 
-def count_label(n: int) -> str:
-    """A kind's count as the page shows it: counting stops past ``COUNT_CAP``."""
-    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+def count_label(n: int, cap: int | None = None) -> str:
+    """A kind's count as the page shows it: counting stops past ``cap`` (``COUNT_CAP``)."""
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap}+" if n > cap else str(n)
 
 
 def searchable_kinds(user: Any) -> list[str]:
@@ -124,7 +130,8 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
     no search box sends (too long, NUL) and on an unknown kind.
 
     The work is bounded whatever the words: a kind's count stops at ``COUNT_CAP`` (shown as
-    "more than"), and its results are the ``RANK_WINDOW`` newest matches, ranked.
+    "more than"), and its results are the ``RANK_WINDOW`` newest matches, ranked; on the page
+    of every kind, at ``PREVIEW_CAP`` and the best of the ``PREVIEW_CAP`` newest.
     """
     terms = parse(text)
     if kind and kind not in Kind.values:
@@ -135,11 +142,17 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
         return results
     # One query a kind: its newest matches the person may open, ranked. How many there are is
     # the kind's count (up to the cap); the best of them are the hits.
-    window = max(COUNT_CAP, RANK_WINDOW) + 1
-    found = {
-        k: newest_ranked(Entry.objects.filter(_visible(user, k), kind=k), terms, window, kind=k)
-        for k in kinds
-    }
+    if kind:
+        results.cap = COUNT_CAP
+        window = max(COUNT_CAP, RANK_WINDOW) + 1
+    else:
+        results.cap = PREVIEW_CAP
+        window = PREVIEW_CAP + 1
+    with session():
+        found = {
+            k: newest_ranked(Entry.objects.filter(_visible(user, k), kind=k), terms, window, kind=k)
+            for k in kinds
+        }
     results.counts = {k: len(rows) for k, rows in found.items()}
     if kind:
         total = min(results.counts.get(kind, 0), RANK_WINDOW)

@@ -34,7 +34,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         "kind_links": [
-            (k, labels[k], selectors.count_label(results.counts.get(k, 0))) for k in kinds
+            (k, labels[k], selectors.count_label(results.counts.get(k, 0), results.cap))
+            for k in kinds
         ]
         if results
         else [],
