@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from iskra.organisation.models import Body, Organisation, Seat, Unit, UnitKind
+from iskra.organisation.services import STANDING_ORDERS
 
 
 class SettingsForm(forms.ModelForm[Organisation]):
@@ -89,20 +90,7 @@ class StandingOrdersForm(forms.ModelForm[Body]):
 
     class Meta:
         model = Body
-        fields = [
-            "min_notice_days",
-            "quorum_percent",
-            "majority_numerator",
-            "majority_denominator",
-            "majority_strict",
-            "abstentions_count",
-            "votes_are_secret",
-            "members_may_propose",
-            "supporters_required",
-            "units_may_propose",
-            "discussion_days",
-            "dissent_days",
-        ]
+        fields = list(STANDING_ORDERS)
         labels = {
             "min_notice_days": "Least notice of a meeting (days)",
             "quorum_percent": "Quorum (% of the body's members present)",

@@ -247,6 +247,19 @@ SETTINGS_FIELDS = (
 )
 
 
+def _apply(row: Any, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set the changed fields on ``row``; returns (old, new) values of those that differ, as the
+    audit entry records them."""
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for field, value in changes.items():
+        if getattr(row, field) != value:
+            old[field] = getattr(row, field)
+            new[field] = value
+            setattr(row, field, value)
+    return old, new
+
+
 # A body's standing orders: how motions reach it and how it decides (policy is data).
 STANDING_ORDERS = (
     "min_notice_days",
@@ -306,13 +319,7 @@ def update_standing_orders(*, actor: Any, body: Body, changes: dict[str, Any]) -
             "majority_strict",
             "“More than” all the votes can never happen: choose “at least” for unanimity.",
         )
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
-    for field, value in changes.items():
-        if getattr(body, field) != value:
-            old[field] = getattr(body, field)
-            new[field] = value
-            setattr(body, field, value)
+    old, new = _apply(body, changes)
     if new:
         body.save(update_fields=list(new))
         record(
@@ -335,13 +342,7 @@ def update_settings(*, actor: Any, changes: dict[str, Any]) -> Organisation:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise DomainError(f"Unknown settings: {', '.join(sorted(unknown))}.")
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
-    for field, value in changes.items():
-        if getattr(organisation, field) != value:
-            old[field] = getattr(organisation, field)
-            new[field] = value
-            setattr(organisation, field, value)
+    old, new = _apply(organisation, changes)
     if new:
         from django.core.cache import cache
 

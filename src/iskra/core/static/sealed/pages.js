@@ -219,6 +219,18 @@ if (further) {
 
 // Voting ---------------------------------------------------------------------------------------
 
+/** Each [question, answer in words] as a term and its description in `list` (a <dl>). */
+function showChoices(list, lines) {
+  list.replaceChildren();
+  for (const [question, words] of lines) {
+    const dt = document.createElement("dt");
+    dt.textContent = question;
+    const dd = document.createElement("dd");
+    dd.textContent = words;
+    list.append(dt, dd);
+  }
+}
+
 const castKey = (ballot) => `iskra:sealed-cast:${ballot}`;
 
 // The receipt page: what this tab cast, if its tracker is the one on the page.
@@ -231,14 +243,7 @@ if (receipt) {
     stored = null;
   }
   if (stored && stored.tracker === $("tracker")?.textContent.trim()) {
-    const list = $("cast-choices-list");
-    for (const [question, words] of stored.lines) {
-      const dt = document.createElement("dt");
-      dt.textContent = question;
-      const dd = document.createElement("dd");
-      dd.textContent = words;
-      list.append(dt, dd);
-    }
+    showChoices($("cast-choices-list"), stored.lines);
     receipt.hidden = false;
   }
 }
@@ -317,14 +322,7 @@ if (form) {
         : "Your vote has not been cast yet. This is what you chose; only your browser knows it.",
     );
     const list = $("vote-review-choices");
-    list.replaceChildren();
-    for (const [question, words] of inWords(chosen)) {
-      const dt = document.createElement("dt");
-      dt.textContent = question;
-      const dd = document.createElement("dd");
-      dd.textContent = words;
-      list.append(dt, dd);
-    }
+    showChoices(list, inWords(chosen));
     list.hidden = nothing;
     say("vote-confirm", nothing ? "Yes, encrypt and cast a blank ballot" : "Encrypt and cast my vote");
     // The paper cannot change under the review: "Change my choices" goes back to it.
