@@ -167,3 +167,20 @@ def test_imported_people_are_found_once_the_import_commits(
     assert {h.title for h in search(officer, text="thistlewood", kind=Kind.MEMBER).hits} == {
         "Mo Thistlewood"
     }
+
+
+def test_the_kind_is_not_a_word_of_the_entry() -> None:
+    """SQLite's FTS table holds the kind as a column (so one kind is searched at a time), but the
+    words typed are looked for in the title and the text only: "post" finds no post for being
+    one."""
+    from iskra.search.engines import matching, newest_ranked
+    from iskra.search.query import parse
+
+    Entry.objects.create(kind=Kind.POST, object_id=1, title="", text="Quiet words")
+    Entry.objects.create(kind=Kind.MOTION, object_id=1, title="Post office", text="Quiet")
+    assert list(matching(Entry.objects.all(), parse("post")).values_list("kind", flat=True)) == [
+        Kind.MOTION
+    ]
+    posts = Entry.objects.filter(kind=Kind.POST)
+    assert len(newest_ranked(posts, parse("quiet"), 10, kind=Kind.POST)) == 1
+    assert newest_ranked(posts, parse("post"), 10, kind=Kind.POST) == []

@@ -29,7 +29,7 @@ def matching(entries: QuerySet[Entry], terms: Terms) -> QuerySet[Entry]:
     )
 
 
-def ranked(entries: QuerySet[Entry], terms: Terms) -> QuerySet[Entry]:
+def ranked(entries: QuerySet[Entry], terms: Terms, kind: str = "") -> QuerySet[Entry]:
     if connection.vendor == "postgresql":
         return matching(entries, terms).annotate(rank=SearchRank(_DOCUMENT, _tsquery(terms)))
     # FTS5's rank (bm25, the title weighing four times the text) is only known inside the
@@ -38,8 +38,9 @@ def ranked(entries: QuerySet[Entry], terms: Terms) -> QuerySet[Entry]:
     return entries.extra(  # noqa: S610 - constant SQL; the words are a bound parameter
         tables=["search_entry_fts"],
         where=_FTS_WHERE,
-        params=[terms.fts5()],
-        select={"rank": "-bm25(search_entry_fts, 4.0, 1.0)"},
+        params=[terms.fts5(kind)],
+        # Weights by column: the kind counts nothing, the title four times the text.
+        select={"rank": "-bm25(search_entry_fts, 0.0, 4.0, 1.0)"},
     )
 
 
@@ -91,9 +92,10 @@ def newest_ranked(
                 cursor.execute(_RANK_WINDOW.format(window=sql), [terms.tsquery(), *params])
                 rows = cursor.fetchall()
         return [(int(row[0]), float(row[1])) for row in rows]
-    # In the FTS table's own order, so SQLite reads its matches newest first and stops there.
+    # In the FTS table's own order, so SQLite reads its matches newest first and stops there;
+    # the kind is in the FTS query, so FTS5 reads this kind's matches only.
     return list(
-        ranked(entries, terms)
+        ranked(entries, terms, kind)
         .extra(order_by=["-search_entry_fts.rowid"])
         .values_list("id", "rank")[:limit]
     )

@@ -37,12 +37,16 @@ class Terms:
     def __bool__(self) -> bool:
         return bool(self.words)
 
-    def fts5(self) -> str:
-        """An FTS5 query: each word a quoted string (``"near"``), the last one ``"wor"*``."""
+    def fts5(self, kind: str = "") -> str:
+        """An FTS5 query: each word a quoted string (``"near"``), the last one ``"wor"*``, looked
+        for in the title and the text only; with ``kind``, in entries of that kind only
+        (``kind : "motion" AND {title text} : ("near" AND "wor"*)``). Kinds are the search's
+        own constants, never typed."""
         parts = [f'"{w}"' for w in self.words]
         if self.prefix:
             parts[-1] += "*"
-        return " AND ".join(parts)
+        words = "{title text} : (" + " AND ".join(parts) + ")"
+        return f'kind : "{kind}" AND {words}' if kind else words
 
     def tsquery(self) -> str:
         """A ``tsquery`` for ``to_tsquery('simple', …)``: quoted lexemes joined by ``&``, the
