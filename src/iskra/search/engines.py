@@ -73,7 +73,7 @@ def newest_ranked(
         with connection.cursor() as cursor:
             depth = PROBE * limit
             for _ in range(2):
-                cursor.execute(_PROBE.format(depth=int(depth), window=sql), [kind, *ranking])
+                cursor.execute(_probe(sql), [kind, int(depth), *ranking])
                 rows = cursor.fetchall()
                 if len(rows) >= limit:
                     break
@@ -89,7 +89,7 @@ def newest_ranked(
                 # to find a rare word reads every row of the kind.
                 everything = found.order_by((F("object_id") + 0).desc()).values("id")[:limit]
                 sql, params = everything.query.get_compiler(connection=connection).as_sql()
-                cursor.execute(_RANK_WINDOW.format(window=sql), [terms.tsquery(), *params])
+                cursor.execute(_rank_window(sql), [terms.tsquery(), *params])
                 rows = cursor.fetchall()
         return [(int(row[0]), float(row[1])) for row in rows]
     # In the FTS table's own order, so SQLite reads its matches newest first and stops there;
@@ -106,15 +106,26 @@ def newest_ranked(
 # how deep a second look may go (a word in more than one eighth).
 PROBE = 2.5
 MAX_PROBE = 8
-# The rank of the window's entries alone (ids only go through the window's joins).
-_RANK_WINDOW = (
-    "SELECT ranked.id, ts_rank(ranked.document, to_tsquery('simple', %s)) "
-    "FROM search_entry ranked JOIN ({window}) window_ ON window_.id = ranked.id"
-)
-_PROBE = (
-    "WITH search_entry AS MATERIALIZED (SELECT id, kind, object_id, document "
-    "FROM search_entry WHERE kind = %s ORDER BY kind, object_id DESC LIMIT {depth}) " + _RANK_WINDOW
-)
+
+
+def _rank_window(window: str) -> str:
+    """The rank of the window's entries alone (ids only go through the window's joins). The
+    window's SQL is joined as it is (not through str.format: it may hold braces)."""
+    return (
+        "SELECT ranked.id, ts_rank(ranked.document, to_tsquery('simple', %s)) "
+        "FROM search_entry ranked JOIN (" + window + ") window_ ON window_.id = ranked.id"
+    )
+
+
+def _probe(window: str) -> str:
+    """The window among the kind's newest entries (as many as the depth parameter says): the
+    CTE, named as the table, stands for it in the window's own query. Parameters: the kind,
+    the depth, then the rank's and the window's."""
+    return (
+        "WITH search_entry AS MATERIALIZED (SELECT id, kind, object_id, document "
+        "FROM search_entry WHERE kind = %s ORDER BY kind, object_id DESC LIMIT %s) "
+        + _rank_window(window)
+    )
 
 
 _FTS_WHERE = ["search_entry_fts.rowid = search_entry.id", "search_entry_fts MATCH %s"]
