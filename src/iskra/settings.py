@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "iskra.meetings",
     "iskra.decisions",
     "iskra.ballots",
+    "iskra.representation",
     "iskra.privacy",
     "iskra.home",
     "iskra.demo",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("iskra.meetings.urls")),
     path("", include("iskra.decisions.urls")),
     path("", include("iskra.privacy.urls")),
+    path("", include("iskra.representation.urls")),
     path("", include("iskra.search.urls")),
     path("audit/", include("iskra.organisation.urls_audit")),
     path("admin/", admin.site.urls),

@@ -122,6 +122,8 @@ BODIES: dict[str, Any] = {
     "PUT /api/v1/meetings/{meeting_id}/minutes": {"text": "Minutes."},
     "POST /api/v1/votes/{vote_id}/ballots": {"choice": "for"},
     "POST /api/v1/decisions/{decision_id}/dissents": {"text": "I disagree."},
+    "POST /api/v1/holdings/{holding_id}/recall-petitions": {"reason": "Never reports back."},
+    "PUT /api/v1/recall-petitions/{petition_id}/reply": {"text": "I do report back."},
     "POST /api/v1/decisions/{decision_id}/actions": {
         "title": "Leaflet the estate",
         "due_on": "2099-01-01",
@@ -240,6 +242,7 @@ def _seed() -> dict[str, Any]:
     from iskra.members.models import Application, Membership, Status, Transfer
     from iskra.motions.models import Amendment, Bulletin, Motion, Post
     from iskra.organisation.models import Body, SeatHolding, Unit
+    from iskra.representation.models import RecallPetition
 
     seed_demo()
     riverside = Unit.objects.get(name="Riverside Branch")
@@ -313,6 +316,7 @@ def _seed() -> dict[str, Any]:
         "earlier_id": Meeting.objects.get(body__name="National Committee").pk,
         "vote_id": Vote.objects.get().pk,
         "decision_id": Decision.objects.get().pk,
+        "petition_id": RecallPetition.objects.get().pk,
         "action_id": Action.objects.get(unit=riverside).pk,
         "ballot_id": Ballot.objects.get(title__startswith="Riverside Hospital").pk,
         "sealed_ballot_id": Ballot.objects.get(title=SEALED_TITLE).pk,

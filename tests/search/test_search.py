@@ -242,6 +242,18 @@ def test_counting_and_ranking_are_bounded(
     motions = search(member, text="library", kind=Kind.MOTION)
     assert motions.counts[Kind.MOTION] == 3 and motions.more
     assert selectors.count_label(motions.counts[Kind.MOTION], motions.cap) == "2+"
+    assert motions.label_of(Kind.MOTION) == "2+" and motions.count(Kind.MOTION) == 2
+    # The other kinds' tabs on the motions' page are counted as on the page of every kind:
+    # with a second post on the library, the posts' tab says "1+" there too.
+    Post.objects.create(
+        motion=library.motion,
+        author=library.world.member,
+        text="The library needs us.",
+        created_at=timezone.now(),
+    )
+    motions = search(member, text="library", kind=Kind.MOTION)
+    assert motions.counts[Kind.POST] == 2 and motions.label_of(Kind.POST) == "1+"
+    assert motions.count(Kind.POST) == 1 and motions.more_of(Kind.POST)
     # Only the two newest are ranked and listed.
     newest = sorted(Motion.objects.values_list("pk", flat=True))[-2:]
     assert {h.id for h in search(member, text="library", kind=Kind.MOTION).hits} == set(newest)

@@ -49,6 +49,19 @@ LABELS = {
     "units_may_propose": "Units may propose",
     "discussion_days": "Discussion period (days)",
     "dissent_days": "Days to record dissent",
+    "recall_threshold_percent": "Recall: signatures needed (%)",
+    "recall_spread_units": "Recall: from at least this many units",
+    "recall_period_days": "Recall: days to gather signatures",
+    "recall_ballot_days": "Recall: days the ballot is open",
+    # A recall petition.
+    "petition": "Petition",
+    "signatures": "Signatures",
+    "required": "Signatures needed",
+    "eligible": "Members who may sign",
+    "spread_units": "From at least this many units",
+    "closes_on": "Signatures until",
+    "holding": "Term",
+    "by_rule": "Opened by the rules",
 }
 
 Names = Mapping[tuple[str, int], str]

@@ -27,6 +27,48 @@ def role_needs(user: Any, membership: Membership | None) -> list[NeedsMe]:
         *_trustee_tasks(user),
         *_my_actions(user),
         *_branch_actions(user, membership),
+        *_recall_petitions(user),
+    ]
+
+
+def _recall_petitions(user: Any) -> list[NeedsMe]:
+    """Recall petitions gathering signatures that this person may sign and has not, and those
+    against them (to reply)."""
+    from iskra.home.selectors import NeedsMe
+    from iskra.representation.models import RecallEligible, RecallPetition, RecallSignature
+
+    live = RecallPetition.objects.filter(
+        state=RecallPetition.State.OPEN, closes_on__gte=timezone.localdate()
+    ).select_related("holding__seat", "holding__holder")
+    signed = RecallSignature.objects.filter(signer_id=user.pk, withdrawn_at__isnull=True).values(
+        "petition_id"
+    )
+    eligible = RecallEligible.objects.filter(user_id=user.pk).values("petition_id")
+    to_sign = (
+        live.filter(pk__in=eligible)
+        .exclude(pk__in=signed)
+        .exclude(holding__holder_id=user.pk)
+        .order_by("closes_on")[:LIMIT]
+    )
+    against = live.filter(holding__holder_id=user.pk, reply="")[:LIMIT]
+    return [
+        *(
+            NeedsMe(
+                f"Recall petition: {p.holding.holder.full_name} as {p.holding.seat.title}",
+                f"{p.signatures} of {p.required} signatures; you may sign until "
+                f"{p.closes_on:%-d %B}",
+                reverse("representation:petition", args=[p.pk]),
+            )
+            for p in to_sign
+        ),
+        *(
+            NeedsMe(
+                f"Reply to the petition to recall you as {p.holding.seat.title}",
+                "your reply is shown beside the petitioners' reason",
+                reverse("representation:petition", args=[p.pk]),
+            )
+            for p in against
+        ),
     ]
 
 

@@ -103,6 +103,10 @@ class StandingOrdersForm(forms.ModelForm[Body]):
             "units_may_propose": "Units may propose motions by their own decision",
             "discussion_days": "Discussion period of a motion (days)",
             "dissent_days": "Days after a decision in which dissent may be recorded",
+            "recall_threshold_percent": "Recall: signatures needed (% of the constituency)",
+            "recall_spread_units": "Recall: from at least this many units",
+            "recall_period_days": "Recall: days a petition gathers signatures",
+            "recall_ballot_days": "Recall: days the recall ballot is open",
         }
         help_texts = {
             "min_notice_days": "A meeting called with less notice is refused, naming this rule.",

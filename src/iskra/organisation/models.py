@@ -155,6 +155,21 @@ class Body(models.Model):
         default=7,
         help_text="Standing orders: the least notice, in days, of a meeting of this body.",
     )
+    # Recall at any time of the holders of this body's seats (iskra.representation).
+    recall_threshold_percent = models.PositiveSmallIntegerField(
+        default=20,
+        help_text="Signatures, as a share of the seat's constituency, that open a recall ballot.",
+    )
+    recall_spread_units = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="The signatures must come from at least this many units (0: from anywhere).",
+    )
+    recall_period_days = models.PositiveSmallIntegerField(
+        default=42, help_text="Days a recall petition gathers signatures before it lapses."
+    )
+    recall_ballot_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days the recall ballot stays open."
+    )
 
     class Meta:
         ordering = ["unit__path", "name"]

@@ -121,6 +121,10 @@ class StandingOrdersOut(Schema):
     units_may_propose: bool
     discussion_days: int
     dissent_days: int
+    recall_threshold_percent: int
+    recall_spread_units: int
+    recall_period_days: int
+    recall_ballot_days: int
 
 
 class StandingOrdersIn(Input):
@@ -139,3 +143,7 @@ class StandingOrdersIn(Input):
     units_may_propose: bool | None = Field(None)
     discussion_days: int | None = Field(None, ge=1, le=365)
     dissent_days: int | None = Field(None, ge=0, le=365)
+    recall_threshold_percent: int | None = Field(None, ge=1, le=100)
+    recall_spread_units: int | None = Field(None, ge=0, le=1000)
+    recall_period_days: int | None = Field(None, ge=1, le=365)
+    recall_ballot_days: int | None = Field(None, ge=1, le=90)

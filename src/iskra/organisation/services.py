@@ -232,6 +232,29 @@ def end_holding(
     return holding
 
 
+def end_holding_by_rule(*, holding: SeatHolding, reason: str, data: dict[str, Any]) -> None:
+    """End a term by the organisation's rules, nobody's decision (a recall ballot carried):
+    recorded with no actor and with what decided it (``data``)."""
+    holding = (
+        SeatHolding.objects.select_for_update()
+        .select_related("seat__body__unit", "holder")
+        .get(pk=holding.pk)
+    )
+    if holding.ended_on is not None:
+        return
+    holding.ended_on = max(timezone.localdate(), holding.started_on)
+    holding.end_reason = reason
+    holding.save(update_fields=["ended_on", "end_reason"])
+    forget_rights(holding.holder)
+    record(
+        actor=None,
+        action="seat.end",
+        obj=holding,
+        unit=holding.seat.body.unit,
+        data={"ended_on": holding.ended_on, "reason": reason, **data},
+    )
+
+
 SETTINGS_FIELDS = (
     "name",
     "short_name",
@@ -274,6 +297,10 @@ STANDING_ORDERS = (
     "units_may_propose",
     "discussion_days",
     "dissent_days",
+    "recall_threshold_percent",
+    "recall_spread_units",
+    "recall_period_days",
+    "recall_ballot_days",
 )
 # (least, most) for the numbers among them.
 STANDING_ORDER_BOUNDS = {
@@ -284,6 +311,10 @@ STANDING_ORDER_BOUNDS = {
     "supporters_required": (0, 10_000),
     "discussion_days": (1, 365),
     "dissent_days": (0, 365),
+    "recall_threshold_percent": (1, 100),
+    "recall_spread_units": (0, 1000),
+    "recall_period_days": (1, 365),
+    "recall_ballot_days": (1, 90),
 }
 
 

@@ -109,4 +109,9 @@ def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
         Application.objects.filter(membership=membership).update(message="", reason="")
         MembershipEvent.objects.filter(membership=membership).update(reason="")
     Post.objects.filter(author=user).update(text=REMOVED)
+    # What they wrote on recall petitions: a reason they started, a reply as a holder.
+    from iskra.representation.models import RecallPetition
+
+    RecallPetition.objects.filter(started_by=user).update(reason=REMOVED)
+    RecallPetition.objects.filter(holding__holder=user).exclude(reply="").update(reply=REMOVED)
     return pseudonym

@@ -40,7 +40,10 @@ class SearchHitOut(Schema):
 class SearchCountOut(Schema):
     kind: str
     label: str
-    count: int = Field(description="Results of this kind; counting stops past 1000.")
+    count: int = Field(
+        description="Results of this kind; counting stops past 1000 for the kind asked for, "
+        "past 100 for the others."
+    )
     more: bool = Field(description="Whether there are more results than ``count``.")
 
 
@@ -88,8 +91,8 @@ def search(
             {
                 "kind": k,
                 "label": labels[k],
-                "count": min(results.counts.get(k, 0), results.cap),
-                "more": results.counts.get(k, 0) > results.cap,
+                "count": results.count(k),
+                "more": results.more_of(k),
             }
             for k in results.kinds
         ],

@@ -64,17 +64,34 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
     pages: int = 0
-    # Where counting stopped: COUNT_CAP for one kind, PREVIEW_CAP on the page of every kind.
+    # Where counting stopped: COUNT_CAP for the kind asked for, PREVIEW_CAP for the others
+    # (on the page of every kind, for all of them).
     cap: int = COUNT_CAP
+
+    def cap_of(self, kind: str) -> int:
+        """Where this kind's counting stopped."""
+        return self.cap if kind == self.kind else PREVIEW_CAP
+
+    def count(self, kind: str) -> int:
+        """This kind's count as far as it went (its cap at most)."""
+        return min(self.counts.get(kind, 0), self.cap_of(kind))
+
+    def more_of(self, kind: str) -> bool:
+        """Whether this kind has more results than were counted."""
+        return self.counts.get(kind, 0) > self.cap_of(kind)
+
+    def label_of(self, kind: str) -> str:
+        """This kind's count as the page shows it ("100+" past its cap)."""
+        return count_label(self.counts.get(kind, 0), self.cap_of(kind))
 
     @property
     def total(self) -> int:
-        return sum(min(n, self.cap) for n in self.counts.values())
+        return sum(self.count(k) for k in self.counts)
 
     @property
     def more(self) -> bool:
         """Whether some kind has more results than were counted."""
-        return any(n > self.cap for n in self.counts.values())
+        return any(self.more_of(k) for k in self.counts)
 
     def groups(self) -> list[tuple[str, str, str, bool, list[Hit]]]:
         """For every kind with a hit, in kind order: the kind, its label, its count as shown
@@ -85,7 +102,7 @@ class Results:
             if self.counts.get(k):
                 hits = [h for h in self.hits if h.kind == k]
                 n = self.counts[k]
-                groups.append((k, labels[k], count_label(n, self.cap), n > len(hits), hits))
+                groups.append((k, labels[k], self.label_of(k), n > len(hits), hits))
         return groups
 
 
@@ -142,15 +159,15 @@ def search(user: Any, *, text: str, kind: str = "", page: int = 1) -> Results:
         return results
     # One query a kind: its newest matches the person may open, ranked. How many there are is
     # the kind's count (up to the cap); the best of them are the hits.
-    if kind:
-        results.cap = COUNT_CAP
-        window = max(COUNT_CAP, RANK_WINDOW) + 1
-    else:
-        results.cap = PREVIEW_CAP
-        window = PREVIEW_CAP + 1
+    # On a kind's own page, the other kinds are counted as on the page of every kind: their
+    # tabs say "100+", and only the kind read is counted and ranked as far as COUNT_CAP.
+    results.cap = COUNT_CAP if kind else PREVIEW_CAP
+    windows = {k: (max(COUNT_CAP, RANK_WINDOW) if k == kind else PREVIEW_CAP) + 1 for k in kinds}
     with session():
         found = {
-            k: newest_ranked(Entry.objects.filter(_visible(user, k), kind=k), terms, window, kind=k)
+            k: newest_ranked(
+                Entry.objects.filter(_visible(user, k), kind=k), terms, windows[k], kind=k
+            )
             for k in kinds
         }
     results.counts = {k: len(rows) for k, rows in found.items()}

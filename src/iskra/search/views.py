@@ -33,12 +33,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "results": results,
-        "kind_links": [
-            (k, labels[k], selectors.count_label(results.counts.get(k, 0), results.cap))
-            for k in kinds
-        ]
-        if results
-        else [],
+        "kind_links": [(k, labels[k], results.label_of(k)) for k in kinds] if results else [],
         "kind_label": labels.get(results.kind, "") if results else "",
     }
     # htmx asks for the results only, as the person types.

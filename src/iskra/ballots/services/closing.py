@@ -100,8 +100,11 @@ def close_ballot(
 def announce_result(ballot: Ballot, result: dict[str, Any]) -> None:
     """After any close (plain or sealed): settle the motion put to the ballot and tell everyone
     on the roll that the result is out."""
+    from iskra.ballots.signals import ballot_counted
+
     if ballot.motion_id is not None:
         _settle_motion(ballot, result)
+    ballot_counted.send(sender=Ballot, ballot=ballot, result=result)
     people = list(RollEntry.objects.filter(ballot=ballot).values_list("user_id", flat=True))
     notify(
         users=people,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -281,6 +281,91 @@ def problems(ballot: Ballot, *, now: datetime | None = None) -> list[str]:
 def open_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
     """Freeze the roll, open voting and send every voter their credential."""
     ballot = _lock_draft(actor, ballot)
+    return _open(actor, ballot)
+
+
+@transaction.atomic
+def open_by_rule(
+    *,
+    unit: Unit,
+    constituency_body: Any,
+    title: str,
+    description: str,
+    question: str,
+    closes_at: datetime,
+    scrutineer: User,
+    created_by: User,
+    preset: str = Preset.RECALL,
+) -> Ballot:
+    """A secret yes/no ballot that a rule opens by itself, nobody's decision (a recall at the
+    threshold of its petition): defined and opened at once by the system, with its roll frozen
+    and credentials sent. Not sealed: a sealed ballot needs trustees whom people appoint (see
+    docs/representation.md). The caller has checked the rule; this checks the ballot."""
+    now = timezone.now()
+    ballot = Ballot.objects.create(
+        unit=unit,
+        title=title.strip()[:200],
+        preset=preset,
+        opens_at=now,
+        closes_at=closes_at,
+        description=description.strip(),
+        constituency_body=constituency_body,
+        created_by=created_by,
+        created_at=now,
+        sealed=False,
+        scrutineer=scrutineer,
+    )
+    q = Question.objects.create(ballot=ballot, position=1, kind=Question.Kind.YES_NO, text=question)
+    Option.objects.bulk_create(
+        [Option(question=q, position=i + 1, label=label) for i, label in enumerate(["Yes", "No"])]
+    )
+    record(
+        actor=None,
+        action="ballot.create",
+        obj=ballot,
+        unit=unit,
+        data={"title": ballot.title, "preset": preset, "sealed": False, "by_rule": True},
+    )
+    return _open(None, ballot)
+
+
+@transaction.atomic
+def draft_by_rule(
+    *,
+    unit: Unit,
+    constituency_body: Any,
+    title: str,
+    description: str,
+    question: str,
+    created_by: User,
+) -> Ballot:
+    """A draft election that a rule starts (a by-election after a recall), opening in a week
+    for a week: the unit's officers add its question with the candidates nominated (``question``
+    is suggested in the description), appoint a scrutineer and open it."""
+    now = timezone.now()
+    ballot = Ballot.objects.create(
+        unit=unit,
+        title=title.strip()[:200],
+        preset=Preset.STV_COMMITTEE,
+        opens_at=now + timedelta(days=7),
+        closes_at=now + timedelta(days=14),
+        description=(description.strip() + f"\n\nThe question: {question}").strip(),
+        constituency_body=constituency_body,
+        created_by=created_by,
+        created_at=now,
+        sealed=False,
+    )
+    record(
+        actor=None,
+        action="ballot.create",
+        obj=ballot,
+        unit=unit,
+        data={"title": ballot.title, "preset": ballot.preset, "sealed": False, "by_rule": True},
+    )
+    return ballot
+
+
+def _open(actor: Any, ballot: Ballot) -> Ballot:
     blocking = problems(ballot)
     if blocking:
         raise DomainError("The ballot cannot open yet: " + " ".join(blocking))

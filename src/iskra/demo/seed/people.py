@@ -149,6 +149,7 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
             role=Seat.Role.SECRETARY,
             title=f"{key} Branch Secretary",
             grants_officer_rights=True,
+            constituency_unit=branch,
         )
         org.create_seat(
             actor=admin, body=committee, role=Seat.Role.TREASURER, title=f"{key} Branch Treasurer"
@@ -259,3 +260,6 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
     from iskra.demo.seed.sealed import seed_demo_sealed_ballot
 
     seed_demo_sealed_ballot(secrets_dir=secrets_dir, person=_person, member=_member)
+    from iskra.demo.seed.representation import seed_demo_recall
+
+    seed_demo_recall()

@@ -20,10 +20,12 @@ def sweep() -> None:
     from iskra.ballots.services import close_due_ballots
     from iskra.core.notifications import send_due_notification_emails
     from iskra.members.services import complete_due_probations, end_due_suspensions
+    from iskra.representation.services import lapse_due_petitions
 
     close_due_ballots()
     complete_due_probations()
     end_due_suspensions()
+    lapse_due_petitions()
     send_due_notification_emails()
 
 

@@ -1,0 +1,54 @@
+"""Recall in the demo: a petition under way to recall North District's delegate to the
+National Council, started by the demo member five days ago, with the delegate's reply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from iskra.accounts.models import User
+from iskra.organisation.models import SeatHolding
+
+
+def seed_demo_recall() -> None:
+    from iskra.representation import services
+    from iskra.representation.models import RecallPetition
+
+    holding = SeatHolding.objects.current().get(seat__title="Delegate of North District")
+    member = User.objects.get(email="member@example.org")
+    petition = services.start_petition(
+        actor=member,
+        holding=holding,
+        reason=(
+            "Our delegate voted for the national leadership's budget at the last Council, "
+            "although every North District branch had instructed the delegates to vote "
+            "against the cuts to the branch organising fund. A delegate carries the "
+            "district's mandate, not their own."
+        ),
+    )
+    # Two more members of the district have signed; the secretary has not (the demo's
+    # secretary can sign it).
+    signers = (
+        User.objects.filter(
+            membership__unit__path__startswith=holding.seat.constituency_unit.path,  # type: ignore[union-attr]
+            membership__status="member",
+        )
+        .exclude(pk__in=[member.pk, holding.holder_id])
+        .exclude(email__in=["secretary@example.org", "scrutineer@example.org"])
+        .order_by("pk")
+    )
+    for signer in signers[:2]:
+        services.sign(actor=signer, petition=petition)
+    services.reply(
+        actor=holding.holder,
+        petition=petition,
+        text=(
+            "The budget vote was on the whole budget, not the fund alone; I spoke and voted "
+            "for the amendment restoring the fund, which fell. I will report back to every "
+            "branch meeting this month."
+        ),
+    )
+    # Started five days ago: its dates are those it would have had.
+    days = timedelta(days=5)
+    RecallPetition.objects.filter(pk=petition.pk).update(
+        started_at=petition.started_at - days, closes_on=petition.closes_on - days
+    )

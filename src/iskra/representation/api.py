@@ -1,0 +1,145 @@
+"""The recall API: the petitions a person can see, starting one against a seat's holder,
+signing and withdrawing, the holder's reply. The same services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from iskra.accounts.api_auth import request_user
+from iskra.apikit.common import ERRORS
+from iskra.apikit.inputs import Input, PathId
+from iskra.apikit.pagination import Paged, Pages
+from iskra.representation import services
+from iskra.representation.models import RecallPetition
+from iskra.representation.permissions import (
+    is_eligible,
+    load_holding,
+    load_petition,
+    visible_petitions,
+)
+
+router = Router(tags=["recall"])
+
+
+class PetitionOut(Schema):
+    id: int
+    holding_id: int
+    seat_id: int
+    seat_title: str
+    body_id: int
+    holder_id: int
+    holder_name: str
+    state: str = Field(
+        description="open (gathering signatures), ballot (threshold reached: the recall "
+        "ballot decides), recalled, not_recalled, lapsed, ended (the holder left the seat)."
+    )
+    reason: str
+    reply: str
+    replied_at: dt.datetime | None
+    started_at: dt.datetime
+    started_by_id: int
+    closes_on: dt.date = Field(description="The last day on which it can be signed.")
+    eligible: int = Field(description="Members of the constituency when it started.")
+    required: int = Field(description="Signatures that open the recall ballot.")
+    spread_units: int = Field(description="Units the signatures must come from (0: any).")
+    signatures: int
+    ballot_id: int | None = Field(description="The recall ballot, once the threshold is met.")
+    by_election_id: int | None = Field(description="The by-election's draft, after a recall.")
+    you_may_sign: bool = Field(description="Whether you can sign it now.")
+    you_signed: bool = Field(description="Whether your signature counts.")
+
+
+class StartIn(Input):
+    reason: str = Field(max_length=services.MAX_REASON)
+
+
+class ReplyIn(Input):
+    text: str = Field(max_length=services.MAX_REPLY)
+
+
+def _out(user: Any, p: RecallPetition) -> dict[str, Any]:
+    h = p.holding
+    signed = services.has_signed(user, p)
+    return {
+        "id": p.pk,
+        "holding_id": h.pk,
+        "seat_id": h.seat_id,
+        "seat_title": h.seat.title,
+        "body_id": h.seat.body_id,
+        "holder_id": h.holder_id,
+        "holder_name": h.holder.full_name,
+        "state": p.state,
+        "reason": p.reason,
+        "reply": p.reply,
+        "replied_at": p.replied_at,
+        "started_at": p.started_at,
+        "started_by_id": p.started_by_id,
+        "closes_on": p.closes_on,
+        "eligible": p.eligible,
+        "required": p.required,
+        "spread_units": p.spread_units,
+        "signatures": p.signatures,
+        "ballot_id": p.ballot_id,
+        "by_election_id": p.by_election_id,
+        "you_may_sign": p.state == RecallPetition.State.OPEN
+        and not signed
+        and user.pk != h.holder_id
+        and is_eligible(user, p),
+        "you_signed": signed,
+    }
+
+
+@router.get("/recall-petitions", response={200: list[PetitionOut], **ERRORS})
+@paginate(Pages)
+def list_petitions(request: HttpRequest, **kwargs: Any) -> Any:
+    """The petitions of the constituencies you belong to, against you, or in units you are an
+    officer of; newest first."""
+    user = request_user(request)
+    rows = visible_petitions(user).order_by("-started_at", "-pk")
+    return Paged(rows, lambda p: _out(user, p))
+
+
+@router.get("/recall-petitions/{petition_id}", response={200: PetitionOut, **ERRORS})
+def get_petition(request: HttpRequest, petition_id: PathId) -> Any:
+    user = request_user(request)
+    return _out(user, load_petition(user, petition_id))
+
+
+@router.post("/holdings/{holding_id}/recall-petitions", response={201: PetitionOut, **ERRORS})
+def start_petition(request: HttpRequest, holding_id: PathId, payload: StartIn) -> Any:
+    """Start a petition to recall the holder of this term (you sign it by starting it). Only
+    members of the seat's constituency; one petition at a time."""
+    user = request_user(request)
+    petition = services.start_petition(
+        actor=user, holding=load_holding(user, holding_id), reason=payload.reason
+    )
+    return Status(201, _out(user, load_petition(user, petition.pk)))
+
+
+@router.post("/recall-petitions/{petition_id}/signature", response={200: PetitionOut, **ERRORS})
+def sign(request: HttpRequest, petition_id: PathId) -> Any:
+    """Sign (again, after withdrawing). At the threshold the recall ballot opens."""
+    user = request_user(request)
+    services.sign(actor=user, petition=load_petition(user, petition_id))
+    return _out(user, load_petition(user, petition_id))
+
+
+@router.delete("/recall-petitions/{petition_id}/signature", response={200: PetitionOut, **ERRORS})
+def withdraw(request: HttpRequest, petition_id: PathId) -> Any:
+    """Withdraw your signature, while the petition gathers signatures."""
+    user = request_user(request)
+    services.withdraw(actor=user, petition=load_petition(user, petition_id))
+    return _out(user, load_petition(user, petition_id))
+
+
+@router.put("/recall-petitions/{petition_id}/reply", response={200: PetitionOut, **ERRORS})
+def reply(request: HttpRequest, petition_id: PathId, payload: ReplyIn) -> Any:
+    """The holder's reply, shown beside the reason."""
+    user = request_user(request)
+    services.reply(actor=user, petition=load_petition(user, petition_id), text=payload.text)
+    return _out(user, load_petition(user, petition_id))

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RepresentationConfig(AppConfig):
+    name = "iskra.representation"
+    label = "representation"
+    verbose_name = "Representation and recall"
+
+    def ready(self) -> None:
+        from iskra.ballots.signals import ballot_counted
+        from iskra.representation.receivers import settle_recall_ballot
+
+        ballot_counted.connect(settle_recall_ballot, dispatch_uid="representation.recall")

@@ -1,0 +1,85 @@
+"""Who sees a recall petition and who may act on it. A petition is the business of the seat's
+constituency: its members (on the day it started), the holder and the officers over the seat's
+body see it; to anyone else it does not exist (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from iskra.core.errors import NotFound
+from iskra.organisation.models import SeatHolding
+from iskra.organisation.permissions import is_officer_of, officer_scope_q
+from iskra.representation.models import RecallEligible, RecallPetition
+
+
+def can_view_petition(user: Any, petition: RecallPetition) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk == petition.holding.holder_id or is_officer_of(
+        user, petition.holding.seat.body.unit
+    ):
+        return True
+    return RecallEligible.objects.filter(petition=petition, user_id=user.pk).exists()
+
+
+def visible_petitions(user: Any) -> QuerySet[RecallPetition]:
+    """The petitions this person may see (``can_view_petition``), as one query."""
+    petitions = RecallPetition.objects.select_related(
+        "holding__seat__body__unit", "holding__holder"
+    )
+    if not getattr(user, "is_authenticated", False):
+        return petitions.none()
+    if getattr(user, "is_superuser", False):
+        return petitions
+    eligible = RecallEligible.objects.filter(user_id=user.pk).values("petition_id")
+    return petitions.filter(
+        Q(pk__in=eligible)
+        | Q(holding__holder_id=user.pk)
+        | officer_scope_q(user, "holding__seat__body__unit__path")
+    )
+
+
+def load_petition(user: Any, petition_id: int) -> RecallPetition:
+    petition = (
+        RecallPetition.objects.select_related(
+            "holding__seat__body__unit",
+            "holding__seat__constituency_unit",
+            "holding__seat__constituency_body",
+            "holding__holder",
+            "started_by",
+            "ballot",
+            "by_election",
+        )
+        .filter(pk=petition_id)
+        .first()
+    )
+    if petition is None or not can_view_petition(user, petition):
+        raise NotFound("No such recall petition.")
+    return petition
+
+
+def is_eligible(user: Any, petition: RecallPetition) -> bool:
+    return RecallEligible.objects.filter(
+        petition=petition, user_id=getattr(user, "pk", None) or 0
+    ).exists()
+
+
+def load_holding(user: Any, holding_id: int) -> SeatHolding:
+    """A seat's holding, for its record and its recall: every member sees who holds the
+    organisation's seats (as on the units' pages)."""
+    from iskra.motions.permissions import is_member_or_superuser
+
+    holding = (
+        SeatHolding.objects.select_related(
+            "seat__body__unit", "seat__constituency_unit", "seat__constituency_body", "holder"
+        )
+        .filter(pk=holding_id)
+        .first()
+    )
+    if holding is None or not (
+        is_member_or_superuser(user) or is_officer_of(user, holding.seat.body.unit)
+    ):
+        raise NotFound("No such seat holding.")
+    return holding

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from iskra.representation import views
+
+app_name = "representation"
+
+urlpatterns = [
+    path("holdings/<int:holding_id>/", views.holder_record, name="record"),
+    path("holdings/<int:holding_id>/recall/", views.start, name="start"),
+    path("recall/", views.petitions, name="list"),
+    path("recall/<int:petition_id>/", views.petition_detail, name="petition"),
+    path("recall/<int:petition_id>/sign/", views.sign, name="sign"),
+    path("recall/<int:petition_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("recall/<int:petition_id>/reply/", views.reply, name="reply"),
+]

@@ -1,0 +1,216 @@
+"""The pages of recall: a holder's record, starting a petition, the petition (sign, withdraw,
+reply), the petitions a person can see."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Denied
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from iskra.accounts.models import User
+from iskra.ballots.permissions import can_view as can_view_ballot
+from iskra.core.errors import DomainError
+from iskra.core.web import confirm_action, domain_view, form_view, keep_form, kept_form, post_action
+from iskra.representation import selectors, services
+from iskra.representation.forms import ReplyForm, StartRecallForm
+from iskra.representation.models import RecallPetition
+from iskra.representation.permissions import (
+    is_eligible,
+    load_holding,
+    load_petition,
+    visible_petitions,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _may_start(user: User, holding: object) -> tuple[bool, str]:
+    """Whether the record page offers "Start a recall", and if not, why (in words)."""
+    from iskra.organisation.models import SeatHolding
+
+    assert isinstance(holding, SeatHolding)
+    if holding.ended_on is not None:
+        return False, "This term has ended."
+    if user.pk == holding.holder_id:
+        return False, "This is your own seat."
+    live = services.live_petition(holding)
+    if live is not None:
+        return False, "A petition to recall them is already under way."
+    try:
+        members = services.constituency(holding)
+    except DomainError as exc:
+        return False, exc.message
+    if not members.filter(user_id=user.pk).exists():
+        return False, "Only members of the constituency that elects this seat can start its recall."
+    return True, ""
+
+
+@domain_view
+def holder_record(request: HttpRequest, holding_id: int) -> HttpResponse:
+    user = _user(request)
+    holding = load_holding(user, holding_id)
+    may_start, why_not = _may_start(user, holding)
+    return render(
+        request,
+        "representation/record.html",
+        {
+            "record": selectors.holder_record(holding),
+            "holding": holding,
+            "may_start": may_start,
+            "why_not": why_not,
+            "live": services.live_petition(holding),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def start(request: HttpRequest, holding_id: int) -> HttpResponseBase:
+    user = _user(request)
+    holding = load_holding(user, holding_id)
+    may_start, why_not = _may_start(user, holding)
+    live = services.live_petition(holding)
+    if live is not None:
+        messages.info(request, "A petition to recall them is already under way: sign it here.")
+        return redirect("representation:petition", petition_id=live.pk)
+    if not may_start:
+        # Not of the constituency, the holder, a term that ended: refused before the form
+        # (403, with the rule).
+        raise Denied(why_not)
+    body = holding.seat.body
+    try:
+        eligible = services.constituency(holding).count()
+    except DomainError:
+        eligible = 0
+    required = max(1, -(-eligible * body.recall_threshold_percent // 100))
+    rules = [
+        f"Members of the constituency today can sign: {eligible}.",
+        f"The recall ballot opens by itself at {required} signature{'s' if required != 1 else ''}"
+        f" ({body.recall_threshold_percent}% of them)"
+        + (f", from at least {body.recall_spread_units} units" if body.recall_spread_units else "")
+        + f", within {body.recall_period_days} days.",
+        "Starting the petition signs it. Who signs is not shown to anybody, the holder included.",
+    ]
+    return form_view(
+        request,
+        StartRecallForm(request.POST or None),
+        save=lambda form: services.start_petition(
+            actor=user, holding=holding, reason=form.cleaned_data["reason"]
+        ),
+        done=lambda petition: redirect("representation:petition", petition_id=petition.pk),
+        success="The petition is started, with your signature. The constituency has been told.",
+        template="representation/start.html",
+        context={
+            "title": f"Recall {holding.holder.full_name} as {holding.seat.title}",
+            "holding": holding,
+            "rules": rules,
+            "submit": "Start the petition",
+        },
+        error_field="reason",
+    )
+
+
+@domain_view
+def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
+    user = _user(request)
+    petition = load_petition(user, petition_id)
+    gathering = petition.state == RecallPetition.State.OPEN
+    return render(
+        request,
+        "representation/petition.html",
+        {
+            "petition": petition,
+            "holding": petition.holding,
+            "progress": selectors.progress(petition),
+            "units": services.signed_units(petition) if petition.spread_units else None,
+            "eligible": is_eligible(user, petition),
+            "signed": services.has_signed(user, petition),
+            "gathering": gathering,
+            "is_holder": user.pk == petition.holding.holder_id,
+            "sees_by_election": petition.by_election is not None
+            and can_view_ballot(user, petition.by_election),
+            "reply_form": kept_form(
+                request, f"recall-{petition.pk}-reply", ReplyForm, initial={"text": petition.reply}
+            ),
+        },
+    )
+
+
+@require_POST
+@domain_view
+def sign(request: HttpRequest, petition_id: int) -> HttpResponseBase:
+    user = _user(request)
+    petition = load_petition(user, petition_id)
+    if not is_eligible(user, petition):
+        raise Denied("Only members of the seat's constituency when the petition started can sign.")
+
+    def done(p: RecallPetition) -> str:
+        if p.state == RecallPetition.State.BALLOT:
+            return "You signed. The petition reached its threshold: the recall ballot is open."
+        return f"You signed: {p.signatures} of the {p.required} signatures needed."
+
+    return post_action(
+        request,
+        lambda: services.sign(actor=user, petition=petition),
+        then=redirect("representation:petition", petition_id=petition.pk),
+        success=done,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def withdraw(request: HttpRequest, petition_id: int) -> HttpResponseBase:
+    user = _user(request)
+    petition = load_petition(user, petition_id)
+    back = reverse("representation:petition", args=[petition.pk])
+    if not services.has_signed(user, petition):
+        messages.error(request, "You have not signed this petition.")
+        return redirect(back)
+    return confirm_action(
+        request,
+        lambda: services.withdraw(actor=user, petition=petition),
+        then=redirect(back),
+        cancel=back,
+        title="Withdraw your signature?",
+        consequences=[
+            f"Your signature no longer counts: the petition will have {petition.signatures - 1} "
+            f"of the {petition.required} needed.",
+            "You can sign again while it gathers signatures.",
+        ],
+        confirm_label="Yes, withdraw my signature",
+        success="Your signature is withdrawn.",
+    )
+
+
+@require_POST
+@domain_view
+def reply(request: HttpRequest, petition_id: int) -> HttpResponseBase:
+    user = _user(request)
+    petition = load_petition(user, petition_id)
+    if user.pk != petition.holding.holder_id:
+        raise Denied("Only the holder of the seat replies to its recall petition.")
+    back = redirect("representation:petition", petition_id=petition.pk)
+    name = f"recall-{petition.pk}-reply"
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return keep_form(request, name, form, back)
+    try:
+        services.reply(actor=user, petition=petition, text=form.cleaned_data["text"])
+    except DomainError as exc:
+        return keep_form(request, name, form, back, exc.message)
+    messages.success(request, "Your reply is shown beside the reason.")
+    return back
+
+
+@domain_view
+def petitions(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    rows = visible_petitions(user).order_by("-started_at")[:200]
+    return render(request, "representation/list.html", {"petitions": rows})
