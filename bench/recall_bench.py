@@ -57,7 +57,20 @@ def _timed(n: int, act: Callable[[int], Any]) -> dict[str, Any]:
     return _percentiles(times)
 
 
-def measure(*, signatures: int, http: int) -> dict[str, Any]:
+def _profiled(profile: bool, act: Callable[[], Any]) -> Any:
+    """Run ``act``; with ``profile``, under cProfile, its 25 costliest calls to stderr."""
+    if not profile:
+        return act()
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(act)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+    return result
+
+
+def measure(*, signatures: int, http: int, profile: bool = False) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import override_settings
@@ -96,8 +109,11 @@ def measure(*, signatures: int, http: int) -> dict[str, Any]:
 
     starter = User.objects.get(pk=members[0])
     started = time.perf_counter()
-    petition = services.start_petition(
-        actor=starter, holding=holding, reason="Bench: the national officer ignored conference."
+    petition = _profiled(
+        profile,
+        lambda: services.start_petition(
+            actor=starter, holding=holding, reason="Bench: the national officer ignored conference."
+        ),
     )
     results["start a petition (100 000 eligible written), ms"] = round(
         (time.perf_counter() - started) * 1000, 1
@@ -133,7 +149,7 @@ def measure(*, signatures: int, http: int) -> dict[str, Any]:
     RecallPetition.objects.filter(pk=petition.pk).update(required=petition.signatures + 1)
     user = User.objects.get(pk=next(signers))
     started = time.perf_counter()
-    services.sign(actor=user, petition=petition)
+    _profiled(profile, lambda: services.sign(actor=user, petition=petition))
     results["the signature reaching the threshold + the recall ballot opened, ms"] = round(
         (time.perf_counter() - started) * 1000, 1
     )
@@ -172,7 +188,7 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         seed_organisation(members=args.members, branches=max(1, args.members // 20))
         report["seed_s"] = round(time.perf_counter() - started, 1)
-    report["results"] = measure(signatures=args.signatures, http=args.http)
+    report["results"] = measure(signatures=args.signatures, http=args.http, profile=args.profile)
     return report
 
 
@@ -210,6 +226,9 @@ def main() -> int:
     parser.add_argument("--http", type=int, default=50)
     parser.add_argument("--reuse", metavar="DATABASE_URL")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the start and the threshold (stderr)."
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -224,6 +243,7 @@ def main() -> int:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     argv = ["--members", str(args.members), "--signatures", str(args.signatures)]
     argv += ["--http", str(args.http), *(("--reuse", args.reuse) if args.reuse else ())]
+    argv += ["--profile"] if args.profile else []
     report: dict[str, Any] = {"machine_at_start": machine()}
     started = time.perf_counter()
     done = subprocess.run(
@@ -233,8 +253,9 @@ def main() -> int:
         capture_output=True,
         text=True,
     )
-    if done.returncode != 0:
+    if done.returncode != 0 or args.profile:
         print(done.stderr, file=sys.stderr)
+    if done.returncode != 0:
         return done.returncode
     report.update(json.loads(done.stdout.strip().splitlines()[-1]))
     report["wall_s"] = round(time.perf_counter() - started, 1)

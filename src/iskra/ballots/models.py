@@ -167,16 +167,29 @@ class Option(models.Model):
 class RollEntry(models.Model):
     """A person entitled to vote, frozen at opening. Holds a hash of their credential only."""
 
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll")
+    # Indexed by one_roll_entry_per_person (ballot first): no index of its own.
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.PROTECT, related_name="roll", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roll_entries"
     )
-    credential_hash = models.CharField(max_length=64, unique=True)
+    # The hash of the voter's credential; empty (NULL) until the credential is made and sent
+    # (``services.credentials``), and for a sealed ballot, whose credentials the credential
+    # authority makes. No credential hashes to NULL, so an entry without one cannot be voted
+    # with a credential.
+    # NULL, not "": many entries wait for a credential, and the hashes are unique.
+    credential_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     added_on_challenge = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["ballot", "user"], name="one_roll_entry_per_person")
+            models.UniqueConstraint(fields=["ballot", "user"], name="one_roll_entry_per_person"),
+            # A constraint, not ``unique=True``: PostgreSQL then builds no second, LIKE-able
+            # index of the hashes, which freezing a roll of 100 000 would write for nothing.
+            models.UniqueConstraint(
+                fields=["credential_hash"], name="one_roll_entry_per_credential"
+            ),
         ]
 
     def __str__(self) -> str:

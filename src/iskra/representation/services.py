@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from iskra.ballots.models import Ballot
 from iskra.ballots.permissions import holds_office_in
 from iskra.ballots.services.setup import open_by_rule
 from iskra.core.errors import DomainError, PermissionDenied
-from iskra.core.notifications import notify
+from iskra.core.notifications import notify, notify_selected
 from iskra.core.words import visible
 from iskra.meetings.services import body_members
 from iskra.members.models import Membership, Status
@@ -75,7 +75,7 @@ def _url(petition: RecallPetition) -> str:
 
 def _holding(holding: SeatHolding) -> SeatHolding:
     return (
-        SeatHolding.objects.select_for_update()
+        SeatHolding.objects.select_for_update(of=("self",))
         .select_related("seat__body__unit", "seat__constituency_unit", "holder")
         .get(pk=holding.pk)
     )
@@ -89,9 +89,10 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
     seat, body = holding.seat, holding.seat.body
     if holding.ended_on is not None:
         raise DomainError(f"{holding.holder.full_name}'s term as {seat.title} has ended.")
-    eligible = list(constituency(holding).values_list("user_id", "unit_id"))
-    units = dict(eligible)
-    if getattr(actor, "pk", None) not in units:
+    members = constituency(holding)
+    mine = members.filter(user_id=getattr(actor, "pk", None) or 0).values_list("unit_id", flat=True)
+    actor_unit = mine.first()
+    if actor_unit is None:
         raise PermissionDenied(
             f"Only members of the constituency that elects {seat.title} can start its recall."
         )
@@ -102,7 +103,6 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
     if len(reason) > MAX_REASON:
         raise DomainError(f"The reason is too long: {MAX_REASON} characters at most.")
     today = timezone.localdate()
-    required = max(1, math.ceil(len(eligible) * body.recall_threshold_percent / 100))
     try:
         with transaction.atomic():
             petition = RecallPetition.objects.create(
@@ -111,8 +111,8 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
                 reason=reason.strip(),
                 started_at=timezone.now(),
                 closes_on=today + timedelta(days=body.recall_period_days),
-                eligible=len(eligible),
-                required=required,
+                eligible=0,
+                required=1,
                 spread_units=body.recall_spread_units,
             )
     except IntegrityError:
@@ -120,10 +120,18 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
             f"A petition to recall {holding.holder.full_name} is already under way: sign it "
             "instead."
         ) from None
-    RecallEligible.objects.bulk_create(
-        [RecallEligible(petition=petition, user_id=u, unit_id=unit) for u, unit in eligible],
-        batch_size=5000,
-    )
+    # Who may sign, fixed today: one INSERT … SELECT (100 000 members in one statement).
+    sql, params = members.values_list("user_id", "unit_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO representation_recalleligible (petition_id, user_id, unit_id) "  # noqa: S608
+            "SELECT %s, chosen.* FROM (" + sql + ") chosen",
+            [petition.pk, *params],
+        )
+        eligible = int(cursor.rowcount)
+    petition.eligible = eligible
+    petition.required = max(1, math.ceil(eligible * body.recall_threshold_percent / 100))
+    petition.save(update_fields=["eligible", "required"])
     record(
         actor=actor,
         action="recall.start",
@@ -132,8 +140,8 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
         data={
             "holding": holding.pk,
             "seat": seat.pk,
-            "eligible": len(eligible),
-            "required": required,
+            "eligible": eligible,
+            "required": petition.required,
             "spread_units": petition.spread_units,
             "closes_on": petition.closes_on,
         },
@@ -145,13 +153,15 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
         title=f"A petition to recall you as {seat.title} has started: you may reply beside it",
         url=url,
     )
-    notify(
-        users=[u for u, _ in eligible if u not in (actor.pk, holding.holder_id)],
+    notify_selected(
+        users=RecallEligible.objects.filter(petition=petition)
+        .exclude(user_id__in=[actor.pk, holding.holder_id])
+        .values_list("user_id", flat=True),
         kind="recall.started",
         title=f"Petition to recall {holding.holder.full_name} as {seat.title}",
         url=url,
     )
-    _add_signature(petition, actor, units[actor.pk])
+    _add_signature(petition, actor, actor_unit)
     return petition
 
 
@@ -182,7 +192,7 @@ def reply(*, actor: Any, petition: RecallPetition, text: str) -> RecallPetition:
 
 def _lock(petition: RecallPetition) -> RecallPetition:
     return (
-        RecallPetition.objects.select_for_update()
+        RecallPetition.objects.select_for_update(of=("self",))
         .select_related("holding__seat__body__unit", "holding__holder")
         .get(pk=petition.pk)
     )
@@ -388,7 +398,7 @@ def settle(ballot: Ballot, result: dict[str, Any]) -> None:
     """The recall ballot is counted: carried, the holding ends as recalled (the ballot named)
     and a by-election is drafted for the seat; lost, the holder stays."""
     petition = (
-        RecallPetition.objects.select_for_update()
+        RecallPetition.objects.select_for_update(of=("self",))
         .select_related("holding__seat__body__unit", "holding__holder")
         .filter(ballot=ballot)
         .first()
