@@ -167,6 +167,46 @@ def measure(*, signatures: int, http: int, profile: bool = False) -> dict[str, A
             RecallPetition.objects.filter(pk=petition.pk).update(eligible=petition.eligible)
 
     results["floor: a one-row UPDATE in a transaction"] = _timed(200, update)
+    # Delegate entitlement of a national conference: every branch's members, the rule, seats.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from iskra.representation.entitlement import entitlement, make_delegate_seats
+
+    conference = Body.objects.filter(unit=root, name="Bench conference").first()
+    if conference is None:
+        conference = Body.objects.create(
+            unit=root, kind=Body.Kind.CONFERENCE, name="Bench conference"
+        )
+    Body.objects.filter(pk=conference.pk).update(
+        entitlement_rule="proportional", entitlement_step=10
+    )
+    conference.refresh_from_db()
+    from iskra.organisation.models import Seat
+
+    Seat.objects.filter(body=conference).delete()
+    for label, on in (
+        ("today", None),
+        (
+            "30 days ago (each member's standing from their history)",
+            timezone.localdate() - timedelta(days=30),
+        ),
+    ):
+        started = time.perf_counter()
+        rows = entitlement(conference, on=on)
+        results[f"entitlement of a national conference, register {label}, ms"] = round(
+            (time.perf_counter() - started) * 1000, 1
+        )
+    results["entitlement: units, delegates"] = [len(rows), sum(r.delegates for r in rows)]
+    officer = User.objects.get(pk=holding.holder_id)
+    started = time.perf_counter()
+    made = make_delegate_seats(actor=officer, body=conference)
+    results["making the delegate seats (entitlement included), ms"] = round(
+        (time.perf_counter() - started) * 1000, 1
+    )
+    results["delegate seats made"] = made.created
+    Seat.objects.filter(body=conference).delete()
     results["engine"] = connection.vendor
     return results
 

@@ -53,6 +53,10 @@ LABELS = {
     "recall_spread_units": "Recall: from at least this many units",
     "recall_period_days": "Recall: days to gather signatures",
     "recall_ballot_days": "Recall: days the ballot is open",
+    "entitlement_rule": "Delegates: how many each unit sends",
+    "entitlement_first": "Delegates: members the first stands for",
+    "entitlement_step": "Delegates: one more per this many members",
+    "entitlement_max": "Delegates: the most a unit sends",
     # A recall petition.
     "petition": "Petition",
     "signatures": "Signatures",

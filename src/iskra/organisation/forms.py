@@ -107,6 +107,10 @@ class StandingOrdersForm(forms.ModelForm[Body]):
             "recall_spread_units": "Recall: from at least this many units",
             "recall_period_days": "Recall: days a petition gathers signatures",
             "recall_ballot_days": "Recall: days the recall ballot is open",
+            "entitlement_rule": "Delegates: how many each unit sends",
+            "entitlement_first": "Delegates: members the first delegate stands for",
+            "entitlement_step": "Delegates: one more per this many members",
+            "entitlement_max": "Delegates: the most a unit sends",
         }
         help_texts = {
             "min_notice_days": "A meeting called with less notice is refused, naming this rule.",

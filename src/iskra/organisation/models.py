@@ -171,6 +171,27 @@ class Body(models.Model):
         default=14, help_text="Days the recall ballot stays open."
     )
 
+    # Delegate entitlement, for a conference or council of delegates of the units below.
+    class Entitlement(models.TextChoices):
+        NONE = "", "No delegates computed"
+        STEPS = "steps", "1 for the first members, 1 more per further block, up to a cap"
+        PROPORTIONAL = "proportional", "1 per block of members (rounded), at least 1, up to a cap"
+
+    entitlement_rule = models.CharField(
+        max_length=12, choices=Entitlement.choices, blank=True, default=""
+    )
+    entitlement_first = models.PositiveIntegerField(
+        default=749, help_text="Steps: the members the first delegate stands for."
+    )
+    entitlement_step = models.PositiveIntegerField(
+        default=250,
+        help_text="Steps: one more delegate per this many further members (or part of them); "
+        "proportional: one delegate per this many members.",
+    )
+    entitlement_max = models.PositiveSmallIntegerField(
+        default=6, help_text="The most delegates a unit sends."
+    )
+
     class Meta:
         ordering = ["unit__path", "name"]
         verbose_name_plural = "bodies"

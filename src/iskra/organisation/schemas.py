@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -125,6 +125,12 @@ class StandingOrdersOut(Schema):
     recall_spread_units: int
     recall_period_days: int
     recall_ballot_days: int
+    entitlement_rule: str = Field(
+        description="How delegates are counted: '' (not), 'steps' or 'proportional'."
+    )
+    entitlement_first: int
+    entitlement_step: int
+    entitlement_max: int
 
 
 class StandingOrdersIn(Input):
@@ -147,3 +153,7 @@ class StandingOrdersIn(Input):
     recall_spread_units: int | None = Field(None, ge=0, le=1000)
     recall_period_days: int | None = Field(None, ge=1, le=365)
     recall_ballot_days: int | None = Field(None, ge=1, le=90)
+    entitlement_rule: Literal["", "steps", "proportional"] | None = Field(None)
+    entitlement_first: int | None = Field(None, ge=1, le=1_000_000)
+    entitlement_step: int | None = Field(None, ge=1, le=1_000_000)
+    entitlement_max: int | None = Field(None, ge=1, le=1000)

@@ -301,6 +301,10 @@ STANDING_ORDERS = (
     "recall_spread_units",
     "recall_period_days",
     "recall_ballot_days",
+    "entitlement_rule",
+    "entitlement_first",
+    "entitlement_step",
+    "entitlement_max",
 )
 # (least, most) for the numbers among them.
 STANDING_ORDER_BOUNDS = {
@@ -315,6 +319,9 @@ STANDING_ORDER_BOUNDS = {
     "recall_spread_units": (0, 1000),
     "recall_period_days": (1, 365),
     "recall_ballot_days": (1, 90),
+    "entitlement_first": (1, 1_000_000),
+    "entitlement_step": (1, 1_000_000),
+    "entitlement_max": (1, 1000),
 }
 
 
@@ -334,6 +341,10 @@ def update_standing_orders(*, actor: Any, body: Body, changes: dict[str, Any]) -
     for field, value in changes.items():
         if field == "quorum_percent" and value is None:
             continue  # the organisation's default quorum
+        if field == "entitlement_rule":
+            if value not in Body.Entitlement.values:
+                raise FieldError(field, "Choose how delegates are counted.")
+            continue
         if field in STANDING_ORDER_BOUNDS:
             least, most = STANDING_ORDER_BOUNDS[field]
             if type(value) is not int or not least <= value <= most:

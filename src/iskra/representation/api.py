@@ -143,3 +143,80 @@ def reply(request: HttpRequest, petition_id: PathId, payload: ReplyIn) -> Any:
     user = request_user(request)
     services.reply(actor=user, petition=load_petition(user, petition_id), text=payload.text)
     return _out(user, load_petition(user, petition_id))
+
+
+class UnitEntitlementOut(Schema):
+    unit_id: int
+    unit_name: str
+    members: int = Field(description="Members in good standing on the date.")
+    delegates: int = Field(description="The delegates the rule entitles the unit to.")
+    seats: int = Field(description="The body's delegate seats for the unit now.")
+
+
+class EntitlementOut(Schema):
+    body_id: int
+    on: dt.date
+    rule: str = Field(description="'' (none), 'steps' or 'proportional'.")
+    first: int
+    step: int
+    max: int
+    members: int
+    delegates: int
+    units: list[UnitEntitlementOut]
+
+
+class DelegateSeatsIn(Input):
+    on: dt.date | None = Field(None, description="The register's date; today if left out.")
+
+
+class DelegateSeatsOut(Schema):
+    created: int
+    surplus: list[str] = Field(description="Units with more seats than entitled.")
+
+
+def _on(on: dt.date | None) -> dt.date:
+    from django.utils import timezone
+
+    from iskra.core.errors import DomainError
+
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise DomainError("The register is read on a day that has come: today or before.")
+    return on or today
+
+
+@router.get("/bodies/{body_id}/entitlement", response={200: EntitlementOut, **ERRORS})
+def get_entitlement(request: HttpRequest, body_id: PathId, on: dt.date | None = None) -> Any:
+    """Each unit's members in good standing on the date and the delegates the body's rule
+    entitles it to (public to members)."""
+    from iskra.organisation.permissions import load_body
+    from iskra.representation.entitlement import entitlement
+
+    body = load_body(request_user(request), body_id)
+    day = _on(on)
+    rows = entitlement(body, on=day) if body.entitlement_rule else []
+    return {
+        "body_id": body.pk,
+        "on": day,
+        "rule": body.entitlement_rule,
+        "first": body.entitlement_first,
+        "step": body.entitlement_step,
+        "max": body.entitlement_max,
+        "members": sum(r.members for r in rows),
+        "delegates": sum(r.delegates for r in rows),
+        "units": [r.as_dict() for r in rows],
+    }
+
+
+@router.post("/bodies/{body_id}/delegate-seats", response={200: DelegateSeatsOut, **ERRORS})
+def make_delegate_seats(request: HttpRequest, body_id: PathId, payload: DelegateSeatsIn) -> Any:
+    """Create the delegate seats the entitlement says are missing (officers of the body's
+    unit). Seats beyond a unit's entitlement are reported, not removed."""
+    from iskra.organisation.permissions import load_body
+    from iskra.representation import entitlement
+
+    user = request_user(request)
+    made = entitlement.make_delegate_seats(
+        actor=user, body=load_body(user, body_id), on=_on(payload.on)
+    )
+    return {"created": made.created, "surplus": [f"{n} ({k})" for n, k in made.surplus]}

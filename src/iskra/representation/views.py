@@ -3,12 +3,15 @@ reply), the petitions a person can see."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Denied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
@@ -214,3 +217,78 @@ def petitions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rows = visible_petitions(user).order_by("-started_at")[:200]
     return render(request, "representation/list.html", {"petitions": rows})
+
+
+def _date(value: str | None) -> dt.date | None:
+    """A date typed in the page's form (YYYY-MM-DD); nothing or nonsense is None."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@domain_view
+def delegates(request: HttpRequest, body_id: int) -> HttpResponseBase:
+    """A conference's or council's delegate entitlement, unit by unit, from the register on a
+    date (members see the figures); its officers make the missing delegate seats."""
+    from iskra.organisation.permissions import can_manage_structure, load_body
+    from iskra.representation.entitlement import entitlement, make_delegate_seats
+
+    user = _user(request)
+    body = load_body(user, body_id)
+    typed = request.GET.get("on") or request.POST.get("on") or ""
+    on = _date(typed)
+    error = "Enter a date as YYYY-MM-DD." if typed and on is None else ""
+    if on is not None and on > timezone.localdate():
+        on, error = None, "The register is read on a day that has come: today or before."
+    here = reverse("representation:delegates", args=[body.pk])
+    if request.method == "POST":
+        if not can_manage_structure(user, body.unit):
+            raise Denied(
+                f"Only officers of {body.unit.name} make the delegate seats of {body.name}."
+            )
+        rows = entitlement(body, on=on)
+        missing = sum(max(0, r.delegates - r.seats) for r in rows)
+        return confirm_action(
+            request,
+            lambda: make_delegate_seats(actor=user, body=body, on=on),
+            then=redirect(here + (f"?on={on.isoformat()}" if on else "")),
+            cancel=here,
+            title=f"Make the delegate seats of {body.name}?",
+            consequences=[
+                f"{missing} delegate seat{'s' if missing != 1 else ''} will be added, each "
+                "elected by its unit's members and representing it.",
+                "Seats beyond a unit's entitlement are listed, not removed: their holders were "
+                "elected.",
+            ],
+            confirm_label="Yes, make the seats",
+            carry=["on"],
+            success=lambda made: (
+                f"{made.created} delegate seats made."
+                + (
+                    " More seats than entitled: "
+                    + ", ".join(f"{name} ({n})" for name, n in made.surplus)
+                    + "."
+                    if made.surplus
+                    else ""
+                )
+            ),
+        )
+    rows = entitlement(body, on=on) if body.entitlement_rule else []
+    return render(
+        request,
+        "representation/delegates.html",
+        {
+            "body": body,
+            "rows": rows,
+            "on": on or timezone.localdate(),
+            "typed": typed,
+            "error": error,
+            "total_members": sum(r.members for r in rows),
+            "total_delegates": sum(r.delegates for r in rows),
+            "missing": sum(max(0, r.delegates - r.seats) for r in rows),
+            "can_manage": can_manage_structure(user, body.unit),
+        },
+        status=400 if error else 200,
+    )

@@ -9,6 +9,24 @@ from iskra.accounts.models import User
 from iskra.organisation.models import SeatHolding
 
 
+def seed_demo_delegates() -> None:
+    """The National Conference counts its delegates from the register: one per five members
+    of a branch, rounded, at least one, at most four (the demo's branches are small); its
+    officers have made the seats."""
+    from iskra.organisation.models import Body
+    from iskra.organisation.services import update_standing_orders
+    from iskra.representation.entitlement import make_delegate_seats
+
+    admin = User.objects.get(email="admin@example.org")
+    conference = Body.objects.get(name="National Conference")
+    conference = update_standing_orders(
+        actor=admin,
+        body=conference,
+        changes={"entitlement_rule": "proportional", "entitlement_step": 5, "entitlement_max": 4},
+    )
+    make_delegate_seats(actor=admin, body=conference)
+
+
 def seed_demo_recall() -> None:
     from iskra.representation import services
     from iskra.representation.models import RecallPetition
