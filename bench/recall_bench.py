@@ -128,11 +128,12 @@ def measure(*, signatures: int, http: int, profile: bool = False) -> dict[str, A
 
     results["sign, service"] = _timed(signatures, sign)
 
-    # Through the page, as a member's phone does it (CSRF checks off: the test client).
+    # Through the page, as a member's phone does it (CSRF checks off: the test client). One
+    # client, as one server process: a new client would load the middleware for each request.
+    client = Client()
     with override_settings(DEBUG=False):
 
         def sign_page(_: int) -> None:
-            client = Client()
             client.force_login(User.objects.get(pk=next(signers)))
             started_at = time.perf_counter()
             response = client.post(f"/recall/{petition.pk}/sign/")

@@ -608,11 +608,12 @@ def test_a_reminder_says_nothing_about_turnout_anywhere(world: World) -> None:
     assert services.send_reminders(actor=fresh(world.secretary), ballot=ballot) is None
     entry = AuditEntry.objects.get(action="ballot.remind")
     assert entry.data == {}
+    # One task is queued: the fan-out, which names the ballot and nothing else.
     queued = [t.args_kwargs["kwargs"] for t in DBTaskResult.objects.all()]
-    assert sorted(i for kw in queued for i in kw["roll_entry_ids"]) == [e.pk for e in entries]
-    assert all(kw["reminder"] is True for kw in queued)
-    # Run the queued tasks with the database worker, as `iskra worker` does: only those who
-    # have not voted get an email, and the stored task results hold no figure.
+    assert queued == [{"ballot_id": ballot.pk, "reminder": True}]
+    # Run the queued tasks with the database worker, as `iskra worker` does: the fan-out
+    # queues the whole roll in batches, only those who have not voted get an email, and the
+    # stored task results hold no figure.
     from django_tasks_db.management.commands.db_worker import Worker
 
     mail.outbox.clear()
@@ -627,6 +628,13 @@ def test_a_reminder_says_nothing_about_turnout_anywhere(world: World) -> None:
         excluded_queue_names=[],
     ).run()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(e.user.email for e in entries[4:])
+    batches = [
+        t.args_kwargs["kwargs"]
+        for t in DBTaskResult.objects.all()
+        if "roll_entry_ids" in t.args_kwargs["kwargs"]
+    ]
+    assert sorted(i for kw in batches for i in kw["roll_entry_ids"]) == [e.pk for e in entries]
+    assert all(kw["reminder"] is True for kw in batches)
     results = list(DBTaskResult.objects.values_list("status", "return_value"))
     assert results and all(r == ("SUCCESSFUL", None) for r in results), results
 

@@ -107,7 +107,7 @@ def list_petitions(request: HttpRequest, **kwargs: Any) -> Any:
 @router.get("/recall-petitions/{petition_id}", response={200: PetitionOut, **ERRORS})
 def get_petition(request: HttpRequest, petition_id: PathId) -> Any:
     user = request_user(request)
-    return _out(user, load_petition(user, petition_id))
+    return _out(user, load_petition(user, petition_id, whole=True))
 
 
 @router.post("/holdings/{holding_id}/recall-petitions", response={201: PetitionOut, **ERRORS})

@@ -41,20 +41,19 @@ def visible_petitions(user: Any) -> QuerySet[RecallPetition]:
     )
 
 
-def load_petition(user: Any, petition_id: int) -> RecallPetition:
-    petition = (
-        RecallPetition.objects.select_related(
-            "holding__seat__body__unit",
+def load_petition(user: Any, petition_id: int, *, whole: bool = False) -> RecallPetition:
+    """The petition, if this person may see it. ``whole``: with what its page shows (the
+    seat's constituency, the starter, the ballots); a verb needs only the holding."""
+    related = ["holding__seat__body__unit", "holding__holder"]
+    if whole:
+        related += [
             "holding__seat__constituency_unit",
             "holding__seat__constituency_body",
-            "holding__holder",
             "started_by",
             "ballot",
             "by_election",
-        )
-        .filter(pk=petition_id)
-        .first()
-    )
+        ]
+    petition = RecallPetition.objects.select_related(*related).filter(pk=petition_id).first()
     if petition is None or not can_view_petition(user, petition):
         raise NotFound("No such recall petition.")
     return petition

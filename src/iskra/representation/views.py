@@ -123,7 +123,7 @@ def start(request: HttpRequest, holding_id: int) -> HttpResponseBase:
 @domain_view
 def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
     user = _user(request)
-    petition = load_petition(user, petition_id)
+    petition = load_petition(user, petition_id, whole=True)
     gathering = petition.state == RecallPetition.State.OPEN
     return render(
         request,

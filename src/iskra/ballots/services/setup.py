@@ -409,7 +409,7 @@ def _open(actor: Any, ballot: Ballot) -> Ballot:
     ballot_id = ballot.pk
     if not ballot.sealed:
         # A sealed ballot's voters get their credential from the credential authority.
-        transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id))
+        transaction.on_commit(lambda: tasks.queue_credentials.enqueue(ballot_id=ballot_id))
     return ballot
 
 
@@ -460,7 +460,9 @@ def send_reminders(*, actor: Any, ballot: Ballot) -> None:
     if ballot.state != Ballot.State.OPEN or ballot.closes_at <= timezone.now():
         raise DomainError("Reminders go out while the ballot is open.")
     ballot_id = ballot.pk
-    transaction.on_commit(lambda: queue_credentials(ballot_id=ballot_id, reminder=True))
+    transaction.on_commit(
+        lambda: tasks.queue_credentials.enqueue(ballot_id=ballot_id, reminder=True)
+    )
     record(actor=actor, action="ballot.remind", obj=ballot, unit=ballot.unit)
 
 
