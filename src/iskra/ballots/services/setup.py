@@ -18,7 +18,6 @@ from iskra.ballots.models import (
     Option,
     Preset,
     Question,
-    RollEntry,
 )
 from iskra.ballots.permissions import (
     can_manage,
@@ -411,20 +410,6 @@ def _open(actor: Any, ballot: Ballot) -> Ballot:
         # A sealed ballot's voters get their credential from the credential authority.
         transaction.on_commit(lambda: tasks.queue_credentials.enqueue(ballot_id=ballot_id))
     return ballot
-
-
-def queue_credentials(*, ballot_id: int, reminder: bool = False, batch: int = 500) -> None:
-    """One background task per batch of the whole roll; each issues fresh credentials and
-    emails them. A reminder's tasks carry the whole roll too, and the worker skips whoever has
-    voted when it sends: a task listing only those who have not voted would be the turnout so
-    far, in a table anyone with the database can read."""
-    ids = list(
-        RollEntry.objects.filter(ballot_id=ballot_id).order_by("pk").values_list("pk", flat=True)
-    )
-    for start in range(0, len(ids), batch):
-        tasks.send_credentials.enqueue(
-            ballot_id=ballot_id, roll_entry_ids=ids[start : start + batch], reminder=reminder
-        )
 
 
 REMINDER_SENT = (
