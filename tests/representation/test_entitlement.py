@@ -125,6 +125,10 @@ def test_pages_and_api(world: World, conference: Body) -> None:
     data = api.get(f"/bodies/{conference.pk}/entitlement").json()
     assert data["delegates"] == 4 and data["members"] == 8
     is_error(api.get(f"/bodies/{conference.pk}/entitlement", on="2999-01-01"), 400)
+    is_error(api.get(f"/bodies/{conference.pk}/entitlement", on="0001-01-01"), 400)
+    is_error(api.post(f"/bodies/{conference.pk}/delegate-seats", {"on": "0001-01-01"}), 400)
+    old = member.get(f"/bodies/{conference.pk}/delegates/?on=0001-01-01")
+    assert old.status_code == 400 and b"1900" in old.content
     is_error(api.post(f"/bodies/{conference.pk}/delegate-seats", {}), 403)
     assert Api(world.officer).post(f"/bodies/{conference.pk}/delegate-seats", {}).json() == {
         "created": 0,

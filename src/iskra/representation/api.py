@@ -177,11 +177,11 @@ class DelegateSeatsOut(Schema):
 def _on(on: dt.date | None) -> dt.date:
     from django.utils import timezone
 
-    from iskra.core.errors import DomainError
+    from iskra.representation.entitlement import check_register_date
 
     today = timezone.localdate()
-    if on is not None and on > today:
-        raise DomainError("The register is read on a day that has come: today or before.")
+    if on is not None:
+        check_register_date(on)
     return on or today
 
 

@@ -31,6 +31,16 @@ from iskra.members.models import Membership, MembershipEvent, Status
 from iskra.organisation.models import Body, Seat, Unit
 from iskra.organisation.permissions import can_manage_structure, require
 
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def check_register_date(on: dt.date) -> None:
+    """The register is read on a day that has come, and not before 1900."""
+    if on > timezone.localdate():
+        raise DomainError("The register is read on a day that has come: today or before.")
+    if on < EARLIEST:
+        raise DomainError("The register is read on a day from 1 January 1900.")
+
 
 def delegates_for(members: int, *, rule: str, first: int, step: int, cap: int) -> int:
     """The delegates a unit of ``members`` members sends under the rule."""
@@ -81,6 +91,7 @@ def entitlement(body: Body, *, on: dt.date | None = None) -> list[UnitEntitlemen
     """Each member-holding unit under the body's unit: its members on the date, the delegates
     they entitle it to, and the body's delegate seats for it now. In the units' tree order."""
     on = on or timezone.localdate()
+    check_register_date(on)
     counts = members_on(body.unit, on)
     seats = dict(
         Seat.objects.filter(body=body, role=Seat.Role.DELEGATE, represents_unit__isnull=False)

@@ -233,15 +233,22 @@ def delegates(request: HttpRequest, body_id: int) -> HttpResponseBase:
     """A conference's or council's delegate entitlement, unit by unit, from the register on a
     date (members see the figures); its officers make the missing delegate seats."""
     from iskra.organisation.permissions import can_manage_structure, load_body
-    from iskra.representation.entitlement import entitlement, make_delegate_seats
+    from iskra.representation.entitlement import (
+        check_register_date,
+        entitlement,
+        make_delegate_seats,
+    )
 
     user = _user(request)
     body = load_body(user, body_id)
     typed = request.GET.get("on") or request.POST.get("on") or ""
     on = _date(typed)
     error = "Enter a date as YYYY-MM-DD." if typed and on is None else ""
-    if on is not None and on > timezone.localdate():
-        on, error = None, "The register is read on a day that has come: today or before."
+    if on is not None:
+        try:
+            check_register_date(on)
+        except DomainError as exc:
+            on, error = None, exc.message
     here = reverse("representation:delegates", args=[body.pk])
     if request.method == "POST":
         if not can_manage_structure(user, body.unit):
