@@ -86,3 +86,5 @@ def test_home_says_what_waits(recall: RecallWorld) -> None:
     assert "Recall petition" not in _client(w.other_secretary).get("/").content.decode()
     holder = _client(w.secretary).get("/").content.decode()
     assert "Reply to the petition to recall you as Branch A Secretary" in holder
+    # Their seats link to their record in each.
+    assert f'href="/holdings/{recall.holding.pk}/">your record' in holder

@@ -66,7 +66,11 @@ def seed_demo_recall() -> None:
         ),
     )
     # Started five days ago: its dates are those it would have had.
+    # The delegate replied the day after it started.
     days = timedelta(days=5)
+    petition.refresh_from_db(fields=["replied_at"])
     RecallPetition.objects.filter(pk=petition.pk).update(
-        started_at=petition.started_at - days, closes_on=petition.closes_on - days
+        started_at=petition.started_at - days,
+        closes_on=petition.closes_on - days,
+        replied_at=petition.replied_at - days + timedelta(days=1),  # type: ignore[operator]
     )
