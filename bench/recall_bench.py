@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -34,18 +33,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+# The search bench's helpers: the machine's description, a PostgreSQL database made anew,
+# percentiles (this folder is the script's, so its siblings import).
+from search_bench import _percentiles, machine, recreate_database
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/iskra_bench_recall"
-
-
-def _percentiles(times: list[float]) -> dict[str, Any]:
-    ordered = sorted(times)
-
-    def at(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
-
-    return {"n": len(ordered), "p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99)}
 
 
 def _timed(n: int, act: Callable[[int], Any]) -> dict[str, Any]:
@@ -231,33 +224,6 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         report["seed_s"] = round(time.perf_counter() - started, 1)
     report["results"] = measure(signatures=args.signatures, http=args.http, profile=args.profile)
     return report
-
-
-def machine() -> dict[str, str]:
-    def sh(*command: str) -> str:
-        try:
-            return subprocess.run(command, capture_output=True, text=True, check=False).stdout
-        except OSError:
-            return "?"
-
-    model = [r for r in sh("lscpu").splitlines() if r.startswith("Model name")]
-    return {
-        "nproc": sh("nproc").strip(),
-        "cpu": model[0].split(":", 1)[1].strip() if model else "?",
-        "python": platform.python_version(),
-        "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> int:

@@ -21,6 +21,7 @@ from iskra.representation.permissions import (
     load_holding,
     load_petition,
     visible_petitions,
+    with_your_part,
 )
 
 router = Router(tags=["recall"])
@@ -64,7 +65,13 @@ class ReplyIn(Input):
 
 def _out(user: Any, p: RecallPetition) -> dict[str, Any]:
     h = p.holding
-    signed = services.has_signed(user, p)
+    # From the list's annotations (``with_your_part``), or asked of this one petition.
+    signed = getattr(p, "you_signed", None)
+    if signed is None:
+        signed = services.has_signed(user, p)
+    eligible = getattr(p, "you_eligible", None)
+    if eligible is None:
+        eligible = is_eligible(user, p)
     return {
         "id": p.pk,
         "holding_id": h.pk,
@@ -89,7 +96,7 @@ def _out(user: Any, p: RecallPetition) -> dict[str, Any]:
         "you_may_sign": p.state == RecallPetition.State.OPEN
         and not signed
         and user.pk != h.holder_id
-        and is_eligible(user, p),
+        and eligible,
         "you_signed": signed,
     }
 
@@ -100,7 +107,7 @@ def list_petitions(request: HttpRequest, **kwargs: Any) -> Any:
     """The petitions of the constituencies you belong to, against you, or in units you are an
     officer of; newest first."""
     user = request_user(request)
-    rows = visible_petitions(user).order_by("-started_at", "-pk")
+    rows = with_your_part(visible_petitions(user), user).order_by("-started_at", "-pk")
     return Paged(rows, lambda p: _out(user, p))
 
 

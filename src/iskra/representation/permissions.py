@@ -41,6 +41,24 @@ def visible_petitions(user: Any) -> QuerySet[RecallPetition]:
     )
 
 
+def with_your_part(petitions: QuerySet[RecallPetition], user: Any) -> QuerySet[RecallPetition]:
+    """Each petition annotated with whether this person's signature counts (``you_signed``) and
+    whether they were of the constituency when it started (``you_eligible``)."""
+    from django.db.models import Exists, OuterRef
+
+    from iskra.representation.models import RecallSignature
+
+    pk = getattr(user, "pk", None) or 0
+    return petitions.annotate(
+        you_signed=Exists(
+            RecallSignature.objects.filter(
+                petition=OuterRef("pk"), signer_id=pk, withdrawn_at__isnull=True
+            )
+        ),
+        you_eligible=Exists(RecallEligible.objects.filter(petition=OuterRef("pk"), user_id=pk)),
+    )
+
+
 def load_petition(user: Any, petition_id: int, *, whole: bool = False) -> RecallPetition:
     """The petition, if this person may see it. ``whole``: with what its page shows (the
     seat's constituency, the starter, the ballots); a verb needs only the holding."""
@@ -82,3 +100,25 @@ def load_holding(user: Any, holding_id: int) -> SeatHolding:
     ):
         raise NotFound("No such seat holding.")
     return holding
+
+
+def why_not_start(user: Any, holding: SeatHolding, live: RecallPetition | None) -> str:
+    """Why this person cannot start a recall of this holding ("" if they can): the term has
+    ended, it is their own seat, a petition (``live``) is under way, the seat has no
+    constituency, or they are not of it. The service checks the same when it starts one."""
+    from iskra.core.errors import DomainError
+    from iskra.representation.services import constituency
+
+    if holding.ended_on is not None:
+        return "This term has ended."
+    if getattr(user, "pk", None) == holding.holder_id:
+        return "This is your own seat."
+    if live is not None:
+        return "A petition to recall them is already under way."
+    try:
+        members = constituency(holding)
+    except DomainError as exc:
+        return exc.message
+    if not members.filter(user_id=getattr(user, "pk", None) or 0).exists():
+        return "Only members of the constituency that elects this seat can start its recall."
+    return ""

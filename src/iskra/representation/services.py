@@ -50,6 +50,12 @@ def constituency(holding: SeatHolding) -> QuerySet[Membership]:
     )
 
 
+def required_signatures(eligible: int, percent: int) -> int:
+    """The signatures that open the recall ballot: ``percent`` of those who may sign, rounded
+    up, at least one."""
+    return max(1, math.ceil(eligible * percent / 100))
+
+
 def _ballot_place(seat: Seat) -> tuple[Unit, Body | None]:
     """The unit and, if the seat's constituency is a body, the body of its ballots."""
     if seat.constituency_body is not None:
@@ -130,7 +136,7 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
         )
         eligible = int(cursor.rowcount)
     petition.eligible = eligible
-    petition.required = max(1, math.ceil(eligible * body.recall_threshold_percent / 100))
+    petition.required = required_signatures(eligible, body.recall_threshold_percent)
     petition.save(update_fields=["eligible", "required"])
     record(
         actor=actor,

@@ -26,6 +26,7 @@ from iskra.representation.permissions import (
     load_holding,
     load_petition,
     visible_petitions,
+    why_not_start,
 )
 
 
@@ -34,41 +35,21 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _may_start(user: User, holding: object) -> tuple[bool, str]:
-    """Whether the record page offers "Start a recall", and if not, why (in words)."""
-    from iskra.organisation.models import SeatHolding
-
-    assert isinstance(holding, SeatHolding)
-    if holding.ended_on is not None:
-        return False, "This term has ended."
-    if user.pk == holding.holder_id:
-        return False, "This is your own seat."
-    live = services.live_petition(holding)
-    if live is not None:
-        return False, "A petition to recall them is already under way."
-    try:
-        members = services.constituency(holding)
-    except DomainError as exc:
-        return False, exc.message
-    if not members.filter(user_id=user.pk).exists():
-        return False, "Only members of the constituency that elects this seat can start its recall."
-    return True, ""
-
-
 @domain_view
 def holder_record(request: HttpRequest, holding_id: int) -> HttpResponse:
     user = _user(request)
     holding = load_holding(user, holding_id)
-    may_start, why_not = _may_start(user, holding)
+    live = services.live_petition(holding)
+    why_not = why_not_start(user, holding, live)
     return render(
         request,
         "representation/record.html",
         {
             "record": selectors.holder_record(holding),
             "holding": holding,
-            "may_start": may_start,
+            "may_start": not why_not,
             "why_not": why_not,
-            "live": services.live_petition(holding),
+            "live": live,
         },
     )
 
@@ -78,12 +59,12 @@ def holder_record(request: HttpRequest, holding_id: int) -> HttpResponse:
 def start(request: HttpRequest, holding_id: int) -> HttpResponseBase:
     user = _user(request)
     holding = load_holding(user, holding_id)
-    may_start, why_not = _may_start(user, holding)
     live = services.live_petition(holding)
     if live is not None:
         messages.info(request, "A petition to recall them is already under way: sign it here.")
         return redirect("representation:petition", petition_id=live.pk)
-    if not may_start:
+    why_not = why_not_start(user, holding, None)
+    if why_not:
         # Not of the constituency, the holder, a term that ended: refused before the form
         # (403, with the rule).
         raise Denied(why_not)
@@ -92,7 +73,7 @@ def start(request: HttpRequest, holding_id: int) -> HttpResponseBase:
         eligible = services.constituency(holding).count()
     except DomainError:
         eligible = 0
-    required = max(1, -(-eligible * body.recall_threshold_percent // 100))
+    required = services.required_signatures(eligible, body.recall_threshold_percent)
     rules = [
         f"Members of the constituency today can sign: {eligible}.",
         f"The recall ballot opens by itself at {required} signature{'s' if required != 1 else ''}"
