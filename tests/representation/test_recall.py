@@ -228,3 +228,21 @@ def test_erasing_a_former_member_removes_the_reason_they_wrote(recall: RecallWor
     )
     petition.refresh_from_db()
     assert petition.reason == REMOVED
+
+
+def test_the_holder_cannot_manage_their_own_recall_ballot(recall: RecallWorld) -> None:
+    from iskra.ballots.permissions import can_manage
+
+    petition = _start(recall)
+    services.sign(actor=fresh(recall.others[0]), petition=petition)
+    petition.refresh_from_db()
+    assert petition.ballot is not None
+    assert not can_manage(fresh(recall.world.secretary), petition.ballot)
+    assert can_manage(fresh(recall.world.officer), petition.ballot)
+    with pytest.raises(PermissionDenied):
+        ballots.extend_ballot(
+            actor=fresh(recall.world.secretary),
+            ballot=petition.ballot,
+            closes_at=petition.ballot.closes_at + timedelta(days=30),
+            reason="More time.",
+        )

@@ -51,8 +51,9 @@ def test_outsiders_are_refused(recall: RecallWorld) -> None:
     assert other.get(f"/recall/{petition.pk}/").status_code == 404
     assert other.post(f"/recall/{petition.pk}/sign/").status_code == 404
     start = other.get(f"/holdings/{recall.holding.pk}/recall/")
-    # A live petition: the page sends everyone to it; without one, 403 before the form.
-    assert start.status_code == 302
+    # A live petition is shown only to those who may see it (found from outside: this page
+    # sent everyone to it, telling another branch that it existed); 403 before the form.
+    assert start.status_code == 403
     RecallPetition.objects.update(state=RecallPetition.State.LAPSED)
     assert other.get(f"/holdings/{recall.holding.pk}/recall/").status_code == 403
     holder = _client(w.secretary)
@@ -88,3 +89,12 @@ def test_home_says_what_waits(recall: RecallWorld) -> None:
     assert "Reply to the petition to recall you as Branch A Secretary" in holder
     # Their seats link to their record in each.
     assert f'href="/holdings/{recall.holding.pk}/">your record' in holder
+
+
+def test_outside_the_constituency_a_petition_does_not_exist(recall: RecallWorld) -> None:
+    w = recall.world
+    _client(w.member).post(f"/holdings/{recall.holding.pk}/recall/", {"reason": "Absent."})
+    other = _client(w.other_secretary)
+    record = other.get(f"/holdings/{recall.holding.pk}/").content.decode()
+    assert "under way" not in record and "/recall/" not in record
+    assert other.get(f"/holdings/{recall.holding.pk}/recall/").status_code == 403

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iskra.ballots.models import Ballot, Challenge, RollEntry
+from iskra.ballots.models import Ballot, Challenge, Preset, RollEntry
 from iskra.core.errors import NotFound
 from iskra.members.models import Membership, Status
 from iskra.organisation.models import SeatHolding
@@ -13,8 +13,20 @@ from iskra.organisation.permissions import is_officer_of
 
 
 def can_manage(user: Any, ballot: Ballot) -> bool:
-    # Officers of the ballot's unit define, open and extend it.
-    return is_officer_of(user, ballot.unit)
+    # Officers of the ballot's unit define, open and extend it — except the person a recall
+    # ballot would recall, who is often one of them (found from outside: a branch secretary
+    # extended the ballot on their own recall).
+    if not is_officer_of(user, ballot.unit):
+        return False
+    return not (ballot.preset == Preset.RECALL and is_recalled_by(user, ballot))
+
+
+def is_recalled_by(user: Any, ballot: Ballot) -> bool:
+    """Whether this recall ballot is about this person (a petition's ballot against their seat:
+    ``representation``'s model points here, so the lookup goes by its relation's name)."""
+    return Ballot.objects.filter(
+        pk=ballot.pk, recall_petition__holding__holder_id=getattr(user, "pk", None) or 0
+    ).exists()
 
 
 def is_scrutineer(user: Any, ballot: Ballot) -> bool:

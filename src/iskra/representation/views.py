@@ -22,6 +22,7 @@ from iskra.representation import selectors, services
 from iskra.representation.forms import ReplyForm, StartRecallForm
 from iskra.representation.models import RecallPetition
 from iskra.representation.permissions import (
+    can_view_petition,
     is_eligible,
     load_holding,
     load_petition,
@@ -35,17 +36,25 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _visible(user: User, petition: RecallPetition | None) -> RecallPetition | None:
+    """The petition if this person may see it: to anyone outside the constituency, the holder
+    and the officers over the seat, it does not exist."""
+    return petition if petition is not None and can_view_petition(user, petition) else None
+
+
 @domain_view
 def holder_record(request: HttpRequest, holding_id: int) -> HttpResponse:
     user = _user(request)
     holding = load_holding(user, holding_id)
-    live = services.live_petition(holding)
+    live = _visible(user, services.live_petition(holding))
     why_not = why_not_start(user, holding, live)
+    record = selectors.holder_record(holding)
     return render(
         request,
         "representation/record.html",
         {
-            "record": selectors.holder_record(holding),
+            "record": record,
+            "petitions": [p for p in record.petitions if can_view_petition(user, p)],
             "holding": holding,
             "may_start": not why_not,
             "why_not": why_not,
@@ -59,7 +68,7 @@ def holder_record(request: HttpRequest, holding_id: int) -> HttpResponse:
 def start(request: HttpRequest, holding_id: int) -> HttpResponseBase:
     user = _user(request)
     holding = load_holding(user, holding_id)
-    live = services.live_petition(holding)
+    live = _visible(user, services.live_petition(holding))
     if live is not None:
         messages.info(request, "A petition to recall them is already under way: sign it here.")
         return redirect("representation:petition", petition_id=live.pk)
@@ -80,7 +89,8 @@ def start(request: HttpRequest, holding_id: int) -> HttpResponseBase:
         f" ({body.recall_threshold_percent}% of them)"
         + (f", from at least {body.recall_spread_units} units" if body.recall_spread_units else "")
         + f", within {body.recall_period_days} days.",
-        "Starting the petition signs it. Who signs is not shown to anybody, the holder included.",
+        "Starting the petition signs it, and you are named as the one who started it. Who "
+        "else signs is not shown to anybody, the holder included.",
     ]
     return form_view(
         request,
@@ -231,6 +241,9 @@ def delegates(request: HttpRequest, body_id: int) -> HttpResponseBase:
         except DomainError as exc:
             on, error = None, exc.message
     here = reverse("representation:delegates", args=[body.pk])
+    if request.method == "POST" and error:
+        messages.error(request, error)
+        return redirect(here)
     if request.method == "POST":
         if not can_manage_structure(user, body.unit):
             raise Denied(
