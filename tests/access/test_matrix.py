@@ -124,6 +124,14 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/decisions/{decision_id}/dissents": {"text": "I disagree."},
     "POST /api/v1/holdings/{holding_id}/recall-petitions": {"reason": "Never reports back."},
     "PUT /api/v1/recall-petitions/{petition_id}/reply": {"text": "I do report back."},
+    "POST /api/v1/bodies/{body_id}/requisitions": {
+        "agenda": "The hospital closure",
+        "reason": "The members must decide now.",
+    },
+    "POST /api/v1/requisitions/{requisition_id}/meeting": {
+        "starts_at": "2099-01-01T18:00:00Z",
+        "location": "The hall",
+    },
     "POST /api/v1/decisions/{decision_id}/actions": {
         "title": "Leaflet the estate",
         "due_on": "2099-01-01",
@@ -242,7 +250,7 @@ def _seed() -> dict[str, Any]:
     from iskra.members.models import Application, Membership, Status, Transfer
     from iskra.motions.models import Amendment, Bulletin, Motion, Post
     from iskra.organisation.models import Body, SeatHolding, Unit
-    from iskra.representation.models import RecallPetition
+    from iskra.representation.models import RecallPetition, Requisition
 
     seed_demo()
     riverside = Unit.objects.get(name="Riverside Branch")
@@ -317,6 +325,7 @@ def _seed() -> dict[str, Any]:
         "vote_id": Vote.objects.get().pk,
         "decision_id": Decision.objects.get().pk,
         "petition_id": RecallPetition.objects.get().pk,
+        "requisition_id": Requisition.objects.get().pk,
         "action_id": Action.objects.get(unit=riverside).pk,
         "ballot_id": Ballot.objects.get(title__startswith="Riverside Hospital").pk,
         "sealed_ballot_id": Ballot.objects.get(title=SEALED_TITLE).pk,

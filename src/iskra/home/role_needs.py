@@ -28,6 +28,61 @@ def role_needs(user: Any, membership: Membership | None) -> list[NeedsMe]:
         *_my_actions(user),
         *_branch_actions(user, membership),
         *_recall_petitions(user),
+        *_requisitions(user),
+    ]
+
+
+def _requisitions(user: Any) -> list[NeedsMe]:
+    """Requisitions of a special meeting gathering signatures that this person may sign and
+    has not; valid ones whose meeting this person must call (with the deadline)."""
+    from iskra.home.selectors import NeedsMe
+    from iskra.organisation.models import Body
+    from iskra.organisation.permissions import bodies_run_by_q
+    from iskra.representation.models import (
+        Requisition,
+        RequisitionEligible,
+        RequisitionSignature,
+    )
+
+    signed = RequisitionSignature.objects.filter(
+        signer_id=user.pk, withdrawn_at__isnull=True
+    ).values("petition_id")
+    eligible = RequisitionEligible.objects.filter(user_id=user.pk).values("petition_id")
+    to_sign = (
+        Requisition.objects.filter(
+            state=Requisition.State.OPEN,
+            closes_on__gte=timezone.localdate(),
+            pk__in=eligible,
+        )
+        .exclude(pk__in=signed)
+        .select_related("body")
+        .order_by("closes_on")[:LIMIT]
+    )
+    to_call = (
+        Requisition.objects.filter(
+            state=Requisition.State.VALID, body__in=Body.objects.filter(bodies_run_by_q(user))
+        )
+        .select_related("body")
+        .order_by("call_by")[:LIMIT]
+    )
+    return [
+        *(
+            NeedsMe(
+                f"Call the special meeting of {r.body.name} that members requisitioned",
+                f"call it by {r.call_by:%-d %B}, or Iskra convenes it in their name",
+                reverse("representation:requisition", args=[r.pk]),
+            )
+            for r in to_call
+        ),
+        *(
+            NeedsMe(
+                f"Requisition of a special meeting of {r.body.name}",
+                f"{r.signatures} of {r.required} signatures; you may sign until "
+                f"{r.closes_on:%-d %B}",
+                reverse("representation:requisition", args=[r.pk]),
+            )
+            for r in to_sign
+        ),
     ]
 
 

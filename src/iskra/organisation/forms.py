@@ -107,6 +107,12 @@ class StandingOrdersForm(forms.ModelForm[Body]):
             "recall_spread_units": "Recall: from at least this many units",
             "recall_period_days": "Recall: days a petition gathers signatures",
             "recall_ballot_days": "Recall: days the recall ballot is open",
+            "requisition_threshold_percent": "Requisition of a special meeting: signatures "
+            "needed (% of the members)",
+            "requisition_spread_units": "Requisition: from at least this many units",
+            "requisition_period_days": "Requisition: days it gathers signatures",
+            "requisition_call_days": "Requisition: days the officers have to call the meeting",
+            "requisition_hold_days": "Requisition: the meeting is held within this many days",
             "entitlement_rule": "Delegates: how many each unit sends",
             "entitlement_first": "Delegates: members the first delegate stands for",
             "entitlement_step": "Delegates: one more per this many members",

@@ -170,6 +170,30 @@ class Body(models.Model):
     recall_ballot_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days the recall ballot stays open."
     )
+    # Members requisition a special meeting of this body (iskra.representation). Defaults: the
+    # Companies Act 2006 s.303-305 (5 % of the members; called within 21 days, for a date
+    # within 28 days of the call).
+    requisition_threshold_percent = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Signatures, as a share of the members under the body's unit, that make a "
+        "requisition of a special meeting valid.",
+    )
+    requisition_spread_units = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="The signatures must come from at least this many units (0: from anywhere).",
+    )
+    requisition_period_days = models.PositiveSmallIntegerField(
+        default=28, help_text="Days a requisition gathers signatures before it lapses."
+    )
+    requisition_call_days = models.PositiveSmallIntegerField(
+        default=21,
+        help_text="Days the officers have to call a valid requisition's meeting; after them "
+        "Iskra convenes it in the requisitioners' name.",
+    )
+    requisition_hold_days = models.PositiveSmallIntegerField(
+        default=28,
+        help_text="The meeting is held within this many days of the requisition becoming valid.",
+    )
 
     # Delegate entitlement, for a conference or council of delegates of the units below.
     class Entitlement(models.TextChoices):

@@ -125,6 +125,11 @@ class StandingOrdersOut(Schema):
     recall_spread_units: int
     recall_period_days: int
     recall_ballot_days: int
+    requisition_threshold_percent: int
+    requisition_spread_units: int
+    requisition_period_days: int
+    requisition_call_days: int
+    requisition_hold_days: int
     entitlement_rule: str = Field(
         description="How delegates are counted: '' (not), 'steps' or 'proportional'."
     )
@@ -153,6 +158,11 @@ class StandingOrdersIn(Input):
     recall_spread_units: int | None = Field(None, ge=0, le=1000)
     recall_period_days: int | None = Field(None, ge=1, le=365)
     recall_ballot_days: int | None = Field(None, ge=1, le=90)
+    requisition_threshold_percent: int | None = Field(None, ge=1, le=100)
+    requisition_spread_units: int | None = Field(None, ge=0, le=1000)
+    requisition_period_days: int | None = Field(None, ge=1, le=365)
+    requisition_call_days: int | None = Field(None, ge=1, le=365)
+    requisition_hold_days: int | None = Field(None, ge=1, le=365)
     entitlement_rule: Literal["", "steps", "proportional"] | None = Field(None)
     entitlement_first: int | None = Field(None, ge=1, le=1_000_000)
     entitlement_step: int | None = Field(None, ge=1, le=1_000_000)

@@ -301,6 +301,11 @@ STANDING_ORDERS = (
     "recall_spread_units",
     "recall_period_days",
     "recall_ballot_days",
+    "requisition_threshold_percent",
+    "requisition_spread_units",
+    "requisition_period_days",
+    "requisition_call_days",
+    "requisition_hold_days",
     "entitlement_rule",
     "entitlement_first",
     "entitlement_step",
@@ -319,6 +324,11 @@ STANDING_ORDER_BOUNDS = {
     "recall_spread_units": (0, 1000),
     "recall_period_days": (1, 365),
     "recall_ballot_days": (1, 90),
+    "requisition_threshold_percent": (1, 100),
+    "requisition_spread_units": (0, 1000),
+    "requisition_period_days": (1, 365),
+    "requisition_call_days": (1, 365),
+    "requisition_hold_days": (1, 365),
     "entitlement_first": (1, 1_000_000),
     "entitlement_step": (1, 1_000_000),
     "entitlement_max": (1, 1000),
@@ -360,6 +370,12 @@ def update_standing_orders(*, actor: Any, body: Body, changes: dict[str, Any]) -
         raise FieldError(
             "majority_strict",
             "“More than” all the votes can never happen: choose “at least” for unanimity.",
+        )
+    if after["requisition_hold_days"] < after["requisition_call_days"]:
+        raise FieldError(
+            "requisition_hold_days",
+            "A requisitioned meeting cannot be held before the officers' days to call it end: "
+            "make the days to hold it at least the days to call it.",
         )
     old, new = _apply(body, changes)
     if new:

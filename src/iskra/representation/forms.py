@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from iskra.representation.requisitions import MAX_AGENDA, MAX_PLACE
+from iskra.representation.requisitions import MAX_REASON as MAX_REQUISITION_REASON
 from iskra.representation.services import MAX_REASON, MAX_REPLY
 
 
@@ -22,3 +24,32 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Shown beside the reason on the petition's page.",
     )
+
+
+class StartRequisitionForm(forms.Form):
+    agenda = forms.CharField(
+        label="The business of the meeting",
+        max_length=MAX_AGENDA,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One item per line: the meeting's agenda is exactly this, as you state it.",
+    )
+    reason = forms.CharField(
+        label="Why is the meeting needed?",
+        max_length=MAX_REQUISITION_REASON,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The members read this when they decide whether to sign.",
+    )
+    place = forms.CharField(
+        label="Where you propose to meet (optional)",
+        max_length=MAX_PLACE,
+        required=False,
+        help_text="Used if the officers do not call the meeting and Iskra convenes it.",
+    )
+
+
+class CallRequisitionedMeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Starts at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    location = forms.CharField(max_length=MAX_PLACE, required=False)

@@ -110,3 +110,125 @@ class RecallSignature(models.Model):
 
     def __str__(self) -> str:
         return f"A signature of petition {self.petition_id}"
+
+
+class Requisition(models.Model):
+    """Members requisition a special meeting of a body, with the agenda they state.
+
+    Who may sign is fixed on the day it starts (the members in good standing under the body's
+    unit, with their unit, for the spread rule). At the threshold it is valid: the body's
+    officers must call the meeting within the body's days to call it, for a date within its
+    days to hold it; if they do not, the worker convenes it in the requisitioners' name.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Gathering signatures"
+        VALID = "valid", "Valid: the officers must call the meeting"
+        CALLED = "called", "Meeting called by the officers"
+        CONVENED = "convened", "Meeting convened in the requisitioners' name"
+        LAPSED = "lapsed", "Lapsed: too few signatures in time"
+
+    body = models.ForeignKey(
+        "organisation.Body", on_delete=models.PROTECT, related_name="requisitions"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agenda = models.TextField(help_text="The business of the meeting: one item per line.")
+    reason = models.TextField()
+    place = models.CharField(
+        max_length=300, blank=True, help_text="Where the requisitioners propose to meet."
+    )
+    started_at = models.DateTimeField()
+    # The body's rules when it started (they stay those of this requisition).
+    closes_on = models.DateField()
+    eligible = models.PositiveIntegerField()
+    required = models.PositiveIntegerField()
+    spread_units = models.PositiveSmallIntegerField(default=0)
+    call_days = models.PositiveSmallIntegerField()
+    hold_days = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    signatures = models.PositiveIntegerField(default=0)
+    valid_at = models.DateTimeField(null=True, blank=True)
+    call_by = models.DateField(null=True, blank=True)
+    hold_by = models.DateField(null=True, blank=True)
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requisition",
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # One requisition at a time by a member to a body (a second agenda is an item of
+            # the first).
+            models.UniqueConstraint(
+                fields=["body", "started_by"],
+                condition=Q(state="open"),
+                name="one_open_requisition_per_starter",
+            ),
+            models.CheckConstraint(
+                condition=Q(required__gte=1), name="requisition_requires_a_signature"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "lapsed"])
+                | (Q(call_by__isnull=False) & Q(hold_by__isnull=False)),
+                name="valid_requisition_has_its_clocks",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["called", "convened"]) | Q(meeting__isnull=False),
+                name="requisition_meeting_when_called",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "call_by"])]
+
+    def __str__(self) -> str:
+        return f"Requisition of a meeting of {self.body}"
+
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class RequisitionEligible(models.Model):
+    """A member under the body's unit on the day the requisition started, with their unit."""
+
+    petition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "user"], name="eligible_once_per_requisition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Eligible to sign requisition {self.petition_id}"
+
+
+class RequisitionSignature(models.Model):
+    """A signature; withdrawn while the requisition gathers signatures, it no longer counts."""
+
+    petition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="signature_rows"
+    )
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "signer"], name="one_signature_per_requisitioner"
+            )
+        ]
+        indexes = [models.Index(fields=["petition", "withdrawn_at"])]
+
+    def __str__(self) -> str:
+        return f"A signature of requisition {self.petition_id}"

@@ -9,9 +9,20 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from iskra.core.errors import NotFound
-from iskra.organisation.models import SeatHolding
-from iskra.organisation.permissions import is_officer_of, officer_scope_q
-from iskra.representation.models import RecallEligible, RecallPetition
+from iskra.organisation.models import Body, SeatHolding
+from iskra.organisation.permissions import (
+    bodies_run_by_q,
+    is_officer_of,
+    officer_scope_q,
+    runs_meetings_of,
+)
+from iskra.representation.models import (
+    RecallEligible,
+    RecallPetition,
+    Requisition,
+    RequisitionEligible,
+    RequisitionSignature,
+)
 
 
 def can_view_petition(user: Any, petition: RecallPetition) -> bool:
@@ -121,4 +132,79 @@ def why_not_start(user: Any, holding: SeatHolding, live: RecallPetition | None) 
         return exc.message
     if not members.filter(user_id=getattr(user, "pk", None) or 0).exists():
         return "Only members of the constituency that elects this seat can start its recall."
+    return ""
+
+
+# Requisitions of a special meeting: the business of the members under the body's unit (on the
+# day it started) and of the officers over it; to anyone else one does not exist (404).
+
+
+def can_view_requisition(user: Any, requisition: Requisition) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_officer_of(user, requisition.body.unit) or runs_meetings_of(user, requisition.body):
+        return True
+    return RequisitionEligible.objects.filter(petition=requisition, user_id=user.pk).exists()
+
+
+def visible_requisitions(user: Any) -> QuerySet[Requisition]:
+    """The requisitions this person may see (``can_view_requisition``), as one query."""
+    rows = Requisition.objects.select_related("body__unit", "meeting")
+    if not getattr(user, "is_authenticated", False):
+        return rows.none()
+    if getattr(user, "is_superuser", False):
+        return rows
+    eligible = RequisitionEligible.objects.filter(user_id=user.pk).values("petition_id")
+    return rows.filter(
+        Q(pk__in=eligible)
+        | officer_scope_q(user, "body__unit__path")
+        | Q(body__in=Body.objects.filter(bodies_run_by_q(user)))
+    )
+
+
+def with_your_signature(rows: QuerySet[Requisition], user: Any) -> QuerySet[Requisition]:
+    """Each requisition annotated with whether this person's signature counts (``you_signed``)
+    and whether they may sign it (``you_eligible``)."""
+    from django.db.models import Exists, OuterRef
+
+    pk = getattr(user, "pk", None) or 0
+    return rows.annotate(
+        you_signed=Exists(
+            RequisitionSignature.objects.filter(
+                petition=OuterRef("pk"), signer_id=pk, withdrawn_at__isnull=True
+            )
+        ),
+        you_eligible=Exists(
+            RequisitionEligible.objects.filter(petition=OuterRef("pk"), user_id=pk)
+        ),
+    )
+
+
+def load_requisition(user: Any, requisition_id: int) -> Requisition:
+    requisition = (
+        Requisition.objects.select_related("body__unit", "started_by", "meeting")
+        .filter(pk=requisition_id)
+        .first()
+    )
+    if requisition is None or not can_view_requisition(user, requisition):
+        raise NotFound("No such requisition.")
+    return requisition
+
+
+def may_sign_requisition(user: Any, requisition: Requisition) -> bool:
+    return RequisitionEligible.objects.filter(
+        petition=requisition, user_id=getattr(user, "pk", None) or 0
+    ).exists()
+
+
+def why_not_requisition(user: Any, body: Body) -> str:
+    """Why this person cannot requisition a meeting of this body ("" if they can). The service
+    checks the same when it starts one."""
+    from iskra.representation.requisitions import members_under
+
+    if not members_under(body).filter(user_id=getattr(user, "pk", None) or 0).exists():
+        return (
+            f"Only members in good standing of {body.unit.name} can requisition a meeting of "
+            f"{body.name}."
+        )
     return ""

@@ -12,8 +12,8 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from iskra.meetings.services import body_members
 from iskra.members.models import Membership, Status
 from iskra.organisation.models import Body, Seat, SeatHolding, Unit
 from iskra.organisation.services import end_holding_by_rule
+from iskra.representation import gathering
 from iskra.representation.models import RecallEligible, RecallPetition, RecallSignature
 
 MAX_REASON = 5_000
@@ -127,14 +128,7 @@ def start_petition(*, actor: Any, holding: SeatHolding, reason: str) -> RecallPe
             "instead."
         ) from None
     # Who may sign, fixed today: one INSERT … SELECT (100 000 members in one statement).
-    sql, params = members.values_list("user_id", "unit_id").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO representation_recalleligible (petition_id, user_id, unit_id) "  # noqa: S608
-            "SELECT %s, chosen.* FROM (" + sql + ") chosen",
-            [petition.pk, *params],
-        )
-        eligible = int(cursor.rowcount)
+    eligible = gathering.fix_eligible(RecallEligible, petition, members)
     petition.eligible = eligible
     petition.required = required_signatures(eligible, body.recall_threshold_percent)
     petition.save(update_fields=["eligible", "required"])
@@ -205,10 +199,7 @@ def _lock(petition: RecallPetition) -> RecallPetition:
 
 
 def _refuse_unless_gathering(petition: RecallPetition, doing: str) -> None:
-    if petition.state == RecallPetition.State.OPEN and timezone.localdate() > petition.closes_on:
-        raise DomainError(
-            f"The petition lapsed on {petition.closes_on:%-d %B %Y}: {doing} is over."
-        )
+    gathering.refuse_if_lapsed(petition, doing)
     if petition.state == RecallPetition.State.BALLOT:
         raise DomainError(
             f"The petition reached its threshold and the recall ballot decides now: {doing} "
@@ -224,10 +215,8 @@ def sign(*, actor: Any, petition: RecallPetition) -> RecallPetition:
     petition started; never twice (a unique constraint)."""
     petition = _lock(petition)
     _refuse_unless_gathering(petition, "signing")
-    eligible = RecallEligible.objects.filter(
-        petition=petition, user_id=getattr(actor, "pk", None) or 0
-    ).first()
-    if eligible is None:
+    unit_id = gathering.eligible_unit(RecallEligible, petition, actor)
+    if unit_id is None:
         raise PermissionDenied(
             "Only members of the seat's constituency on "
             f"{timezone.localtime(petition.started_at):%-d %B %Y}, when the petition started, "
@@ -235,32 +224,17 @@ def sign(*, actor: Any, petition: RecallPetition) -> RecallPetition:
         )
     if actor.pk == petition.holding.holder_id:
         raise PermissionDenied("You cannot sign the petition for your own recall.")
-    return _add_signature(petition, actor, eligible.unit_id)
+    return _add_signature(petition, actor, unit_id)
 
 
 def _add_signature(petition: RecallPetition, actor: Any, unit_id: int) -> RecallPetition:
-    now = timezone.now()
-    withdrawn = RecallSignature.objects.filter(
-        petition=petition, signer=actor, withdrawn_at__isnull=False
-    ).update(withdrawn_at=None, signed_at=now)
-    if not withdrawn:
-        try:
-            with transaction.atomic():
-                RecallSignature.objects.create(
-                    petition=petition, signer=actor, unit_id=unit_id, signed_at=now
-                )
-        except IntegrityError:
-            raise DomainError("You have already signed this petition.") from None
-    RecallPetition.objects.filter(pk=petition.pk).update(signatures=F("signatures") + 1)
-    petition.refresh_from_db(fields=["signatures"])
-    # The audit log says that a member signed, not who: like a statutory recall petition's
-    # marked register, who signed is not shown to the officers (the holder among them).
-    record(
-        actor=None,
+    gathering.add_signature(
+        RecallSignature,
+        petition,
+        actor,
+        unit_id,
         action="recall.sign",
-        obj=petition,
         unit=petition.holding.seat.body.unit,
-        data={"petition": petition.pk, "signatures": petition.signatures},
     )
     _check_threshold(petition)
     return petition
@@ -271,45 +245,28 @@ def withdraw(*, actor: Any, petition: RecallPetition) -> RecallPetition:
     """Take a signature back, while the petition is gathering signatures."""
     petition = _lock(petition)
     _refuse_unless_gathering(petition, "withdrawing a signature")
-    changed = RecallSignature.objects.filter(
-        petition=petition, signer_id=getattr(actor, "pk", None) or 0, withdrawn_at__isnull=True
-    ).update(withdrawn_at=timezone.now())
-    if not changed:
-        raise DomainError("You have not signed this petition.")
-    RecallPetition.objects.filter(pk=petition.pk).update(signatures=F("signatures") - 1)
-    petition.refresh_from_db(fields=["signatures"])
-    record(
-        actor=None,
+    gathering.withdraw_signature(
+        RecallSignature,
+        petition,
+        actor,
         action="recall.withdraw",
-        obj=petition,
         unit=petition.holding.seat.body.unit,
-        data={"petition": petition.pk, "signatures": petition.signatures},
     )
     return petition
 
 
 def signed_units(petition: RecallPetition) -> int:
     """How many units the live signatures come from (for the spread rule)."""
-    return (
-        RecallSignature.objects.filter(petition=petition, withdrawn_at__isnull=True)
-        .values("unit_id")
-        .distinct()
-        .count()
-    )
+    return gathering.signed_units(RecallSignature, petition)
 
 
 def has_signed(user: Any, petition: RecallPetition) -> bool:
-    return RecallSignature.objects.filter(
-        petition=petition, signer_id=getattr(user, "pk", None) or 0, withdrawn_at__isnull=True
-    ).exists()
+    return gathering.has_signed(RecallSignature, user, petition)
 
 
 def _check_threshold(petition: RecallPetition) -> None:
-    if petition.signatures < petition.required:
-        return
-    if petition.spread_units and signed_units(petition) < petition.spread_units:
-        return
-    _open_recall_ballot(petition)
+    if gathering.reached(RecallSignature, petition):
+        _open_recall_ballot(petition)
 
 
 def draw_scrutineer(petition: RecallPetition, ballot_unit: Any) -> User:

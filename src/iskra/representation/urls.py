@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.representation import views
+from iskra.representation import views, views_requisitions
 
 app_name = "representation"
 
@@ -13,4 +13,22 @@ urlpatterns = [
     path("recall/<int:petition_id>/sign/", views.sign, name="sign"),
     path("recall/<int:petition_id>/withdraw/", views.withdraw, name="withdraw"),
     path("recall/<int:petition_id>/reply/", views.reply, name="reply"),
+    path("bodies/<int:body_id>/requisition/", views_requisitions.start, name="requisition_start"),
+    path("requisitions/", views_requisitions.requisitions, name="requisitions"),
+    path("requisitions/<int:requisition_id>/", views_requisitions.detail, name="requisition"),
+    path(
+        "requisitions/<int:requisition_id>/sign/",
+        views_requisitions.sign,
+        name="requisition_sign",
+    ),
+    path(
+        "requisitions/<int:requisition_id>/withdraw/",
+        views_requisitions.withdraw,
+        name="requisition_withdraw",
+    ),
+    path(
+        "requisitions/<int:requisition_id>/call/",
+        views_requisitions.call,
+        name="requisition_call",
+    ),
 ]

@@ -260,7 +260,12 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
     from iskra.demo.seed.sealed import seed_demo_sealed_ballot
 
     seed_demo_sealed_ballot(secrets_dir=secrets_dir, person=_person, member=_member)
-    from iskra.demo.seed.representation import seed_demo_delegates, seed_demo_recall
+    from iskra.demo.seed.representation import (
+        seed_demo_delegates,
+        seed_demo_recall,
+        seed_demo_requisition,
+    )
 
     seed_demo_recall()
     seed_demo_delegates()
+    seed_demo_requisition()

@@ -74,3 +74,48 @@ def seed_demo_recall() -> None:
         closes_on=petition.closes_on - days,
         replied_at=petition.replied_at - days + timedelta(days=1),  # type: ignore[operator]
     )
+
+
+def seed_demo_requisition() -> None:
+    """Members of Riverside Branch are requisitioning a special branch meeting about the
+    hospital closure; it needs a third of the branch (the demo member may sign it)."""
+    from iskra.organisation.models import Body
+    from iskra.organisation.services import update_standing_orders
+    from iskra.representation import requisitions
+    from iskra.representation.models import Requisition
+
+    admin = User.objects.get(email="admin@example.org")
+    body = update_standing_orders(
+        actor=admin,
+        body=Body.objects.get(name="Riverside Branch Meeting"),
+        changes={"requisition_threshold_percent": 34},
+    )
+    riverside = (
+        User.objects.filter(membership__unit=body.unit, membership__status="member")
+        .exclude(pk__in=SeatHolding.objects.current().values("holder_id"))
+        .exclude(
+            email__in=["member@example.org", "secretary@example.org", "scrutineer@example.org"]
+        )
+        .order_by("pk")
+    )
+    starter, signer = riverside[0], riverside[1]
+    requisition = requisitions.start_requisition(
+        actor=starter,
+        body=body,
+        agenda=(
+            "The hospital closure: the branch's campaign and the strike ballot\n"
+            "Report of the branch committee on the campaign fund"
+        ),
+        reason=(
+            "The trust announced the closure of Riverside Hospital's A&E last week. The branch "
+            "committee has put it off to the next ordinary meeting in six weeks: the members "
+            "need to decide our response now."
+        ),
+        place="Riverside Community Centre, main hall",
+    )
+    requisitions.sign(actor=signer, requisition=requisition)
+    days = timedelta(days=3)
+    requisition.refresh_from_db()
+    Requisition.objects.filter(pk=requisition.pk).update(
+        started_at=requisition.started_at - days, closes_on=requisition.closes_on - days
+    )

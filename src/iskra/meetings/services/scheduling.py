@@ -97,6 +97,21 @@ def schedule_meeting(
             title=motion.title,
             motion=motion,
         )
+    recipients = _send_notice(meeting)
+    record(
+        actor=actor,
+        action="meeting.schedule",
+        obj=meeting,
+        unit=body.unit,
+        data={"starts_at": starts_at, "recipients": recipients},
+    )
+    return meeting
+
+
+def _send_notice(meeting: Meeting) -> int:
+    """Notice of the meeting, with an iCalendar invitation, to everyone who sits in its body;
+    how many."""
+    body, starts_at = meeting.body, meeting.starts_at
     recipients = list(body_members(body).values_list("pk", "email", "full_name"))
     url = reverse("meetings:detail", args=[meeting.pk])
     notify(
@@ -121,13 +136,37 @@ def schedule_meeting(
             },
             attachments=[("invite.ics", ics, "text/calendar")],
         )
-    record(
-        actor=actor,
-        action="meeting.schedule",
-        obj=meeting,
-        unit=body.unit,
-        data={"starts_at": starts_at, "recipients": len(recipients)},
+    return len(recipients)
+
+
+@transaction.atomic
+def convene_by_rule(
+    *,
+    body: Body,
+    title: str,
+    starts_at: datetime,
+    location: str,
+    notice: str,
+    created_by: User,
+    agenda: list[str],
+) -> Meeting:
+    """Convene a meeting that the standing orders call, nobody's decision (a requisition whose
+    officers did not call it): the agenda as stated, notice to everyone who sits in the body.
+    The caller writes the audit entry that says why."""
+    meeting = Meeting.objects.create(
+        body=body,
+        title=title,
+        starts_at=starts_at,
+        location=location,
+        notice=notice,
+        created_by=created_by,
+        notice_sent_at=timezone.now(),
     )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, position=n, kind=AgendaItem.Kind.OTHER, title=item[:200])
+        for n, item in enumerate(agenda, start=1)
+    )
+    _send_notice(meeting)
     return meeting
 
 

@@ -16,16 +16,18 @@ logger = logging.getLogger(__name__)
 
 def sweep() -> None:
     """Idempotent work that falls due with time: ballots closing, probation and suspension ends,
-    notification emails."""
+    requisitioned meetings the officers did not call, notification emails."""
     from iskra.ballots.services import close_due_ballots
     from iskra.core.notifications import send_due_notification_emails
     from iskra.members.services import complete_due_probations, end_due_suspensions
+    from iskra.representation.requisitions import run_clocks
     from iskra.representation.services import lapse_due_petitions
 
     close_due_ballots()
     complete_due_probations()
     end_due_suspensions()
     lapse_due_petitions()
+    run_clocks()
     send_due_notification_emails()
 
 
