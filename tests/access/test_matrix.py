@@ -128,6 +128,8 @@ BODIES: dict[str, Any] = {
         "agenda": "The hospital closure",
         "reason": "The members must decide now.",
     },
+    "POST /api/v1/holdings/{holding_id}/no-confidence": {"reason": "Absent since spring."},
+    "POST /api/v1/bodies/{body_id}/no-confidence": {"reason": "The cuts."},
     "POST /api/v1/requisitions/{requisition_id}/meeting": {
         "starts_at": "2099-01-01T18:00:00Z",
         "location": "The hall",

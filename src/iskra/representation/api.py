@@ -227,3 +227,76 @@ def make_delegate_seats(request: HttpRequest, body_id: PathId, payload: Delegate
         actor=user, body=load_body(user, body_id), on=_on(payload.on)
     )
     return {"created": made.created, "surplus": [f"{n} ({k})" for n, k in made.surplus]}
+
+
+class NoConfidenceIn(Input):
+    reason: str = Field(max_length=5_000)
+
+
+class NoConfidenceOut(Schema):
+    motion_id: int = Field(description="The drafted motion: submit it as any motion.")
+    body_id: int = Field(description="The body that decides: the one that elects them.")
+    holding_ids: list[int] = Field(description="The terms it ends if carried.")
+    committee_id: int | None
+    carried_at: dt.datetime | None
+    ended: int = Field(description="Terms ended when it carried.")
+
+
+def _no_confidence_out(motion_id: int) -> dict[str, Any]:
+    from iskra.representation.models import NoConfidence
+
+    nc = NoConfidence.objects.select_related("motion").get(motion_id=motion_id)
+    return {
+        "motion_id": nc.motion_id,
+        "body_id": nc.motion.body_id,
+        "holding_ids": sorted(nc.holdings.values_list("pk", flat=True)),
+        "committee_id": nc.committee_id,
+        "carried_at": nc.carried_at,
+        "ended": nc.ended,
+    }
+
+
+@router.post("/holdings/{holding_id}/no-confidence", response={201: NoConfidenceOut, **ERRORS})
+def no_confidence_in_holder(
+    request: HttpRequest, holding_id: PathId, payload: NoConfidenceIn
+) -> Any:
+    """Draft a motion of no confidence in this holder, to the body that elects them."""
+    from iskra.representation import no_confidence
+
+    user = request_user(request)
+    motion = no_confidence.move(
+        actor=user, holding=load_holding(user, holding_id), reason=payload.reason
+    )
+    return Status(201, _no_confidence_out(motion.pk))
+
+
+@router.post("/bodies/{body_id}/no-confidence", response={201: NoConfidenceOut, **ERRORS})
+def no_confidence_in_committee(
+    request: HttpRequest, body_id: PathId, payload: NoConfidenceIn
+) -> Any:
+    """Draft a motion of no confidence in a committee: every current holder of its seats."""
+    from iskra.organisation.models import Body
+    from iskra.organisation.permissions import load_body
+    from iskra.representation import no_confidence
+
+    user = request_user(request)
+    body = load_body(user, body_id)
+    if body.kind != Body.Kind.COMMITTEE:
+        from iskra.core.errors import DomainError
+
+        raise DomainError("No confidence is moved in a committee, or in one of its holders.")
+    motion = no_confidence.move(actor=user, committee=body, reason=payload.reason)
+    return Status(201, _no_confidence_out(motion.pk))
+
+
+@router.get("/motions/{motion_id}/no-confidence", response={200: NoConfidenceOut, **ERRORS})
+def get_no_confidence(request: HttpRequest, motion_id: PathId) -> Any:
+    """Whom a motion of no confidence names, and what it ended if carried."""
+    from iskra.core.errors import NotFound
+    from iskra.motions.permissions import load_motion
+    from iskra.representation.models import NoConfidence
+
+    motion = load_motion(request_user(request), motion_id)
+    if not NoConfidence.objects.filter(motion=motion).exists():
+        raise NotFound("This motion is not a motion of no confidence.")
+    return _no_confidence_out(motion.pk)

@@ -8,6 +8,8 @@ class RepresentationConfig(AppConfig):
 
     def ready(self) -> None:
         from iskra.ballots.signals import ballot_counted
-        from iskra.representation.receivers import settle_recall_ballot
+        from iskra.motions.signals import motion_carried
+        from iskra.representation.receivers import settle_no_confidence, settle_recall_ballot
 
         ballot_counted.connect(settle_recall_ballot, dispatch_uid="representation.recall")
+        motion_carried.connect(settle_no_confidence, dispatch_uid="representation.no_confidence")

@@ -53,3 +53,13 @@ class CallRequisitionedMeetingForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     location = forms.CharField(max_length=MAX_PLACE, required=False)
+
+
+class NoConfidenceForm(forms.Form):
+    reason = forms.CharField(
+        label="Why has the body lost confidence in them?",
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="It becomes the motion's text, after the words that end the term. You "
+        "submit the motion afterwards, as any motion.",
+    )

@@ -232,3 +232,26 @@ class RequisitionSignature(models.Model):
 
     def __str__(self) -> str:
         return f"A signature of requisition {self.petition_id}"
+
+
+class NoConfidence(models.Model):
+    """A motion of no confidence in seat holders (an officer, or every member of a committee):
+    carried at a meeting or by ballot, it ends the terms it names and by-elections follow."""
+
+    motion = models.OneToOneField(
+        "motions.Motion", on_delete=models.PROTECT, related_name="no_confidence"
+    )
+    holdings = models.ManyToManyField("organisation.SeatHolding", related_name="+")
+    committee = models.ForeignKey(
+        "organisation.Body",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The committee it names as a whole, if it does.",
+    )
+    carried_at = models.DateTimeField(null=True, blank=True)
+    ended = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"No confidence: {self.motion}"

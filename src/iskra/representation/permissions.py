@@ -208,3 +208,39 @@ def why_not_requisition(user: Any, body: Body) -> str:
             f"{body.name}."
         )
     return ""
+
+
+def why_not_no_confidence(
+    user: Any, *, holding: SeatHolding | None = None, committee: Body | None = None
+) -> str:
+    """Why this person cannot move no confidence in this holder or committee ("" if they
+    can): the term ended, it is them, no body elects them, or they may not propose to it. The
+    service checks the same when it drafts the motion."""
+    from iskra.core.errors import DomainError
+    from iskra.motions.permissions import can_propose_to
+    from iskra.representation.no_confidence import deciding_body
+
+    if holding is not None:
+        if holding.ended_on is not None:
+            return "This term has ended."
+        if getattr(user, "pk", None) == holding.holder_id:
+            return "This is your own seat."
+        seats = [holding.seat]
+    else:
+        assert committee is not None
+        current = SeatHolding.objects.current().filter(seat__body=committee)
+        if not current.exists():
+            return f"{committee.name} has no current members."
+        if current.filter(holder_id=getattr(user, "pk", None) or 0).exists():
+            return "You sit on this committee."
+        seats = [h.seat for h in current.select_related("seat")]
+    try:
+        bodies = {deciding_body(seat).pk: deciding_body(seat) for seat in seats}
+    except DomainError as exc:
+        return exc.message
+    if len(bodies) != 1:
+        return "Its members are elected by different bodies: move no confidence in each."
+    body = next(iter(bodies.values()))
+    if not can_propose_to(user, body):
+        return f"Only those who may propose motions to {body.name} can move no confidence."
+    return ""

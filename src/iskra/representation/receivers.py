@@ -13,3 +13,10 @@ def settle_recall_ballot(
     from iskra.representation.services import settle
 
     settle(ballot, result)
+
+
+def settle_no_confidence(sender: Any, *, motion: Any, actor: Any, **kwargs: Any) -> None:
+    """A carried motion of no confidence ends the terms it names (in the vote's transaction)."""
+    from iskra.representation.no_confidence import settle
+
+    settle(motion, actor)

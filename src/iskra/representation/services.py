@@ -393,29 +393,35 @@ def settle(ballot: Ballot, result: dict[str, Any]) -> None:
 
 
 def _draft_by_election(petition: RecallPetition) -> Ballot:
-    """The seat is vacant: a by-election is drafted for its constituency, for its officers to
-    take nominations (the candidates), appoint a scrutineer and open."""
+    return draft_by_election(
+        petition.holding.seat,
+        why=f"{petition.holding.holder.full_name} was recalled",
+        created_by=petition.started_by,
+    )
+
+
+def draft_by_election(seat: Seat, *, why: str, created_by: User) -> Ballot:
+    """The seat is vacant (``why``): a by-election is drafted for its constituency, for its
+    officers to take nominations (the candidates), appoint a scrutineer and open."""
     from iskra.ballots.services.setup import draft_by_rule
     from iskra.organisation.selectors import unit_officer_holdings
 
-    seat = petition.holding.seat
     unit, constituency_body = _ballot_place(seat)
     ballot = draft_by_rule(
         unit=unit,
         constituency_body=constituency_body,
         title=f"By-election: {seat.title}",
         description=(
-            f"{petition.holding.holder.full_name} was recalled; this ballot elects who holds "
-            f"{seat.title} now: its officers add the candidates nominated, a scrutineer, and "
-            "open it."
+            f"{why}; this ballot elects who holds {seat.title} now: its officers add the "
+            "candidates nominated, a scrutineer, and open it."
         ),
         question=f"Who should hold {seat.title}?",
-        created_by=petition.started_by,
+        created_by=created_by,
     )
     notify(
         users=list(unit_officer_holdings(unit).values_list("holder_id", flat=True).distinct()),
         kind="recall.by_election",
-        title=f"{seat.title} is vacant after a recall: take nominations for the by-election",
+        title=f"{seat.title} is vacant ({why}): take nominations for the by-election",
         url=reverse("ballots:detail", args=[ballot.pk]),
     )
     return ballot

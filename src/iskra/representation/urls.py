@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.representation import views, views_requisitions
+from iskra.representation import views, views_no_confidence, views_requisitions
 
 app_name = "representation"
 
@@ -30,5 +30,15 @@ urlpatterns = [
         "requisitions/<int:requisition_id>/call/",
         views_requisitions.call,
         name="requisition_call",
+    ),
+    path(
+        "holdings/<int:holding_id>/no-confidence/",
+        views_no_confidence.in_holder,
+        name="no_confidence_holder",
+    ),
+    path(
+        "bodies/<int:body_id>/no-confidence/",
+        views_no_confidence.in_committee,
+        name="no_confidence_committee",
     ),
 ]

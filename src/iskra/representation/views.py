@@ -27,6 +27,7 @@ from iskra.representation.permissions import (
     load_holding,
     load_petition,
     visible_petitions,
+    why_not_no_confidence,
     why_not_start,
 )
 
@@ -57,6 +58,7 @@ def holder_record(request: HttpRequest, holding_id: int) -> HttpResponse:
             "petitions": [p for p in record.petitions if can_view_petition(user, p)],
             "holding": holding,
             "may_start": not why_not,
+            "may_move_no_confidence": not why_not_no_confidence(user, holding=holding),
             "why_not": why_not,
             "live": live,
         },

@@ -61,7 +61,8 @@ def transition(motion: Motion, *, to: str, actor: Any, reason: str = "") -> None
         action=f"motion.{to}",
         obj=motion,
         unit=motion.body.unit,
-        data={"from": old, "reason": reason},
+        # The title, so that the log says which motion without opening it.
+        data={"title": motion.title, "from": old, "reason": reason},
     )
 
 
