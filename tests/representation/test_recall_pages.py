@@ -98,3 +98,24 @@ def test_outside_the_constituency_a_petition_does_not_exist(recall: RecallWorld)
     record = other.get(f"/holdings/{recall.holding.pk}/").content.decode()
     assert "under way" not in record and "/recall/" not in record
     assert other.get(f"/holdings/{recall.holding.pk}/recall/").status_code == 403
+
+
+def test_who_speaks_for_you_lists_the_seats_a_member_elects(recall: RecallWorld) -> None:
+    w = recall.world
+    client = _client(w.member)
+    page = client.get("/representatives/")
+    assert page.status_code == 200
+    # Branch A's members elect its secretary: the record and a recall, one click away.
+    assert f'href="/holdings/{recall.holding.pk}/"'.encode() in page.content
+    assert f'href="/holdings/{recall.holding.pk}/recall/"'.encode() in page.content
+    assert b"Requisition a special meeting" in page.content
+    assert b'href="/representatives/"' in page.content  # in the menu
+    # Once a petition is under way, the page links to it instead.
+    client.post(f"/holdings/{recall.holding.pk}/recall/", {"reason": "Absent."})
+    petition = RecallPetition.objects.get()
+    page = client.get("/representatives/")
+    assert f'href="/recall/{petition.pk}/"'.encode() in page.content
+    # The holder sees their own seat as such; another branch's secretary does not see it.
+    assert b"your own seat" in _client(w.secretary).get("/representatives/").content
+    other = _client(w.other_secretary).get("/representatives/")
+    assert f'href="/holdings/{recall.holding.pk}/"'.encode() not in other.content

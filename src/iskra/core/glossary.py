@@ -89,6 +89,12 @@ TERMS: tuple[Term, ...] = (
         "vote on the motion and on each amendment.",
     ),
     Term(
+        "no-confidence",
+        "No confidence",
+        "A motion by which the body that elected a holder (or a committee) withdraws its "
+        "confidence in them. If it carries, their terms end and by-elections are held.",
+    ),
+    Term(
         "position",
         "Position",
         "What a branch decided about a circulated motion: support it, support it if amended, or "
@@ -106,11 +112,24 @@ TERMS: tuple[Term, ...] = (
         "elected.",
     ),
     Term(
+        "recall",
+        "Recall",
+        "Every delegate and officer can be removed at any time by those who elected them: a "
+        "member starts a petition; when enough sign, a secret recall ballot decides.",
+    ),
+    Term(
         "remit",
         "Remit",
         "What a body may decide on: its area of responsibility. A motion outside a body's remit "
         "is ruled out of order. (Some movements also call a motion sent up to a higher body a "
         "remit.)",
+    ),
+    Term(
+        "requisition",
+        "Requisition",
+        "A demand, signed by enough members, that a body hold a special meeting with the "
+        "business they state. If its officers do not call it in time, Iskra convenes it in the "
+        "members' name.",
     ),
     Term(
         "roll-call",

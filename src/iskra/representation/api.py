@@ -300,3 +300,42 @@ def get_no_confidence(request: HttpRequest, motion_id: PathId) -> Any:
     if not NoConfidence.objects.filter(motion=motion).exists():
         raise NotFound("This motion is not a motion of no confidence.")
     return _no_confidence_out(motion.pk)
+
+
+class DepartureOut(Schema):
+    id: int
+    vote_id: int
+    meeting_id: int
+    motion_id: int
+    amendment_id: int | None
+    unit_id: int = Field(description="The unit whose instructed mandate it departed from.")
+    expected: str = Field(description="for or against, as mandated.")
+    cast: str = Field(description="for, against or abstain, as recorded.")
+    at: dt.datetime
+    report_meeting_id: int | None = Field(
+        description="The unit's meeting with the report-back item (null until one is called)."
+    )
+
+
+@router.get("/holdings/{holding_id}/departures", response={200: list[DepartureOut], **ERRORS})
+def list_departures(request: HttpRequest, holding_id: PathId) -> Any:
+    """The holder's recorded votes in this term that departed from their unit's instructed
+    mandate (public to members, like the rest of the holder's record)."""
+    from iskra.representation.mandates import departures_of
+
+    holding = load_holding(request_user(request), holding_id)
+    return [
+        {
+            "id": d.pk,
+            "vote_id": d.vote_id,
+            "meeting_id": d.vote.meeting_id,
+            "motion_id": d.vote.motion_id,
+            "amendment_id": d.vote.amendment_id,
+            "unit_id": d.unit_id,
+            "expected": d.expected,
+            "cast": d.cast,
+            "at": d.at,
+            "report_meeting_id": d.report_item.meeting_id if d.report_item else None,
+        }
+        for d in departures_of(holding)[:500]
+    ]

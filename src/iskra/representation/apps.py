@@ -8,8 +8,16 @@ class RepresentationConfig(AppConfig):
 
     def ready(self) -> None:
         from iskra.ballots.signals import ballot_counted
+        from iskra.meetings.signals import meeting_called, vote_counted
         from iskra.motions.signals import motion_carried
-        from iskra.representation.receivers import settle_no_confidence, settle_recall_ballot
+        from iskra.representation.receivers import (
+            check_mandates,
+            place_report_backs,
+            settle_no_confidence,
+            settle_recall_ballot,
+        )
 
         ballot_counted.connect(settle_recall_ballot, dispatch_uid="representation.recall")
         motion_carried.connect(settle_no_confidence, dispatch_uid="representation.no_confidence")
+        vote_counted.connect(check_mandates, dispatch_uid="representation.mandates")
+        meeting_called.connect(place_report_backs, dispatch_uid="representation.report_backs")

@@ -255,3 +255,48 @@ class NoConfidence(models.Model):
 
     def __str__(self) -> str:
         return f"No confidence: {self.motion}"
+
+
+class MandateDeparture(models.Model):
+    """A delegate's recorded vote that departed from their unit's instructed mandate: flagged
+    to the unit, and a report-back item on the unit's next meeting."""
+
+    vote = models.ForeignKey("meetings.Vote", on_delete=models.PROTECT, related_name="+")
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    holding = models.ForeignKey(
+        "organisation.SeatHolding",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    position = models.ForeignKey("motions.Position", on_delete=models.PROTECT, related_name="+")
+    expected = models.CharField(max_length=8, help_text="for or against, as mandated.")
+    cast = models.CharField(max_length=8, help_text="for, against or abstain, as recorded.")
+    at = models.DateTimeField()
+    report_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The report-back on the unit's next meeting (empty until one is called).",
+    )
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "delegate"], name="one_departure_per_vote")
+        ]
+        indexes = [models.Index(fields=["unit", "report_item"])]
+
+    def __str__(self) -> str:
+        return f"Departure from the mandate of {self.unit}"
+
+    @property
+    def cast_words(self) -> str:
+        """ "voted …": for, against, or abstained."""
+        return "abstained" if self.cast == "abstain" else f"voted {self.cast}"

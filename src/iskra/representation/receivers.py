@@ -20,3 +20,17 @@ def settle_no_confidence(sender: Any, *, motion: Any, actor: Any, **kwargs: Any)
     from iskra.representation.no_confidence import settle
 
     settle(motion, actor)
+
+
+def check_mandates(sender: Any, *, vote: Any, **kwargs: Any) -> None:
+    """A counted vote: delegates' recorded votes against their units' mandates."""
+    from iskra.representation.mandates import check_vote
+
+    check_vote(vote)
+
+
+def place_report_backs(sender: Any, *, meeting: Any, **kwargs: Any) -> None:
+    """A meeting called: report-backs waiting for the unit's next meeting go on it."""
+    from iskra.representation.mandates import place_waiting_report_backs
+
+    place_waiting_report_backs(meeting)

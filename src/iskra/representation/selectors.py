@@ -52,3 +52,59 @@ def progress(petition: RecallPetition) -> dict[str, Any]:
         min(100, round(100 * petition.signatures / petition.required)) if petition.required else 0
     )
     return {"signatures": petition.signatures, "required": petition.required, "percent": share}
+
+
+@dataclass
+class Representatives:
+    """Who speaks for a member: the current holders of the seats they elect, and the bodies
+    they may requisition a special meeting of."""
+
+    holdings: list[SeatHolding]
+    live: dict[int, RecallPetition]
+    bodies: list[Any]
+
+
+def representatives(user: Any) -> Representatives:
+    """The seats whose constituency includes this member (their unit or one above it, a general
+    meeting of those units, or a body they sit on), with the current holders; the recall
+    petitions under way against them that this member may see; the bodies of their unit and
+    the units above it."""
+    from django.db.models import Q
+
+    from iskra.members.models import Membership, Status
+    from iskra.organisation.models import Body, Unit
+
+    membership = (
+        Membership.objects.filter(user_id=getattr(user, "pk", None) or 0, status=Status.MEMBER)
+        .select_related("unit")
+        .first()
+    )
+    if membership is None:
+        return Representatives(holdings=[], live={}, bodies=[])
+    path = membership.unit.path
+    units = [u.pk for u in Unit.objects.only("pk", "path") if path.startswith(u.path)]
+    sits_on = SeatHolding.objects.current().filter(holder_id=user.pk).values("seat__body_id")
+    elects_in = Q(kind=Body.Kind.GENERAL_MEETING, unit_id__in=units) | Q(pk__in=sits_on)
+    bodies = Body.objects.filter(elects_in).values("pk")
+    holdings = list(
+        SeatHolding.objects.current()
+        .filter(Q(seat__constituency_unit_id__in=units) | Q(seat__constituency_body_id__in=bodies))
+        .select_related("seat__body__unit", "holder")
+        .order_by("seat__body__unit__path", "seat__body__name", "seat__title")[:200]
+    )
+    live = {
+        p.holding_id: p
+        for p in RecallPetition.objects.filter(
+            holding__in=[h.pk for h in holdings],
+            state__in=[RecallPetition.State.OPEN, RecallPetition.State.BALLOT],
+        )
+    }
+    return Representatives(
+        holdings=holdings,
+        live=live,
+        bodies=list(
+            Body.objects.filter(unit_id__in=units)
+            .select_related("unit")
+            .order_by("unit__path", "name")
+        ),
+    )

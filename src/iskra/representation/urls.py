@@ -8,6 +8,7 @@ urlpatterns = [
     path("holdings/<int:holding_id>/", views.holder_record, name="record"),
     path("holdings/<int:holding_id>/recall/", views.start, name="start"),
     path("recall/", views.petitions, name="list"),
+    path("representatives/", views.representatives, name="representatives"),
     path("bodies/<int:body_id>/delegates/", views.delegates, name="delegates"),
     path("recall/<int:petition_id>/", views.petition_detail, name="petition"),
     path("recall/<int:petition_id>/sign/", views.sign, name="sign"),

@@ -20,6 +20,7 @@ from iskra.core.errors import DomainError
 from iskra.core.web import confirm_action, domain_view, form_view, keep_form, kept_form, post_action
 from iskra.representation import selectors, services
 from iskra.representation.forms import ReplyForm, StartRecallForm
+from iskra.representation.mandates import departures_of
 from iskra.representation.models import RecallPetition
 from iskra.representation.permissions import (
     can_view_petition,
@@ -59,6 +60,7 @@ def holder_record(request: HttpRequest, holding_id: int) -> HttpResponse:
             "holding": holding,
             "may_start": not why_not,
             "may_move_no_confidence": not why_not_no_confidence(user, holding=holding),
+            "departures": departures_of(holding)[:100],
             "why_not": why_not,
             "live": live,
         },
@@ -294,4 +296,19 @@ def delegates(request: HttpRequest, body_id: int) -> HttpResponseBase:
             "can_manage": can_manage_structure(user, body.unit),
         },
         status=400 if error else 200,
+    )
+
+
+@domain_view
+def representatives(request: HttpRequest) -> HttpResponse:
+    """Who speaks for you: the holders of the seats you elect, with their record and a recall
+    for each; the bodies you may requisition a special meeting of."""
+    user = _user(request)
+    found = selectors.representatives(user)
+    live = {k: p for k, p in found.live.items() if can_view_petition(user, p)}
+    rows = [(h, live.get(h.pk)) for h in found.holdings]
+    return render(
+        request,
+        "representation/representatives.html",
+        {"rows": rows, "bodies": found.bodies},
     )

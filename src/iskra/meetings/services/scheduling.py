@@ -20,6 +20,7 @@ from iskra.core.web import FieldError
 from iskra.meetings.models import AgendaItem, CalendarFeed, Meeting
 from iskra.meetings.permissions import can_run_meeting
 from iskra.meetings.services.common import body_members, is_circulated_to
+from iskra.meetings.signals import meeting_called
 from iskra.members.models import Membership, Status
 from iskra.motions.models import Motion, MotionStatus
 from iskra.organisation.models import Body, SeatHolding
@@ -98,6 +99,7 @@ def schedule_meeting(
             motion=motion,
         )
     recipients = _send_notice(meeting)
+    meeting_called.send(sender=Meeting, meeting=meeting)
     record(
         actor=actor,
         action="meeting.schedule",
@@ -167,6 +169,7 @@ def convene_by_rule(
         for n, item in enumerate(agenda, start=1)
     )
     _send_notice(meeting)
+    meeting_called.send(sender=Meeting, meeting=meeting)
     return meeting
 
 

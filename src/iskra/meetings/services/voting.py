@@ -150,6 +150,9 @@ def _settle(vote: Vote, *, actor: Any, q: Quorum) -> Vote:
             "position_vote": position_vote,
         },
     )
+    from iskra.meetings.signals import vote_counted
+
+    vote_counted.send(sender=Vote, vote=vote)
     return vote
 
 
