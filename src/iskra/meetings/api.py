@@ -81,6 +81,7 @@ def _ballot_out(b: Ballot) -> dict[str, Any]:
         "choice": b.choice,
         "weight": float(b.weight),
         "represents_unit_id": b.represents_unit_id,
+        "split": {c: float(w) for c, w in b.parts()} if b.choice == "split" else None,
     }
 
 
@@ -324,10 +325,16 @@ def get_vote(request: HttpRequest, vote_id: PathId) -> Any:
 
 @router.post("/votes/{vote_id}/ballots", response={201: RollCallBallotOut, **ERRORS})
 def cast(request: HttpRequest, vote_id: PathId, payload: CastIn) -> Any:
-    """Cast your named vote: for, against or abstain."""
+    """Cast your named vote: for, against or abstain. In a card vote a delegation may split
+    its card: ``choice`` "split" with ``split_for``, ``split_against`` and ``split_abstain``
+    adding up to the card."""
     user = request_user(request)
+    parts = (payload.split_for, payload.split_against, payload.split_abstain)
     ballot = services.cast_named_vote(
-        actor=user, vote=load_vote(user, vote_id), choice=payload.choice
+        actor=user,
+        vote=load_vote(user, vote_id),
+        choice=payload.choice,
+        split=parts if any(p is not None for p in parts) else None,
     )
     return Status(201, _ballot_out(ballot))
 

@@ -61,7 +61,21 @@ class OpenVoteForm(forms.Form):
 
 class CastForm(forms.Form):
     choice = forms.ChoiceField(
-        choices=Ballot.Choice.choices, widget=forms.RadioSelect, label="Your vote"
+        choices=[c for c in Ballot.Choice.choices if c[0] != Ballot.Choice.SPLIT],
+        widget=forms.RadioSelect,
+        label="Your vote",
+    )
+
+
+class SplitCardForm(forms.Form):
+    """A delegation splits its card between for, against and abstaining (card votes)."""
+
+    votes_for = forms.DecimalField(label="For", min_value=0, max_digits=14, decimal_places=2)
+    votes_against = forms.DecimalField(
+        label="Against", min_value=0, max_digits=14, decimal_places=2
+    )
+    abstentions = forms.DecimalField(
+        label="Abstain", min_value=0, max_digits=14, decimal_places=2, initial=0
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -171,6 +173,7 @@ class Ballot(models.Model):
         FOR = "for", "For"
         AGAINST = "against", "Against"
         ABSTAIN = "abstain", "Abstain"
+        SPLIT = "split", "Split card"
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     user = models.ForeignKey(
@@ -182,14 +185,54 @@ class Ballot(models.Model):
         "organisation.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField()
+    # A delegation's card split between the choices in one action (card votes only): the parts
+    # add up to the card's weight.
+    split_for = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    split_against = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    split_abstain = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["vote", "user"], name="one_named_vote_per_person")
+            models.UniqueConstraint(fields=["vote", "user"], name="one_named_vote_per_person"),
+            models.CheckConstraint(
+                condition=(
+                    ~models.Q(choice="split")
+                    & models.Q(
+                        split_for__isnull=True,
+                        split_against__isnull=True,
+                        split_abstain__isnull=True,
+                    )
+                )
+                | models.Q(
+                    choice="split",
+                    split_for__gte=0,
+                    split_against__gte=0,
+                    split_abstain__gte=0,
+                    weight=models.F("split_for")
+                    + models.F("split_against")
+                    + models.F("split_abstain"),
+                ),
+                name="split_card_adds_up",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.choice}"
+
+    def parts(self) -> list[tuple[str, Decimal]]:
+        """(choice, weight) for counting: a split card counts in each of its parts."""
+        if self.choice == self.Choice.SPLIT:
+            return [
+                ("for", self.split_for or Decimal(0)),
+                ("against", self.split_against or Decimal(0)),
+                ("abstain", self.split_abstain or Decimal(0)),
+            ]
+        return [(self.choice, self.weight)]
+
+    @property
+    def split_words(self) -> str:
+        """ "60 for, 40 against" (the parts that are not nought)."""
+        return ", ".join(f"{part.normalize():f} {choice}" for choice, part in self.parts() if part)
 
 
 class CalendarFeed(models.Model):

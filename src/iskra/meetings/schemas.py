@@ -51,6 +51,9 @@ class RollCallBallotOut(Schema):
     choice: str
     weight: float
     represents_unit_id: int | None
+    split: dict[str, float] | None = Field(
+        None, description="A split card's parts: for, against, abstain."
+    )
 
 
 class VoteOut(Schema):
@@ -144,7 +147,15 @@ class OpenVoteIn(SubjectIn):
 
 
 class CastIn(Input):
-    choice: str = Field(max_length=8, description="for, against or abstain")
+    choice: str = Field(
+        max_length=8,
+        description="for, against or abstain; in a card vote also split (with the parts)",
+    )
+    split_for: float | None = Field(
+        None, ge=0, le=10**12, description="A split card: the part cast for (hundredths)."
+    )
+    split_against: float | None = Field(None, ge=0, le=10**12)
+    split_abstain: float | None = Field(None, ge=0, le=10**12)
 
 
 class MinutesIn(Input):

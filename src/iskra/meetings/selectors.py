@@ -19,6 +19,7 @@ class RecordedVote:
     choice: str
     weight: Any
     mandate: Position | None
+    split_words: str = ""
 
     @property
     def followed_mandate(self) -> bool | None:
@@ -65,6 +66,7 @@ def voting_record(person: Any, *, limit: int = 200) -> list[RecordedVote]:
                 choice=b.choice,
                 weight=b.weight,
                 mandate=positions.get((b.vote.motion_id, unit_id)),
+                split_words=b.split_words if b.choice == Ballot.Choice.SPLIT else "",
             )
         )
     return rows

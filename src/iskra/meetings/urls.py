@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/hands/", views.meeting_hands, name="hands"),
     path("meetings/<int:meeting_id>/vote/", views.meeting_vote, name="vote"),
     path("votes/<int:vote_id>/cast/", views.vote_cast, name="cast"),
+    path("votes/<int:vote_id>/split/", views.vote_split, name="split"),
     path("votes/<int:vote_id>/close/", views.vote_close, name="close_vote"),
     path("people/<int:user_id>/votes/", views.voting_record, name="voting_record"),
     path("calendar/<slug:token>.ics", views.calendar_feed, name="feed"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.accounts.models import User
-from iskra.core.errors import DomainError, NotFound
+from iskra.core.errors import DomainError, NotFound, PermissionDenied
 from iskra.core.web import (
     confirm_action,
     domain_view,
@@ -35,6 +35,7 @@ from iskra.meetings.forms import (
     OpenVoteForm,
     ReplyForm,
     SignInForm,
+    SplitCardForm,
     parse_subject,
 )
 from iskra.meetings.models import CalendarFeed, Meeting, Vote
@@ -131,6 +132,13 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     open_votes = [v for v in votes if v.state == Vote.State.OPEN]
     my_ballots = {b.vote_id for v in open_votes for b in v.ballots.all() if b.user_id == user.pk}
+    for v in open_votes:
+        # A card vote's form to split the card (a delegation's 70 for / 30 against).
+        v.split_form = (  # type: ignore[attr-defined]
+            kept_form(request, _form_name(meeting, f"split-{v.pk}"), SplitCardForm)
+            if v.method == Vote.Method.CARD
+            else None
+        )
     signed_in = meeting.attendance.filter(user=user).exists()
     replies = list(meeting.replies.select_related("user").order_by("user__full_name"))
     context = {
@@ -352,6 +360,31 @@ def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponseBase:
         then=_back(vote.meeting_id),
         success="Your vote is recorded.",
     )
+
+
+@require_POST
+@domain_view
+def vote_split(request: HttpRequest, vote_id: int) -> HttpResponseBase:
+    """A delegation splits its card in one action (card votes)."""
+    user = _user(request)
+    vote = load_vote(user, vote_id)
+    form = SplitCardForm(request.POST)
+    name = _form_name(vote.meeting, f"split-{vote.pk}")
+    if not form.is_valid():
+        return keep_form(request, name, form, _back(vote.meeting_id))
+    parts = (
+        form.cleaned_data["votes_for"],
+        form.cleaned_data["votes_against"],
+        form.cleaned_data["abstentions"],
+    )
+    try:
+        services.cast_named_vote(actor=user, vote=vote, choice="split", split=parts)
+    except DomainError as exc:
+        if isinstance(exc, NotFound | PermissionDenied):
+            raise
+        return keep_form(request, name, form, _back(vote.meeting_id), exc.message)
+    messages.success(request, "Your card is recorded, split as you said.")
+    return _back(vote.meeting_id)
 
 
 @require_POST

@@ -26,7 +26,12 @@ from iskra.organisation.models import Body, SeatHolding
 from iskra.organisation.selectors import unit_officer_holdings
 from iskra.representation.models import MandateDeparture
 
-CHOICE = {"for": "voted for", "against": "voted against", "abstain": "abstained"}
+CHOICE = {
+    "for": "voted for",
+    "against": "voted against",
+    "abstain": "abstained",
+    "split": "split the card",
+}
 
 
 def mandated_choice(position: Position, vote: Vote) -> str | None:
@@ -40,6 +45,14 @@ def mandated_choice(position: Position, vote: Vote) -> str | None:
                 return wanted
         return None
     return {"support": "for", "oppose": "against"}.get(str(position.stance))
+
+
+def _follows(named: NamedVote, expected: str) -> bool:
+    """Whether the named vote is as mandated: the choice, or a split card all of whose weight
+    is on the mandated side."""
+    if named.choice != NamedVote.Choice.SPLIT:
+        return named.choice == expected
+    return all(not part for choice, part in named.parts() if choice != expected)
 
 
 def latest_position(motion_id: int, unit_id: int) -> Position | None:
@@ -69,7 +82,7 @@ def check_vote(vote: Vote) -> list[MandateDeparture]:
             continue
         position = latest_position(vote.motion_id, unit_id)
         expected = mandated_choice(position, vote) if position else None
-        if expected is None or expected == named.choice:
+        if expected is None or _follows(named, expected):
             continue
         assert position is not None
         departure, made = MandateDeparture.objects.get_or_create(

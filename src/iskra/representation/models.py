@@ -299,4 +299,6 @@ class MandateDeparture(models.Model):
     @property
     def cast_words(self) -> str:
         """ "voted …": for, against, or abstained."""
+        if self.cast == "split":
+            return "split the card"
         return "abstained" if self.cast == "abstain" else f"voted {self.cast}"

@@ -64,6 +64,13 @@ def generate_minutes(meeting: Meeting) -> str:
                     names = [b.user.full_name for b in vote.ballots.all() if b.choice == choice]
                     if names:
                         lines.append(f"  - {choice.capitalize()}: {', '.join(sorted(names))}")
+                splits = [
+                    f"{b.user.full_name} ({b.split_words})"
+                    for b in vote.ballots.all()
+                    if b.choice == "split"
+                ]
+                if splits:
+                    lines.append(f"  - Split cards: {', '.join(sorted(splits))}")
         lines += _position_line(meeting, item.motion)
         lines.append("")
     return "\n".join(lines).strip() + "\n"

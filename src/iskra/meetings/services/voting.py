@@ -243,7 +243,12 @@ def open_vote(
 
 
 @transaction.atomic
-def cast_named_vote(*, actor: Any, vote: Vote, choice: str) -> Ballot:
+def cast_named_vote(
+    *, actor: Any, vote: Vote, choice: str, split: tuple[Any, Any, Any] | None = None
+) -> Ballot:
+    """Cast a named vote: for, against or abstain; in a card vote a delegation may also split
+    its card (``choice`` "split", ``split`` the parts for, against and abstaining, adding up to
+    the card)."""
     vote = Vote.objects.select_for_update().select_related("meeting__body__unit").get(pk=vote.pk)
     # Someone not on the body is refused at once (403), whatever the state of the vote: telling
     # them to sign in first would send them on an errand that cannot succeed.
@@ -252,11 +257,14 @@ def cast_named_vote(*, actor: Any, vote: Vote, choice: str) -> Ballot:
         raise DomainError("This vote is closed.")
     if choice not in Ballot.Choice.values:
         raise DomainError("Vote for, against or abstain.")
+    if choice == Ballot.Choice.SPLIT and vote.method != Vote.Method.CARD:
+        raise DomainError("Only a card can be split between for and against: this is a roll call.")
     if not vote.meeting.attendance.filter(user_id=actor.pk).exists():
         raise DomainError("Sign in to the meeting before voting.")
     weight, unit = (Decimal(1), None)
     if vote.method == Vote.Method.CARD:
         weight, unit = card_weight(vote.meeting, actor)
+    parts = _split_parts(choice, split, weight)
     try:
         with transaction.atomic():
             ballot = Ballot.objects.create(
@@ -266,6 +274,9 @@ def cast_named_vote(*, actor: Any, vote: Vote, choice: str) -> Ballot:
                 weight=weight,
                 represents_unit=unit,
                 at=timezone.now(),
+                split_for=parts[0] if parts else None,
+                split_against=parts[1] if parts else None,
+                split_abstain=parts[2] if parts else None,
             )
     except IntegrityError:
         raise DomainError("You have already voted on this.") from None
@@ -274,9 +285,40 @@ def cast_named_vote(*, actor: Any, vote: Vote, choice: str) -> Ballot:
         action="vote.cast",
         obj=ballot,
         unit=vote.meeting.body.unit,
-        data={"vote": vote.pk, "choice": choice, "weight": weight},
+        data={
+            "vote": vote.pk,
+            "choice": choice,
+            "weight": weight,
+            **({"split": [str(p) for p in parts]} if parts else {}),
+        },
     )
     return ballot
+
+
+def _split_parts(
+    choice: str, split: tuple[Any, Any, Any] | None, weight: Decimal
+) -> tuple[Decimal, Decimal, Decimal] | None:
+    """A split card's parts, checked: whole or hundredths, none negative, adding up to the
+    card's weight (the delegation casts all of it, no more)."""
+    if choice != Ballot.Choice.SPLIT:
+        if split is not None and any(split):
+            raise DomainError("Give the parts of a card only when you split it.")
+        return None
+    if split is None:
+        raise DomainError("Say how much of the card goes for, against and abstaining.")
+    try:
+        parts = tuple(Decimal(str(p or 0)).quantize(Decimal("0.01")) for p in split)
+    except (ArithmeticError, ValueError):
+        raise DomainError("The parts of the card are numbers.") from None
+    if any(not p.is_finite() or p < 0 for p in parts):
+        raise DomainError("No part of the card can be negative.")
+    total = sum(parts, Decimal(0))
+    if total != weight:
+        raise DomainError(
+            f"Your card is {weight.normalize():f}: the parts add up to "
+            f"{total.normalize():f}. Split all of it."
+        )
+    return parts[0], parts[1], parts[2]
 
 
 @transaction.atomic
@@ -291,7 +333,7 @@ def close_vote(*, actor: Any, vote: Vote) -> Vote:
     require(can_run_meeting(actor, vote.meeting.body), "Only the chair closes a vote.")
     if vote.state != Vote.State.OPEN:
         raise DomainError("This vote is already counted.")
-    totals = aggregate_card_votes([(b.choice, b.weight) for b in vote.ballots.all()])
+    totals = aggregate_card_votes([part for b in vote.ballots.all() for part in b.parts()])
     vote.votes_for = totals.votes_for
     vote.votes_against = totals.votes_against
     vote.abstentions = totals.abstentions

@@ -1,0 +1,125 @@
+"""Councils of delegates with card votes: each delegate's card is the membership of the unit
+they represent; a delegation may split its card in one action; the split is checked against an
+instructed mandate like any vote."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from iskra.core.errors import DomainError
+from iskra.meetings import services as meetings
+from iskra.meetings.models import Ballot, Vote
+from iskra.motions.models import MotionStatus, Position
+from iskra.organisation.models import Body
+from iskra.representation.models import MandateDeparture
+from tests.conftest import World, fresh, make_member
+from tests.motions.helpers import motion_at, sitting
+from tests.representation.test_mandates import _instructed, conference  # noqa: F401
+
+
+def _card_vote(world: World, body: Body, motion: object) -> Vote:
+    s = sitting(world, [motion], body=body)  # type: ignore[list-item]
+    return meetings.open_vote(
+        actor=fresh(world.officer),
+        meeting=s.meeting,
+        motion=motion,
+        method="card",  # type: ignore[arg-type]
+    )
+
+
+def test_a_delegation_splits_its_card_and_the_count_adds_the_parts(
+    world: World, conference: Body
+) -> None:
+    for i in range(8):
+        make_member(f"a{i}@example.org", f"A {i}", world.branch_a)
+    motion = motion_at(world, MotionStatus.IN_DISCUSSION, body=conference)
+    vote = _card_vote(world, conference, motion)
+    delegate = fresh(world.member)
+    # Branch A has ten members: the card is 10.
+    with pytest.raises(DomainError, match="Your card is 10: the parts add up to 9"):
+        meetings.cast_named_vote(actor=delegate, vote=vote, choice="split", split=(6, 3, 0))
+    with pytest.raises(DomainError, match="negative"):
+        meetings.cast_named_vote(actor=delegate, vote=vote, choice="split", split=(11, -1, 0))
+    with pytest.raises(DomainError, match="Say how much"):
+        meetings.cast_named_vote(actor=delegate, vote=vote, choice="split")
+    assert not Ballot.objects.exists()
+    ballot = meetings.cast_named_vote(actor=delegate, vote=vote, choice="split", split=(7, 3, 0))
+    assert ballot.weight == Decimal(10) and ballot.split_words == "7 for, 3 against"
+    counted = meetings.close_vote(actor=fresh(world.officer), vote=vote)
+    assert (counted.votes_for, counted.votes_against, counted.abstentions) == (7, 3, 0)
+    assert counted.carried is True
+    # The meeting's page and the minutes name the split.
+    client = Client()
+    client.force_login(fresh(world.secretary))
+    page = client.get(f"/meetings/{vote.meeting_id}/")
+    assert b"split card (7 for, 3 against)" in page.content
+
+
+def test_only_a_card_is_split(world: World, conference: Body) -> None:
+    motion = motion_at(world, MotionStatus.IN_DISCUSSION, body=conference)
+    s = sitting(world, [motion], body=conference)
+    vote = meetings.open_vote(
+        actor=fresh(world.officer), meeting=s.meeting, motion=motion, method="roll_call"
+    )
+    with pytest.raises(DomainError, match="roll call"):
+        meetings.cast_named_vote(
+            actor=fresh(world.member), vote=vote, choice="split", split=(1, 0, 0)
+        )
+    with pytest.raises(DomainError, match="only when you split"):
+        meetings.cast_named_vote(
+            actor=fresh(world.member), vote=vote, choice="for", split=(1, 0, 0)
+        )
+
+
+def test_a_split_against_an_instructed_mandate_is_a_departure(
+    world: World, conference: Body
+) -> None:
+    motion = _instructed(world, conference, Position.Stance.OPPOSE)
+    vote = _card_vote(world, conference, motion)
+    meetings.cast_named_vote(actor=fresh(world.member), vote=vote, choice="split", split=(1, 1, 0))
+    meetings.close_vote(actor=fresh(world.officer), vote=vote)
+    departure = MandateDeparture.objects.get()
+    assert departure.cast == "split" and departure.cast_words == "split the card"
+
+
+def test_a_split_wholly_on_the_mandated_side_follows_it(world: World, conference: Body) -> None:
+    motion = _instructed(world, conference, Position.Stance.OPPOSE)
+    vote = _card_vote(world, conference, motion)
+    meetings.cast_named_vote(actor=fresh(world.member), vote=vote, choice="split", split=(0, 2, 0))
+    meetings.close_vote(actor=fresh(world.officer), vote=vote)
+    assert not MandateDeparture.objects.exists()
+
+
+def test_the_page_and_the_api_split_a_card(world: World, conference: Body) -> None:
+    from tests.api.test_api import is_error
+    from tests.api.test_cycle_api import Api
+
+    motion = motion_at(world, MotionStatus.IN_DISCUSSION, body=conference)
+    vote = _card_vote(world, conference, motion)
+    client = Client()
+    client.force_login(fresh(world.member))
+    page = client.get(f"/meetings/{vote.meeting_id}/")
+    assert b"Split my card" in page.content
+    refused = client.post(
+        f"/votes/{vote.pk}/split/",
+        {"votes_for": "5", "votes_against": "0", "abstentions": "0"},
+        follow=True,
+    )
+    assert b"Your card is 2" in refused.content and b'value="5"' in refused.content
+    api = Api(world.member)
+    is_error(api.post(f"/votes/{vote.pk}/ballots", {"choice": "split", "split_for": -1}), 422)
+    is_error(
+        api.post(
+            f"/votes/{vote.pk}/ballots", {"choice": "split", "split_for": 1, "split_against": 0}
+        ),
+        400,
+    )
+    made = api.post(
+        f"/votes/{vote.pk}/ballots",
+        {"choice": "split", "split_for": 1.5, "split_against": 0.5, "split_abstain": 0},
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["split"] == {"for": 1.5, "against": 0.5, "abstain": 0.0}
