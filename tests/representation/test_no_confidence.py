@@ -199,3 +199,39 @@ def test_the_api_drafts_and_reads_a_motion_of_no_confidence(
         == 200
     )
     is_error(Api(world.outsider).get(f"/motions/{body['motion_id']}/no-confidence"), 404)
+
+
+def test_its_wording_is_fixed_and_one_at_a_time(world: World, branch_meeting: Body) -> None:
+    from iskra.motions.models import Amendment
+
+    holding = _holding(world)
+    motion = no_confidence.move(actor=fresh(world.member), holding=holding, reason="Absent.")
+    assert motion.fixed_wording
+    with pytest.raises(DomainError, match="wording of a motion of no confidence is fixed"):
+        motions.update_draft(
+            actor=fresh(world.member), motion=motion, title="Thanks", text="We thank them."
+        )
+    # A second motion naming the same holder is refused while the first is before the body.
+    with pytest.raises(DomainError, match="already before Branch A Meeting"):
+        no_confidence.move(actor=fresh(world.officer), holding=holding, reason="Again.")
+    motion = _to_vote(world, motion)
+    with pytest.raises(DomainError, match="fixed"):
+        motions.table_amendment(
+            actor=fresh(world.member),
+            motion=motion,
+            kind=Amendment.Kind.REPLACE,
+            passage="no confidence",
+            new_text="every confidence",
+        )
+    motion.refresh_from_db()
+    assert motion.title.startswith("No confidence in")
+
+
+def test_a_motion_whose_wording_was_unfixed_ends_nobody(world: World, branch_meeting: Body) -> None:
+    holding = _holding(world)
+    motion = no_confidence.move(actor=fresh(world.member), holding=holding, reason="Absent.")
+    Motion.objects.filter(pk=motion.pk).update(fixed_wording=False, text="We thank them.")
+    motion.refresh_from_db()
+    no_confidence.settle(motion, None)
+    holding.refresh_from_db()
+    assert holding.ended_on is None

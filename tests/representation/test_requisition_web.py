@@ -69,7 +69,8 @@ def test_a_member_requisitions_from_the_bodys_page_and_the_officer_calls_it(
     refused = secretary.post(
         f"/requisitions/{r.pk}/call/", {"starts_at": late, "location": "Upstairs"}, follow=True
     )
-    assert b"held by" in refused.content and b"Upstairs" in refused.content
+    assert b"require a requisitioned meeting to be held by" in refused.content
+    assert b"Upstairs" in refused.content
     assert not Meeting.objects.exists()
     when = (timezone.localdate() + timedelta(days=10)).isoformat() + "T19:00"
     called = secretary.post(
@@ -121,8 +122,13 @@ def test_the_api_start_sign_withdraw_and_call(world: World) -> None:
     is_error(
         secretary.post(f"/requisitions/{rid}/meeting", {"starts_at": "2099-01-01T18:00:00Z"}), 400
     )
-    assert member.delete(f"/requisitions/{rid}/signature").json()["signatures"] == 0
-    assert member.post(f"/requisitions/{rid}/signature", {}).json()["signatures"] == 1
+    # The starter withdraws the only signature: it ends; they may start another.
+    ended = member.delete(f"/requisitions/{rid}/signature").json()
+    assert (ended["signatures"], ended["state"]) == (0, "withdrawn")
+    is_error(member.post(f"/requisitions/{rid}/signature", {}), 400)
+    again = member.post(url, {"agenda": "The fund\nThe treasurer", "reason": "Frozen."})
+    assert again.status_code == 201, again.content
+    rid = again.json()["id"]
     valid = signer.post(f"/requisitions/{rid}/signature", {}).json()
     assert valid["state"] == "valid" and valid["call_by"] and valid["hold_by"]
     is_error(signer.delete(f"/requisitions/{rid}/signature"), 400)
@@ -138,4 +144,5 @@ def test_the_api_start_sign_withdraw_and_call(world: World) -> None:
     assert called.status_code == 201, called.content
     assert called.json()["state"] == "called" and called.json()["meeting_id"]
     listed = member.get("/requisitions").json()["items"]
-    assert [x["id"] for x in listed] == [rid] and listed[0]["you_signed"]
+    assert [x["id"] for x in listed][0] == rid and listed[0]["you_signed"]
+    assert [x["state"] for x in listed] == ["called", "withdrawn"]

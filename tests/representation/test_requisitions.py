@@ -81,6 +81,7 @@ def test_bad_requisitions_are_refused_and_write_nothing(world: World, branch: li
 
 
 def test_signing_is_for_the_members_on_the_day_it_started(world: World, branch: list) -> None:
+    Body.objects.filter(pk=world.branch_committee.pk).update(requisition_threshold_percent=30)
     r = _start(world)
     with pytest.raises(PermissionDenied):
         services.sign(actor=fresh(world.other_secretary), requisition=r)
@@ -90,12 +91,13 @@ def test_signing_is_for_the_members_on_the_day_it_started(world: World, branch: 
     with pytest.raises(DomainError, match="already signed"):
         services.sign(actor=fresh(world.member), requisition=r)
     # Withdraw and sign again: one signature, as a unique constraint.
-    services.withdraw(actor=fresh(world.member), requisition=r)
+    services.sign(actor=fresh(branch[1]), requisition=r)  # 2 of 3 needed (set below)
+    services.withdraw(actor=fresh(branch[1]), requisition=r)
     with pytest.raises(DomainError, match="not signed"):
-        services.withdraw(actor=fresh(world.member), requisition=r)
-    services.sign(actor=fresh(world.member), requisition=r)
+        services.withdraw(actor=fresh(branch[1]), requisition=r)
+    services.sign(actor=fresh(branch[1]), requisition=r)
     r.refresh_from_db()
-    assert r.signatures == 1 and RequisitionSignature.objects.count() == 1
+    assert r.signatures == 2 and RequisitionSignature.objects.count() == 2
 
 
 def test_at_the_threshold_it_is_valid_and_the_officers_clock_starts(
@@ -234,3 +236,52 @@ def test_standing_orders_keep_the_days_to_hold_after_the_days_to_call(world: Wor
     )
     body = Body.objects.get(pk=world.branch_committee.pk)
     assert (body.requisition_call_days, body.requisition_hold_days) == (14, 42)
+
+
+def test_a_member_who_lapsed_since_it_started_no_longer_signs(world: World, branch: list) -> None:
+    from iskra.members.models import Membership, Status
+
+    r = _start(world)
+    Membership.objects.filter(user=branch[0]).update(status=Status.LAPSED)
+    with pytest.raises(PermissionDenied, match="good standing"):
+        services.sign(actor=fresh(branch[0]), requisition=r)
+    r.refresh_from_db()
+    assert r.signatures == 1
+
+
+def test_the_last_signature_withdrawn_ends_it_and_frees_its_starter(
+    world: World, branch: list
+) -> None:
+    r = _start(world)
+    with pytest.raises(DomainError, match=f"/requisitions/{r.pk}/"):
+        _start(world)
+    services.withdraw(actor=fresh(world.member), requisition=r)
+    r.refresh_from_db()
+    assert r.state == Requisition.State.WITHDRAWN
+    with pytest.raises(DomainError, match="withdrawn"):
+        services.sign(actor=fresh(branch[0]), requisition=r)
+    assert _start(world).state == Requisition.State.OPEN
+
+
+def test_a_time_without_its_zone_is_the_organisations_and_a_nonsense_date_is_refused(
+    world: World, branch: list
+) -> None:
+    r = services.sign(actor=fresh(branch[0]), requisition=_start(world))
+    with pytest.raises(DomainError, match="real date"):
+        services.call_meeting(
+            actor=fresh(world.secretary),
+            requisition=r,
+            starts_at=dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+            location="",
+        )
+    naive = dt.datetime.combine(timezone.localdate() + timedelta(days=10), dt.time(19))
+    meeting = services.call_meeting(
+        actor=fresh(world.secretary), requisition=r, starts_at=naive, location=""
+    )
+    assert timezone.localtime(meeting.starts_at).time() == dt.time(19)
+
+
+def test_the_audit_log_names_the_requisition_not_a_petition(world: World, branch: list) -> None:
+    r = _start(world)
+    entry = AuditEntry.objects.get(action="requisition.sign")
+    assert entry.data == {"requisition": r.pk, "signatures": 1} and entry.actor_id is None

@@ -62,8 +62,11 @@ LABELS = {
     "entitlement_first": "Delegates: members the first stands for",
     "entitlement_step": "Delegates: one more per this many members",
     "entitlement_max": "Delegates: the most a unit sends",
-    # A recall petition.
-    "petition": "Petition",
+    # A recall petition; a requisition of a special meeting.
+    "petition": "Recall petition",
+    "requisition": "Requisition",
+    "call_by": "To be called by",
+    "hold_by": "To be held by",
     "signatures": "Signatures",
     "required": "Signatures needed",
     "eligible": "Members who may sign",

@@ -32,6 +32,11 @@ def role_needs(user: Any, membership: Membership | None) -> list[NeedsMe]:
     ]
 
 
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= 60 else line[:59] + "…"
+
+
 def _requisitions(user: Any) -> list[NeedsMe]:
     """Requisitions of a special meeting gathering signatures that this person may sign and
     has not; valid ones whose meeting this person must call (with the deadline)."""
@@ -47,7 +52,11 @@ def _requisitions(user: Any) -> list[NeedsMe]:
     signed = RequisitionSignature.objects.filter(
         signer_id=user.pk, withdrawn_at__isnull=True
     ).values("petition_id")
+    from iskra.representation.gathering import in_good_standing
+
     eligible = RequisitionEligible.objects.filter(user_id=user.pk).values("petition_id")
+    if not in_good_standing(user):
+        eligible = eligible.none()
     to_sign = (
         Requisition.objects.filter(
             state=Requisition.State.OPEN,
@@ -77,8 +86,8 @@ def _requisitions(user: Any) -> list[NeedsMe]:
         *(
             NeedsMe(
                 f"Requisition of a special meeting of {r.body.name}",
-                f"{r.signatures} of {r.required} signatures; you may sign until "
-                f"{r.closes_on:%-d %B}",
+                f"“{_first_line(r.agenda)}”: {r.signatures} of {r.required} signatures; you may "
+                f"sign until {r.closes_on:%-d %B}",
                 reverse("representation:requisition", args=[r.pk]),
             )
             for r in to_sign

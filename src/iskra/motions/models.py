@@ -99,6 +99,11 @@ class Motion(models.Model):
     rescinds_decision = models.ForeignKey(
         "decisions.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    fixed_wording = models.BooleanField(
+        default=False,
+        help_text="Its wording is fixed (a motion of no confidence names whom it removes): "
+        "it is not edited, amended or composited; the mover withdraws it and moves another.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

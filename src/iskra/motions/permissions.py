@@ -95,7 +95,11 @@ def proposing_units(user: Any, body: Body) -> list[Unit]:
 
 
 def can_edit_draft(user: Any, motion: Motion) -> bool:
-    return motion.status == MotionStatus.DRAFT and motion.created_by_id == getattr(user, "pk", None)
+    return (
+        motion.status == MotionStatus.DRAFT
+        and not motion.fixed_wording
+        and motion.created_by_id == getattr(user, "pk", None)
+    )
 
 
 def can_support(user: Any, motion: Motion) -> bool:
@@ -143,6 +147,8 @@ def can_discuss(user: Any, motion: Motion) -> bool:
 
 
 def can_table_amendment(user: Any, motion: Motion) -> bool:
+    if motion.fixed_wording:
+        return False
     if motion.status not in {
         MotionStatus.SUBMITTED,
         MotionStatus.ADMITTED,

@@ -20,7 +20,7 @@ from iskra.organisation.forms import (
     UnitForm,
     UnitKindForm,
 )
-from iskra.organisation.models import Body, Organisation, UnitKind
+from iskra.organisation.models import Body, Organisation, SeatHolding, UnitKind
 from iskra.organisation.permissions import (
     can_edit_standing_orders,
     can_manage_settings,
@@ -86,6 +86,7 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
         "runs_meetings": runs_meetings_of(request.user, body),
         "can_edit_standing_orders": can_edit_standing_orders(request.user, body),
         "seat_form": SeatForm(),
+        "has_holders": SeatHolding.objects.current().filter(seat__body=body).exists(),
         **selectors.body_detail(body),
     }
     return render(request, "organisation/body_detail.html", context)

@@ -48,6 +48,7 @@ def add_signature(
     *,
     action: str,
     unit: Any,
+    key: str = "petition",
 ) -> None:
     """Sign, or sign again after withdrawing; the count goes up by one."""
     now = timezone.now()
@@ -69,12 +70,18 @@ def add_signature(
         action=action,
         obj=petition,
         unit=unit,
-        data={"petition": petition.pk, "signatures": petition.signatures},
+        data={key: petition.pk, "signatures": petition.signatures},
     )
 
 
 def withdraw_signature(
-    signature_model: type[models.Model], petition: Any, actor: Any, *, action: str, unit: Any
+    signature_model: type[models.Model],
+    petition: Any,
+    actor: Any,
+    *,
+    action: str,
+    unit: Any,
+    key: str = "petition",
 ) -> None:
     """Take a signature back; the count goes down by one."""
     changed = signature_model._default_manager.filter(
@@ -89,7 +96,7 @@ def withdraw_signature(
         action=action,
         obj=petition,
         unit=unit,
-        data={"petition": petition.pk, "signatures": petition.signatures},
+        data={key: petition.pk, "signatures": petition.signatures},
     )
 
 
@@ -128,3 +135,13 @@ def eligible_unit(eligible_model: type[models.Model], petition: Any, user: Any) 
         .values_list("unit_id", flat=True)
         .first()
     )
+
+
+def in_good_standing(user: Any) -> bool:
+    """Whether this person's membership is in good standing now (one who has lapsed or is
+    suspended since the day it started no longer signs)."""
+    from iskra.members.models import Status
+
+    return Membership.objects.filter(
+        user_id=getattr(user, "pk", None) or 0, status=Status.MEMBER, user__is_active=True
+    ).exists()

@@ -127,6 +127,7 @@ class Requisition(models.Model):
         CALLED = "called", "Meeting called by the officers"
         CONVENED = "convened", "Meeting convened in the requisitioners' name"
         LAPSED = "lapsed", "Lapsed: too few signatures in time"
+        WITHDRAWN = "withdrawn", "Withdrawn: no signature left"
 
     body = models.ForeignKey(
         "organisation.Body", on_delete=models.PROTECT, related_name="requisitions"
@@ -175,7 +176,7 @@ class Requisition(models.Model):
                 condition=Q(required__gte=1), name="requisition_requires_a_signature"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["open", "lapsed"])
+                condition=Q(state__in=["open", "lapsed", "withdrawn"])
                 | (Q(call_by__isnull=False) & Q(hold_by__isnull=False)),
                 name="valid_requisition_has_its_clocks",
             ),

@@ -18,7 +18,7 @@ from iskra.audit.services import record
 from iskra.core.errors import DomainError, PermissionDenied
 from iskra.core.notifications import notify
 from iskra.core.words import visible
-from iskra.motions.models import Motion
+from iskra.motions.models import Motion, MotionStatus
 from iskra.motions.services import create_motion
 from iskra.organisation.models import Body, Seat, SeatHolding
 from iskra.organisation.services import end_holding_by_rule
@@ -26,6 +26,13 @@ from iskra.representation.models import NoConfidence
 from iskra.representation.services import draft_by_election
 
 MAX_REASON = 5_000
+# A motion still before its body: a second motion naming the same people is refused.
+LIVE = [
+    MotionStatus.DRAFT,
+    MotionStatus.SUBMITTED,
+    MotionStatus.ADMITTED,
+    MotionStatus.IN_DISCUSSION,
+]
 
 
 def deciding_body(seat: Seat) -> Body:
@@ -90,6 +97,8 @@ def move(
                 f"{holding.holder.full_name}'s term as {holding.seat.title} has ended."
             )
         holdings = [holding]
+    # One at a time per holding: concurrent moves naming the same people queue here.
+    list(SeatHolding.objects.select_for_update().filter(pk__in=[h.pk for h in holdings]))
     if any(h.holder_id == getattr(actor, "pk", None) for h in holdings):
         raise PermissionDenied("You cannot move no confidence in yourself: you can resign instead.")
     bodies = {deciding_body(h.seat).pk: deciding_body(h.seat) for h in holdings}
@@ -116,7 +125,21 @@ def move(
             f"This {body.name} has no confidence in {named}. Their term ends and a by-election "
             "is held for the seat.\n\n" + reason.strip()
         )
+    live = (
+        NoConfidence.objects.filter(holdings__in=[h.pk for h in holdings], motion__status__in=LIVE)
+        .select_related("motion")
+        .first()
+    )
+    if live is not None:
+        raise DomainError(
+            f"A motion of no confidence naming them is already before {body.name} "
+            f"(“{live.motion.title}”, {live.motion.get_status_display().lower()}): support it "
+            f"instead, at /motions/{live.motion_id}/."
+        )
     motion = create_motion(actor=actor, body=body, title=f"No confidence in {named}", text=text)
+    # Its wording names whom it removes: not edited, amended or composited.
+    Motion.objects.filter(pk=motion.pk).update(fixed_wording=True)
+    motion.fixed_wording = True
     nc = NoConfidence.objects.create(motion=motion, committee=committee)
     nc.holdings.set(holdings)
     record(
@@ -143,7 +166,7 @@ def settle(motion: Motion, actor: Any) -> None:
     """The motion carried (``motion_carried``, in the vote's transaction): the terms it named
     that are still current end, and a by-election is drafted for each seat."""
     nc = NoConfidence.objects.select_for_update().filter(motion=motion).first()
-    if nc is None or nc.carried_at is not None:
+    if nc is None or nc.carried_at is not None or not motion.fixed_wording:
         return
     ended = []
     for holding in nc.holdings.select_related("seat__body__unit", "holder").order_by("pk"):

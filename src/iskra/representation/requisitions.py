@@ -122,9 +122,13 @@ def start_requisition(
                 hold_days=max(body.requisition_hold_days, body.requisition_call_days),
             )
     except IntegrityError:
+        mine = Requisition.objects.filter(
+            body=body, started_by=actor, state=Requisition.State.OPEN
+        ).first()
         raise DomainError(
-            f"You have a requisition of a meeting of {body.name} gathering signatures already: "
-            "it can state several items."
+            f"You have a requisition of a meeting of {body.name} gathering signatures already"
+            + (f" (/requisitions/{mine.pk}/)" if mine else "")
+            + ": it can state several items; withdraw your signature from it to end it."
         ) from None
     eligible = gathering.fix_eligible(RequisitionEligible, requisition, members)
     requisition.eligible = eligible
@@ -185,6 +189,10 @@ def sign(*, actor: Any, requisition: Requisition) -> Requisition:
     requisition = _lock(requisition)
     _refuse_unless_gathering(requisition, "signing")
     unit_id = gathering.eligible_unit(RequisitionEligible, requisition, actor)
+    if unit_id is not None and not gathering.in_good_standing(actor):
+        raise PermissionDenied(
+            "Only members in good standing sign: yours has lapsed or is suspended."
+        )
     if unit_id is None:
         raise PermissionDenied(
             f"Only members of {requisition.body.unit.name} on "
@@ -202,6 +210,7 @@ def _sign(requisition: Requisition, actor: Any, unit_id: int) -> Requisition:
         unit_id,
         action="requisition.sign",
         unit=requisition.body.unit,
+        key="requisition",
     )
     if gathering.reached(RequisitionSignature, requisition):
         _make_valid(requisition)
@@ -219,7 +228,21 @@ def withdraw(*, actor: Any, requisition: Requisition) -> Requisition:
         actor,
         action="requisition.withdraw",
         unit=requisition.body.unit,
+        key="requisition",
     )
+    if requisition.signatures == 0:
+        # Nobody asks for it any more (its starter withdrew last): it ends, and its starter
+        # may start another.
+        requisition.state = Requisition.State.WITHDRAWN
+        requisition.ended_at = timezone.now()
+        requisition.save(update_fields=["state", "ended_at"])
+        record(
+            actor=None,
+            action="requisition.withdrawn",
+            obj=requisition,
+            unit=requisition.body.unit,
+            data={"requisition": requisition.pk},
+        )
     return requisition
 
 
@@ -311,7 +334,13 @@ def call_meeting(
     if requisition.state != Requisition.State.VALID:
         raise DomainError("The requisitioned meeting is already called.")
     latest = latest_date(requisition)
-    if timezone.localtime(starts_at).date() > latest:
+    try:
+        if timezone.is_naive(starts_at):
+            starts_at = timezone.make_aware(starts_at)
+        day = timezone.localtime(starts_at).date()
+    except (OverflowError, ValueError):
+        raise FieldError("starts_at", "Enter a real date and time for the meeting.") from None
+    if day > latest:
         raise FieldError(
             "starts_at",
             f"The standing orders of {body.name} require a requisitioned meeting to be held by "

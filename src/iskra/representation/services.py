@@ -216,6 +216,10 @@ def sign(*, actor: Any, petition: RecallPetition) -> RecallPetition:
     petition = _lock(petition)
     _refuse_unless_gathering(petition, "signing")
     unit_id = gathering.eligible_unit(RecallEligible, petition, actor)
+    if unit_id is not None and not gathering.in_good_standing(actor):
+        raise PermissionDenied(
+            "Only members in good standing sign: yours has lapsed or is suspended."
+        )
     if unit_id is None:
         raise PermissionDenied(
             "Only members of the seat's constituency on "

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from iskra.core.errors import DomainError
 from iskra.core.web import (
-    FieldError,
     confirm_action,
     domain_view,
     form_view,
@@ -189,9 +188,6 @@ def call(request: HttpRequest, requisition_id: int) -> HttpResponseBase:
             starts_at=form.cleaned_data["starts_at"],
             location=form.cleaned_data["location"],
         )
-    except FieldError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return keep_form(request, name, form, back)
     except DomainError as exc:
         return keep_form(request, name, form, back, exc.message)
     messages.success(request, "The meeting is called with the requisitioners' agenda.")

@@ -20,6 +20,7 @@ from iskra.motions.permissions import (
     can_table_amendment,
 )
 from iskra.motions.services.common import _lock
+from iskra.motions.services.drafting import FIXED_WORDING
 from iskra.motions.text import AmendmentFalls, apply_amendment
 from iskra.organisation.models import Unit
 from iskra.organisation.permissions import is_officer_of, require
@@ -39,6 +40,8 @@ def table_amendment(
     proposing_unit: Unit | None = None,
 ) -> Amendment:
     motion = _lock(motion)
+    if motion.fixed_wording:
+        raise DomainError(FIXED_WORDING)
     require(can_table_amendment(actor, motion), "You cannot amend this motion now.")
     if proposing_unit is not None:
         require(

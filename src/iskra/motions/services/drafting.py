@@ -110,6 +110,8 @@ def update_draft(
     *, actor: Any, motion: Motion, title: str, text: str, supporting_statement: str = ""
 ) -> Motion:
     motion = _lock(motion)
+    if motion.fixed_wording:
+        raise DomainError(FIXED_WORDING)
     require(can_edit_draft(actor, motion), "Only the mover can edit a draft.")
     if not title.strip() or not text.strip():
         raise DomainError("A motion needs a title and a text.")
@@ -122,6 +124,12 @@ def update_draft(
     motion.save(update_fields=["title", "text", "supporting_statement"])
     record(actor=actor, action="motion.edit_draft", obj=motion, unit=motion.body.unit)
     return motion
+
+
+FIXED_WORDING = (
+    "The wording of a motion of no confidence is fixed: it names whom it removes. Withdraw it "
+    "and move another if it must change."
+)
 
 
 def supporters_needed(motion: Motion) -> int:

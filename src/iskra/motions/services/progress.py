@@ -151,6 +151,10 @@ def composite_motions(*, actor: Any, motions: list[Motion], title: str, text: st
     body = locked[0].body
     if any(m.body_id != body.pk for m in locked):
         raise DomainError("Only motions to the same body can be composited.")
+    if any(m.fixed_wording for m in locked):
+        raise DomainError(
+            "A motion of no confidence is not composited: its wording names whom it removes."
+        )
     require(is_officer_of(actor, body.unit), "Only the body's officers composite motions.")
     missing = [
         m.title
