@@ -17,7 +17,7 @@ from iskra.organisation.models import Body
 from iskra.representation.models import MandateDeparture
 from tests.conftest import World, fresh, make_member
 from tests.motions.helpers import motion_at, sitting
-from tests.representation.test_mandates import _instructed, conference  # noqa: F401
+from tests.representation.test_mandates import _instructed
 
 
 def _card_vote(world: World, body: Body, motion: object) -> Vote:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from iskra.audit.models import AuditEntry
@@ -15,34 +14,10 @@ from iskra.meetings.models import AgendaItem, Vote
 from iskra.motions import services as motions
 from iskra.motions.models import Motion, MotionStatus, Position
 from iskra.organisation import services as org
-from iskra.organisation.models import Body, Seat, SeatHolding
+from iskra.organisation.models import Body, SeatHolding
 from iskra.representation.models import MandateDeparture
 from tests.conftest import World, fresh
 from tests.motions.helpers import motion_at, sitting
-
-
-@pytest.fixture
-def conference(world: World) -> Body:
-    """A national conference whose Branch A delegate is the member."""
-    body = org.create_body(
-        actor=world.admin, unit=world.national, kind=Body.Kind.CONFERENCE, name="Conference"
-    )
-    seat = org.create_seat(
-        actor=world.admin,
-        body=body,
-        role=Seat.Role.DELEGATE,
-        title="Delegate of Branch A",
-    )
-    Seat.objects.filter(pk=seat.pk).update(
-        represents_unit=world.branch_a, constituency_unit=world.branch_a
-    )
-    org.appoint_to_seat(
-        actor=world.admin,
-        seat=seat,
-        holder=world.member,
-        started_on=timezone.localdate() - timedelta(days=3),
-    )
-    return body
 
 
 def _instructed(world: World, conference: Body, stance: str) -> Motion:

@@ -144,5 +144,5 @@ def test_the_api_start_sign_withdraw_and_call(world: World) -> None:
     assert called.status_code == 201, called.content
     assert called.json()["state"] == "called" and called.json()["meeting_id"]
     listed = member.get("/requisitions").json()["items"]
-    assert [x["id"] for x in listed][0] == rid and listed[0]["you_signed"]
+    assert listed[0]["id"] == rid and listed[0]["you_signed"]
     assert [x["state"] for x in listed] == ["called", "withdrawn"]
