@@ -324,7 +324,7 @@ def _seed() -> dict[str, Any]:
         "bulletin_id": Bulletin.objects.get().pk,
         "meeting_id": Meeting.objects.get(body__unit=riverside).pk,
         "earlier_id": Meeting.objects.get(body__name="National Committee").pk,
-        "vote_id": Vote.objects.get().pk,
+        "vote_id": Vote.objects.get(meeting__body__name="National Committee").pk,
         "decision_id": Decision.objects.get().pk,
         "petition_id": RecallPetition.objects.get().pk,
         "requisition_id": Requisition.objects.get().pk,

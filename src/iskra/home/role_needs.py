@@ -28,7 +28,7 @@ def role_needs(user: Any, membership: Membership | None) -> list[NeedsMe]:
         *_my_actions(user),
         *_branch_actions(user, membership),
         *_recall_petitions(user),
-        *_requisitions(user),
+        *_requisitions(user, membership),
     ]
 
 
@@ -37,7 +37,7 @@ def _first_line(text: str) -> str:
     return line if len(line) <= 60 else line[:59] + "…"
 
 
-def _requisitions(user: Any) -> list[NeedsMe]:
+def _requisitions(user: Any, membership: Membership | None) -> list[NeedsMe]:
     """Requisitions of a special meeting gathering signatures that this person may sign and
     has not; valid ones whose meeting this person must call (with the deadline)."""
     from iskra.home.selectors import NeedsMe
@@ -52,10 +52,11 @@ def _requisitions(user: Any) -> list[NeedsMe]:
     signed = RequisitionSignature.objects.filter(
         signer_id=user.pk, withdrawn_at__isnull=True
     ).values("petition_id")
-    from iskra.representation.gathering import in_good_standing
+    from iskra.members.models import Status
 
     eligible = RequisitionEligible.objects.filter(user_id=user.pk).values("petition_id")
-    if not in_good_standing(user):
+    if membership is None or membership.status != Status.MEMBER:
+        # One who has lapsed or is suspended since it started no longer signs.
         eligible = eligible.none()
     to_sign = (
         Requisition.objects.filter(

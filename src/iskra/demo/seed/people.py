@@ -261,11 +261,13 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
 
     seed_demo_sealed_ballot(secrets_dir=secrets_dir, person=_person, member=_member)
     from iskra.demo.seed.representation import (
+        seed_demo_council,
         seed_demo_delegates,
         seed_demo_recall,
         seed_demo_requisition,
     )
 
+    seed_demo_council()
     seed_demo_recall()
     seed_demo_delegates()
     seed_demo_requisition()

@@ -1,9 +1,15 @@
-"""Recall in the demo: a petition under way to recall North District's delegate to the
-National Council, started by the demo member five days ago, with the delegate's reply."""
+"""Representation in the demo: the National Council's card vote on the budget ten days ago,
+where North District's delegate abstained against the district's instructed mandate and South
+District's delegation split its card; a petition under way to recall that delegate, started by
+the demo member five days ago, with the delegate's reply; the National Conference's delegate
+entitlement; a requisition of a special Riverside branch meeting."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
 
 from iskra.accounts.models import User
 from iskra.organisation.models import SeatHolding
@@ -27,6 +33,92 @@ def seed_demo_delegates() -> None:
     make_delegate_seats(actor=admin, body=conference)
 
 
+def seed_demo_council() -> None:
+    """The National Council of district delegates met ten days ago and took the budget by card
+    vote: each delegate's card is the district's membership. North District had instructed its
+    delegate to oppose; the delegate abstained (a departure, flagged to the district, with a
+    report-back waiting for its next meeting). South District's delegation split its card."""
+    from iskra.meetings import services as meetings
+    from iskra.meetings.models import Meeting, Vote
+    from iskra.motions import services as motions
+    from iskra.motions.models import Motion, Position
+    from iskra.organisation.models import Body, Unit
+
+    officer = User.objects.get(email="officer@example.org")
+    admin = User.objects.get(email="admin@example.org")
+    council = Body.objects.get(name="National Council")
+    north = Unit.objects.get(name="North District")
+    south = Unit.objects.get(name="South District")
+    held = timezone.now() - timedelta(days=10)
+    motion = motions.create_motion(
+        actor=officer,
+        body=council,
+        title="The national budget for 2027",
+        text="The Council adopts the national budget for 2027 as presented by the National "
+        "Treasurer, including the reduction of the branch organising fund by a third.",
+        by_body=True,
+        authority="National Committee, budget meeting",
+    )
+    motions.submit_motion(actor=officer, motion=motion)
+    motions.admit_motion(actor=officer, motion=motion)
+    motions.open_discussion(
+        actor=officer, motion=motion, deadline=timezone.localdate() + timedelta(days=1)
+    )
+    motions.record_position(
+        actor=admin,
+        motion=motion,
+        unit=north,
+        stance=Position.Stance.OPPOSE,
+        mandate=Position.Mandate.INSTRUCTED,
+        mandate_note="Oppose the cut to the branch organising fund.",
+    )
+    meeting = meetings.record_meeting(
+        actor=officer,
+        body=council,
+        title=f"{timezone.localtime(held):%B} Council",
+        starts_at=timezone.now() - timedelta(hours=2),
+        location="Union hall, Riverside",
+        motions=[Motion.objects.get(pk=motion.pk)],
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(card_vote_snapshot_on=held.date())
+    meeting.refresh_from_db()
+    delegates = {
+        h.seat.represents_unit_id: h.holder
+        for h in SeatHolding.objects.current()
+        .filter(seat__body=council, seat__represents_unit__isnull=False)
+        .select_related("seat", "holder")
+    }
+    meetings.mark_present(actor=officer, meeting=meeting, users=list(delegates.values()))
+    vote = meetings.open_vote(
+        actor=officer, meeting=meeting, motion=motion, method=Vote.Method.CARD
+    )
+    meetings.cast_named_vote(actor=delegates[north.pk], vote=vote, choice="abstain")
+    from iskra.meetings.services.common import card_weight
+
+    card, _ = card_weight(meeting, delegates[south.pk])
+    against = (card * Decimal("0.7")).quantize(Decimal("1"))
+    meetings.cast_named_vote(
+        actor=delegates[south.pk],
+        vote=vote,
+        choice="split",
+        split=(card - against, against, 0),
+    )
+    meetings.close_vote(actor=officer, vote=vote)
+    meetings.close_meeting(actor=officer, meeting=meeting)
+    # Held ten days ago: the meeting's and the vote's dates are those it had.
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=held, opened_at=held, closed_at=held + timedelta(hours=2)
+    )
+    Vote.objects.filter(pk=vote.pk).update(
+        opened_at=held + timedelta(hours=1), counted_at=held + timedelta(hours=1)
+    )
+    from iskra.meetings.models import Ballot
+    from iskra.representation.models import MandateDeparture
+
+    Ballot.objects.filter(vote=vote).update(at=held + timedelta(hours=1))
+    MandateDeparture.objects.filter(vote=vote).update(at=held + timedelta(hours=1))
+
+
 def seed_demo_recall() -> None:
     from iskra.representation import services
     from iskra.representation.models import RecallPetition
@@ -37,10 +129,10 @@ def seed_demo_recall() -> None:
         actor=member,
         holding=holding,
         reason=(
-            "Our delegate voted for the national leadership's budget at the last Council, "
-            "although every North District branch had instructed the delegates to vote "
-            "against the cuts to the branch organising fund. A delegate carries the "
-            "district's mandate, not their own."
+            "Our delegate abstained on the national leadership's budget at the last Council, "
+            "although North District had instructed its delegate to vote against the cut to "
+            "the branch organising fund. A delegate carries the district's mandate, not "
+            "their own."
         ),
     )
     # Two more members of the district have signed; the secretary has not (the demo's
@@ -60,9 +152,9 @@ def seed_demo_recall() -> None:
         actor=holding.holder,
         petition=petition,
         text=(
-            "The budget vote was on the whole budget, not the fund alone; I spoke and voted "
-            "for the amendment restoring the fund, which fell. I will report back to every "
-            "branch meeting this month."
+            "The budget vote was on the whole budget, not the fund alone, and abstaining kept "
+            "the district's card out of it: the budget fell. I will report back to the "
+            "district's next meeting and every branch meeting this month."
         ),
     )
     # Started five days ago: its dates are those it would have had.
