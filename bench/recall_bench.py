@@ -17,7 +17,11 @@ Measured, in one process with DEBUG off, as a request meets it (each person read
   voters in the same transaction (roll frozen, scrutineer drawn, credentials queued);
 - floors in the same run: a membership read by its primary key, and a one-row UPDATE.
 
-Goals (issue 13): signing p95 <= 50 ms; the threshold check and the automatic ballot <= 2 s.
+Then a national conference's delegate entitlement, its delegate seats and their cards (the card
+weights of a card vote) from the register today and 30 days ago.
+
+Goals (issue 13): signing p95 <= 50 ms; the threshold check and the automatic ballot <= 2 s;
+entitlement and card weights for a national conference <= 1 s.
 """
 
 from __future__ import annotations
@@ -200,6 +204,20 @@ def measure(*, signatures: int, http: int, profile: bool = False) -> dict[str, A
         (time.perf_counter() - started) * 1000, 1
     )
     results["delegate seats made"] = made.created
+    # The cards of that conference at a card vote (public on its meeting's page): every
+    # delegate seat's unit's members, from the register today and 30 days ago.
+    from iskra.meetings.services import card_weights
+
+    for label, day in (
+        ("today", timezone.localdate()),
+        ("30 days ago", timezone.localdate() - timedelta(days=30)),
+    ):
+        started = time.perf_counter()
+        cards = card_weights(conference, day)
+        results[f"card weights of a national conference, register {label}, ms"] = round(
+            (time.perf_counter() - started) * 1000, 1
+        )
+    results["cards: delegations, members"] = [len(cards), sum(c.weight for c in cards)]
     Seat.objects.filter(body=conference).delete()
     results["engine"] = connection.vendor
     return results

@@ -123,3 +123,45 @@ def test_the_page_and_the_api_split_a_card(world: World, conference: Body) -> No
     )
     assert made.status_code == 201, made.content
     assert made.json()["split"] == {"for": 1.5, "against": 0.5, "abstain": 0.0}
+
+
+def test_the_cards_of_a_council_are_public_and_a_district_counts_its_branches(
+    world: World,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from iskra.meetings.services import card_weights
+    from iskra.organisation import services as org
+    from iskra.organisation.models import Seat
+    from tests.api.test_cycle_api import Api
+
+    council = org.create_body(
+        actor=world.admin, unit=world.national, kind=Body.Kind.COUNCIL, name="Council"
+    )
+    seat = org.create_seat(
+        actor=world.admin, body=council, role=Seat.Role.DELEGATE, title="Delegate of the North"
+    )
+    Seat.objects.filter(pk=seat.pk).update(represents_unit=world.district)
+    org.appoint_to_seat(actor=world.admin, seat=seat, holder=world.officer)
+    newcomer = make_member("late@example.org", "Late Comer", world.branch_b)
+    from iskra.members.models import Membership, MembershipEvent
+
+    # The newcomer joined today: on yesterday's register they do not count.
+    MembershipEvent.objects.filter(membership__user=newcomer).update(at=timezone.now())
+    Membership.objects.filter(user=newcomer).update(status_changed_at=timezone.now())
+    today = card_weights(council, timezone.localdate())
+    yesterday = card_weights(council, timezone.localdate() - dt.timedelta(days=1))
+    # Branch A: member, secretary; Branch B: other secretary, officer, committee member, late.
+    assert [(c.unit_name, c.holder_name, c.weight) for c in today] == [
+        ("North District", "Olu Officer", 6)
+    ]
+    assert yesterday[0].weight == 5
+    s = sitting(world, [], body=council)
+    client = Client()
+    client.force_login(fresh(world.member))
+    page = client.get(f"/meetings/{s.meeting.pk}/")
+    assert b"Cards" in page.content and b"North District" in page.content
+    cards = Api(world.member).get(f"/meetings/{s.meeting.pk}/cards").json()
+    assert [(c["unit_name"], c["weight"]) for c in cards] == [("North District", 6)]

@@ -31,6 +31,7 @@ from iskra.meetings.schemas import (
     AgendaItemOut,
     ApproveMinutesIn,
     AttendanceOut,
+    CardOut,
     CastIn,
     HandsIn,
     MarkAttendanceIn,
@@ -56,6 +57,7 @@ from iskra.motions.api import position_out
 from iskra.motions.models import Amendment, Motion
 from iskra.motions.permissions import load_motion
 from iskra.motions.schemas import PositionOut
+from iskra.organisation.models import Body
 from iskra.organisation.permissions import load_body, require
 
 router = Router(tags=["meetings"])
@@ -230,6 +232,19 @@ def schedule(request: HttpRequest, payload: MeetingIn) -> Any:
 def get_meeting(request: HttpRequest, meeting_id: PathId) -> Any:
     """Agenda, attendance, quorum (live) and votes."""
     return _meeting_out(request_user(request), meeting_id)
+
+
+@router.get("/meetings/{meeting_id}/cards", response={200: list[CardOut], **ERRORS})
+def get_cards(request: HttpRequest, meeting_id: PathId) -> Any:
+    """A council's or conference's cards: each delegation's weight at a card vote, from the
+    register on the meeting's snapshot date (today's until one is set). Empty for other bodies."""
+    from django.utils import timezone
+
+    meeting = load_meeting(request_user(request), meeting_id)
+    if meeting.body.kind not in (Body.Kind.COUNCIL, Body.Kind.CONFERENCE):
+        return []
+    on = meeting.card_vote_snapshot_on or timezone.localdate()
+    return [c.__dict__ for c in services.card_weights(meeting.body, on)]
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={201: AgendaItemOut, **ERRORS})

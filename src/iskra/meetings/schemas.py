@@ -218,3 +218,13 @@ class SignInCodeIn(Input):
 
 class TickedOut(Schema):
     count: int
+
+
+class CardOut(Schema):
+    seat_id: int
+    seat_title: str
+    holder_id: int | None
+    holder_name: str
+    unit_id: int = Field(description="The unit the delegation represents.")
+    unit_name: str
+    weight: int = Field(description="Its members in good standing on the snapshot date.")

@@ -155,6 +155,12 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "amendments": {mid: [a for a in amendments if a.motion_id == mid] for mid in motion_ids},
         "votes": votes,
         "open_votes": open_votes,
+        # A council's or conference's cards (public to members): each delegation's weight.
+        "cards": services.card_weights(
+            meeting.body, meeting.card_vote_snapshot_on or timezone.localdate()
+        )
+        if meeting.body.kind in (Body.Kind.COUNCIL, Body.Kind.CONFERENCE)
+        else [],
         "my_ballots": my_ballots,
         # While someone has a ballot form in front of them the section must not refresh under
         # them (it would clear their choice); it refreshes again once they have voted.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -16,7 +16,7 @@ from iskra.accounts.models import User
 from iskra.meetings.models import Meeting
 from iskra.members.models import Membership, MembershipEvent, Status
 from iskra.motions.models import Circulation
-from iskra.organisation.models import Body, Organisation, SeatHolding, Unit
+from iskra.organisation.models import Body, Organisation, Seat, SeatHolding, Unit
 from iskra.voting import Base, MotionRule
 
 
@@ -118,3 +118,69 @@ def card_weight(meeting: Meeting, user: Any) -> tuple[Decimal, Unit | None]:
     unit = holding.seat.represents_unit
     on = meeting.card_vote_snapshot_on or timezone.localdate()
     return Decimal(members_in_good_standing_on(unit, on)), unit
+
+
+@dataclass(frozen=True)
+class Card:
+    """A delegation's card at a card vote: the delegate seat, its holder now (or None), the unit
+    it represents and that unit's members in good standing on the snapshot date."""
+
+    seat_id: int
+    seat_title: str
+    holder_id: int | None
+    holder_name: str
+    unit_id: int
+    unit_name: str
+    weight: int
+
+
+def card_weights(body: Body, on: date) -> list[Card]:
+    """Every delegate seat's card on the body, from the register at the end of ``on``, in a
+    fixed number of queries (the members counted by unit once, then added up each unit's
+    tree: a district's card is its branches' members)."""
+    from django.db.models import Count
+
+    seats = list(
+        Seat.objects.filter(body=body, represents_unit__isnull=False)
+        .select_related("represents_unit")
+        .order_by("represents_unit__path", "pk")
+    )
+    if not seats:
+        return []
+    memberships = Membership.objects.filter(unit__path__startswith=body.unit.path)
+    if on >= timezone.localdate():
+        rows = memberships.filter(status=Status.MEMBER)
+    else:
+        end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time()))
+        standing = Subquery(
+            MembershipEvent.objects.filter(membership=OuterRef("pk"), at__lt=end)
+            .order_by("-at", "-id")
+            .values("to_status")[:1]
+        )
+        rows = memberships.annotate(standing=standing).filter(standing=Status.MEMBER)
+    by_unit = rows.values("unit__path").annotate(n=Count("pk")).values_list("unit__path", "n")
+    # A unit's path names its ancestors ("/1/5/23/"): each count goes to every one of them.
+    totals: dict[str, int] = {}
+    for path, n in by_unit:
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/" + "/".join(parts[:depth]) + "/"
+            totals[prefix] = totals.get(prefix, 0) + n
+    holders = {
+        seat_id: (holder_id, name)
+        for seat_id, holder_id, name in SeatHolding.objects.current()
+        .filter(seat__body=body, seat__represents_unit__isnull=False)
+        .values_list("seat_id", "holder_id", "holder__full_name")
+    }
+    return [
+        Card(
+            seat_id=s.pk,
+            seat_title=s.title,
+            holder_id=holders.get(s.pk, (None, ""))[0],
+            holder_name=holders.get(s.pk, (None, ""))[1],
+            unit_id=s.represents_unit_id,  # type: ignore[arg-type]
+            unit_name=s.represents_unit.name,  # type: ignore[union-attr]
+            weight=totals.get(s.represents_unit.path, 0),  # type: ignore[union-attr]
+        )
+        for s in seats
+    ]
