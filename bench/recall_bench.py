@@ -217,7 +217,7 @@ def measure(*, signatures: int, http: int, profile: bool = False) -> dict[str, A
         results[f"card weights of a national conference, register {label}, ms"] = round(
             (time.perf_counter() - started) * 1000, 1
         )
-    results["cards: delegations, members"] = [len(cards), sum(c.weight for c in cards)]
+    results["cards: delegations, members"] = [len(cards), float(sum(c.weight for c in cards))]
     Seat.objects.filter(body=conference).delete()
     results["engine"] = connection.vendor
     return results

@@ -165,3 +165,40 @@ def test_the_cards_of_a_council_are_public_and_a_district_counts_its_branches(
     assert b"Cards" in page.content and b"North District" in page.content
     cards = Api(world.member).get(f"/meetings/{s.meeting.pk}/cards").json()
     assert [(c["unit_name"], c["weight"]) for c in cards] == [("North District", 6)]
+
+
+def test_a_units_card_is_shared_among_its_delegates(world: World) -> None:
+    from django.utils import timezone
+
+    from iskra.meetings.services import card_weights
+    from iskra.organisation import services as org
+    from iskra.organisation.models import Seat
+
+    council = org.create_body(
+        actor=world.admin, unit=world.national, kind=Body.Kind.COUNCIL, name="Council"
+    )
+    for n, holder in enumerate([world.officer, world.committee_member]):
+        seat = org.create_seat(
+            actor=world.admin, body=council, role=Seat.Role.DELEGATE, title=f"North {n}"
+        )
+        Seat.objects.filter(pk=seat.pk).update(represents_unit=world.district)
+        org.appoint_to_seat(actor=world.admin, seat=seat, holder=holder)
+    cards = card_weights(council, timezone.localdate())
+    # The district's 5 members, cast once by its two delegates: 2.5 each.
+    assert [(c.weight, c.unit_members, c.unit_delegates) for c in cards] == [
+        (Decimal("2.50"), 5, 2),
+        (Decimal("2.50"), 5, 2),
+    ]
+    s = sitting(world, [], body=council)
+    motion = motion_at(world, MotionStatus.IN_DISCUSSION, body=council)
+    from iskra.meetings.models import AgendaItem
+
+    AgendaItem.objects.create(
+        meeting=s.meeting, position=1, kind="motion", title="m", motion=motion
+    )
+    vote = meetings.open_vote(
+        actor=fresh(world.officer), meeting=s.meeting, motion=motion, method="card"
+    )
+    assert meetings.cast_named_vote(
+        actor=fresh(world.officer), vote=vote, choice="for"
+    ).weight == Decimal("2.50")

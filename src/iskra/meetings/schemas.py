@@ -227,4 +227,8 @@ class CardOut(Schema):
     holder_name: str
     unit_id: int = Field(description="The unit the delegation represents.")
     unit_name: str
-    weight: int = Field(description="Its members in good standing on the snapshot date.")
+    weight: float = Field(
+        description="This delegate's card: the unit's members shared among its delegate seats."
+    )
+    unit_members: int = Field(description="The unit's members in good standing on the date.")
+    unit_delegates: int = Field(description="The body's delegate seats for the unit.")

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
-from iskra.members.models import Membership, MembershipEvent, Status
+from iskra.meetings.services.common import members_by_unit_on
 from iskra.organisation.models import Body, Seat, Unit
 from iskra.organisation.permissions import can_manage_structure, require
 
@@ -73,18 +73,7 @@ class UnitEntitlement:
 
 def members_on(unit: Unit, on: dt.date) -> dict[int, int]:
     """Members in good standing at the end of ``on``, by unit, under ``unit``."""
-    memberships = Membership.objects.filter(unit__path__startswith=unit.path)
-    if on >= timezone.localdate():
-        rows = memberships.filter(status=Status.MEMBER)
-    else:
-        end = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time()))
-        standing = Subquery(
-            MembershipEvent.objects.filter(membership=OuterRef("pk"), at__lt=end)
-            .order_by("-at", "-id")
-            .values("to_status")[:1]
-        )
-        rows = memberships.annotate(standing=standing).filter(standing=Status.MEMBER)
-    return {row["unit_id"]: row["n"] for row in rows.values("unit_id").annotate(n=Count("pk"))}
+    return members_by_unit_on(unit, on)
 
 
 def entitlement(body: Body, *, on: dt.date | None = None) -> list[UnitEntitlement]:

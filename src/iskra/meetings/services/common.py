@@ -105,8 +105,16 @@ def members_in_good_standing_on(unit: Unit, on: date) -> int:
     )
 
 
+def share_of_card(members: int, delegates: int) -> Decimal:
+    """A delegate's part of their unit's card: the unit's membership shared equally among the
+    body's delegate seats for it (to the hundredth), so a unit with three delegates casts its
+    membership once, not three times."""
+    return (Decimal(members) / max(1, delegates)).quantize(Decimal("0.01"))
+
+
 def card_weight(meeting: Meeting, user: Any) -> tuple[Decimal, Unit | None]:
-    """A delegate's card: the membership of the unit their seat represents, at the snapshot date."""
+    """A delegate's card: the membership of the unit their seat represents at the snapshot
+    date, shared among the body's delegate seats for that unit."""
     holding = (
         SeatHolding.objects.current()
         .filter(holder_id=user.pk, seat__body=meeting.body, seat__represents_unit__isnull=False)
@@ -117,7 +125,27 @@ def card_weight(meeting: Meeting, user: Any) -> tuple[Decimal, Unit | None]:
         return Decimal(1), None
     unit = holding.seat.represents_unit
     on = meeting.card_vote_snapshot_on or timezone.localdate()
-    return Decimal(members_in_good_standing_on(unit, on)), unit
+    seats = Seat.objects.filter(body=meeting.body, represents_unit=unit).count()
+    return share_of_card(members_in_good_standing_on(unit, on), seats), unit
+
+
+def members_by_unit_on(unit: Unit, on: date) -> dict[int, int]:
+    """Members in good standing at the end of ``on``, by unit, under ``unit`` (today: their
+    status; an earlier day: each membership's last event before its end)."""
+    from django.db.models import Count
+
+    memberships = Membership.objects.filter(unit__path__startswith=unit.path)
+    if on >= timezone.localdate():
+        rows = memberships.filter(status=Status.MEMBER)
+    else:
+        end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time()))
+        standing = Subquery(
+            MembershipEvent.objects.filter(membership=OuterRef("pk"), at__lt=end)
+            .order_by("-at", "-id")
+            .values("to_status")[:1]
+        )
+        rows = memberships.annotate(standing=standing).filter(standing=Status.MEMBER)
+    return {row["unit_id"]: row["n"] for row in rows.values("unit_id").annotate(n=Count("pk"))}
 
 
 @dataclass(frozen=True)
@@ -131,15 +159,15 @@ class Card:
     holder_name: str
     unit_id: int
     unit_name: str
-    weight: int
+    weight: Decimal
+    unit_members: int
+    unit_delegates: int
 
 
 def card_weights(body: Body, on: date) -> list[Card]:
     """Every delegate seat's card on the body, from the register at the end of ``on``, in a
     fixed number of queries (the members counted by unit once, then added up each unit's
     tree: a district's card is its branches' members)."""
-    from django.db.models import Count
-
     seats = list(
         Seat.objects.filter(body=body, represents_unit__isnull=False)
         .select_related("represents_unit")
@@ -147,18 +175,13 @@ def card_weights(body: Body, on: date) -> list[Card]:
     )
     if not seats:
         return []
-    memberships = Membership.objects.filter(unit__path__startswith=body.unit.path)
-    if on >= timezone.localdate():
-        rows = memberships.filter(status=Status.MEMBER)
-    else:
-        end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time()))
-        standing = Subquery(
-            MembershipEvent.objects.filter(membership=OuterRef("pk"), at__lt=end)
-            .order_by("-at", "-id")
-            .values("to_status")[:1]
-        )
-        rows = memberships.annotate(standing=standing).filter(standing=Status.MEMBER)
-    by_unit = rows.values("unit__path").annotate(n=Count("pk")).values_list("unit__path", "n")
+    counts = members_by_unit_on(body.unit, on)
+    paths = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "path"))
+    by_unit = [(paths[pk], n) for pk, n in counts.items() if pk in paths]
+    delegates: dict[int, int] = {}
+    for seat in seats:
+        unit_id = seat.represents_unit_id or 0
+        delegates[unit_id] = delegates.get(unit_id, 0) + 1
     # A unit's path names its ancestors ("/1/5/23/"): each count goes to every one of them.
     totals: dict[str, int] = {}
     for path, n in by_unit:
@@ -180,7 +203,12 @@ def card_weights(body: Body, on: date) -> list[Card]:
             holder_name=holders.get(s.pk, (None, ""))[1],
             unit_id=s.represents_unit_id,  # type: ignore[arg-type]
             unit_name=s.represents_unit.name,  # type: ignore[union-attr]
-            weight=totals.get(s.represents_unit.path, 0),  # type: ignore[union-attr]
+            weight=share_of_card(
+                totals.get(s.represents_unit.path, 0),  # type: ignore[union-attr]
+                delegates[s.represents_unit_id or 0],
+            ),
+            unit_members=totals.get(s.represents_unit.path, 0),  # type: ignore[union-attr]
+            unit_delegates=delegates[s.represents_unit_id or 0],
         )
         for s in seats
     ]
