@@ -14,6 +14,36 @@ from django.db import models
 from django.db.models import Q
 
 
+class Eligible(models.Model):
+    """Who may sign (a recall petition, a requisition): a member on the day it started, with
+    their unit then (for the spread rule). Each kind adds its ``petition``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"Eligible to sign {self._meta.verbose_name} {getattr(self, 'petition_id', '')}"
+
+
+class Signature(models.Model):
+    """A signature; withdrawn while it gathers signatures, it no longer counts (and may be
+    given again). Each kind adds its ``petition``."""
+
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"A signature ({self._meta.verbose_name}) {self.pk}"
+
+
 class RecallPetition(models.Model):
     class State(models.TextChoices):
         OPEN = "open", "Gathering signatures"
@@ -74,32 +104,23 @@ class RecallPetition(models.Model):
         return f"Recall of {self.holding}"
 
 
-class RecallEligible(models.Model):
+class RecallEligible(Eligible):
     """A member of the constituency on the day the petition started, with their unit then."""
 
     petition = models.ForeignKey(RecallPetition, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["petition", "user"], name="eligible_once_per_recall")
         ]
 
-    def __str__(self) -> str:
-        return f"Eligible to sign petition {self.petition_id}"
 
-
-class RecallSignature(models.Model):
-    """A signature; withdrawn while the petition gathers signatures, it no longer counts."""
+class RecallSignature(Signature):
+    """A signature of a recall petition."""
 
     petition = models.ForeignKey(
         RecallPetition, on_delete=models.CASCADE, related_name="signature_rows"
     )
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField()
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -107,9 +128,6 @@ class RecallSignature(models.Model):
             models.UniqueConstraint(fields=["petition", "signer"], name="one_signature_per_member")
         ]
         indexes = [models.Index(fields=["petition", "withdrawn_at"])]
-
-    def __str__(self) -> str:
-        return f"A signature of petition {self.petition_id}"
 
 
 class Requisition(models.Model):
@@ -194,12 +212,10 @@ class Requisition(models.Model):
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 
 
-class RequisitionEligible(models.Model):
+class RequisitionEligible(Eligible):
     """A member under the body's unit on the day the requisition started, with their unit."""
 
     petition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
@@ -208,20 +224,13 @@ class RequisitionEligible(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"Eligible to sign requisition {self.petition_id}"
 
-
-class RequisitionSignature(models.Model):
-    """A signature; withdrawn while the requisition gathers signatures, it no longer counts."""
+class RequisitionSignature(Signature):
+    """A signature of a requisition."""
 
     petition = models.ForeignKey(
         Requisition, on_delete=models.CASCADE, related_name="signature_rows"
     )
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField()
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -230,9 +239,6 @@ class RequisitionSignature(models.Model):
             )
         ]
         indexes = [models.Index(fields=["petition", "withdrawn_at"])]
-
-    def __str__(self) -> str:
-        return f"A signature of requisition {self.petition_id}"
 
 
 class NoConfidence(models.Model):
