@@ -202,3 +202,37 @@ def test_a_units_card_is_shared_among_its_delegates(world: World) -> None:
     assert meetings.cast_named_vote(
         actor=fresh(world.officer), vote=vote, choice="for"
     ).weight == Decimal("2.50")
+
+
+def test_one_card_per_delegate_seat_even_if_its_holder_changes_during_the_vote(
+    world: World, conference: Body
+) -> None:
+    from iskra.organisation import services as org
+    from iskra.organisation.models import SeatHolding
+
+    motion = motion_at(world, MotionStatus.IN_DISCUSSION, body=conference)
+    vote = _card_vote(world, conference, motion)
+    with pytest.raises(DomainError, match="hundredths"):
+        meetings.cast_named_vote(
+            actor=fresh(world.member), vote=vote, choice="split", split=("0.333", "1.667", 0)
+        )
+    meetings.cast_named_vote(actor=fresh(world.member), vote=vote, choice="split", split=(1, 1, 0))
+    # The seat changes hands while the vote is open; the new holder signs in.
+    holding = SeatHolding.objects.current().get(holder=world.member, seat__body=conference)
+    org.end_holding(actor=world.admin, holding=holding, reason="Resigned")
+    other = make_member("a9@example.org", "A Nine", world.branch_a)
+    org.appoint_to_seat(actor=world.admin, seat=holding.seat, holder=other)
+    meetings.mark_attendance(actor=fresh(world.officer), meeting=vote.meeting, user=other)
+    with pytest.raises(DomainError, match="card of Branch A has already been cast"):
+        meetings.cast_named_vote(actor=fresh(other), vote=vote, choice="against")
+    # The cards of a meeting held before the change name who held the seat then.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from iskra.meetings.services import card_weights
+
+    today = timezone.localdate()
+    before = card_weights(conference, today, held_on=today - dt.timedelta(days=1))
+    assert [c.holder_name for c in before] == ["Mo Member"]
+    assert [c.holder_name for c in card_weights(conference, today)] == ["A Nine"]

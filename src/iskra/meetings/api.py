@@ -244,9 +244,9 @@ def get_cards(request: HttpRequest, meeting_id: PathId) -> Any:
     if meeting.body.kind not in (Body.Kind.COUNCIL, Body.Kind.CONFERENCE):
         return []
     on = meeting.card_vote_snapshot_on or timezone.localdate()
-    return [
-        {**c.__dict__, "weight": float(c.weight)} for c in services.card_weights(meeting.body, on)
-    ]
+    held = min(timezone.localdate(), timezone.localtime(meeting.starts_at).date())
+    cards = services.card_weights(meeting.body, on, held_on=held)
+    return [{**c.__dict__, "weight": float(c.weight)} for c in cards]
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={201: AgendaItemOut, **ERRORS})

@@ -75,7 +75,7 @@ class SplitCardForm(forms.Form):
         label="Against", min_value=0, max_digits=14, decimal_places=2
     )
     abstentions = forms.DecimalField(
-        label="Abstain", min_value=0, max_digits=14, decimal_places=2, initial=0
+        label="Abstain", min_value=0, max_digits=14, decimal_places=2, initial=0, required=False
     )
 
 

@@ -139,6 +139,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             if v.method == Vote.Method.CARD
             else None
         )
+        card, card_unit = (
+            services.card_weight(meeting, user) if v.method == Vote.Method.CARD else (None, None)
+        )
+        v.my_card = card if card_unit is not None else None  # type: ignore[attr-defined]
     signed_in = meeting.attendance.filter(user=user).exists()
     replies = list(meeting.replies.select_related("user").order_by("user__full_name"))
     context = {
@@ -157,7 +161,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "open_votes": open_votes,
         # A council's or conference's cards (public to members): each delegation's weight.
         "cards": services.card_weights(
-            meeting.body, meeting.card_vote_snapshot_on or timezone.localdate()
+            meeting.body,
+            meeting.card_vote_snapshot_on or timezone.localdate(),
+            held_on=min(timezone.localdate(), timezone.localtime(meeting.starts_at).date()),
         )
         if meeting.body.kind in (Body.Kind.COUNCIL, Body.Kind.CONFERENCE)
         else [],
@@ -381,7 +387,7 @@ def vote_split(request: HttpRequest, vote_id: int) -> HttpResponseBase:
     parts = (
         form.cleaned_data["votes_for"],
         form.cleaned_data["votes_against"],
-        form.cleaned_data["abstentions"],
+        form.cleaned_data["abstentions"] or 0,
     )
     try:
         services.cast_named_vote(actor=user, vote=vote, choice="split", split=parts)

@@ -117,6 +117,14 @@ def seed_demo_council() -> None:
 
     Ballot.objects.filter(vote=vote).update(at=held + timedelta(hours=1))
     MandateDeparture.objects.filter(vote=vote).update(at=held + timedelta(hours=1))
+    from iskra.meetings.models import Attendance
+    from iskra.meetings.services.minutes import generate_minutes
+
+    Attendance.objects.filter(meeting=meeting).update(at=held)
+    # The minutes were written when it was recorded: again, with the day it was held.
+    Meeting.objects.filter(pk=meeting.pk).update(
+        minutes=generate_minutes(Meeting.objects.get(pk=meeting.pk))
+    )
 
 
 def seed_demo_recall() -> None:

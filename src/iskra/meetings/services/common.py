@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from iskra.accounts.models import User
@@ -164,7 +164,7 @@ class Card:
     unit_delegates: int
 
 
-def card_weights(body: Body, on: date) -> list[Card]:
+def card_weights(body: Body, on: date, *, held_on: date | None = None) -> list[Card]:
     """Every delegate seat's card on the body, from the register at the end of ``on``, in a
     fixed number of queries (the members counted by unit once, then added up each unit's
     tree: a district's card is its branches' members)."""
@@ -189,10 +189,16 @@ def card_weights(body: Body, on: date) -> list[Card]:
         for depth in range(1, len(parts) + 1):
             prefix = "/" + "/".join(parts[:depth]) + "/"
             totals[prefix] = totals.get(prefix, 0) + n
+    # The holders on the meeting's day (``held_on``; today by default): a past meeting's cards
+    # name who held them then.
+    day = held_on or timezone.localdate()
     holders = {
         seat_id: (holder_id, name)
-        for seat_id, holder_id, name in SeatHolding.objects.current()
-        .filter(seat__body=body, seat__represents_unit__isnull=False)
+        for seat_id, holder_id, name in SeatHolding.objects.filter(
+            seat__body=body, seat__represents_unit__isnull=False, started_on__lte=day
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .order_by("started_on", "pk")
         .values_list("seat_id", "holder_id", "holder__full_name")
     }
     return [

@@ -25,7 +25,7 @@ from iskra.meetings.services.common import (
 )
 from iskra.motions.models import Amendment, Motion, MotionStatus
 from iskra.motions.signals import motion_carried
-from iskra.organisation.models import Body
+from iskra.organisation.models import Body, Seat
 from iskra.organisation.permissions import require
 from iskra.voting import count_motion
 
@@ -264,6 +264,13 @@ def cast_named_vote(
     weight, unit = (Decimal(1), None)
     if vote.method == Vote.Method.CARD:
         weight, unit = card_weight(vote.meeting, actor)
+        if unit is not None:
+            # One card per delegate seat: a seat whose holder changed during the vote does
+            # not cast the unit's card twice.
+            cast = Ballot.objects.filter(vote=vote, represents_unit=unit).count()
+            seats = Seat.objects.filter(body=vote.meeting.body, represents_unit=unit).count()
+            if cast >= seats:
+                raise DomainError(f"The card of {unit.name} has already been cast in this vote.")
     parts = _split_parts(choice, split, weight)
     try:
         with transaction.atomic():
@@ -307,11 +314,16 @@ def _split_parts(
     if split is None:
         raise DomainError("Say how much of the card goes for, against and abstaining.")
     try:
-        parts = tuple(Decimal(str(p or 0)).quantize(Decimal("0.01")) for p in split)
+        given = [Decimal(str(p or 0)) for p in split]
+        if any(not p.is_finite() for p in given):
+            raise ValueError
+        parts = tuple(p.quantize(Decimal("0.01")) for p in given)
     except (ArithmeticError, ValueError):
         raise DomainError("The parts of the card are numbers.") from None
-    if any(not p.is_finite() or p < 0 for p in parts):
+    if any(p < 0 for p in parts):
         raise DomainError("No part of the card can be negative.")
+    if any(p != q for p, q in zip(given, parts, strict=True)):
+        raise DomainError("Give the parts of the card in whole numbers or hundredths.")
     total = sum(parts, Decimal(0))
     if total != weight:
         raise DomainError(
