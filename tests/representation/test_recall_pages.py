@@ -119,3 +119,13 @@ def test_who_speaks_for_you_lists_the_seats_a_member_elects(recall: RecallWorld)
     assert b"your own seat" in _client(w.secretary).get("/representatives/").content
     other = _client(w.other_secretary).get("/representatives/")
     assert f'href="/holdings/{recall.holding.pk}/"'.encode() not in other.content
+    # A seat they elect that nobody holds is listed as vacant.
+    from iskra.organisation import services as org
+    from iskra.organisation.models import Seat
+
+    seat = org.create_seat(
+        actor=w.admin, body=w.branch_committee, role=Seat.Role.TREASURER, title="Branch A Treasurer"
+    )
+    Seat.objects.filter(pk=seat.pk).update(constituency_unit=w.branch_a)
+    page = client.get("/representatives/")
+    assert b"Vacant now: Branch A Treasurer" in page.content

@@ -62,6 +62,7 @@ class Representatives:
     holdings: list[SeatHolding]
     live: dict[int, RecallPetition]
     bodies: list[Any]
+    vacant: list[Any]
 
 
 def representatives(user: Any) -> Representatives:
@@ -80,7 +81,7 @@ def representatives(user: Any) -> Representatives:
         .first()
     )
     if membership is None:
-        return Representatives(holdings=[], live={}, bodies=[])
+        return Representatives(holdings=[], live={}, bodies=[], vacant=[])
     path = membership.unit.path
     units = [u.pk for u in Unit.objects.only("pk", "path") if path.startswith(u.path)]
     sits_on = SeatHolding.objects.current().filter(holder_id=user.pk).values("seat__body_id")
@@ -92,6 +93,15 @@ def representatives(user: Any) -> Representatives:
         .select_related("seat__body__unit", "holder")
         .order_by("seat__body__unit__path", "seat__body__name", "seat__title")[:200]
     )
+    from iskra.organisation.models import Seat
+
+    # Seats they elect that nobody holds now (a by-election or an appointment is due).
+    vacant = list(
+        Seat.objects.filter(Q(constituency_unit_id__in=units) | Q(constituency_body_id__in=bodies))
+        .exclude(pk__in=SeatHolding.objects.current().values("seat_id"))
+        .select_related("body__unit")
+        .order_by("body__unit__path", "body__name", "title")[:100]
+    )
     live = {
         p.holding_id: p
         for p in RecallPetition.objects.filter(
@@ -102,6 +112,7 @@ def representatives(user: Any) -> Representatives:
     return Representatives(
         holdings=holdings,
         live=live,
+        vacant=vacant,
         bodies=list(
             Body.objects.filter(unit_id__in=units)
             .select_related("unit")

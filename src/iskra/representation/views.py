@@ -310,5 +310,5 @@ def representatives(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "representation/representatives.html",
-        {"rows": rows, "bodies": found.bodies},
+        {"rows": rows, "bodies": found.bodies, "vacant": found.vacant},
     )
