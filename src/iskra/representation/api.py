@@ -275,16 +275,11 @@ def no_confidence_in_committee(
     request: HttpRequest, body_id: PathId, payload: NoConfidenceIn
 ) -> Any:
     """Draft a motion of no confidence in a committee: every current holder of its seats."""
-    from iskra.organisation.models import Body
     from iskra.organisation.permissions import load_body
     from iskra.representation import no_confidence
 
     user = request_user(request)
     body = load_body(user, body_id)
-    if body.kind != Body.Kind.COMMITTEE:
-        from iskra.core.errors import DomainError
-
-        raise DomainError("No confidence is moved in a committee, or in one of its holders.")
     motion = no_confidence.move(actor=user, committee=body, reason=payload.reason)
     return Status(201, _no_confidence_out(motion.pk))
 

@@ -55,14 +55,6 @@ def _follows(named: NamedVote, expected: str) -> bool:
     return all(not part for choice, part in named.parts() if choice != expected)
 
 
-def latest_position(motion_id: int, unit_id: int) -> Position | None:
-    return (
-        Position.objects.filter(motion_id=motion_id, unit_id=unit_id, is_current=True)
-        .order_by("-pk")
-        .first()
-    )
-
-
 def check_vote(vote: Vote) -> list[MandateDeparture]:
     """Compare each delegate's named vote with their unit's mandate; record the departures."""
     if vote.method not in (Vote.Method.ROLL_CALL, Vote.Method.CARD):
@@ -74,13 +66,32 @@ def check_vote(vote: Vote) -> list[MandateDeparture]:
         .filter(seat__body=body, seat__represents_unit__isnull=False)
         .select_related("seat")
     }
+    named_votes = list(NamedVote.objects.filter(vote=vote).select_related("user"))
+    units = {
+        named.user_id: named.represents_unit_id
+        or (
+            delegate_seats[named.user_id].seat.represents_unit_id
+            if named.user_id in delegate_seats
+            else None
+        )
+        for named in named_votes
+    }
+    # The units' current positions on the motion, in one query (not one per delegate).
+    positions = {
+        p.unit_id: p
+        for p in Position.objects.filter(
+            motion_id=vote.motion_id,
+            unit_id__in={u for u in units.values() if u is not None},
+            is_current=True,
+        ).order_by("pk")
+    }
     found = []
-    for named in NamedVote.objects.filter(vote=vote).select_related("user"):
+    for named in named_votes:
         holding = delegate_seats.get(named.user_id)
-        unit_id = named.represents_unit_id or (holding.seat.represents_unit_id if holding else None)
+        unit_id = units[named.user_id]
         if unit_id is None:
             continue
-        position = latest_position(vote.motion_id, unit_id)
+        position = positions.get(unit_id)
         expected = mandated_choice(position, vote) if position else None
         if expected is None or _follows(named, expected):
             continue

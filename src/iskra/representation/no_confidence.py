@@ -59,6 +59,12 @@ def deciding_body(seat: Seat) -> Body:
     )
 
 
+def check_committee(body: Body) -> None:
+    """No confidence is moved in a committee as a whole (or in one of its holders)."""
+    if body.kind != Body.Kind.COMMITTEE:
+        raise DomainError("No confidence is moved in a committee, or in one of its holders.")
+
+
 def _holdings_of(committee: Body) -> list[SeatHolding]:
     return list(
         SeatHolding.objects.current()
@@ -82,6 +88,7 @@ def move(
     if (holding is None) == (committee is None):
         raise DomainError("Name one holder, or one committee.")
     if committee is not None:
+        check_committee(committee)
         holdings = _holdings_of(committee)
         if not holdings:
             raise DomainError(
@@ -101,7 +108,7 @@ def move(
     list(SeatHolding.objects.select_for_update().filter(pk__in=[h.pk for h in holdings]))
     if any(h.holder_id == getattr(actor, "pk", None) for h in holdings):
         raise PermissionDenied("You cannot move no confidence in yourself: you can resign instead.")
-    bodies = {deciding_body(h.seat).pk: deciding_body(h.seat) for h in holdings}
+    bodies = {body.pk: body for body in map(deciding_body, {h.seat for h in holdings})}
     if len(bodies) != 1:
         raise DomainError(
             f"The members of {committee.name if committee else 'the committee'} are elected by "

@@ -235,7 +235,7 @@ def why_not_no_confidence(
             return "You sit on this committee."
         seats = [h.seat for h in current.select_related("seat")]
     try:
-        bodies = {deciding_body(seat).pk: deciding_body(seat) for seat in seats}
+        bodies = {body.pk: body for body in map(deciding_body, seats)}
     except DomainError as exc:
         return exc.message
     if len(bodies) != 1:

@@ -73,7 +73,7 @@ def representatives(user: Any) -> Representatives:
     from django.db.models import Q
 
     from iskra.members.models import Membership, Status
-    from iskra.organisation.models import Body, Unit
+    from iskra.organisation.models import Body
 
     membership = (
         Membership.objects.filter(user_id=getattr(user, "pk", None) or 0, status=Status.MEMBER)
@@ -83,7 +83,8 @@ def representatives(user: Any) -> Representatives:
     if membership is None:
         return Representatives(holdings=[], live={}, bodies=[], vacant=[])
     path = membership.unit.path
-    units = [u.pk for u in Unit.objects.only("pk", "path") if path.startswith(u.path)]
+    # A unit's path names it and its ancestors ("/1/5/23/"): no need to read every unit.
+    units = [int(part) for part in path.strip("/").split("/") if part]
     sits_on = SeatHolding.objects.current().filter(holder_id=user.pk).values("seat__body_id")
     elects_in = Q(kind=Body.Kind.GENERAL_MEETING, unit_id__in=units) | Q(pk__in=sits_on)
     bodies = Body.objects.filter(elects_in).values("pk")

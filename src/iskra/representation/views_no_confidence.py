@@ -9,7 +9,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from iskra.core.errors import DomainError
 from iskra.core.web import domain_view, form_view
 from iskra.motions.models import Motion
 from iskra.organisation.models import Body, SeatHolding
@@ -89,6 +88,5 @@ def in_holder(request: HttpRequest, holding_id: int) -> HttpResponseBase:
 @domain_view
 def in_committee(request: HttpRequest, body_id: int) -> HttpResponseBase:
     committee = load_body(_user(request), body_id)
-    if committee.kind != Body.Kind.COMMITTEE:
-        raise DomainError("No confidence is moved in a committee, or in one of its holders.")
+    no_confidence.check_committee(committee)  # refused before the form, as the service does
     return _page(request, committee=committee, named=committee.name)
