@@ -71,17 +71,12 @@ class UnitEntitlement:
         }
 
 
-def members_on(unit: Unit, on: dt.date) -> dict[int, int]:
-    """Members in good standing at the end of ``on``, by unit, under ``unit``."""
-    return members_by_unit_on(unit, on)
-
-
 def entitlement(body: Body, *, on: dt.date | None = None) -> list[UnitEntitlement]:
     """Each member-holding unit under the body's unit: its members on the date, the delegates
     they entitle it to, and the body's delegate seats for it now. In the units' tree order."""
     on = on or timezone.localdate()
     check_register_date(on)
-    counts = members_on(body.unit, on)
+    counts = members_by_unit_on(body.unit, on)
     seats = dict(
         Seat.objects.filter(body=body, role=Seat.Role.DELEGATE, represents_unit__isnull=False)
         .values("represents_unit")
