@@ -106,6 +106,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/meetings/{meeting_id}/register": {"user_ids": ["{member_user_id}"]},
     "POST /api/v1/meetings/{meeting_id}/apologies": {"user_ids": ["{member_user_id}"]},
     "POST /api/v1/meetings/{meeting_id}/reply": {"answer": "attending"},
+    "POST /api/v1/meetings/{meeting_id}/proxy": {"holder_id": "{member_user_id}"},
     "POST /api/v1/meeting-records": {
         "body_id": "{body_id}",
         "title": "Held earlier",
@@ -310,6 +311,7 @@ def _seed() -> dict[str, Any]:
         "seat_id": SeatHolding.objects.current().get(holder=secretary).seat_id,
         "holding_id": SeatHolding.objects.current().get(holder=secretary).pk,
         "member_user_id": member.pk,
+        "member_id": member.pk,
         "user_id": secretary.pk,
         "membership_id": membership.pk,
         "application_id": Application.objects.get(

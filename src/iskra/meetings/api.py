@@ -18,7 +18,7 @@ from iskra.apikit.schemas import Error
 from iskra.core.errors import DomainError, NotFound
 from iskra.meetings import services
 from iskra.meetings.forms import parse_subject
-from iskra.meetings.models import AgendaItem, Attendance, Ballot, Meeting, Vote
+from iskra.meetings.models import AgendaItem, Attendance, Ballot, Meeting, Proxy, Vote
 from iskra.meetings.permissions import (
     can_list_meetings,
     can_run_meeting,
@@ -45,6 +45,8 @@ from iskra.meetings.schemas import (
     OpenMeetingIn,
     OpenVoteIn,
     PeopleIn,
+    ProxyIn,
+    ProxyOut,
     RecordMeetingIn,
     RollCallBallotOut,
     SignInCodeIn,
@@ -84,6 +86,19 @@ def _ballot_out(b: Ballot) -> dict[str, Any]:
         "weight": float(b.weight),
         "represents_unit_id": b.represents_unit_id,
         "split": {c: float(w) for c, w in b.parts()} if b.choice == "split" else None,
+        "cast_by_id": b.cast_by_id,
+    }
+
+
+def _proxy_out(p: Proxy) -> dict[str, Any]:
+    return {
+        "member_id": p.member_id,
+        "member_name": p.member.full_name,
+        "holder_id": p.holder_id,
+        "holder_name": p.holder.full_name,
+        "state": p.state,
+        "appointed_at": p.appointed_at,
+        "ended_at": p.ended_at,
     }
 
 
@@ -145,11 +160,16 @@ def _meeting_out(user: User, meeting_id: int) -> dict[str, Any]:
         "minutes_approved_at_meeting_id": meeting.minutes_approved_at_meeting_id,
         "agenda": [_item_out(i) for i in meeting.items.all()],
         "attendance": [_attendance_out(a) for a in attendance],
+        "proxies": [
+            _proxy_out(p)
+            for p in services.active_proxies(meeting).select_related("member", "holder")
+        ],
         "quorum": {
             "present": q.present,
             "entitled": q.entitled,
             "required": q.required,
             "met": q.met,
+            "by_proxy": q.by_proxy,
         },
         "votes": [
             vote_out(v)
@@ -344,14 +364,22 @@ def get_vote(request: HttpRequest, vote_id: PathId) -> Any:
 def cast(request: HttpRequest, vote_id: PathId, payload: CastIn) -> Any:
     """Cast your named vote: for, against or abstain. In a card vote a delegation may split
     its card: ``choice`` "split" with ``split_for``, ``split_against`` and ``split_abstain``
-    adding up to the card."""
+    adding up to the card. ``on_behalf_of``: cast the vote of a member whose proxy you hold
+    (you are at the meeting, they are not)."""
     user = request_user(request)
+    vote = load_vote(user, vote_id)
     parts = (payload.split_for, payload.split_against, payload.split_abstain)
+    member = None
+    if payload.on_behalf_of is not None:
+        member = User.objects.filter(pk=payload.on_behalf_of).first()
+        if member is None:
+            raise DomainError("You do not hold the proxy of that person at this meeting.")
     ballot = services.cast_named_vote(
         actor=user,
-        vote=load_vote(user, vote_id),
+        vote=vote,
         choice=payload.choice,
         split=parts if any(p is not None for p in parts) else None,
+        on_behalf_of=member,
     )
     return Status(201, _ballot_out(ballot))
 
@@ -481,3 +509,46 @@ def sign_in_code(request: HttpRequest, meeting_id: PathId, payload: SignInCodeIn
     user = request_user(request)
     services.set_sign_in_code(actor=user, meeting=load_meeting(user, meeting_id), show=payload.show)
     return _meeting_out(user, meeting_id)
+
+
+@router.get("/meetings/{meeting_id}/proxies", response={200: list[ProxyOut], **ERRORS})
+def list_proxies(request: HttpRequest, meeting_id: PathId) -> Any:
+    """The proxies standing for the meeting: who votes for whom (as public as its attendance)."""
+    meeting = load_meeting(request_user(request), meeting_id)
+    return [
+        _proxy_out(p) for p in services.active_proxies(meeting).select_related("member", "holder")
+    ]
+
+
+@router.post("/meetings/{meeting_id}/proxy", response={201: ProxyOut, **ERRORS})
+def appoint_proxy(request: HttpRequest, meeting_id: PathId, payload: ProxyIn) -> Any:
+    """Name your proxy for the meeting (where the body's standing orders allow proxies, by their
+    deadline); a proxy you named before gives way to this one."""
+    user = request_user(request)
+    meeting = load_meeting(user, meeting_id)
+    holder = User.objects.filter(pk=payload.holder_id).first()
+    if holder is None:
+        raise DomainError(f"No member of {meeting.body.name} has that id.")
+    proxy = services.appoint_proxy(actor=user, meeting=meeting, holder=holder)
+    return Status(201, _proxy_out(proxy))
+
+
+@router.delete("/meetings/{meeting_id}/proxy", response={200: ProxyOut, **ERRORS})
+def withdraw_proxy(request: HttpRequest, meeting_id: PathId) -> Any:
+    """Take back the proxy you named (until the meeting opens)."""
+    user = request_user(request)
+    proxy = services.withdraw_proxy(actor=user, meeting=load_meeting(user, meeting_id))
+    return _proxy_out(proxy)
+
+
+@router.post(
+    "/meetings/{meeting_id}/proxies/{member_id}/decline", response={200: ProxyOut, **ERRORS}
+)
+def decline_proxy(request: HttpRequest, meeting_id: PathId, member_id: PathId) -> Any:
+    """Decline a member's proxy you hold (before the meeting opens); they are told."""
+    user = request_user(request)
+    meeting = load_meeting(user, meeting_id)
+    member = User.objects.filter(pk=member_id).first()
+    if member is None:
+        raise DomainError("You do not hold that proxy.")
+    return _proxy_out(services.decline_proxy(actor=user, meeting=meeting, member=member))

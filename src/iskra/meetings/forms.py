@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from iskra.accounts.models import User
 from iskra.apikit.inputs import TEXT
 from iskra.core.forms import limit_choices
 from iskra.core.widgets import MarkdownTextarea
@@ -65,6 +66,39 @@ class CastForm(forms.Form):
         widget=forms.RadioSelect,
         label="Your vote",
     )
+    # The member whose proxy casts this vote (empty: the voter's own vote).
+    on_behalf_of = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+# Above this many people to choose from, the proxy is named by email rather than from a list.
+PROXY_LIST_MOST = 300
+
+
+class MemberChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
+
+
+class ProxyForm(forms.Form):
+    """Name a proxy: from a list of those who may be named, or by email in a large body."""
+
+    holder = MemberChoiceField(
+        queryset=User.objects.none(),
+        label="Your proxy",
+        empty_label="Choose a member",
+        help_text="They vote for you in the votes taken by name (roll calls and card votes).",
+    )
+
+    def __init__(self, *args: object, candidates: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        count = candidates.count()  # type: ignore[attr-defined]
+        if count > PROXY_LIST_MOST:
+            self.fields["holder"] = forms.EmailField(
+                label="Your proxy's email",
+                help_text="The email address they use for Iskra.",
+            )
+        else:
+            limit_choices(self, "holder", candidates)
 
 
 class SplitCardForm(forms.Form):

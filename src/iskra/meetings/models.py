@@ -190,10 +190,22 @@ class Ballot(models.Model):
     split_for = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     split_against = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     split_abstain = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # Cast by the member's proxy (``user`` is still the member whose vote it is: one vote per
+    # member, in person or by proxy).
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proxy_votes_cast",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["vote", "user"], name="one_named_vote_per_person"),
+            models.CheckConstraint(
+                condition=~models.Q(cast_by=models.F("user")), name="proxy_vote_not_own"
+            ),
             models.CheckConstraint(
                 condition=(
                     ~models.Q(choice="split")
@@ -233,6 +245,51 @@ class Ballot(models.Model):
     def split_words(self) -> str:
         """ "60 for, 40 against" (the parts that are not nought)."""
         return ", ".join(f"{part.normalize():f} {choice}" for choice, part in self.parts() if part)
+
+
+class Proxy(models.Model):
+    """A member who cannot come names another member of the body to vote for them at a meeting
+    (where the body's standing orders allow it). It ends when the member takes it back, the
+    proxy declines, or the member comes in person."""
+
+    class State(models.TextChoices):
+        APPOINTED = "appointed", "Appointed"
+        WITHDRAWN = "withdrawn", "Taken back"
+        DECLINED = "declined", "Declined by the proxy"
+        CANCELLED = "cancelled", "Cancelled: the member came"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proxies")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proxies_given"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proxies_held"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.APPOINTED)
+    appointed_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appointed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=models.Q(state="appointed"),
+                name="one_proxy_per_member",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(holder=models.F("member")), name="proxy_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="appointed", ended_at__isnull=True)
+                | (~models.Q(state="appointed") & models.Q(ended_at__isnull=False)),
+                name="proxy_ended_when_not_appointed",
+            ),
+        ]
+        indexes = [models.Index(fields=["meeting", "holder"], name="proxy_meeting_holder_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.holder} for {self.member} at {self.meeting}"
 
 
 class CalendarFeed(models.Model):

@@ -39,10 +39,25 @@ class AttendanceOut(Schema):
 
 
 class QuorumOut(Schema):
-    present: int
+    present: int = Field(description="In person or by proxy.")
     entitled: int
     required: int
     met: bool
+    by_proxy: int = Field(0, description="Members present by proxy (their proxy is here).")
+
+
+class ProxyOut(Schema):
+    member_id: int
+    member_name: str
+    holder_id: int
+    holder_name: str
+    state: str = Field(description="appointed, withdrawn, declined or cancelled (the member came).")
+    appointed_at: datetime
+    ended_at: datetime | None
+
+
+class ProxyIn(Input):
+    holder_id: int = Field(ge=1, le=2**31 - 1, description="The member named as proxy.")
 
 
 class RollCallBallotOut(Schema):
@@ -53,6 +68,9 @@ class RollCallBallotOut(Schema):
     represents_unit_id: int | None
     split: dict[str, float] | None = Field(
         None, description="A split card's parts: for, against, abstain."
+    )
+    cast_by_id: int | None = Field(
+        None, description="Cast by the member's proxy (this person), not by the member."
     )
 
 
@@ -94,6 +112,7 @@ class MeetingOut(MeetingSummaryOut):
     minutes_approved_at_meeting_id: int | None
     agenda: list[AgendaItemOut]
     attendance: list[AttendanceOut]
+    proxies: list[ProxyOut] = Field(description="The proxies standing for this meeting.")
     quorum: QuorumOut
     votes: list[VoteOut]
     can_run: bool
@@ -156,6 +175,12 @@ class CastIn(Input):
     )
     split_against: float | None = Field(None, ge=0, le=10**12)
     split_abstain: float | None = Field(None, ge=0, le=10**12)
+    on_behalf_of: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="Cast as proxy: the member whose proxy you hold (their vote, not yours).",
+    )
 
 
 class MinutesIn(Input):

@@ -20,6 +20,7 @@ class RecordedVote:
     weight: Any
     mandate: Position | None
     split_words: str = ""
+    by_proxy: str = ""  # the proxy's name, where their proxy cast it
 
     @property
     def followed_mandate(self) -> bool | None:
@@ -40,7 +41,13 @@ def voting_record(person: Any, *, limit: int = 200) -> list[RecordedVote]:
     ballots = list(
         Ballot.objects.filter(user=person, vote__state=Vote.State.COUNTED)
         .exclude(vote__meeting__body__kind="general_meeting")
-        .select_related("vote__motion", "vote__amendment", "vote__meeting__body", "represents_unit")
+        .select_related(
+            "vote__motion",
+            "vote__amendment",
+            "vote__meeting__body",
+            "represents_unit",
+            "cast_by",
+        )
         .order_by("-vote__counted_at")[:limit]
     )
     home = getattr(getattr(person, "membership", None), "unit_id", None)
@@ -67,6 +74,7 @@ def voting_record(person: Any, *, limit: int = 200) -> list[RecordedVote]:
                 weight=b.weight,
                 mandate=positions.get((b.vote.motion_id, unit_id)),
                 split_words=b.split_words if b.choice == Ballot.Choice.SPLIT else "",
+                by_proxy=b.cast_by.full_name if b.cast_by else "",
             )
         )
     return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.meetings import views, views_attendance, views_positions
+from iskra.meetings import views, views_attendance, views_positions, views_proxies
 
 app_name = "meetings"
 
@@ -33,6 +33,18 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/register/", views_attendance.meeting_register, name="register"),
     path("meetings/<int:meeting_id>/reply/", views_attendance.meeting_reply, name="reply"),
     path("meetings/<int:meeting_id>/code/", views_attendance.meeting_code, name="code"),
+    # Proxies: naming one, taking it back, declining one.
+    path("meetings/<int:meeting_id>/proxy/", views_proxies.meeting_proxy, name="proxy"),
+    path(
+        "meetings/<int:meeting_id>/proxy/withdraw/",
+        views_proxies.proxy_withdraw,
+        name="proxy_withdraw",
+    ),
+    path(
+        "meetings/<int:meeting_id>/proxy/decline/<int:member_id>/",
+        views_proxies.proxy_decline,
+        name="proxy_decline",
+    ),
     path(
         "meetings/<int:meeting_id>/register/<int:user_id>/undo/",
         views_attendance.meeting_undo,

@@ -128,11 +128,18 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     motion_ids = [i.motion_id for i in items if i.motion_id]
     amendments = Amendment.objects.filter(motion_id__in=motion_ids).order_by("motion_id", "number")
     votes = list(
-        meeting.votes.select_related("motion", "amendment").prefetch_related("ballots__user")
+        meeting.votes.select_related("motion", "amendment").prefetch_related(
+            "ballots__user", "ballots__cast_by"
+        )
     )
     open_votes = [v for v in votes if v.state == Vote.State.OPEN]
     my_ballots = {b.vote_id for v in open_votes for b in v.ballots.all() if b.user_id == user.pk}
+    proxies = list(services.active_proxies(meeting).select_related("member", "holder"))
+    held = [p for p in proxies if p.holder_id == user.pk]
     for v in open_votes:
+        # The members whose proxy this person holds and who have not voted in it yet.
+        cast = {b.user_id for b in v.ballots.all()}
+        v.proxy_members = [p.member for p in held if p.member_id not in cast]  # type: ignore[attr-defined]
         # A card vote's form to split the card (a delegation's 70 for / 30 against).
         v.split_form = (  # type: ignore[attr-defined]
             kept_form(request, _form_name(meeting, f"split-{v.pk}"), SplitCardForm)
@@ -170,7 +177,11 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "my_ballots": my_ballots,
         # While someone has a ballot form in front of them the section must not refresh under
         # them (it would clear their choice); it refreshes again once they have voted.
-        "awaiting_my_vote": signed_in and any(v.pk not in my_ballots for v in open_votes),
+        "awaiting_my_vote": signed_in
+        and any(v.pk not in my_ballots or v.proxy_members for v in open_votes),  # type: ignore[attr-defined]
+        "proxies": proxies,
+        "my_proxy": next((p for p in proxies if p.member_id == user.pk), None),
+        "held_proxies": held,
         "attendance": meeting.attendance.select_related("user").order_by("user__full_name"),
         "signed_in": signed_in,
         "is_member": services.is_body_member(user, meeting.body),
@@ -366,11 +377,21 @@ def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponseBase:
     form = CastForm(request.POST)
     if not form.is_valid():
         return keep_form(request, _form_name(vote.meeting, "cast"), form, _back(vote.meeting_id))
+    member = None
+    if form.cleaned_data["on_behalf_of"]:
+        member = User.objects.filter(pk=form.cleaned_data["on_behalf_of"]).first()
+        if member is None:
+            messages.error(request, "You do not hold that proxy.")
+            return _back(vote.meeting_id)
     return post_action(
         request,
-        lambda: services.cast_named_vote(actor=user, vote=vote, choice=form.cleaned_data["choice"]),
+        lambda: services.cast_named_vote(
+            actor=user, vote=vote, choice=form.cleaned_data["choice"], on_behalf_of=member
+        ),
         then=_back(vote.meeting_id),
-        success="Your vote is recorded.",
+        success=f"The vote of {member} is recorded, cast by you as their proxy."
+        if member
+        else "Your vote is recorded.",
     )
 
 

@@ -195,6 +195,22 @@ class Body(models.Model):
         help_text="The meeting is held within this many days of the requisition becoming valid.",
     )
 
+    # Proxies at this body's meetings (iskra.meetings.services.proxies): a member who cannot
+    # come names another member to vote for them. Off by default: most unions and parties vote
+    # in person; companies and co-ops usually allow them (Companies Act 2006 s.324).
+    proxies_allowed = models.BooleanField(
+        default=False, help_text="Members may appoint a proxy to vote for them at a meeting."
+    )
+    proxy_deadline_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="A proxy is appointed at least this many hours before the meeting."
+    )
+    proxy_cap = models.PositiveSmallIntegerField(
+        default=2, help_text="The most proxies one member holds at a meeting."
+    )
+    proxy_same_unit = models.BooleanField(
+        default=True, help_text="A proxy is a member of the same unit as the member appointing."
+    )
+
     # Delegate entitlement, for a conference or council of delegates of the units below.
     class Entitlement(models.TextChoices):
         NONE = "", "No delegates computed"

@@ -130,6 +130,10 @@ class StandingOrdersOut(Schema):
     requisition_period_days: int
     requisition_call_days: int
     requisition_hold_days: int
+    proxies_allowed: bool
+    proxy_deadline_hours: int
+    proxy_cap: int
+    proxy_same_unit: bool
     entitlement_rule: str = Field(
         description="How delegates are counted: '' (not), 'steps' or 'proportional'."
     )
@@ -163,6 +167,10 @@ class StandingOrdersIn(Input):
     requisition_period_days: int | None = Field(None, ge=1, le=365)
     requisition_call_days: int | None = Field(None, ge=1, le=365)
     requisition_hold_days: int | None = Field(None, ge=1, le=365)
+    proxies_allowed: bool | None = Field(None)
+    proxy_deadline_hours: int | None = Field(None, ge=0, le=720)
+    proxy_cap: int | None = Field(None, ge=1, le=100)
+    proxy_same_unit: bool | None = Field(None)
     entitlement_rule: Literal["", "steps", "proportional"] | None = Field(None)
     entitlement_first: int | None = Field(None, ge=1, le=1_000_000)
     entitlement_step: int | None = Field(None, ge=1, le=1_000_000)

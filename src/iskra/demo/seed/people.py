@@ -263,6 +263,7 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
     from iskra.demo.seed.representation import (
         seed_demo_council,
         seed_demo_delegates,
+        seed_demo_proxies,
         seed_demo_recall,
         seed_demo_requisition,
     )
@@ -271,3 +272,4 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
     seed_demo_recall()
     seed_demo_delegates()
     seed_demo_requisition()
+    seed_demo_proxies()

@@ -219,3 +219,37 @@ def seed_demo_requisition() -> None:
     Requisition.objects.filter(pk=requisition.pk).update(
         started_at=requisition.started_at - days, closes_on=requisition.closes_on - days
     )
+
+
+def seed_demo_proxies() -> None:
+    """Riverside's branch meetings allow proxies; a member who works nights has named the demo
+    member their proxy for the coming branch meeting (the member sees "Proxies you hold")."""
+    from iskra.meetings import services as meetings
+    from iskra.meetings.models import Meeting
+    from iskra.organisation.models import Body
+    from iskra.organisation.services import update_standing_orders
+
+    admin = User.objects.get(email="admin@example.org")
+    body = update_standing_orders(
+        actor=admin,
+        body=Body.objects.get(name="Riverside Branch Meeting"),
+        changes={"proxies_allowed": True},
+    )
+    meeting = Meeting.objects.filter(body=body, status=Meeting.Status.SCHEDULED).earliest(
+        "starts_at"
+    )
+    night_worker = (
+        User.objects.filter(membership__unit=body.unit, membership__status="member")
+        .exclude(pk__in=SeatHolding.objects.current().values("holder_id"))
+        .exclude(
+            email__in=["member@example.org", "secretary@example.org", "scrutineer@example.org"]
+        )
+        .order_by("-pk")
+        .first()
+    )
+    assert night_worker is not None
+    meetings.appoint_proxy(
+        actor=night_worker,
+        meeting=meeting,
+        holder=User.objects.get(email="member@example.org"),
+    )

@@ -36,6 +36,15 @@ from iskra.meetings.services.minutes import (
     save_minutes,
 )
 from iskra.meetings.services.positions import record_position_from_meeting
+from iskra.meetings.services.proxies import (
+    active_proxies,
+    appoint_proxy,
+    decline_proxy,
+    proxies_held,
+    proxy_deadline,
+    proxy_of,
+    withdraw_proxy,
+)
 from iskra.meetings.services.scheduling import (
     _event,
     _ics,
@@ -65,7 +74,9 @@ __all__ = [
     "_ics",
     "_lock",
     "_settle",
+    "active_proxies",
     "add_agenda_item",
+    "appoint_proxy",
     "approve_minutes",
     "body_members",
     "calendar_feed_for",
@@ -77,6 +88,7 @@ __all__ = [
     "close_meeting",
     "close_vote",
     "closing_problems",
+    "decline_proxy",
     "generate_minutes",
     "is_body_member",
     "is_circulated_to",
@@ -86,6 +98,9 @@ __all__ = [
     "motion_rule",
     "open_meeting",
     "open_vote",
+    "proxies_held",
+    "proxy_deadline",
+    "proxy_of",
     "quorum",
     "record_apologies",
     "record_meeting",
@@ -97,4 +112,5 @@ __all__ = [
     "sign_in",
     "take_show_of_hands",
     "undo_attendance",
+    "withdraw_proxy",
 ]

@@ -19,6 +19,7 @@ from iskra.meetings.models import Attendance, Meeting, Reply, Vote
 from iskra.meetings.permissions import can_run_meeting
 from iskra.meetings.services.common import _lock, body_members, is_body_member
 from iskra.meetings.services.minutes import generate_minutes
+from iskra.meetings.services.proxies import cancel_on_attending
 from iskra.organisation.permissions import require
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or off a screen
@@ -120,6 +121,9 @@ def _attend(*, meeting: Meeting, user: User, marked_by: Any, actor: Any) -> Atte
     data: dict[str, Any] = {"meeting": meeting.pk, "user": user.pk}
     if withdrawn:
         data["apologies_withdrawn"] = True
+    # A member who comes in person votes in person: their proxy, if they named one, ends.
+    if cancel_on_attending(meeting=meeting, user=user, actor=actor):
+        data["proxy_cancelled"] = True
     record(actor=actor, action="meeting.attend", obj=attendance, unit=meeting.body.unit, data=data)
     return attendance
 

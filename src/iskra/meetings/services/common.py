@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from iskra.accounts.models import User
-from iskra.meetings.models import Meeting
+from iskra.meetings.models import Meeting, Proxy
 from iskra.members.models import Membership, MembershipEvent, Status
 from iskra.motions.models import Circulation
 from iskra.organisation.models import Body, Organisation, Seat, SeatHolding, Unit
@@ -68,9 +68,10 @@ def motion_rule(body: Body, *, quorum: int | None = None) -> MotionRule:
 
 @dataclass(frozen=True)
 class Quorum:
-    present: int
+    present: int  # in person or by proxy
     entitled: int
     required: int
+    by_proxy: int = 0
 
     @property
     def met(self) -> bool:
@@ -86,8 +87,25 @@ def quorum(meeting: Meeting) -> Quorum:
         else Organisation.current().default_quorum_percent
     )
     required = max(1, math.ceil(entitled * percent / 100)) if entitled else 1
-    present = meeting.attendance.filter(user__in=body_members(body)).count()
-    return Quorum(present=present, entitled=entitled, required=required)
+    members = body_members(body)
+    in_person = meeting.attendance.filter(user__in=members)
+    present = in_person.count()
+    by_proxy = 0
+    if body.proxies_allowed:
+        # Present by proxy: a member not in the room whose proxy is.
+        by_proxy = (
+            Proxy.objects.filter(
+                meeting=meeting,
+                state=Proxy.State.APPOINTED,
+                member__in=members,
+                holder_id__in=in_person.values("user_id"),
+            )
+            .exclude(member_id__in=in_person.values("user_id"))
+            .count()
+        )
+    return Quorum(
+        present=present + by_proxy, entitled=entitled, required=required, by_proxy=by_proxy
+    )
 
 
 def members_in_good_standing_on(unit: Unit, on: date) -> int:

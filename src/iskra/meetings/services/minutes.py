@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
-from iskra.meetings.models import Meeting, Vote
+from iskra.meetings.models import Ballot, Meeting, Vote
 from iskra.meetings.permissions import can_run_meeting
 from iskra.meetings.services.common import _lock
 from iskra.motions.models import Motion, Position
@@ -37,6 +37,13 @@ def generate_minutes(meeting: Meeting) -> str:
             "",
         ]
     lines += [f"**Present ({len(present)}):** " + ", ".join(a.user.full_name for a in present), ""]
+    # Present by proxy: their proxy was here (a proxy who was absent represented nobody).
+    proxies = meeting.proxies.filter(
+        state="appointed", holder_id__in=[a.user_id for a in present]
+    ).select_related("member", "holder")
+    by_proxy = sorted(f"{p.member.full_name} (proxy: {p.holder.full_name})" for p in proxies)
+    if by_proxy:
+        lines += [f"**By proxy ({len(by_proxy)}):** " + ", ".join(by_proxy), ""]
     apologies = meeting.replies.filter(answer="apologies").exclude(
         user_id__in=[a.user_id for a in present]
     )
@@ -49,7 +56,9 @@ def generate_minutes(meeting: Meeting) -> str:
             lines += ["", item.notes]
         votes = [
             v
-            for v in meeting.votes.select_related("amendment").prefetch_related("ballots__user")
+            for v in meeting.votes.select_related("amendment").prefetch_related(
+                "ballots__user", "ballots__cast_by"
+            )
             if item.motion_id and v.motion_id == item.motion_id
         ]
         for vote in votes:
@@ -61,11 +70,11 @@ def generate_minutes(meeting: Meeting) -> str:
             )
             if vote.method in {Vote.Method.ROLL_CALL, Vote.Method.CARD}:
                 for choice in ("for", "against", "abstain"):
-                    names = [b.user.full_name for b in vote.ballots.all() if b.choice == choice]
+                    names = [_voter(b) for b in vote.ballots.all() if b.choice == choice]
                     if names:
                         lines.append(f"  - {choice.capitalize()}: {', '.join(sorted(names))}")
                 splits = [
-                    f"{b.user.full_name} ({b.split_words})"
+                    f"{_voter(b)} ({b.split_words})"
                     for b in vote.ballots.all()
                     if b.choice == "split"
                 ]
@@ -74,6 +83,12 @@ def generate_minutes(meeting: Meeting) -> str:
         lines += _position_line(meeting, item.motion)
         lines.append("")
     return "\n".join(lines).strip() + "\n"
+
+
+def _voter(ballot: Ballot) -> str:
+    """A named vote's voter, for the minutes: "Ann Lee (by proxy: Bo Ray)" when cast by proxy."""
+    name = ballot.user.full_name
+    return f"{name} (by proxy: {ballot.cast_by.full_name})" if ballot.cast_by else name
 
 
 def _position_line(meeting: Meeting, motion: Motion | None) -> list[str]:

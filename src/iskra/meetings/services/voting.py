@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from iskra.accounts.models import User
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.notifications import notify
@@ -23,6 +24,7 @@ from iskra.meetings.services.common import (
     motion_rule,
     quorum,
 )
+from iskra.meetings.services.proxies import holder_for
 from iskra.motions.models import Amendment, Motion, MotionStatus
 from iskra.motions.signals import motion_carried
 from iskra.organisation.models import Body, Seat
@@ -244,11 +246,17 @@ def open_vote(
 
 @transaction.atomic
 def cast_named_vote(
-    *, actor: Any, vote: Vote, choice: str, split: tuple[Any, Any, Any] | None = None
+    *,
+    actor: Any,
+    vote: Vote,
+    choice: str,
+    split: tuple[Any, Any, Any] | None = None,
+    on_behalf_of: User | None = None,
 ) -> Ballot:
     """Cast a named vote: for, against or abstain; in a card vote a delegation may also split
     its card (``choice`` "split", ``split`` the parts for, against and abstaining, adding up to
-    the card)."""
+    the card). ``on_behalf_of``: a member whose proxy ``actor`` holds; the vote is theirs (one
+    per member, in person or by proxy) and shown as cast by proxy."""
     vote = Vote.objects.select_for_update().select_related("meeting__body__unit").get(pk=vote.pk)
     # Someone not on the body is refused at once (403), whatever the state of the vote: telling
     # them to sign in first would send them on an errand that cannot succeed.
@@ -261,9 +269,15 @@ def cast_named_vote(
         raise DomainError("Only a card can be split between for and against: this is a roll call.")
     if not vote.meeting.attendance.filter(user_id=actor.pk).exists():
         raise DomainError("Sign in to the meeting before voting.")
+    voter = actor
+    if on_behalf_of is not None:
+        holder_for(vote.meeting, member=on_behalf_of, holder=actor)
+        if not is_body_member(on_behalf_of, vote.meeting.body):
+            raise DomainError(f"{on_behalf_of} is no longer a member of {vote.meeting.body.name}.")
+        voter = on_behalf_of
     weight, unit = (Decimal(1), None)
     if vote.method == Vote.Method.CARD:
-        weight, unit = card_weight(vote.meeting, actor)
+        weight, unit = card_weight(vote.meeting, voter)
         if unit is not None:
             # One card per delegate seat: a seat whose holder changed during the vote does
             # not cast the unit's card twice.
@@ -276,7 +290,8 @@ def cast_named_vote(
         with transaction.atomic():
             ballot = Ballot.objects.create(
                 vote=vote,
-                user=actor,
+                user=voter,
+                cast_by=actor if voter is not actor else None,
                 choice=choice,
                 weight=weight,
                 represents_unit=unit,
@@ -286,6 +301,13 @@ def cast_named_vote(
                 split_abstain=parts[2] if parts else None,
             )
     except IntegrityError:
+        if voter is not actor:
+            raise DomainError(f"{voter} has already voted on this.") from None
+        proxy = Ballot.objects.filter(vote=vote, user=actor, cast_by__isnull=False).first()
+        if proxy is not None:
+            raise DomainError(
+                f"Your proxy, {proxy.cast_by}, voted for you on this before you came."
+            ) from None
         raise DomainError("You have already voted on this.") from None
     record(
         actor=actor,
@@ -296,6 +318,7 @@ def cast_named_vote(
             "vote": vote.pk,
             "choice": choice,
             "weight": weight,
+            **({"on_behalf_of": voter.pk} if voter is not actor else {}),
             **({"split": [str(p) for p in parts]} if parts else {}),
         },
     )
