@@ -107,6 +107,16 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/meetings/{meeting_id}/apologies": {"user_ids": ["{member_user_id}"]},
     "POST /api/v1/meetings/{meeting_id}/reply": {"answer": "attending"},
     "POST /api/v1/meetings/{meeting_id}/proxy": {"holder_id": "{member_user_id}"},
+    "POST /api/v1/bodies/{body_id}/reserved-places": {
+        "label": "young members",
+        "at_least": 1,
+        "from_delegates": 2,
+    },
+    "PUT /api/v1/reserved-places/{place_id}/claim": {"counts": True},
+    "POST /api/v1/seats/{seat_id}/election": {
+        "holder_id": "{member_user_id}",
+        "meeting_id": "{meeting_id}",
+    },
     "POST /api/v1/meeting-records": {
         "body_id": "{body_id}",
         "title": "Held earlier",
@@ -253,7 +263,7 @@ def _seed() -> dict[str, Any]:
     from iskra.members.models import Application, Membership, Status, Transfer
     from iskra.motions.models import Amendment, Bulletin, Motion, Post
     from iskra.organisation.models import Body, SeatHolding, Unit
-    from iskra.representation.models import RecallPetition, Requisition
+    from iskra.representation.models import RecallPetition, Requisition, ReservedPlace
 
     seed_demo()
     riverside = Unit.objects.get(name="Riverside Branch")
@@ -330,6 +340,7 @@ def _seed() -> dict[str, Any]:
         "decision_id": Decision.objects.get().pk,
         "petition_id": RecallPetition.objects.get().pk,
         "requisition_id": Requisition.objects.get().pk,
+        "place_id": ReservedPlace.objects.get().pk,
         "action_id": Action.objects.get(unit=riverside).pk,
         "ballot_id": Ballot.objects.get(title__startswith="Riverside Hospital").pk,
         "sealed_ballot_id": Ballot.objects.get(title=SEALED_TITLE).pk,

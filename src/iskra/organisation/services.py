@@ -28,6 +28,7 @@ from iskra.organisation.permissions import (
     forget_rights,
     require,
 )
+from iskra.organisation.signals import seat_appointing
 
 
 def _set_path(unit: Unit) -> None:
@@ -164,8 +165,17 @@ def appoint_to_seat(
     *, actor: Any, seat: Seat, holder: Any, started_on: date | None = None
 ) -> SeatHolding:
     """Record who now holds a seat (after their election). The previous holder's term ends."""
-    seat = Seat.objects.select_for_update().select_related("body__unit").get(pk=seat.pk)
     require(can_manage_structure(actor, seat.body.unit))
+    return appoint_by_rule(actor=actor, seat=seat, holder=holder, started_on=started_on)
+
+
+@transaction.atomic
+def appoint_by_rule(
+    *, actor: Any, seat: Seat, holder: Any, started_on: date | None = None
+) -> SeatHolding:
+    """``appoint_to_seat`` for a caller that has checked who may record it by its own rule (a
+    unit's officers recording the election of their delegates: iskra.representation)."""
+    seat = Seat.objects.select_for_update().select_related("body__unit").get(pk=seat.pk)
     start = started_on or timezone.localdate()
     current = SeatHolding.objects.filter(seat=seat, ended_on__isnull=True).first()
     if current is not None:
@@ -173,6 +183,9 @@ def appoint_to_seat(
             raise DomainError(f"{holder} already holds this seat.")
         if current.started_on > start:
             raise DomainError("The new term cannot start before the current holder's began.")
+    # Apps above may refuse it (a delegation's reserved places: iskra.representation).
+    seat_appointing.send(sender=Seat, seat=seat, holder=holder, ending=current)
+    if current is not None:
         current.ended_on = start
         current.end_reason = "succeeded"
         current.save(update_fields=["ended_on", "end_reason"])

@@ -25,6 +25,7 @@ from iskra.organisation.permissions import (
     can_edit_standing_orders,
     can_manage_settings,
     can_manage_structure,
+    is_officer_of,
     load_body,
     load_holding,
     load_seat,
@@ -88,6 +89,12 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
         "seat_form": SeatForm(),
         "has_holders": SeatHolding.objects.current().filter(seat__body=body).exists(),
         **selectors.body_detail(body),
+    }
+    # The units whose delegates this person, as their officer, records the election of.
+    context["delegations_i_send"] = {
+        seat.represents_unit_id
+        for seat in context["seats"]
+        if seat.represents_unit_id and is_officer_of(request.user, seat.represents_unit)
     }
     return render(request, "organisation/body_detail.html", context)
 

@@ -29,7 +29,7 @@ SKIP = {AuditEntry, AuditPersonalValue, Membership}
 # commitment, place on a roll...): the whole row is theirs. Through any other (``decided_by``,
 # ``created_by``, ``complainant``...) the row is mostly about someone else -- another member's
 # case, a motion many people proposed -- so the export says only that they are named in it.
-OWN = {"user", "author", "holder", "assignee", "reported_by"}
+OWN = {"user", "author", "holder", "assignee", "reported_by", "member"}
 
 
 def _is_secret(field: models.Field[Any, Any]) -> bool:

@@ -63,3 +63,67 @@ class NoConfidenceForm(forms.Form):
         help_text="It becomes the motion's text, after the words that end the term. You "
         "submit the motion afterwards, as any motion.",
     )
+
+
+class ReservedPlaceForm(forms.Form):
+    label = forms.CharField(
+        label="Places reserved for",
+        max_length=60,
+        help_text='Who the places are for, as members say of themselves: e.g. "women".',
+    )
+    at_least = forms.IntegerField(
+        label="At least this many of a unit's delegates", min_value=1, max_value=1000, initial=1
+    )
+    from_delegates = forms.IntegerField(
+        label="Where a unit sends at least this many delegates",
+        min_value=1,
+        max_value=1000,
+        initial=2,
+    )
+
+
+class ElectionForm(forms.Form):
+    holder_email = forms.EmailField(label="Email of the member elected")
+    how = forms.ChoiceField(
+        label="How were they elected?",
+        choices=[("ballot", "By a ballot"), ("meeting", "At a meeting")],
+        widget=forms.RadioSelect,
+    )
+    ballot = forms.TypedChoiceField(
+        label="The ballot",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="The constituency's counted ballots that elected someone.",
+    )
+    meeting = forms.TypedChoiceField(
+        label="The meeting",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="The constituency's meetings that have been held.",
+    )
+    started_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Empty: today.",
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        ballots: list[tuple[int, str]],
+        meetings: list[tuple[int, str]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["ballot"].choices = [("", "—"), *ballots]  # type: ignore[attr-defined]
+        self.fields["meeting"].choices = [("", "—"), *meetings]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("how") == "ballot" and not data.get("ballot"):
+            self.add_error("ballot", "Choose the ballot.")
+        if data.get("how") == "meeting" and not data.get("meeting"):
+            self.add_error("meeting", "Choose the meeting.")
+        return data

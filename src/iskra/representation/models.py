@@ -309,3 +309,88 @@ class MandateDeparture(models.Model):
         if self.cast == "split":
             return "split the card"
         return "abstained" if self.cast == "abstain" else f"voted {self.cast}"
+
+
+class ReservedPlace(models.Model):
+    """A rule of a conference or council: where a unit sends at least ``from_delegates``
+    delegates, at least ``at_least`` of them are ``label`` (e.g. "women"), as members say of
+    themselves (``ReservedPlaceClaim``). Checked when a delegate is elected to a seat."""
+
+    body = models.ForeignKey(
+        "organisation.Body", on_delete=models.CASCADE, related_name="reserved_places"
+    )
+    label = models.CharField(max_length=60, help_text='Who the places are for, e.g. "women".')
+    at_least = models.PositiveSmallIntegerField(default=1)
+    from_delegates = models.PositiveSmallIntegerField(
+        default=2, help_text="Applies to a delegation of at least this many delegates."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["body", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "label"], name="one_reserved_place_per_label"),
+            models.CheckConstraint(
+                condition=Q(at_least__gte=1, from_delegates__gte=1)
+                & Q(at_least__lte=models.F("from_delegates")),
+                name="reserved_places_fit_the_delegation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"At least {self.at_least} {self.label} among {self.body}'s delegations"
+
+
+class ReservedPlaceClaim(models.Model):
+    """A member says of themselves that they count for a reserved place (e.g. that they are a
+    woman). Only they make or take it back; officers see only whether an elected delegate
+    counts."""
+
+    place = models.ForeignKey(ReservedPlace, on_delete=models.CASCADE, related_name="claims")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reserved_place_claims"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["place", "member"], name="one_claim_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"Counts for {self.place.label}"
+
+
+class Election(models.Model):
+    """How a seat's holder was elected: by a ballot of the seat's constituency (its declared
+    result names them) or at a meeting of it. One per holding; a holding recorded without it
+    was recorded by the officers as before."""
+
+    holding = models.OneToOneField(
+        "organisation.SeatHolding", on_delete=models.CASCADE, related_name="election"
+    )
+    ballot = models.ForeignKey(
+        "ballots.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ballot__isnull=False, meeting__isnull=True)
+                | Q(ballot__isnull=True, meeting__isnull=False),
+                name="elected_by_ballot_or_at_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Election of holding {self.holding_id}"

@@ -34,3 +34,12 @@ def place_report_backs(sender: Any, *, meeting: Any, **kwargs: Any) -> None:
     from iskra.representation.mandates import place_waiting_report_backs
 
     place_waiting_report_backs(meeting)
+
+
+def check_reserved_places(
+    sender: Any, *, seat: Any, holder: Any, ending: Any, **kwargs: Any
+) -> None:
+    """A delegate elected to a seat: the delegation's reserved places can still be filled."""
+    from iskra.representation.reserved import check_appointment
+
+    check_appointment(seat=seat, holder=holder, ending=ending)

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from iskra.representation import views, views_no_confidence, views_requisitions
+from iskra.representation import (
+    views,
+    views_elections,
+    views_no_confidence,
+    views_requisitions,
+    views_reserved,
+)
 
 app_name = "representation"
 
@@ -10,6 +16,10 @@ urlpatterns = [
     path("recall/", views.petitions, name="list"),
     path("representatives/", views.representatives, name="representatives"),
     path("bodies/<int:body_id>/delegates/", views.delegates, name="delegates"),
+    path("bodies/<int:body_id>/reserved-places/", views_reserved.places, name="reserved"),
+    path("seats/<int:seat_id>/election/", views_elections.record, name="election"),
+    path("reserved-places/<int:place_id>/remove/", views_reserved.remove, name="reserved_remove"),
+    path("reserved-places/<int:place_id>/claim/", views_reserved.claim, name="reserved_claim"),
     path("recall/<int:petition_id>/", views.petition_detail, name="petition"),
     path("recall/<int:petition_id>/sign/", views.sign, name="sign"),
     path("recall/<int:petition_id>/withdraw/", views.withdraw, name="withdraw"),

@@ -21,7 +21,7 @@ from iskra.core.web import confirm_action, domain_view, form_view, keep_form, ke
 from iskra.representation import selectors, services
 from iskra.representation.forms import ReplyForm, StartRecallForm
 from iskra.representation.mandates import departures_of
-from iskra.representation.models import RecallPetition
+from iskra.representation.models import RecallPetition, ReservedPlace, ReservedPlaceClaim
 from iskra.representation.permissions import (
     can_view_petition,
     is_eligible,
@@ -313,8 +313,25 @@ def representatives(request: HttpRequest) -> HttpResponse:
     )
     live = {k: p for k, p in found.live.items() if p.pk in seen}
     rows = [(h, live.get(h.pk)) for h in found.holdings]
+    # Places reserved among the delegates of the conferences and councils above the member,
+    # and whether they have said they count for each.
+    places = list(
+        ReservedPlace.objects.filter(body__in=found.bodies)
+        .select_related("body")
+        .order_by("body__name", "label")
+    )
+    mine = set(
+        ReservedPlaceClaim.objects.filter(member=user, place__in=places).values_list(
+            "place_id", flat=True
+        )
+    )
     return render(
         request,
         "representation/representatives.html",
-        {"rows": rows, "bodies": found.bodies, "vacant": found.vacant},
+        {
+            "rows": rows,
+            "bodies": found.bodies,
+            "vacant": found.vacant,
+            "places": [(p, p.pk in mine) for p in places],
+        },
     )

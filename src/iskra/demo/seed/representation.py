@@ -31,6 +31,10 @@ def seed_demo_delegates() -> None:
         changes={"entitlement_rule": "proportional", "entitlement_step": 5, "entitlement_max": 4},
     )
     make_delegate_seats(actor=admin, body=conference)
+    # Where a branch sends two delegates or more, at least one is a woman.
+    from iskra.representation.reserved import add_reserved_place
+
+    add_reserved_place(actor=admin, body=conference, label="women", at_least=1, from_delegates=2)
 
 
 def seed_demo_council() -> None:

@@ -87,7 +87,8 @@ def appoint_proxy(*, actor: Any, meeting: Meeting, holder: User) -> Proxy:
     if holder.pk == actor.pk:
         raise FieldError("holder", "Name someone else: you are your own vote.")
     if not is_body_member(holder, body):
-        raise FieldError("holder", f"{holder} is not a member of {body.name}.")
+        # Not named: the id may be anyone's, whom this member may not know.
+        raise FieldError("holder", f"The person named is not a member of {body.name}.")
     if body.proxy_same_unit and _unit_id(holder) != _unit_id(actor):
         raise FieldError(
             "holder", f"{holder} is not in your unit: the standing orders ask for a proxy from it."
