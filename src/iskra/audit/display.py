@@ -58,6 +58,7 @@ LABELS = {
     "requisition_period_days": "Requisition: days to sign",
     "requisition_call_days": "Requisition: days to call",
     "requisition_hold_days": "Requisition: days to hold",
+    "recall_by": "Recall decided by",
     "proxies_allowed": "Proxies allowed",
     "proxy_deadline_hours": "Proxies: hours before",
     "proxy_cap": "Proxies: most held",

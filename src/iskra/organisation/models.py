@@ -170,6 +170,17 @@ class Body(models.Model):
     recall_ballot_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days the recall ballot stays open."
     )
+
+    class RecallBy(models.TextChoices):
+        BALLOT = "ballot", "A secret ballot of the constituency"
+        MEETING = "meeting", "A vote at the constituency's next meeting"
+
+    recall_by = models.CharField(
+        max_length=8,
+        choices=RecallBy.choices,
+        default=RecallBy.BALLOT,
+        help_text="At the threshold, how the constituency decides the recall.",
+    )
     # Members requisition a special meeting of this body (iskra.representation). Defaults: the
     # Companies Act 2006 s.303-305 (5 % of the members; called within 21 days, for a date
     # within 28 days of the call).

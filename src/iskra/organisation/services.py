@@ -314,6 +314,7 @@ STANDING_ORDERS = (
     "recall_spread_units",
     "recall_period_days",
     "recall_ballot_days",
+    "recall_by",
     "requisition_threshold_percent",
     "requisition_spread_units",
     "requisition_period_days",
@@ -373,6 +374,10 @@ def update_standing_orders(*, actor: Any, body: Body, changes: dict[str, Any]) -
         if field == "entitlement_rule":
             if value not in Body.Entitlement.values:
                 raise FieldError(field, "Choose how delegates are counted.")
+            continue
+        if field == "recall_by":
+            if value not in Body.RecallBy.values:
+                raise FieldError(field, "Choose a ballot or a meeting.")
             continue
         if field in STANDING_ORDER_BOUNDS:
             least, most = STANDING_ORDER_BOUNDS[field]

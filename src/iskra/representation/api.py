@@ -37,7 +37,8 @@ class PetitionOut(Schema):
     holder_name: str
     state: str = Field(
         description="open (gathering signatures), ballot (threshold reached: the recall "
-        "ballot decides), recalled, not_recalled, lapsed, ended (the holder left the seat)."
+        "ballot decides), meeting (threshold reached: the next meeting decides, where the "
+        "body's rules say so), recalled, not_recalled, lapsed, ended (the holder left the seat)."
     )
     reason: str
     reply: str
@@ -50,6 +51,9 @@ class PetitionOut(Schema):
     spread_units: int = Field(description="Units the signatures must come from (0: any).")
     signatures: int
     ballot_id: int | None = Field(description="The recall ballot, once the threshold is met.")
+    motion_id: int | None = Field(
+        None, description="Or the recall motion put to the next meeting (the body's rules)."
+    )
     by_election_id: int | None = Field(description="The by-election's draft, after a recall.")
     you_may_sign: bool = Field(description="Whether you can sign it now.")
     you_signed: bool = Field(description="Whether your signature counts.")
@@ -92,6 +96,7 @@ def _out(user: Any, p: RecallPetition) -> dict[str, Any]:
         "spread_units": p.spread_units,
         "signatures": p.signatures,
         "ballot_id": p.ballot_id,
+        "motion_id": p.motion_id,
         "by_election_id": p.by_election_id,
         "you_may_sign": p.state == RecallPetition.State.OPEN
         and not signed

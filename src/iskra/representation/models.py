@@ -48,6 +48,7 @@ class RecallPetition(models.Model):
     class State(models.TextChoices):
         OPEN = "open", "Gathering signatures"
         BALLOT = "ballot", "Threshold reached: recall ballot"
+        MEETING = "meeting", "Threshold reached: vote at the next meeting"
         RECALLED = "recalled", "Recalled"
         NOT_RECALLED = "not_recalled", "Recall ballot lost"
         LAPSED = "lapsed", "Lapsed: too few signatures in time"
@@ -77,6 +78,14 @@ class RecallPetition(models.Model):
         on_delete=models.PROTECT,
         related_name="recall_petition",
     )
+    motion = models.OneToOneField(
+        "motions.Motion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recall_petition",
+        help_text="Where the body's rules say so: the recall motion put to the next meeting.",
+    )
     by_election = models.OneToOneField(
         "ballots.Ballot",
         null=True,
@@ -92,7 +101,7 @@ class RecallPetition(models.Model):
             # One petition at a time against a holding.
             models.UniqueConstraint(
                 fields=["holding"],
-                condition=Q(state__in=["open", "ballot"]),
+                condition=Q(state__in=["open", "ballot", "meeting"]),
                 name="one_live_recall_per_holding",
             ),
             models.CheckConstraint(

@@ -107,7 +107,11 @@ def representatives(user: Any) -> Representatives:
         p.holding_id: p
         for p in RecallPetition.objects.filter(
             holding__in=[h.pk for h in holdings],
-            state__in=[RecallPetition.State.OPEN, RecallPetition.State.BALLOT],
+            state__in=[
+                RecallPetition.State.OPEN,
+                RecallPetition.State.BALLOT,
+                RecallPetition.State.MEETING,
+            ],
         )
     }
     return Representatives(

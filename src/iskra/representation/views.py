@@ -153,6 +153,11 @@ def sign(request: HttpRequest, petition_id: int) -> HttpResponseBase:
     def done(p: RecallPetition) -> str:
         if p.state == RecallPetition.State.BALLOT:
             return "You signed. The petition reached its threshold: the recall ballot is open."
+        if p.state == RecallPetition.State.MEETING:
+            return (
+                "You signed. The petition reached its threshold: the recall is put to the next "
+                "meeting."
+            )
         return f"You signed: {p.signatures} of the {p.required} signatures needed."
 
     return post_action(

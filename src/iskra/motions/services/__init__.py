@@ -26,6 +26,7 @@ from iskra.motions.services.discussion import (
     record_position,
 )
 from iskra.motions.services.drafting import (
+    admit_by_rule,
     create_motion,
     submit_motion,
     support_motion,
@@ -53,6 +54,7 @@ __all__ = [
     "_fall_amendments_without_passage",
     "_lock",
     "_url",
+    "admit_by_rule",
     "admit_motion",
     "agree_to_composite",
     "check_transition",

@@ -105,6 +105,34 @@ def create_motion(
     return motion
 
 
+def admit_by_rule(*, body: Body, title: str, text: str, mover: Any, authority: str) -> Motion:
+    """A motion put before the body by a rule, not by a proposer's choice (a recall petition
+    that reached its threshold: the signatures are its support and its admission): admitted at
+    once, its wording fixed, ``mover`` named as its mover, ``authority`` saying which rule."""
+    motion = Motion.objects.create(
+        body=body,
+        title=title.strip()[:200],
+        text=text.strip(),
+        proposed_by=Motion.ProposedBy.MEMBER,
+        authority=authority.strip(),
+        created_by=mover,
+        created_at=timezone.now(),
+        fixed_wording=True,
+    )
+    Proposer.objects.create(motion=motion, user=mover, is_mover=True)
+    record(
+        actor=None,
+        action="motion.create",
+        obj=motion,
+        unit=body.unit,
+        data={"title": motion.title, "proposed_by": "rule", "authority": motion.authority},
+    )
+    motion = _lock(motion)
+    transition(motion, to=MotionStatus.SUBMITTED, actor=None, reason=authority)
+    transition(motion, to=MotionStatus.ADMITTED, actor=None, reason=authority)
+    return motion
+
+
 @transaction.atomic
 def update_draft(
     *, actor: Any, motion: Motion, title: str, text: str, supporting_statement: str = ""
