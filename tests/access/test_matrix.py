@@ -113,6 +113,7 @@ BODIES: dict[str, Any] = {
         "from_delegates": 2,
     },
     "PUT /api/v1/reserved-places/{place_id}/claim": {"counts": True},
+    "POST /api/v1/by-elections/{by_election_id}/nominations": {"nominee_id": "{member_user_id}"},
     "POST /api/v1/seats/{seat_id}/election": {
         "holder_id": "{member_user_id}",
         "meeting_id": "{meeting_id}",
@@ -292,6 +293,18 @@ def _seed() -> dict[str, Any]:
         deciding_body=committee,
     )
     token, _ = issue_token(user=member, name="matrix")
+    # A by-election for a Riverside seat taking nominations, with the member standing.
+    from iskra.representation import byelections
+    from iskra.representation.models import ByElection
+    from iskra.representation.services import draft_by_election
+
+    from iskra.organisation.models import Seat
+
+    treasurer_seat = Seat.objects.get(title="Riverside Branch Treasurer")
+    by_election = ByElection.objects.get(
+        ballot=draft_by_election(treasurer_seat, why="Vacant", created_by=secretary)
+    )
+    nomination = byelections.nominate(actor=member, by_election=by_election, nominee=member)
     # The branch's meeting is under way, so attendance and closing reach their checks.
     from iskra.meetings import services as meetings
 
@@ -341,6 +354,8 @@ def _seed() -> dict[str, Any]:
         "petition_id": RecallPetition.objects.get().pk,
         "requisition_id": Requisition.objects.get().pk,
         "place_id": ReservedPlace.objects.get().pk,
+        "by_election_id": by_election.pk,
+        "nomination_id": nomination.pk,
         "action_id": Action.objects.get(unit=riverside).pk,
         "ballot_id": Ballot.objects.get(title__startswith="Riverside Hospital").pk,
         "sealed_ballot_id": Ballot.objects.get(title=SEALED_TITLE).pk,

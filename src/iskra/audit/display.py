@@ -59,6 +59,7 @@ LABELS = {
     "requisition_call_days": "Requisition: days to call",
     "requisition_hold_days": "Requisition: days to hold",
     "recall_by": "Recall decided by",
+    "nomination_days": "By-elections: days of nominations",
     "proxies_allowed": "Proxies allowed",
     "proxy_deadline_hours": "Proxies: hours before",
     "proxy_cap": "Proxies: most held",

@@ -108,6 +108,7 @@ class StandingOrdersForm(forms.ModelForm[Body]):
             "recall_period_days": "Recall: days a petition gathers signatures",
             "recall_ballot_days": "Recall: days the recall ballot is open",
             "recall_by": "Recall: at the threshold, decided by",
+            "nomination_days": "By-elections: days nominations are taken",
             "requisition_threshold_percent": "Requisition of a special meeting: signatures "
             "needed (% of the members)",
             "requisition_spread_units": "Requisition: from at least this many units",

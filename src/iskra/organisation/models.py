@@ -171,6 +171,10 @@ class Body(models.Model):
         default=14, help_text="Days the recall ballot stays open."
     )
 
+    nomination_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days a by-election for one of its seats takes nominations."
+    )
+
     class RecallBy(models.TextChoices):
         BALLOT = "ballot", "A secret ballot of the constituency"
         MEETING = "meeting", "A vote at the constituency's next meeting"

@@ -126,6 +126,7 @@ class StandingOrdersOut(Schema):
     recall_period_days: int
     recall_ballot_days: int
     recall_by: str = Field(description="At the threshold: 'ballot' or 'meeting'.")
+    nomination_days: int
     requisition_threshold_percent: int
     requisition_spread_units: int
     requisition_period_days: int
@@ -164,6 +165,7 @@ class StandingOrdersIn(Input):
     recall_period_days: int | None = Field(None, ge=1, le=365)
     recall_ballot_days: int | None = Field(None, ge=1, le=90)
     recall_by: Literal["ballot", "meeting"] | None = Field(None)
+    nomination_days: int | None = Field(None, ge=1, le=90)
     requisition_threshold_percent: int | None = Field(None, ge=1, le=100)
     requisition_spread_units: int | None = Field(None, ge=0, le=1000)
     requisition_period_days: int | None = Field(None, ge=1, le=365)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.ballots.models import Ballot
+from iskra.core.errors import DomainError
 from iskra.core.web import FieldError
 from iskra.meetings.models import Meeting
 from iskra.members.models import Membership, Status
@@ -80,9 +81,10 @@ def record_election(
     ballot: Ballot | None = None,
     meeting: Meeting | None = None,
     started_on: date | None = None,
+    substitute: Any = None,
 ) -> SeatHolding:
     """The holder now holds the seat, elected by ``ballot`` or at ``meeting``; the election is
-    kept with the holding. Refused, writing nothing, when the ballot is not the constituency's,
+    kept with the holding, and ``substitute``, where one was elected with them. Refused, writing nothing, when the ballot is not the constituency's,
     is not counted or did not elect them, or the meeting is not the constituency's or has not
     been held."""
     seat = Seat.objects.select_related("body__unit", "constituency_body__unit").get(pk=seat.pk)
@@ -144,6 +146,14 @@ def record_election(
     if start < held_on:
         raise FieldError("started_on", "The term starts on or after the day of the election.")
     holding = appoint_by_rule(actor=actor, seat=seat, holder=holder, started_on=start)
+    if substitute is not None:
+        # Elected with them: takes the seat if it falls vacant by recall or no confidence.
+        from iskra.representation.byelections import record_substitute
+
+        try:
+            record_substitute(actor=actor, holding=holding, member=substitute)
+        except DomainError as exc:
+            raise FieldError("substitute_email", exc.message) from None
     election = Election.objects.create(
         holding=holding,
         ballot=ballot,

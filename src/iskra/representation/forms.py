@@ -108,6 +108,12 @@ class ElectionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Empty: today.",
     )
+    substitute_email = forms.EmailField(
+        label="Email of the substitute elected with them (if any)",
+        required=False,
+        help_text="If the holder is recalled or loses a vote of confidence, the substitute "
+        "takes the seat and no by-election is needed.",
+    )
 
     def __init__(
         self,
@@ -126,4 +132,23 @@ class ElectionForm(forms.Form):
             self.add_error("ballot", "Choose the ballot.")
         if data.get("how") == "meeting" and not data.get("meeting"):
             self.add_error("meeting", "Choose the meeting.")
+        return data
+
+
+class NominateForm(forms.Form):
+    nominee_email = forms.EmailField(
+        label="Email of the member you nominate",
+        required=False,
+        help_text="They are asked to accept. Leave empty and tick below to stand yourself.",
+    )
+    myself = forms.BooleanField(label="I stand myself", required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("myself") and not data.get("nominee_email"):
+            self.add_error(
+                "nominee_email", "Give the email of the member you nominate, or stand yourself."
+            )
+        if data.get("myself") and data.get("nominee_email"):
+            self.add_error("myself", "Nominate someone else or stand yourself: one at a time.")
         return data

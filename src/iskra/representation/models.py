@@ -403,3 +403,91 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return f"Election of holding {self.holding_id}"
+
+
+class ByElection(models.Model):
+    """A vacant seat's election: nominations from the constituency until a date, then the
+    draft ballot gets the accepted nominees as its candidates and its officers open it."""
+
+    class State(models.TextChoices):
+        NOMINATING = "nominating", "Taking nominations"
+        BALLOT = "ballot", "Nominations closed: the ballot"
+
+    seat = models.ForeignKey("organisation.Seat", on_delete=models.PROTECT, related_name="+")
+    ballot = models.OneToOneField(
+        "ballots.Ballot", on_delete=models.PROTECT, related_name="by_election"
+    )
+    why = models.CharField(max_length=300)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.NOMINATING)
+    nominations_close_on = models.DateField(help_text="The last day nominations are taken.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"By-election for {self.seat}"
+
+
+class Nomination(models.Model):
+    """A member of the constituency nominates a candidate (themselves, or another member, who
+    accepts). Only accepted nominations stand when nominations close."""
+
+    by_election = models.ForeignKey(
+        ByElection, on_delete=models.CASCADE, related_name="nominations"
+    )
+    nominee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nominations"
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["by_election", "nominee"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_nomination_per_candidate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Nomination of {self.nominee}"
+
+
+class Substitute(models.Model):
+    """The member elected as the seat's substitute with its holder: if the holder is recalled or
+    loses a vote of confidence, the substitute takes the seat and no by-election is needed."""
+
+    seat = models.ForeignKey("organisation.Seat", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="substitute_for"
+    )
+    elected_with = models.ForeignKey(
+        "organisation.SeatHolding", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    took_seat = models.ForeignKey(
+        "organisation.SeatHolding",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The holding the substitute took when the seat fell vacant.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seat"], condition=Q(ended_at__isnull=True), name="one_substitute_per_seat"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Substitute for {self.seat}"

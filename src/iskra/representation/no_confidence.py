@@ -22,8 +22,8 @@ from iskra.motions.models import Motion, MotionStatus
 from iskra.motions.services import create_motion
 from iskra.organisation.models import Body, Seat, SeatHolding
 from iskra.organisation.services import end_holding_by_rule
+from iskra.representation.byelections import fill_vacancy
 from iskra.representation.models import NoConfidence
-from iskra.representation.services import draft_by_election
 
 MAX_REASON = 5_000
 # A motion still before its body: a second motion naming the same people is refused.
@@ -184,7 +184,7 @@ def settle(motion: Motion, actor: Any) -> None:
             reason=f"No confidence: {motion.title}",
             data={"motion": motion.pk},
         )
-        draft_by_election(
+        fill_vacancy(
             holding.seat,
             why=f"{holding.holder.full_name} lost the confidence of {motion.body.name}",
             created_by=motion.created_by,

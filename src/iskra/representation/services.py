@@ -563,8 +563,10 @@ def settle(ballot: Ballot, result: dict[str, Any]) -> None:
     )
 
 
-def _draft_by_election(petition: RecallPetition) -> Ballot:
-    return draft_by_election(
+def _draft_by_election(petition: RecallPetition) -> Ballot | None:
+    from iskra.representation.byelections import fill_vacancy
+
+    return fill_vacancy(
         petition.holding.seat,
         why=f"{petition.holding.holder.full_name} was recalled",
         created_by=petition.started_by,
@@ -572,8 +574,8 @@ def _draft_by_election(petition: RecallPetition) -> Ballot:
 
 
 def draft_by_election(seat: Seat, *, why: str, created_by: User) -> Ballot:
-    """The seat is vacant (``why``): a by-election is drafted for its constituency, for its
-    officers to take nominations (the candidates), appoint a scrutineer and open."""
+    """The seat is vacant (``why``): a by-election is drafted for its constituency; it takes
+    nominations (``byelections``), whose candidates its officers then open the ballot with."""
     from iskra.ballots.services.setup import draft_by_rule
     from iskra.organisation.selectors import unit_officer_holdings
 
@@ -583,17 +585,21 @@ def draft_by_election(seat: Seat, *, why: str, created_by: User) -> Ballot:
         constituency_body=constituency_body,
         title=f"By-election: {seat.title}",
         description=(
-            f"{why}; this ballot elects who holds {seat.title} now: its officers add the "
-            "candidates nominated, a scrutineer, and open it."
+            f"{why}; this ballot elects who holds {seat.title} now. Members of the "
+            "constituency nominate the candidates; when nominations close they are the "
+            "ballot's, and its officers appoint a scrutineer and open it."
         ),
         question=f"Who should hold {seat.title}?",
         created_by=created_by,
     )
+    from iskra.representation.byelections import open_nominations
+
+    by_election = open_nominations(seat, ballot, why=why)
     notify(
         users=list(unit_officer_holdings(unit).values_list("holder_id", flat=True).distinct()),
         kind="recall.by_election",
-        title=f"{seat.title} is vacant ({why}): take nominations for the by-election",
-        url=reverse("ballots:detail", args=[ballot.pk]),
+        title=f"{seat.title} is vacant ({why}): nominations for the by-election are open",
+        url=reverse("representation:by_election", args=[by_election.pk]),
     )
     return ballot
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from iskra.representation import (
     views,
+    views_byelections,
     views_elections,
     views_no_confidence,
     views_requisitions,
@@ -18,6 +19,21 @@ urlpatterns = [
     path("bodies/<int:body_id>/delegates/", views.delegates, name="delegates"),
     path("bodies/<int:body_id>/reserved-places/", views_reserved.places, name="reserved"),
     path("seats/<int:seat_id>/election/", views_elections.record, name="election"),
+    path(
+        "by-elections/<int:by_election_id>/",
+        views_byelections.by_election,
+        name="by_election",
+    ),
+    path(
+        "nominations/<int:nomination_id>/accept/",
+        views_byelections.accept,
+        name="nomination_accept",
+    ),
+    path(
+        "nominations/<int:nomination_id>/withdraw/",
+        views_byelections.withdraw,
+        name="nomination_withdraw",
+    ),
     path("reserved-places/<int:place_id>/remove/", views_reserved.remove, name="reserved_remove"),
     path("reserved-places/<int:place_id>/claim/", views_reserved.claim, name="reserved_claim"),
     path("recall/<int:petition_id>/", views.petition_detail, name="petition"),

@@ -49,6 +49,18 @@ def record(request: HttpRequest, seat_id: int) -> HttpResponseBase:
         )
         if holder is None:
             raise FieldError("holder_email", "Nobody with this email address is a member.")
+        substitute = None
+        if f.cleaned_data["substitute_email"]:
+            substitute = (
+                get_user_model()
+                .objects.filter(email__iexact=f.cleaned_data["substitute_email"])
+                .first()
+            )
+            if substitute is None:
+                raise FieldError(
+                    "substitute_email",
+                    "The substitute named is not a member in good standing of the constituency.",
+                )
         by_ballot = f.cleaned_data["how"] == "ballot"
         return elections.record_election(
             actor=user,
@@ -59,6 +71,7 @@ def record(request: HttpRequest, seat_id: int) -> HttpResponseBase:
             if by_ballot
             else Meeting.objects.select_related("body").get(pk=f.cleaned_data["meeting"]),
             started_on=f.cleaned_data["started_on"],
+            substitute=substitute,
         )
 
     return form_view(

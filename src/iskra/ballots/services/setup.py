@@ -146,6 +146,33 @@ def add_question(
     max_choices: int = 1,
 ) -> Question:
     ballot = _lock_draft(actor, ballot)
+    return _add_question(
+        actor, ballot, kind=kind, text=text, options=options, seats=seats, max_choices=max_choices
+    )
+
+
+@transaction.atomic
+def add_question_by_rule(
+    *, ballot: Ballot, kind: str, text: str, options: list[str], seats: int = 1
+) -> Question:
+    """``add_question`` for a rule, not a person (a by-election's candidates when its
+    nominations close): the draft's question, recorded with no actor."""
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    if ballot.state != Ballot.State.DRAFT:
+        raise DomainError("An opened ballot cannot be changed.")
+    return _add_question(None, ballot, kind=kind, text=text, options=options, seats=seats)
+
+
+def _add_question(
+    actor: Any,
+    ballot: Ballot,
+    *,
+    kind: str,
+    text: str,
+    options: list[str],
+    seats: int = 1,
+    max_choices: int = 1,
+) -> Question:
     if kind not in Question.Kind.values:
         raise DomainError("Choose the kind of question.")
     labels = [o.strip() for o in options if o.strip()]

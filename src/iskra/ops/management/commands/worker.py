@@ -20,6 +20,7 @@ def sweep() -> None:
     from iskra.ballots.services import close_due_ballots
     from iskra.core.notifications import send_due_notification_emails
     from iskra.members.services import complete_due_probations, end_due_suspensions
+    from iskra.representation.byelections import close_due_nominations
     from iskra.representation.requisitions import run_clocks
     from iskra.representation.services import lapse_due_petitions
 
@@ -28,6 +29,7 @@ def sweep() -> None:
     end_due_suspensions()
     lapse_due_petitions()
     run_clocks()
+    close_due_nominations()
     send_due_notification_emails()
 
 
