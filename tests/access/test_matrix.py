@@ -294,11 +294,10 @@ def _seed() -> dict[str, Any]:
     )
     token, _ = issue_token(user=member, name="matrix")
     # A by-election for a Riverside seat taking nominations, with the member standing.
+    from iskra.organisation.models import Seat
     from iskra.representation import byelections
     from iskra.representation.models import ByElection
     from iskra.representation.services import draft_by_election
-
-    from iskra.organisation.models import Seat
 
     treasurer_seat = Seat.objects.get(title="Riverside Branch Treasurer")
     by_election = ByElection.objects.get(
