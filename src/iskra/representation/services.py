@@ -409,15 +409,22 @@ def settle_recall_motion(motion: Any, *, carried: bool) -> None:
     )
     if petition is None:
         return
+    _decide(
+        petition,
+        carried=carried,
+        reason=f"Recalled at a meeting: {motion.title}",
+        data={"motion": motion.pk},
+    )
+
+
+def _decide(petition: RecallPetition, *, carried: bool, reason: str, data: dict[str, Any]) -> None:
+    """The constituency decided (a ballot, a meeting): carried, the holding ends with
+    ``reason`` and the seat is filled (its substitute, or a by-election); lost, the holder
+    stays. Recorded with no actor and with what decided it (``data``)."""
     holding = petition.holding
     petition.ended_at = timezone.now()
     if carried:
-        if holding.ended_on is None:
-            end_holding_by_rule(
-                holding=holding,
-                reason=f"Recalled at a meeting: {motion.title}",
-                data={"motion": motion.pk, "petition": petition.pk},
-            )
+        end_holding_by_rule(holding=holding, reason=reason, data={**data, "petition": petition.pk})
         petition.state = RecallPetition.State.RECALLED
         petition.by_election = _draft_by_election(petition)
     else:
@@ -428,7 +435,7 @@ def settle_recall_motion(motion: Any, *, carried: bool) -> None:
         action="recall.recalled" if carried else "recall.not_recalled",
         obj=petition,
         unit=holding.seat.body.unit,
-        data={"petition": petition.pk, "motion": motion.pk},
+        data={"petition": petition.pk, **data},
     )
 
 
@@ -540,26 +547,11 @@ def settle(ballot: Ballot, result: dict[str, Any]) -> None:
             settle_recall_motion(Motion.objects.get(pk=motion_id), carried=False)
         return
     questions = result.get("questions") or []
-    carried = bool(questions and questions[0].get("passed"))
-    holding = petition.holding
-    petition.ended_at = timezone.now()
-    if carried:
-        end_holding_by_rule(
-            holding=holding,
-            reason=f"Recalled by ballot: {ballot.title}",
-            data={"ballot": ballot.pk, "petition": petition.pk},
-        )
-        petition.state = RecallPetition.State.RECALLED
-        petition.by_election = _draft_by_election(petition)
-    else:
-        petition.state = RecallPetition.State.NOT_RECALLED
-    petition.save(update_fields=["state", "ended_at", "by_election"])
-    record(
-        actor=None,
-        action="recall.recalled" if carried else "recall.not_recalled",
-        obj=petition,
-        unit=holding.seat.body.unit,
-        data={"petition": petition.pk, "ballot": ballot.pk},
+    _decide(
+        petition,
+        carried=bool(questions and questions[0].get("passed")),
+        reason=f"Recalled by ballot: {ballot.title}",
+        data={"ballot": ballot.pk},
     )
 
 
