@@ -208,6 +208,50 @@ class VoteMark(models.Model):
         return "voted"
 
 
+class BallotProxy(models.Model):
+    """A member of the roll names another to vote for them in a plain (unsealed) secret ballot
+    whose body's standing orders allow proxies. Once used, it says only that: not when, and
+    nothing links it to the ballot cast (the proxy alone knows the vote)."""
+
+    class State(models.TextChoices):
+        APPOINTED = "appointed", "Appointed"
+        WITHDRAWN = "withdrawn", "Taken back"
+        DECLINED = "declined", "Declined by the proxy"
+        USED = "used", "Used: the proxy voted"
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="proxies")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballot_proxies_given"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballot_proxies_held"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.APPOINTED)
+    appointed_at = models.DateTimeField()
+    # Only when taken back or declined: a used proxy keeps no time (it would date the vote).
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "member"],
+                condition=models.Q(state__in=["appointed", "used"]),
+                name="one_ballot_proxy_per_member",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(holder=models.F("member")), name="ballot_proxy_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["appointed", "used"], ended_at__isnull=True)
+                | models.Q(state__in=["withdrawn", "declined"], ended_at__isnull=False),
+                name="ballot_proxy_ended_only_when_ended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proxy in {self.ballot}"
+
+
 class CastBallot(models.Model):
     """A ballot as cast: random id, the tracker the voter was given, and the choices. Nothing
     else — see the secrecy test in the suite, which fails if a column is added here.

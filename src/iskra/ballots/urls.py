@@ -1,6 +1,13 @@
 from django.urls import path
 
-from iskra.ballots import views, views_confirm, views_motion, views_sealed, views_voting
+from iskra.ballots import (
+    views,
+    views_confirm,
+    views_motion,
+    views_proxies,
+    views_sealed,
+    views_voting,
+)
 
 app_name = "ballots"
 
@@ -9,6 +16,22 @@ urlpatterns = [
     path("units/<int:unit_id>/ballots/new/", views.ballot_new, name="new"),
     path("ballots/<int:ballot_id>/", views.ballot_detail, name="detail"),
     path("ballots/<int:ballot_id>/vote/", views_voting.vote, name="vote"),
+    path(
+        "ballots/<int:ballot_id>/vote/proxy/<int:member_id>/",
+        views_voting.vote_as_proxy,
+        name="vote_as_proxy",
+    ),
+    path("ballots/<int:ballot_id>/proxy/", views_proxies.ballot_proxy, name="proxy"),
+    path(
+        "ballots/<int:ballot_id>/proxy/withdraw/",
+        views_proxies.withdraw,
+        name="proxy_withdraw",
+    ),
+    path(
+        "ballots/<int:ballot_id>/proxy/decline/<int:member_id>/",
+        views_proxies.decline,
+        name="proxy_decline",
+    ),
     path("ballots/<int:ballot_id>/v/<str:token>/", views_voting.vote_by_link, name="vote_by_link"),
     path("ballots/<int:ballot_id>/result/", views.result, name="result"),
     path("ballots/<int:ballot_id>/board/", views.board, name="board"),

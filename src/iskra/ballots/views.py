@@ -132,8 +132,20 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "board_public": services.board_is_public(ballot),
         "sweep_seconds": SWEEP_SECONDS,
         "sealed": views_sealed.panel(user, ballot),
+        "proxies": _proxies_panel(user, ballot),
     }
     return render(request, "ballots/detail.html", context)
+
+
+def _proxies_panel(user: User, ballot: Ballot) -> dict[str, Any]:
+    """Whether the ballot takes proxies, this person's proxy, the proxies they hold."""
+    from iskra.ballots.services import proxies
+
+    return {
+        "allowed": not proxies.why_no_proxies(ballot),
+        "mine": proxies.proxy_of(ballot, user),
+        "held": proxies.held_by(ballot, user),
+    }
 
 
 def _form_name(ballot: Ballot, verb: str) -> str:

@@ -61,7 +61,12 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _vote_page(
-    request: HttpRequest, ballot: Ballot, *, credential: str | None, voter: User | None
+    request: HttpRequest,
+    ballot: Ballot,
+    *,
+    credential: str | None,
+    voter: User | None,
+    proxy_for: User | None = None,
 ) -> HttpResponse:
     """The voting paper, then a review of the choices, then the cast.
 
@@ -87,19 +92,29 @@ def _vote_page(
                         "ballots/vote_review.html",
                         {
                             "ballot": ballot,
+                            "proxy_for": proxy_for,
                             "nothing": not answers,
                             "choices": describe_content(questions, answers),
                             "carried": _carried(request),
                         },
                     )
                 )
-            tracker = services.cast_ballot(
-                ballot=ballot,
-                answers=answers,
-                credential=credential,
-                user=None if credential else request.user,
-                questions=questions,
-            )
+            if proxy_for is not None:
+                tracker = services.cast_by_proxy(
+                    actor=request.user,
+                    ballot=ballot,
+                    member=proxy_for,
+                    answers=answers,
+                    questions=questions,
+                )
+            else:
+                tracker = services.cast_ballot(
+                    ballot=ballot,
+                    answers=answers,
+                    credential=credential,
+                    user=None if credential else request.user,
+                    questions=questions,
+                )
         except ValueError as exc:
             error = str(exc)
         except services.AlreadyVoted as exc:
@@ -122,6 +137,7 @@ def _vote_page(
                     {
                         "ballot": ballot,
                         "tracker": tracker,
+                        "proxy_for": proxy_for,
                         "cast": describe_content(questions, answers),
                     },
                 )
@@ -137,9 +153,41 @@ def _vote_page(
     return render(
         request,
         "ballots/vote.html",
-        {"ballot": ballot, "questions": questions, "credential": credential, "error": error},
+        {
+            "ballot": ballot,
+            "questions": questions,
+            "credential": credential,
+            "error": error,
+            "proxy_for": proxy_for,
+        },
         status=400 if error else 200,
     )
+
+
+@domain_view
+def vote_as_proxy(request: HttpRequest, ballot_id: int, member_id: int) -> HttpResponse:
+    """The proxy votes for the member whose proxy they hold (a plain ballot that allows
+    proxies): the same paper, review and cast, with the member's place on the roll; the
+    tracker is emailed to the member."""
+    from iskra.ballots.services.proxies import proxy_of
+
+    user = _user(request)
+    ballot = load_ballot(user, ballot_id)
+    closed = _not_open(request, ballot)
+    if closed is not None:
+        return closed
+    member = User.objects.filter(pk=member_id).first()
+    proxy = proxy_of(ballot, member) if member is not None else None
+    if member is None or proxy is None or proxy.holder_id != user.pk:
+        raise NotFound("You hold no proxy of that member in this ballot.")
+    if services.voted(ballot, member):
+        return render(
+            request,
+            "ballots/already_voted.html",
+            {"ballot": ballot, "message": f"{member} has already voted in this ballot."},
+            status=409 if request.method == "POST" else 200,
+        )
+    return _vote_page(request, ballot, credential=None, voter=member, proxy_for=member)
 
 
 @domain_view

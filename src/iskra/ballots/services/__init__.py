@@ -36,6 +36,12 @@ from iskra.ballots.services.common import (
     questions_data,
 )
 from iskra.ballots.services.credentials import issue_credentials
+from iskra.ballots.services.proxies import (
+    appoint_ballot_proxy,
+    cast_by_proxy,
+    decline_ballot_proxy,
+    withdraw_ballot_proxy,
+)
 from iskra.ballots.services.publishing import (
     _QUESTION_ALWAYS,
     _RESULT_ALWAYS,
@@ -94,15 +100,18 @@ __all__ = [
     "_uuid_value",
     "add_question",
     "add_question_by_rule",
+    "appoint_ballot_proxy",
     "appoint_scrutineer",
     "board_is_public",
     "cast_ballot",
+    "cast_by_proxy",
     "close_ballot",
     "close_due_ballots",
     "compact_closed_ballots",
     "constituency",
     "create_ballot",
     "decide_challenge",
+    "decline_ballot_proxy",
     "email_tracker",
     "export",
     "extend_ballot",
@@ -124,5 +133,6 @@ __all__ = [
     "sign_report",
     "voted",
     "voter_by_credential",
+    "withdraw_ballot_proxy",
     "workplaces_in",
 ]
