@@ -19,7 +19,7 @@ def settle_no_confidence(sender: Any, *, motion: Any, actor: Any, **kwargs: Any)
     """A carried motion of no confidence ends the terms it names (in the vote's transaction);
     a carried recall motion recalls the holder."""
     from iskra.representation.no_confidence import settle
-    from iskra.representation.services import settle_recall_motion
+    from iskra.representation.recall_meeting import settle_recall_motion
 
     settle(motion, actor)
     settle_recall_motion(motion, carried=True)
@@ -28,7 +28,7 @@ def settle_no_confidence(sender: Any, *, motion: Any, actor: Any, **kwargs: Any)
 def check_mandates(sender: Any, *, vote: Any, **kwargs: Any) -> None:
     """A counted vote: delegates' recorded votes against their units' mandates."""
     from iskra.representation.mandates import check_vote
-    from iskra.representation.services import settle_recall_motion
+    from iskra.representation.recall_meeting import settle_recall_motion
 
     check_vote(vote)
     # A recall motion lost at the meeting: the holder stays.
@@ -39,7 +39,7 @@ def check_mandates(sender: Any, *, vote: Any, **kwargs: Any) -> None:
 def place_report_backs(sender: Any, *, meeting: Any, **kwargs: Any) -> None:
     """A meeting called: report-backs waiting for the unit's next meeting go on it."""
     from iskra.representation.mandates import place_waiting_report_backs
-    from iskra.representation.services import place_waiting_recalls
+    from iskra.representation.recall_meeting import place_waiting_recalls
 
     place_waiting_report_backs(meeting)
     place_waiting_recalls(meeting)
