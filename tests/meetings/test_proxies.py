@@ -16,6 +16,7 @@ from iskra.core.errors import DomainError, PermissionDenied
 from iskra.core.models import Notification
 from iskra.meetings import services as meetings
 from iskra.meetings.models import Ballot, Meeting, Proxy, Vote
+from iskra.meetings.services.proxies import proxy_candidates
 from iskra.members.models import Membership
 from iskra.motions.models import MotionStatus
 from iskra.organisation.models import Body
@@ -112,9 +113,11 @@ def test_proxies_are_refused_outside_the_standing_orders_and_nothing_is_written(
     assert Proxy.objects.count() == before
 
     meetings.appoint_proxy(actor=fresh(nc0), meeting=meeting, holder=nc1)
-    # The cap (one each): nc2 cannot also name nc1.
+    # The cap (one each): nc2 cannot also name nc1, who is not offered to them either.
     with pytest.raises(DomainError, match="already holds 1 proxy"):
         meetings.appoint_proxy(actor=fresh(nc2), meeting=meeting, holder=nc1)
+    assert nc1 not in proxy_candidates(meeting, nc2)
+    assert nc1 in proxy_candidates(meeting, nc0)  # nc0's own proxy: still theirs to keep
     # No chains: nc0, who will not be there, cannot hold nc2's proxy; nc1, who holds one,
     # cannot name their own.
     with pytest.raises(DomainError, match="has named a proxy themselves"):
@@ -140,10 +143,13 @@ def test_naming_another_proxy_replaces_the_first_and_either_side_can_end_it(pw: 
     first.refresh_from_db()
     assert first.state == Proxy.State.WITHDRAWN and first.ended_at is not None
     assert meetings.proxy_of(meeting, nc0) == second
-    with pytest.raises(DomainError, match="do not hold the proxy"):
+    with pytest.raises(DomainError, match="do not hold that member's proxy"):
         meetings.decline_proxy(actor=fresh(nc1), meeting=meeting, member=nc0)
     meetings.decline_proxy(actor=fresh(nc2), meeting=meeting, member=nc0)
     assert meetings.proxy_of(meeting, nc0) is None
+    # Declined: not named again (no loop of notices).
+    with pytest.raises(DomainError, match="declined to be your proxy"):
+        meetings.appoint_proxy(actor=fresh(nc0), meeting=meeting, holder=nc2)
     assert Notification.objects.filter(user=nc0, title__contains="name someone else").exists()
     meetings.appoint_proxy(actor=fresh(nc0), meeting=meeting, holder=nc1)
     meetings.withdraw_proxy(actor=fresh(nc0), meeting=meeting)
@@ -203,7 +209,7 @@ def test_proxy_is_someone_elses_business(pw: World) -> None:
     vote = meetings.open_vote(
         actor=fresh(pw.officer), meeting=meeting, motion=motion, method=Vote.Method.ROLL_CALL
     )
-    with pytest.raises(DomainError, match="do not hold the proxy"):
+    with pytest.raises(DomainError, match="do not hold that member's proxy"):
         meetings.cast_named_vote(actor=fresh(nc2), vote=vote, choice="for", on_behalf_of=nc0)
     assert not Ballot.objects.filter(vote=vote).exists()
 
@@ -311,6 +317,13 @@ def test_proxies_through_the_api(pw: World) -> None:
     )
     not_held = Api(nc2).post(f"/votes/{vote.pk}/ballots", {"choice": "for", "on_behalf_of": nc0.pk})
     assert not_held.status_code in (400, 403)
+    assert nc0.full_name not in not_held.json()["detail"]  # who an id is, is not told
+    stranger = Api(nc2).post(
+        f"/votes/{vote.pk}/ballots", {"choice": "for", "on_behalf_of": pw.admin.pk}
+    )
+    assert "Ada" not in stranger.json()["detail"]
+    lax = Api(nc1).post(f"/votes/{vote.pk}/ballots", {"choice": "for", "on_behalf_of": True})
+    assert lax.status_code == 422
     cast = Api(nc1).post(f"/votes/{vote.pk}/ballots", {"choice": "for", "on_behalf_of": nc0.pk})
     assert cast.status_code == 201, cast.content
     assert cast.json()["user_id"] == nc0.pk and cast.json()["cast_by_id"] == nc1.pk

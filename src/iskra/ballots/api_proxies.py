@@ -42,11 +42,21 @@ class BallotProxiesOut(Schema):
 
 
 class BallotProxyIn(Input):
-    holder_id: int = Field(ge=1, le=2**31 - 1)
+    holder_id: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="The member named as proxy: a person's user id (the `user_id` of attendance and rolls, the `holder_id` of seats), not a membership id.",
+    )
 
 
 class ProxyVoteIn(VoteIn):
-    member_id: int = Field(ge=1, le=2**31 - 1, description="The member whose proxy you hold.")
+    member_id: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="The member whose proxy you hold: a person's user id (the `user_id` of attendance and rolls, the `holder_id` of seats), not a membership id.",
+    )
 
 
 def _out(p: BallotProxy) -> dict[str, Any]:

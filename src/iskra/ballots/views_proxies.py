@@ -4,6 +4,7 @@ back, the proxy declining it. Voting as a proxy is ``views_voting.vote_as_proxy`
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -43,10 +44,19 @@ def candidates(ballot: Ballot, member: User) -> object:
     body = proxies.rules_body(ballot)
     if body is not None and body.proxy_same_unit:
         people = people.filter(membership__unit_id=proxies._unit_id(member) or 0)
-    named = BallotProxy.objects.filter(ballot=ballot, state=BallotProxy.State.APPOINTED)
+    named = BallotProxy.objects.filter(ballot=ballot, state=BallotProxy.State.APPOINTED).exclude(
+        member=member
+    )
+    full = (
+        named.values("holder_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=body.proxy_cap if body is not None else 0)
+        .values("holder_id")
+    )
     return (
         people.exclude(pk=member.pk)
-        .exclude(pk__in=named.exclude(member=member).values("member_id"))
+        .exclude(pk__in=named.values("member_id"))
+        .exclude(pk__in=full)
         .order_by("full_name", "pk")
     )
 

@@ -373,7 +373,7 @@ def cast(request: HttpRequest, vote_id: PathId, payload: CastIn) -> Any:
     if payload.on_behalf_of is not None:
         member = User.objects.filter(pk=payload.on_behalf_of).first()
         if member is None:
-            raise DomainError("You do not hold the proxy of that person at this meeting.")
+            raise DomainError("You do not hold that member's proxy at this meeting.")
     ballot = services.cast_named_vote(
         actor=user,
         vote=vote,
@@ -528,7 +528,7 @@ def appoint_proxy(request: HttpRequest, meeting_id: PathId, payload: ProxyIn) ->
     meeting = load_meeting(user, meeting_id)
     holder = User.objects.filter(pk=payload.holder_id).first()
     if holder is None:
-        raise DomainError(f"No member of {meeting.body.name} has that id.")
+        raise DomainError(f"The person named is not a member of {meeting.body.name}.")
     proxy = services.appoint_proxy(actor=user, meeting=meeting, holder=holder)
     return Status(201, _proxy_out(proxy))
 

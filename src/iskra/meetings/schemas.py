@@ -57,7 +57,12 @@ class ProxyOut(Schema):
 
 
 class ProxyIn(Input):
-    holder_id: int = Field(ge=1, le=2**31 - 1, description="The member named as proxy.")
+    holder_id: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="The member named as proxy: a person's user id (the `user_id` of attendance and rolls, the `holder_id` of seats), not a membership id.",
+    )
 
 
 class RollCallBallotOut(Schema):
@@ -179,7 +184,9 @@ class CastIn(Input):
         None,
         ge=1,
         le=2**31 - 1,
-        description="Cast as proxy: the member whose proxy you hold (their vote, not yours).",
+        strict=True,
+        description="Cast as proxy: the member whose proxy you hold (their vote, not yours): "
+        "a person's user id (the `user_id` of attendance and rolls, the `holder_id` of seats), not a membership id.",
     )
 
 

@@ -376,6 +376,9 @@ def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponseBase:
     vote = load_vote(user, vote_id)
     form = CastForm(request.POST)
     if not form.is_valid():
+        if "on_behalf_of" in form.errors:  # a forged hidden field: nothing on the page to mark
+            messages.error(request, "You do not hold that member's proxy at this meeting.")
+            return _back(vote.meeting_id)
         return keep_form(request, _form_name(vote.meeting, "cast"), form, _back(vote.meeting_id))
     member = None
     if form.cleaned_data["on_behalf_of"]:

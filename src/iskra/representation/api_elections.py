@@ -25,7 +25,12 @@ router = Router(tags=["delegates"])
 
 
 class ElectionIn(Input):
-    holder_id: int = Field(ge=1, le=2**31 - 1, description="The member elected.")
+    holder_id: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="The member elected: a person's user id (the `user_id` of attendance and rolls, the `holder_id` of seats), not a membership id.",
+    )
     ballot_id: int | None = Field(
         None, ge=1, le=2**31 - 1, description="The counted ballot that elected them; or:"
     )
@@ -79,7 +84,7 @@ def record_election(request: HttpRequest, seat_id: PathId, payload: ElectionIn) 
     seat = load_seat(user, seat_id)
     holder = User.objects.filter(pk=payload.holder_id).first()
     if holder is None:
-        raise DomainError("No member has that id.")
+        raise DomainError("The person named is not a member in good standing of the constituency.")
     ballot = meeting = None
     if payload.ballot_id is not None:
         ballot = Ballot.objects.filter(pk=payload.ballot_id).first()
@@ -139,7 +144,12 @@ class ByElectionOut(Schema):
 
 
 class NominateIn(Input):
-    nominee_id: int = Field(ge=1, le=2**31 - 1, description="The member nominated (you: stand).")
+    nominee_id: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="The member nominated (you: you stand): a person's user id (the `user_id` of attendance and rolls, the `holder_id` of seats), not a membership id.",
+    )
 
 
 def _nomination_out(n: Nomination) -> dict[str, Any]:

@@ -137,12 +137,17 @@ def appoint_ballot_proxy(*, actor: Any, ballot: Ballot, holder: User) -> BallotP
         raise DomainError(
             "Members have named you their proxy in this ballot: decline their proxies first."
         )
-    if _active(current).filter(holder=holder).exclude(member=actor).count() >= body.proxy_cap:
+    held = _active(current).filter(holder=holder).exclude(member=actor).count()
+    if held >= body.proxy_cap:
         raise FieldError(
             "holder",
-            f"{holder} already holds {body.proxy_cap} prox{'y' if body.proxy_cap == 1 else 'ies'} "
-            "in this ballot, the most the standing orders allow.",
+            f"{holder} already holds {held} prox{'y' if held == 1 else 'ies'} in this ballot; "
+            f"the standing orders allow {body.proxy_cap}.",
         )
+    if BallotProxy.objects.filter(
+        ballot=current, member=actor, holder=holder, state=BallotProxy.State.DECLINED
+    ).exists():
+        raise FieldError("holder", f"{holder} declined to be your proxy in this ballot.")
     now = timezone.now()
     earlier = proxy_of(current, actor)
     if earlier is not None:
@@ -212,7 +217,8 @@ def decline_ballot_proxy(*, actor: Any, ballot: Ballot, member: User) -> BallotP
     current = _lock(ballot)
     proxy = proxy_of(current, member)
     if proxy is None or proxy.holder_id != actor.pk:
-        raise DomainError(f"You do not hold the proxy of {member} in this ballot.")
+        # Not named: the id may be anyone's, whom this person may not know.
+        raise DomainError("You do not hold that member's proxy in this ballot.")
     _end(proxy, state=BallotProxy.State.DECLINED, actor=actor, at=timezone.now())
     notify(
         users=[member],
@@ -240,7 +246,7 @@ def cast_by_proxy(
             .first()
         )
         if proxy is None or proxy.holder_id != actor.pk:
-            raise PermissionDenied(f"You do not hold the proxy of {member} in this ballot.")
+            raise PermissionDenied("You do not hold that member's proxy in this ballot.")
         try:
             tracker = cast_ballot(ballot=ballot, answers=answers, user=member, questions=questions)
         except AlreadyVoted:

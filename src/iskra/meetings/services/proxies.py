@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,15 +103,17 @@ def appoint_proxy(*, actor: Any, meeting: Meeting, holder: User) -> Proxy:
             "so that they can name someone else, then name yours."
         )
     # The meeting's row is locked: two members naming the same proxy at once are counted in turn.
-    if (
-        active_proxies(current).filter(holder=holder).exclude(member=actor).count()
-        >= body.proxy_cap
-    ):
+    held = active_proxies(current).filter(holder=holder).exclude(member=actor).count()
+    if held >= body.proxy_cap:
         raise FieldError(
             "holder",
-            f"{holder} already holds {body.proxy_cap} prox{'y' if body.proxy_cap == 1 else 'ies'} "
-            "for this meeting, the most the standing orders allow.",
+            f"{holder} already holds {held} prox{'y' if held == 1 else 'ies'} for this meeting; "
+            f"the standing orders allow {body.proxy_cap}.",
         )
+    if Proxy.objects.filter(
+        meeting=current, member=actor, holder=holder, state=Proxy.State.DECLINED
+    ).exists():
+        raise FieldError("holder", f"{holder} declined to be your proxy for this meeting.")
     now = timezone.now()
     earlier = active_proxies(current).filter(member=actor).first()
     if earlier is not None:
@@ -188,7 +190,8 @@ def decline_proxy(*, actor: Any, meeting: Meeting, member: User) -> Proxy:
     current = _lock(meeting)
     proxy = proxy_of(current, member)
     if proxy is None or proxy.holder_id != actor.pk:
-        raise DomainError(f"You do not hold the proxy of {member} for this meeting.")
+        # Not named: the id may be anyone's, whom this person may not know.
+        raise DomainError("You do not hold that member's proxy for this meeting.")
     if current.status != Meeting.Status.SCHEDULED:
         raise DomainError("The meeting has opened: a proxy is declined before it opens.")
     _end(proxy, state=Proxy.State.DECLINED, actor=actor, at=timezone.now())
@@ -215,16 +218,26 @@ def holder_for(meeting: Meeting, *, member: Any, holder: Any) -> Proxy:
     """The standing proxy by which ``holder`` votes for ``member``, or a clear refusal."""
     proxy = proxy_of(meeting, member)
     if proxy is None or proxy.holder_id != holder.pk:
-        raise DomainError(f"You do not hold the proxy of {member} at this meeting.")
+        raise DomainError("You do not hold that member's proxy at this meeting.")
     return proxy
 
 
 def proxy_candidates(meeting: Meeting, member: Any) -> QuerySet[User]:
     """Whom the member may name: members of the body (of the member's own unit where the rules
-    say so), not the member, nobody who has named a proxy themselves, by name."""
+    say so), not the member, nobody who has named a proxy themselves or already holds the most
+    the rules allow, by name."""
     candidates = body_members(meeting.body).exclude(pk=member.pk)
     if meeting.body.proxy_same_unit:
         candidates = candidates.filter(membership__unit_id=_unit_id(member) or 0)
-    return candidates.exclude(
-        pk__in=active_proxies(meeting).exclude(member_id=member.pk).values("member_id")
-    ).order_by("full_name", "pk")
+    others = active_proxies(meeting).exclude(member_id=member.pk)
+    full = (
+        others.values("holder_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=meeting.body.proxy_cap)
+        .values("holder_id")
+    )
+    return (
+        candidates.exclude(pk__in=others.values("member_id"))
+        .exclude(pk__in=full)
+        .order_by("full_name", "pk")
+    )
