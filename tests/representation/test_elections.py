@@ -59,13 +59,20 @@ def _ballot(w: World, elected: list[str], **kw: object) -> Ballot:
     return Ballot.objects.create(**defaults)
 
 
-def _held_meeting(w: World) -> Meeting:
-    return meetings.record_meeting(
+def _held_meeting(w: World, *, present: bool = True) -> Meeting:
+    meeting = meetings.record_meeting(
         actor=fresh(w.secretary),
         body=w.branch_committee,
         title="Branch meeting",
         starts_at=timezone.now() - timedelta(days=2),
     )
+    if present:
+        meetings.mark_present(
+            actor=fresh(w.secretary),
+            meeting=meeting,
+            users=list(meetings.body_members(w.branch_committee)),
+        )
+    return meeting
 
 
 def test_the_branch_secretary_records_the_delegate_its_ballot_elected(
@@ -137,11 +144,16 @@ def test_elected_at_a_meeting_shown_on_the_record(
     url = f"/seats/{seat.pk}/election/"
     form = client.get(url).content.decode()
     assert "Branch meeting" in form
-    missing = client.post(url, {"holder_email": "member@example.org", "how": "meeting"})
+    missing = client.post(url, {"holder": str(world.member.pk), "how": "meeting"})
     assert missing.status_code == 200 and "Choose the meeting." in missing.content.decode()
-    assert 'value="member@example.org"' in missing.content.decode()
+    assert f'value="{world.member.pk}" selected' in missing.content.decode()
+    inquorate = _held_meeting(world, present=False)
+    refused = client.post(
+        url, {"holder": str(world.member.pk), "how": "meeting", "meeting": str(inquorate.pk)}
+    )
+    assert "was not quorate" in refused.content.decode()
     done = client.post(
-        url, {"holder_email": "member@example.org", "how": "meeting", "meeting": str(meeting.pk)}
+        url, {"holder": str(world.member.pk), "how": "meeting", "meeting": str(meeting.pk)}
     )
     assert done.status_code == 302
     holding = SeatHolding.objects.get(seat=seat)

@@ -70,8 +70,16 @@ def test_a_delegation_keeps_room_for_its_reserved_places(world: World, conferenc
     rows = reserved.delegations(conference)
     assert [(r.unit_name, r.counting, r.vacant, r.met) for r in rows] == [("Branch B", 2, 0, True)]
     # Replacing a delegate who counts by one who does not is refused too.
+    b3 = make_member("b3@example.org", "Branch B Member 3", world.branch_b)
     with pytest.raises(DomainError, match="At least 2"):
-        org.appoint_to_seat(actor=fresh(world.officer), seat=s1, holder=b0)
+        org.appoint_to_seat(actor=fresh(world.officer), seat=s1, holder=b3)
+    # One delegate, one seat: b1 cannot also take a second seat of the same delegation.
+    org.end_holding(
+        actor=fresh(world.officer), holding=SeatHolding.objects.get(seat=s2), reason="x"
+    )
+    with pytest.raises(DomainError, match="in the same delegation: one delegate, one seat"):
+        org.appoint_to_seat(actor=fresh(world.officer), seat=s2, holder=b1)
+    org.appoint_to_seat(actor=fresh(world.officer), seat=s2, holder=b2)
     # Branch A sends one delegate: the rule (from 3) does not apply to it.
     seat_a = Seat.objects.get(body=conference, represents_unit=world.branch_a)
     org.appoint_to_seat(actor=fresh(world.officer), seat=seat_a, holder=world.member)
@@ -113,6 +121,14 @@ def test_rules_are_checked_and_only_officers_set_them(world: World, conference: 
     reserved.add_reserved_place(
         actor=fresh(world.officer), body=conference, label="women", at_least=1, from_delegates=2
     )
+    with pytest.raises(DomainError, match="already reserves places for Women"):
+        reserved.add_reserved_place(
+            actor=fresh(world.officer),
+            body=conference,
+            label="Women ",
+            at_least=1,
+            from_delegates=2,
+        )
     with pytest.raises(DomainError, match="already reserves places for women"):
         reserved.add_reserved_place(
             actor=fresh(world.officer),
@@ -159,7 +175,7 @@ def test_pages_set_the_rule_and_members_say_they_count(
     assert done.status_code == 302
     place = ReservedPlace.objects.get()
     listing = client.get(url).content.decode()
-    assert "at least 1 of them is <strong>women</strong>" in listing
+    assert "Places reserved for <strong>women</strong>: at least 1" in listing
     assert "Branch B" in listing and "a vacant seat is reserved" in listing
 
     client.force_login(world.member)

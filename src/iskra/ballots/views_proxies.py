@@ -18,6 +18,7 @@ from iskra.ballots.services import proxies
 from iskra.core.errors import NotFound
 from iskra.core.web import FieldError, domain_view, form_view, post_action
 from iskra.meetings.forms import ProxyForm
+from iskra.members.models import Membership
 
 
 def _user(request: HttpRequest) -> User:
@@ -96,6 +97,9 @@ def ballot_proxy(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
             "body": proxies.rules_body(ballot),
             "my_proxy": proxies.proxy_of(ballot, user),
             "held": proxies.held_by(ballot, user),
+            "my_unit": Membership.objects.filter(user=user)
+            .values_list("unit__name", flat=True)
+            .first(),
             "deadline": last,
             "too_late": timezone.now() > last
             or ballot.state not in (Ballot.State.DRAFT, Ballot.State.OPEN),

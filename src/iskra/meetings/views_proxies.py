@@ -18,6 +18,7 @@ from iskra.meetings.forms import ProxyForm
 from iskra.meetings.models import Proxy
 from iskra.meetings.permissions import load_meeting
 from iskra.meetings.services.proxies import proxy_candidates
+from iskra.members.models import Membership
 
 
 def _user(request: HttpRequest) -> User:
@@ -63,6 +64,9 @@ def meeting_proxy(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
             "deadline": services.proxy_deadline(meeting),
             "too_late": timezone.now() > services.proxy_deadline(meeting),
             "is_member": services.is_body_member(user, body),
+            "my_unit": Membership.objects.filter(user=user)
+            .values_list("unit__name", flat=True)
+            .first(),
         },
     )
 

@@ -36,6 +36,21 @@ def can_record_election(user: Any, seat: Seat) -> bool:
     return seat.represents_unit_id is not None and is_officer_of(user, electing_unit(seat))
 
 
+def constituency_members(seat: Seat) -> Any:
+    """The members in good standing of the seat's constituency, by name (whom it elects)."""
+    from iskra.accounts.models import User
+    from iskra.meetings.services import body_members
+
+    unit, body = _ballot_place(seat)
+    if body is not None:
+        members = body_members(body).filter(membership__status=Status.MEMBER)
+    else:
+        members = User.objects.filter(
+            membership__unit__path__startswith=unit.path, membership__status=Status.MEMBER
+        )
+    return members.order_by("full_name", "pk")
+
+
 def ballots_for(seat: Seat) -> list[Ballot]:
     """The counted ballots of the seat's constituency that elected someone, newest first."""
     unit, body = _ballot_place(seat)
@@ -99,7 +114,7 @@ def record_election(
     ).exists():
         # Not named: the id may be anyone's, whom this person may not know.
         raise FieldError(
-            "holder_email", f"The person named is not a member in good standing of {unit.name}."
+            "holder", f"The person named is not a member in good standing of {unit.name}."
         )
     if (ballot is None) == (meeting is None):
         raise FieldError("how", "Say whether they were elected by a ballot or at a meeting.")
@@ -116,7 +131,7 @@ def record_election(
         names = elected_names(ballot)
         if not _named(holder, names):
             raise FieldError(
-                "holder_email",
+                "holder",
                 f"“{ballot.title}” elected {', '.join(names) or 'nobody'}: {holder} is not among "
                 "them.",
             )
@@ -128,13 +143,22 @@ def record_election(
             .exists()
         ):
             raise FieldError(
-                "holder_email", f"{holder} already holds a seat of {seat.body.name} by this ballot."
+                "holder", f"{holder} already holds a seat of {seat.body.name} by this ballot."
             )
     if meeting is not None:
         if meeting.body.unit_id != unit.pk:
             raise FieldError("meeting", f"That is not a meeting of {unit.name}.")
         if meeting.status == Meeting.Status.SCHEDULED:
             raise FieldError("meeting", f"“{meeting.title}” has not been held yet.")
+        from iskra.meetings.services import quorum
+
+        q = quorum(meeting)
+        if not q.met:
+            raise FieldError(
+                "meeting",
+                f"“{meeting.title}” was not quorate ({q.present} present, {q.required} needed): "
+                "it could not elect anyone. Record who was there on its register first.",
+            )
     start = started_on or timezone.localdate()
     held_on = (
         timezone.localtime(ballot.closed_at).date()
@@ -153,7 +177,7 @@ def record_election(
         try:
             record_substitute(actor=actor, holding=holding, member=substitute)
         except DomainError as exc:
-            raise FieldError("substitute_email", exc.message) from None
+            raise FieldError("substitute", exc.message) from None
     election = Election.objects.create(
         holding=holding,
         ballot=ballot,

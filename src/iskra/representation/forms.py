@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from iskra.accounts.models import User
+from iskra.core.forms import limit_choices
+from iskra.meetings.forms import PROXY_LIST_MOST, MemberChoiceField
 from iskra.representation.requisitions import MAX_AGENDA, MAX_PLACE
 from iskra.representation.requisitions import MAX_REASON as MAX_REQUISITION_REASON
 from iskra.representation.services import MAX_REASON, MAX_REPLY
@@ -83,7 +88,9 @@ class ReservedPlaceForm(forms.Form):
 
 
 class ElectionForm(forms.Form):
-    holder_email = forms.EmailField(label="Email of the member elected")
+    holder = MemberChoiceField(
+        queryset=User.objects.none(), label="The member elected", empty_label="Choose a member"
+    )
     how = forms.ChoiceField(
         label="How were they elected?",
         choices=[("ballot", "By a ballot"), ("meeting", "At a meeting")],
@@ -108,8 +115,10 @@ class ElectionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Empty: today.",
     )
-    substitute_email = forms.EmailField(
-        label="Email of the substitute elected with them (if any)",
+    substitute = MemberChoiceField(
+        queryset=User.objects.none(),
+        label="The substitute elected with them (if any)",
+        empty_label="No substitute",
         required=False,
         help_text="If the holder is recalled or loses a vote of confidence, the substitute "
         "takes the seat and no by-election is needed.",
@@ -120,9 +129,21 @@ class ElectionForm(forms.Form):
         *args: object,
         ballots: list[tuple[int, str]],
         meetings: list[tuple[int, str]],
+        members: Any,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # The constituency's members by name; by email where they are too many for a list.
+        if members.count() > PROXY_LIST_MOST:
+            self.fields["holder"] = forms.EmailField(label="Email of the member elected")
+            self.fields["substitute"] = forms.EmailField(
+                label="Email of the substitute elected with them (if any)",
+                required=False,
+                help_text=self.fields["substitute"].help_text,
+            )
+        else:
+            limit_choices(self, "holder", members)
+            limit_choices(self, "substitute", members)
         self.fields["ballot"].choices = [("", "—"), *ballots]  # type: ignore[attr-defined]
         self.fields["meeting"].choices = [("", "—"), *meetings]  # type: ignore[attr-defined]
 

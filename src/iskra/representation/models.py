@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Eligible(models.Model):
@@ -341,7 +342,7 @@ class ReservedPlace(models.Model):
     class Meta:
         ordering = ["body", "label"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "label"], name="one_reserved_place_per_label"),
+            models.UniqueConstraint(Lower("label"), "body", name="one_reserved_place_per_label"),
             models.CheckConstraint(
                 condition=Q(at_least__gte=1, from_delegates__gte=1)
                 & Q(at_least__lte=models.F("from_delegates")),

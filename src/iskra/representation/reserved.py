@@ -51,6 +51,8 @@ def add_reserved_place(
             f"Enter a whole number from 1 to {from_delegates}: the places reserved cannot be more "
             "than the delegates of the smallest delegation it applies to.",
         )
+    if ReservedPlace.objects.filter(body=body, label__iexact=label).exists():
+        raise FieldError("label", f"{body.name} already reserves places for {label}.")
     try:
         with transaction.atomic():
             place = ReservedPlace.objects.create(
@@ -190,10 +192,27 @@ def delegations(body: Body) -> list[DelegationPlaces]:
 
 
 def check_appointment(*, seat: Seat, holder: Any, ending: SeatHolding | None) -> None:
-    """Refuse electing ``holder`` to a delegate seat when the unit's delegation could then no
-    longer fill its reserved places."""
+    """Refuse electing ``holder`` to a delegate seat when they already hold another seat of the
+    same delegation (one delegate, one seat: a card or a reserved place is not counted twice),
+    or when the unit's delegation could then no longer fill its reserved places."""
     if seat.represents_unit_id is None:
         return
+    other = (
+        SeatHolding.objects.current()
+        .filter(
+            holder_id=holder.pk,
+            seat__body_id=seat.body_id,
+            seat__represents_unit_id=seat.represents_unit_id,
+        )
+        .exclude(seat=seat)
+        .select_related("seat")
+        .first()
+    )
+    if other is not None:
+        raise DomainError(
+            f"{holder} already holds {other.seat.title}, in the same delegation: one delegate, "
+            "one seat."
+        )
     places = list(ReservedPlace.objects.filter(body_id=seat.body_id))
     if not places:
         return

@@ -3,7 +3,8 @@ with the holding)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as Denied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -11,10 +12,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from iskra.accounts.models import User
 from iskra.ballots.models import Ballot
 from iskra.core.web import FieldError, domain_view, form_view
 from iskra.meetings.models import Meeting
-from iskra.organisation.models import SeatHolding
+from iskra.organisation.models import Body, SeatHolding
 from iskra.organisation.permissions import load_seat
 from iskra.representation import elections
 from iskra.representation.forms import ElectionForm
@@ -41,26 +43,26 @@ def record(request: HttpRequest, seat_id: int) -> HttpResponseBase:
         meetings=[
             (m.pk, f"{m.title} ({timezone.localtime(m.starts_at):%-d %b %Y})") for m in meetings
         ],
+        members=elections.constituency_members(seat),
     )
 
-    def save(f: ElectionForm) -> SeatHolding:
-        holder = (
-            get_user_model().objects.filter(email__iexact=f.cleaned_data["holder_email"]).first()
-        )
-        if holder is None:
-            raise FieldError("holder_email", "Nobody with this email address is a member.")
-        substitute = None
-        if f.cleaned_data["substitute_email"]:
-            substitute = (
-                get_user_model()
-                .objects.filter(email__iexact=f.cleaned_data["substitute_email"])
-                .first()
+    def person(value: Any, field: str) -> User | None:
+        """The member chosen (from the list) or named by email (a large constituency)."""
+        if value is None or isinstance(value, User):
+            return value
+        if not value:
+            return None
+        found = User.objects.filter(email__iexact=value).first()
+        if found is None:
+            raise FieldError(
+                field, "The person named is not a member in good standing of the constituency."
             )
-            if substitute is None:
-                raise FieldError(
-                    "substitute_email",
-                    "The substitute named is not a member in good standing of the constituency.",
-                )
+        return found
+
+    def save(f: ElectionForm) -> SeatHolding:
+        holder = person(f.cleaned_data["holder"], "holder")
+        assert holder is not None
+        substitute = person(f.cleaned_data.get("substitute"), "substitute")
         by_ballot = f.cleaned_data["how"] == "ballot"
         return elections.record_election(
             actor=user,
@@ -83,5 +85,12 @@ def record(request: HttpRequest, seat_id: int) -> HttpResponseBase:
             f"{holding.holder} now holds {seat.title}; the election is recorded with the term."
         ),
         template="representation/election.html",
-        context={"seat": seat, "no_ballots": not ballots, "no_meetings": not meetings},
+        context={
+            "seat": seat,
+            "no_ballots": not ballots,
+            "no_meetings": not meetings,
+            # Where to record the meeting or call the ballot first, when there is none.
+            "unit": elections.electing_unit(seat),
+            "bodies": list(Body.objects.filter(unit=elections.electing_unit(seat))),
+        },
     )
