@@ -19,7 +19,7 @@ from iskra.organisation.models import SeatHolding
 from iskra.organisation.permissions import load_seat
 from iskra.representation import byelections, elections
 from iskra.representation.models import Election, Nomination, Substitute
-from iskra.representation.permissions import load_holding
+from iskra.representation.permissions import load_by_election, load_holding, load_nomination
 
 router = Router(tags=["delegates"])
 
@@ -171,7 +171,7 @@ def get_by_election(request: HttpRequest, by_election_id: PathId) -> Any:
     from django.db.models import Q
 
     user = request_user(request)
-    found = byelections.load_by_election(user, by_election_id)
+    found = load_by_election(user, by_election_id)
     yours = (
         found.nominations.filter(Q(nominee=user) | Q(nominated_by=user))
         .select_related("nominee")
@@ -197,7 +197,7 @@ def nominate(request: HttpRequest, by_election_id: PathId, payload: NominateIn) 
     from iskra.accounts.models import User
 
     user = request_user(request)
-    found = byelections.load_by_election(user, by_election_id)
+    found = load_by_election(user, by_election_id)
     nominee = User.objects.filter(pk=payload.nominee_id).first()
     if nominee is None:
         raise DomainError("The person named is not a member in good standing of the constituency.")
@@ -209,7 +209,7 @@ def nominate(request: HttpRequest, by_election_id: PathId, payload: NominateIn) 
 @router.post("/nominations/{nomination_id}/accept", response={200: NominationOut, **ERRORS})
 def accept_nomination(request: HttpRequest, nomination_id: PathId) -> Any:
     user = request_user(request)
-    nomination = byelections.load_nomination(user, nomination_id)
+    nomination = load_nomination(user, nomination_id)
     return _nomination_out(byelections.accept_nomination(actor=user, nomination=nomination))
 
 
@@ -217,5 +217,5 @@ def accept_nomination(request: HttpRequest, nomination_id: PathId) -> Any:
 def withdraw_nomination(request: HttpRequest, nomination_id: PathId) -> Any:
     """The nominee declines or withdraws; who nominated them may withdraw it until accepted."""
     user = request_user(request)
-    nomination = byelections.load_nomination(user, nomination_id)
+    nomination = load_nomination(user, nomination_id)
     return _nomination_out(byelections.withdraw_nomination(actor=user, nomination=nomination))

@@ -358,34 +358,3 @@ def _close(by_election: ByElection) -> int:
         url=reverse("ballots:detail", args=[by_election.ballot_id]),
     )
     return 1
-
-
-def can_view_by_election(user: Any, by_election: ByElection) -> bool:
-    from iskra.organisation.permissions import is_officer_of
-
-    unit, _body = _ballot_place(by_election.seat)
-    return in_constituency(user, by_election.seat) or is_officer_of(user, unit)
-
-
-def load_by_election(user: Any, by_election_id: int) -> ByElection:
-    from iskra.core.errors import NotFound
-
-    found = (
-        ByElection.objects.select_related(
-            "seat__body__unit", "seat__constituency_unit", "seat__constituency_body", "ballot"
-        )
-        .filter(pk=by_election_id)
-        .first()
-    )
-    if found is None or not can_view_by_election(user, found):
-        raise NotFound("No such by-election.")
-    return found
-
-
-def load_nomination(user: Any, nomination_id: int) -> Nomination:
-    from iskra.core.errors import NotFound
-
-    found = Nomination.objects.select_related("by_election").filter(pk=nomination_id).first()
-    if found is None or not can_view_by_election(user, found.by_election):
-        raise NotFound("No such nomination.")
-    return found

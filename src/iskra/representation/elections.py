@@ -20,20 +20,15 @@ from iskra.core.web import FieldError
 from iskra.meetings.models import Meeting
 from iskra.members.models import Membership, Status
 from iskra.organisation.models import Seat, SeatHolding, Unit
-from iskra.organisation.permissions import can_manage_structure, is_officer_of, require
+from iskra.organisation.permissions import require
 from iskra.organisation.services import appoint_by_rule
 from iskra.representation.models import Election
+from iskra.representation.permissions import can_record_election
 from iskra.representation.services import _ballot_place
 
 
 def electing_unit(seat: Seat) -> Unit:
     return _ballot_place(seat)[0]
-
-
-def can_record_election(user: Any, seat: Seat) -> bool:
-    if can_manage_structure(user, seat.body.unit):
-        return True
-    return seat.represents_unit_id is not None and is_officer_of(user, electing_unit(seat))
 
 
 def constituency_members(seat: Seat) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from iskra.core.errors import NotFound
-from iskra.organisation.models import Body, SeatHolding
+from iskra.organisation.models import Body, Seat, SeatHolding
 from iskra.organisation.permissions import (
     bodies_run_by_q,
     is_officer_of,
@@ -17,6 +17,8 @@ from iskra.organisation.permissions import (
     runs_meetings_of,
 )
 from iskra.representation.models import (
+    ByElection,
+    Nomination,
     RecallEligible,
     RecallPetition,
     Requisition,
@@ -244,3 +246,46 @@ def why_not_no_confidence(
     if not can_propose_to(user, body):
         return f"Only those who may propose motions to {body.name} can move no confidence."
     return ""
+
+
+# Elections, by-elections and nominations (representation/elections.py, byelections.py).
+
+
+def can_record_election(user: Any, seat: Seat) -> bool:
+    """The officers who manage the seat's body record who was elected to it; for a delegate's
+    seat, also the officers of the unit it represents (the branch sends in its delegates)."""
+    from iskra.organisation.permissions import can_manage_structure
+    from iskra.representation.services import _ballot_place
+
+    if can_manage_structure(user, seat.body.unit):
+        return True
+    return seat.represents_unit_id is not None and is_officer_of(user, _ballot_place(seat)[0])
+
+
+def can_view_by_election(user: Any, by_election: ByElection) -> bool:
+    """The constituency's members and the electing unit's officers see a by-election."""
+    from iskra.representation.byelections import in_constituency
+    from iskra.representation.services import _ballot_place
+
+    unit, _body = _ballot_place(by_election.seat)
+    return in_constituency(user, by_election.seat) or is_officer_of(user, unit)
+
+
+def load_by_election(user: Any, by_election_id: int) -> ByElection:
+    found = (
+        ByElection.objects.select_related(
+            "seat__body__unit", "seat__constituency_unit", "seat__constituency_body", "ballot"
+        )
+        .filter(pk=by_election_id)
+        .first()
+    )
+    if found is None or not can_view_by_election(user, found):
+        raise NotFound("No such by-election.")
+    return found
+
+
+def load_nomination(user: Any, nomination_id: int) -> Nomination:
+    found = Nomination.objects.select_related("by_election").filter(pk=nomination_id).first()
+    if found is None or not can_view_by_election(user, found.by_election):
+        raise NotFound("No such nomination.")
+    return found

@@ -16,6 +16,7 @@ from iskra.core.web import FieldError, domain_view, form_view, post_action
 from iskra.representation import byelections
 from iskra.representation.forms import NominateForm
 from iskra.representation.models import ByElection, Nomination
+from iskra.representation.permissions import load_by_election, load_nomination
 from iskra.representation.views import _user
 
 
@@ -23,7 +24,7 @@ from iskra.representation.views import _user
 @domain_view
 def by_election(request: HttpRequest, by_election_id: int) -> HttpResponseBase:
     user = _user(request)
-    found = byelections.load_by_election(user, by_election_id)
+    found = load_by_election(user, by_election_id)
     here = redirect("representation:by_election", by_election_id=found.pk)
 
     def save(f: NominateForm) -> Nomination:
@@ -68,7 +69,7 @@ def by_election(request: HttpRequest, by_election_id: int) -> HttpResponseBase:
 
 def _nomination_action(request: HttpRequest, nomination_id: int, accept: bool) -> HttpResponseBase:
     user = _user(request)
-    nomination = byelections.load_nomination(user, nomination_id)
+    nomination = load_nomination(user, nomination_id)
     return post_action(
         request,
         (lambda: byelections.accept_nomination(actor=user, nomination=nomination))

@@ -20,6 +20,7 @@ from iskra.organisation.models import Body, SeatHolding
 from iskra.organisation.permissions import load_seat
 from iskra.representation import elections
 from iskra.representation.forms import ElectionForm
+from iskra.representation.permissions import can_record_election
 from iskra.representation.views import _user
 
 
@@ -28,7 +29,7 @@ from iskra.representation.views import _user
 def record(request: HttpRequest, seat_id: int) -> HttpResponseBase:
     user = _user(request)
     seat = load_seat(user, seat_id)
-    if not elections.can_record_election(user, seat):
+    if not can_record_election(user, seat):
         raise Denied(
             f"Only officers of {seat.body.unit.name} (or, for a delegate, of the unit they "
             "represent) record who was elected."
