@@ -115,6 +115,10 @@ BODIES: dict[str, Any] = {
     "PUT /api/v1/reserved-places/{place_id}/claim": {"counts": True},
     "POST /api/v1/by-elections/{by_election_id}/nominations": {"nominee_id": "{member_user_id}"},
     "POST /api/v1/ballots/{ballot_id}/proxy": {"holder_id": "{member_user_id}"},
+    "POST /api/v1/requisitions/{requisition_id}/units": {
+        "unit_id": "{unit_id}",
+        "authority": "Branch meeting",
+    },
     "POST /api/v1/ballots/{ballot_id}/proxy-votes": {
         "member_id": "{member_user_id}",
         "answers": {},

@@ -58,6 +58,7 @@ LABELS = {
     "requisition_period_days": "Requisition: days to sign",
     "requisition_call_days": "Requisition: days to call",
     "requisition_hold_days": "Requisition: days to hold",
+    "requisition_units": "Requisition: by units",
     "recall_by": "Recall decided by",
     "nomination_days": "By-elections: days of nominations",
     "proxies_allowed": "Proxies allowed",

@@ -115,6 +115,8 @@ class StandingOrdersForm(forms.ModelForm[Body]):
             "requisition_period_days": "Requisition: days it gathers signatures",
             "requisition_call_days": "Requisition: days the officers have to call the meeting",
             "requisition_hold_days": "Requisition: the meeting is held within this many days",
+            "requisition_units": "Requisition: or valid when this many units support it by "
+            "their own decision (0: not by units)",
             "proxies_allowed": "Members may appoint a proxy to vote for them at a meeting",
             "proxy_deadline_hours": "Proxies: appointed at least this many hours before",
             "proxy_cap": "Proxies: the most one member holds at a meeting",

@@ -205,6 +205,11 @@ class Body(models.Model):
         help_text="Days the officers have to call a valid requisition's meeting; after them "
         "Iskra convenes it in the requisitioners' name.",
     )
+    requisition_units = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="A requisition is also valid when this many units under the body's unit "
+        "support it by their own decision (0: only members' signatures count).",
+    )
     requisition_hold_days = models.PositiveSmallIntegerField(
         default=28,
         help_text="The meeting is held within this many days of the requisition becoming valid.",

@@ -132,6 +132,9 @@ class StandingOrdersOut(Schema):
     requisition_period_days: int
     requisition_call_days: int
     requisition_hold_days: int
+    requisition_units: int = Field(
+        description="Units whose own decision also makes a requisition valid (0: not by units)."
+    )
     proxies_allowed: bool
     proxy_deadline_hours: int
     proxy_cap: int
@@ -171,6 +174,7 @@ class StandingOrdersIn(Input):
     requisition_period_days: int | None = Field(None, ge=1, le=365)
     requisition_call_days: int | None = Field(None, ge=1, le=365)
     requisition_hold_days: int | None = Field(None, ge=1, le=365)
+    requisition_units: int | None = Field(None, ge=0, le=1000)
     proxies_allowed: bool | None = Field(None)
     proxy_deadline_hours: int | None = Field(None, ge=0, le=720)
     proxy_cap: int | None = Field(None, ge=1, le=100)

@@ -52,6 +52,12 @@ class RequisitionOut(Schema):
     meeting_id: int | None
     you_may_sign: bool
     you_signed: bool
+    units_required: int = Field(
+        0, description="Units whose own decision also makes it valid (0: not by units)."
+    )
+    units: list[str] = Field(
+        default_factory=list, description="The units that support it by their own decision."
+    )
 
 
 class StartRequisitionIn(Input):
@@ -95,6 +101,10 @@ def _out(user: Any, r: Requisition) -> dict[str, Any]:
         "meeting_id": r.meeting_id,
         "you_may_sign": r.state == Requisition.State.OPEN and not signed and eligible,
         "you_signed": signed,
+        "units_required": r.units_required,
+        "units": [s.unit.name for s in r.unit_supports.select_related("unit")]
+        if r.units_required
+        else [],
     }
 
 
@@ -154,5 +164,29 @@ def call_meeting(request: HttpRequest, requisition_id: PathId, payload: CallMeet
         requisition=load_requisition(user, requisition_id),
         starts_at=payload.starts_at,
         location=payload.location,
+    )
+    return Status(201, _out(user, load_requisition(user, requisition_id)))
+
+
+class UnitSupportIn(Input):
+    unit_id: int = Field(ge=1, le=2**31 - 1, strict=True)
+    authority: str = Field(
+        max_length=200, description="Which decision of the unit: e.g. 'branch meeting, 3 March'."
+    )
+
+
+@router.post("/requisitions/{requisition_id}/units", response={201: RequisitionOut, **ERRORS})
+def support_as_unit(request: HttpRequest, requisition_id: PathId, payload: UnitSupportIn) -> Any:
+    """An officer records that their unit supports the requisition by its own decision (where
+    the body's standing orders count units: ``requisition_units``)."""
+    from iskra.organisation.permissions import load_unit
+
+    user = request_user(request)
+    requisition = load_requisition(user, requisition_id)
+    services.support_as_unit(
+        actor=user,
+        requisition=requisition,
+        unit=load_unit(user, payload.unit_id),
+        authority=payload.authority,
     )
     return Status(201, _out(user, load_requisition(user, requisition_id)))

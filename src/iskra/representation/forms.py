@@ -173,3 +173,16 @@ class NominateForm(forms.Form):
         if data.get("myself") and data.get("nominee_email"):
             self.add_error("myself", "Nominate someone else or stand yourself: one at a time.")
         return data
+
+
+class UnitSupportForm(forms.Form):
+    unit = forms.TypedChoiceField(label="The unit", coerce=int)
+    authority = forms.CharField(
+        label="Which decision of the unit",
+        max_length=200,
+        help_text="e.g. 'Riverside branch meeting, 3 March': the unit decided to support it.",
+    )
+
+    def __init__(self, *args: object, units: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["unit"].choices = list(units)  # type: ignore[attr-defined]

@@ -176,6 +176,9 @@ class Requisition(models.Model):
     spread_units = models.PositiveSmallIntegerField(default=0)
     call_days = models.PositiveSmallIntegerField()
     hold_days = models.PositiveSmallIntegerField()
+    units_required = models.PositiveSmallIntegerField(
+        default=0, help_text="Units whose support also makes it valid (0: not by units)."
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     signatures = models.PositiveIntegerField(default=0)
     valid_at = models.DateTimeField(null=True, blank=True)
@@ -492,3 +495,30 @@ class Substitute(models.Model):
 
     def __str__(self) -> str:
         return f"Substitute for {self.seat}"
+
+
+class RequisitionUnitSupport(models.Model):
+    """A unit under the body's unit supports a requisition by its own decision (a branch
+    meeting's resolution), recorded by one of its officers with that authority. Units act in
+    the open: which units support it is shown."""
+
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="unit_supports"
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    authority = models.CharField(
+        max_length=200, help_text="Which decision: e.g. 'Riverside branch meeting, 3 March'."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "unit"], name="one_support_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} supports requisition {self.requisition_id}"

@@ -27,10 +27,15 @@ from iskra.core.words import visible
 from iskra.meetings.models import Meeting
 from iskra.meetings.services.scheduling import add_agenda_item, convene_by_rule, schedule_meeting
 from iskra.members.models import Membership, Status
-from iskra.organisation.models import Body, Seat, SeatHolding
-from iskra.organisation.permissions import require, runs_meetings_of
+from iskra.organisation.models import Body, Seat, SeatHolding, Unit
+from iskra.organisation.permissions import is_officer_of, require, runs_meetings_of
 from iskra.representation import gathering
-from iskra.representation.models import Requisition, RequisitionEligible, RequisitionSignature
+from iskra.representation.models import (
+    Requisition,
+    RequisitionEligible,
+    RequisitionSignature,
+    RequisitionUnitSupport,
+)
 from iskra.representation.services import required_signatures
 
 MAX_AGENDA = 3_000
@@ -120,6 +125,7 @@ def start_requisition(
                 spread_units=body.requisition_spread_units,
                 call_days=body.requisition_call_days,
                 hold_days=max(body.requisition_hold_days, body.requisition_call_days),
+                units_required=body.requisition_units,
             )
     except IntegrityError:
         mine = Requisition.objects.filter(
@@ -244,6 +250,80 @@ def withdraw(*, actor: Any, requisition: Requisition) -> Requisition:
             data={"requisition": requisition.pk},
         )
     return requisition
+
+
+def supporting_units(user: Any, requisition: Requisition) -> list[Unit]:
+    """The units under the body's unit this person is an officer of that could support the
+    requisition by their own decision and have not yet (where its rules count units)."""
+    if not requisition.units_required or requisition.state != Requisition.State.OPEN:
+        return []
+    from iskra.organisation.permissions import officer_paths
+
+    paths = officer_paths(user)
+    if not paths:
+        return []
+    body_path = requisition.body.unit.path
+    done = RequisitionUnitSupport.objects.filter(requisition=requisition).values("unit_id")
+    units = Unit.objects.filter(path__startswith=body_path).exclude(pk__in=done)
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return list(units.filter(q).order_by("path")[:100])
+
+
+@transaction.atomic
+def support_as_unit(
+    *, actor: Any, requisition: Requisition, unit: Unit, authority: str
+) -> RequisitionUnitSupport:
+    """A unit under the body's unit supports the requisition by its own decision, recorded by
+    one of its officers with that decision named; with enough units it is valid."""
+    requisition = _lock(requisition)
+    body = requisition.body
+    if not unit.path.startswith(body.unit.path):
+        raise PermissionDenied(f"{unit.name} is not within {body.unit.name}.")
+    if not is_officer_of(actor, unit):
+        raise PermissionDenied(f"Only officers of {unit.name} record its decisions.")
+    if not requisition.units_required:
+        raise DomainError(
+            f"The standing orders of {body.name} count members' signatures, not units: the "
+            "members sign it themselves."
+        )
+    _refuse_unless_gathering(requisition, "supporting it")
+    authority = visible(authority)
+    if not authority:
+        raise FieldError(
+            "authority", "Say which decision of the unit: e.g. 'Riverside branch meeting, 3 March'."
+        )
+    if len(authority) > 200:
+        raise FieldError("authority", "Keep it under 200 characters.")
+    try:
+        with transaction.atomic():
+            support = RequisitionUnitSupport.objects.create(
+                requisition=requisition,
+                unit=unit,
+                authority=authority,
+                recorded_by=actor,
+                at=timezone.now(),
+            )
+    except IntegrityError:
+        raise DomainError(f"{unit.name} already supports this requisition.") from None
+    count = RequisitionUnitSupport.objects.filter(requisition=requisition).count()
+    record(
+        actor=actor,
+        action="requisition.unit_support",
+        obj=requisition,
+        unit=body.unit,
+        data={
+            "requisition": requisition.pk,
+            "unit": unit.pk,
+            "authority": authority,
+            "units": count,
+            "units_required": requisition.units_required,
+        },
+    )
+    if count >= requisition.units_required:
+        _make_valid(requisition)
+    return support
 
 
 def has_signed(user: Any, requisition: Requisition) -> bool:

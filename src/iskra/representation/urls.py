@@ -54,6 +54,11 @@ urlpatterns = [
         name="requisition_withdraw",
     ),
     path(
+        "requisitions/<int:requisition_id>/units/",
+        views_requisitions.support,
+        name="requisition_units",
+    ),
+    path(
         "requisitions/<int:requisition_id>/call/",
         views_requisitions.call,
         name="requisition_call",

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from iskra.core.errors import DomainError
+from iskra.core.errors import DomainError, NotFound
 from iskra.core.web import (
     confirm_action,
     domain_view,
@@ -22,7 +22,11 @@ from iskra.core.web import (
 )
 from iskra.organisation.permissions import load_body, runs_meetings_of
 from iskra.representation import requisitions as services
-from iskra.representation.forms import CallRequisitionedMeetingForm, StartRequisitionForm
+from iskra.representation.forms import (
+    CallRequisitionedMeetingForm,
+    StartRequisitionForm,
+    UnitSupportForm,
+)
 from iskra.representation.models import Requisition
 from iskra.representation.permissions import (
     load_requisition,
@@ -95,6 +99,8 @@ def detail(request: HttpRequest, requisition_id: int) -> HttpResponse:
     can_call = requisition.state == Requisition.State.VALID and runs_meetings_of(
         user, requisition.body
     )
+    # The units this person, as their officer, can record as supporting it.
+    my_units = services.supporting_units(user, requisition)
     return render(
         request,
         "representation/requisition.html",
@@ -108,6 +114,15 @@ def detail(request: HttpRequest, requisition_id: int) -> HttpResponse:
             "gathering": requisition.state == Requisition.State.OPEN,
             "can_call": can_call,
             "latest": services.latest_date(requisition) if requisition.hold_by else None,
+            "supports": list(requisition.unit_supports.select_related("unit")),
+            "support_form": kept_form(
+                request,
+                f"requisition-{requisition.pk}-units",
+                UnitSupportForm,
+                units=[(u.pk, u.name) for u in my_units],
+            )
+            if my_units
+            else None,
             "call_form": kept_form(
                 request,
                 f"requisition-{requisition.pk}-call",
@@ -199,3 +214,42 @@ def requisitions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rows = visible_requisitions(user).order_by("-started_at")[:200]
     return render(request, "representation/requisitions.html", {"requisitions": rows})
+
+
+@require_POST
+@domain_view
+def support(request: HttpRequest, requisition_id: int) -> HttpResponseBase:
+    """An officer records that their unit supports the requisition by its own decision."""
+    from iskra.organisation.models import Unit
+
+    user = _user(request)
+    requisition = load_requisition(user, requisition_id)
+    units = services.supporting_units(user, requisition)
+    form = UnitSupportForm(request.POST, units=[(u.pk, u.name) for u in units])
+    back = redirect("representation:requisition", requisition_id=requisition.pk)
+    name = f"requisition-{requisition.pk}-units"
+    if not form.is_valid():
+        return keep_form(request, name, form, back)
+    unit = Unit.objects.get(pk=form.cleaned_data["unit"])
+    try:
+        services.support_as_unit(
+            actor=user,
+            requisition=requisition,
+            unit=unit,
+            authority=form.cleaned_data["authority"],
+        )
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return keep_form(request, name, form, back, exc.message)
+    requisition.refresh_from_db()
+    messages.success(
+        request,
+        f"{unit.name} supports the requisition."
+        + (
+            " It is valid now: the officers must call the meeting."
+            if requisition.state == Requisition.State.VALID
+            else ""
+        ),
+    )
+    return back
