@@ -30,6 +30,7 @@ from iskra.ballots.services.setup import constituency
 from iskra.core.errors import DomainError, PermissionDenied
 from iskra.core.notifications import notify
 from iskra.core.web import FieldError
+from iskra.meetings.services.proxies import check_choice
 from iskra.members.models import Membership
 from iskra.organisation.models import Body
 
@@ -123,31 +124,17 @@ def appoint_ballot_proxy(*, actor: Any, ballot: Ballot, holder: User) -> BallotP
         raise FieldError("holder", "The person named is not entitled to vote in this ballot.")
     body = rules_body(current)
     assert body is not None
-    if body.proxy_same_unit and _unit_id(holder) != _unit_id(actor):
-        raise FieldError(
-            "holder", f"{holder} is not in your unit: the standing orders ask for a proxy from it."
-        )
     if BallotProxy.objects.filter(
         ballot=current, member=actor, state=BallotProxy.State.USED
     ).exists():
         raise DomainError("Your proxy has already voted for you.")
-    if _active(current).filter(member=holder).exists():
-        raise FieldError("holder", f"{holder} has named a proxy themselves.")
-    if _active(current).filter(holder=actor).exists():
-        raise DomainError(
-            "Members have named you their proxy in this ballot: decline their proxies first."
-        )
-    held = _active(current).filter(holder=holder).exclude(member=actor).count()
-    if held >= body.proxy_cap:
-        raise FieldError(
-            "holder",
-            f"{holder} already holds {held} prox{'y' if held == 1 else 'ies'} in this ballot; "
-            f"the standing orders allow {body.proxy_cap}.",
-        )
-    if BallotProxy.objects.filter(
-        ballot=current, member=actor, holder=holder, state=BallotProxy.State.DECLINED
-    ).exists():
-        raise FieldError("holder", f"{holder} declined to be your proxy in this ballot.")
+    check_choice(
+        body=body,
+        actor=actor,
+        holder=holder,
+        rows=BallotProxy.objects.filter(ballot=current),
+        where="in this ballot",
+    )
     now = timezone.now()
     earlier = proxy_of(current, actor)
     if earlier is not None:

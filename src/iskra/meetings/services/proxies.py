@@ -26,6 +26,7 @@ from iskra.core.web import FieldError
 from iskra.meetings.models import Meeting, Proxy
 from iskra.meetings.services.common import _lock, body_members, is_body_member
 from iskra.members.models import Membership
+from iskra.organisation.models import Body
 from iskra.organisation.permissions import require
 
 
@@ -62,6 +63,36 @@ def _unit_id(user: Any) -> int | None:
     return Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True).first()
 
 
+def check_choice(*, body: Body, actor: Any, holder: Any, rows: Any, where: str) -> None:
+    """The standing orders' rules on whom a member names, for a meeting's proxies and a
+    ballot's alike (``rows``: the occasion's proxies, with ``member``, ``holder`` and ``state``;
+    ``where``: "for this meeting", "in this ballot"). Called under the occasion's lock, so
+    that two members naming the same proxy at once are counted in turn."""
+    active = rows.filter(state="appointed")
+    if body.proxy_same_unit and _unit_id(holder) != _unit_id(actor):
+        raise FieldError(
+            "holder", f"{holder} is not in your unit: the standing orders ask for a proxy from it."
+        )
+    if active.filter(member=holder).exists():
+        raise FieldError(
+            "holder", f"{holder} has named a proxy themselves: name someone who will vote."
+        )
+    if active.filter(holder=actor).exists():
+        raise DomainError(
+            f"Members have named you their proxy {where}: decline their proxies first, so that "
+            "they can name someone else, then name yours."
+        )
+    held = active.filter(holder=holder).exclude(member=actor).count()
+    if held >= body.proxy_cap:
+        raise FieldError(
+            "holder",
+            f"{holder} already holds {held} prox{'y' if held == 1 else 'ies'} {where}; "
+            f"the standing orders allow {body.proxy_cap}.",
+        )
+    if rows.filter(member=actor, holder=holder, state="declined").exists():
+        raise FieldError("holder", f"{holder} declined to be your proxy {where}.")
+
+
 @transaction.atomic
 def appoint_proxy(*, actor: Any, meeting: Meeting, holder: User) -> Proxy:
     """The member names ``holder`` to vote for them at the meeting; a proxy they had named before
@@ -89,31 +120,14 @@ def appoint_proxy(*, actor: Any, meeting: Meeting, holder: User) -> Proxy:
     if not is_body_member(holder, body):
         # Not named: the id may be anyone's, whom this member may not know.
         raise FieldError("holder", f"The person named is not a member of {body.name}.")
-    if body.proxy_same_unit and _unit_id(holder) != _unit_id(actor):
-        raise FieldError(
-            "holder", f"{holder} is not in your unit: the standing orders ask for a proxy from it."
-        )
-    if active_proxies(current).filter(member=holder).exists():
-        raise FieldError(
-            "holder", f"{holder} has named a proxy themselves: they will not be there to vote."
-        )
-    if active_proxies(current).filter(holder=actor).exists():
-        raise DomainError(
-            "Members have named you their proxy for this meeting: decline their proxies first, "
-            "so that they can name someone else, then name yours."
-        )
     # The meeting's row is locked: two members naming the same proxy at once are counted in turn.
-    held = active_proxies(current).filter(holder=holder).exclude(member=actor).count()
-    if held >= body.proxy_cap:
-        raise FieldError(
-            "holder",
-            f"{holder} already holds {held} prox{'y' if held == 1 else 'ies'} for this meeting; "
-            f"the standing orders allow {body.proxy_cap}.",
-        )
-    if Proxy.objects.filter(
-        meeting=current, member=actor, holder=holder, state=Proxy.State.DECLINED
-    ).exists():
-        raise FieldError("holder", f"{holder} declined to be your proxy for this meeting.")
+    check_choice(
+        body=body,
+        actor=actor,
+        holder=holder,
+        rows=Proxy.objects.filter(meeting=current),
+        where="for this meeting",
+    )
     now = timezone.now()
     earlier = active_proxies(current).filter(member=actor).first()
     if earlier is not None:
