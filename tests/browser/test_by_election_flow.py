@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -29,10 +30,11 @@ SEAT = "Riverside Branch Secretary"
 
 def test_a_member_stands_in_a_by_election(new_page: Any) -> None:
     holding = SeatHolding.objects.current().select_related("seat").get(seat__title=SEAT)
-    end_holding_by_rule(holding=holding, reason="Recalled by ballot", data={})
-    ballot = byelections.fill_vacancy(
-        holding.seat, why="Sam Secretary was recalled", created_by=holding.holder
-    )
+    with transaction.atomic():  # as in a recall's settlement: the rules act in one transaction
+        end_holding_by_rule(holding=holding, reason="Recalled by ballot", data={})
+        ballot = byelections.fill_vacancy(
+            holding.seat, why="Sam Secretary was recalled", created_by=holding.holder
+        )
     assert ballot is not None
     be = ByElection.objects.get(ballot=ballot)
 
