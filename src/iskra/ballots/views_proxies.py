@@ -4,7 +4,6 @@ back, the proxy declining it. Voting as a proxy is ``views_voting.vote_as_proxy`
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -30,44 +29,12 @@ def _back(ballot_id: int) -> HttpResponseBase:
     return redirect("ballots:detail", ballot_id=ballot_id)
 
 
-def candidates(ballot: Ballot, member: User) -> object:
-    """Whom the member may name: entitled to vote, of their unit where the rules say so, not
-    themselves, nobody who has named a proxy."""
-    from iskra.ballots.models import RollEntry
-    from iskra.ballots.services.setup import constituency
-
-    if ballot.state == Ballot.State.DRAFT:
-        people = constituency(ballot)
-    else:
-        people = User.objects.filter(
-            pk__in=RollEntry.objects.filter(ballot=ballot).values("user_id")
-        )
-    body = proxies.rules_body(ballot)
-    if body is not None and body.proxy_same_unit:
-        people = people.filter(membership__unit_id=proxies._unit_id(member) or 0)
-    named = BallotProxy.objects.filter(ballot=ballot, state=BallotProxy.State.APPOINTED).exclude(
-        member=member
-    )
-    full = (
-        named.values("holder_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=body.proxy_cap if body is not None else 0)
-        .values("holder_id")
-    )
-    return (
-        people.exclude(pk=member.pk)
-        .exclude(pk__in=named.values("member_id"))
-        .exclude(pk__in=full)
-        .order_by("full_name", "pk")
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @domain_view
 def ballot_proxy(request: HttpRequest, ballot_id: int) -> HttpResponseBase:
     user = _user(request)
     ballot = load_ballot(user, ballot_id)
-    form = ProxyForm(request.POST or None, candidates=candidates(ballot, user))
+    form = ProxyForm(request.POST or None, candidates=proxies.proxy_candidates(ballot, user))
     form.fields[
         "holder"
     ].help_text = "They cast your vote in this ballot, with your place on the roll."

@@ -169,17 +169,14 @@ def vote_as_proxy(request: HttpRequest, ballot_id: int, member_id: int) -> HttpR
     """The proxy votes for the member whose proxy they hold (a plain ballot that allows
     proxies): the same paper, review and cast, with the member's place on the roll; the
     tracker is emailed to the member."""
-    from iskra.ballots.services.proxies import proxy_of
+    from iskra.ballots.services.proxies import held_proxy
 
     user = _user(request)
     ballot = load_ballot(user, ballot_id)
     closed = _not_open(request, ballot)
     if closed is not None:
         return closed
-    member = User.objects.filter(pk=member_id).first()
-    proxy = proxy_of(ballot, member) if member is not None else None
-    if member is None or proxy is None or proxy.holder_id != user.pk:
-        raise NotFound("You hold no proxy of that member in this ballot.")
+    member = held_proxy(ballot, holder=user, member_id=member_id)
     if services.voted(ballot, member):
         return render(
             request,

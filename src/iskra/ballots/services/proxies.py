@@ -30,8 +30,7 @@ from iskra.ballots.services.setup import constituency
 from iskra.core.errors import DomainError, PermissionDenied
 from iskra.core.notifications import notify
 from iskra.core.web import FieldError
-from iskra.meetings.services.proxies import check_choice
-from iskra.members.models import Membership
+from iskra.meetings.services.proxies import check_choice, choosable
 from iskra.organisation.models import Body
 
 
@@ -93,10 +92,6 @@ def held_by(ballot: Ballot, holder: Any) -> list[BallotProxy]:
         .select_related("member", "holder")
         .order_by("appointed_at", "pk")
     )
-
-
-def _unit_id(user: Any) -> int | None:
-    return Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True).first()
 
 
 def _lock(ballot: Ballot) -> Ballot:
@@ -240,3 +235,36 @@ def cast_by_proxy(
             raise AlreadyVoted(f"{member} has already voted in this ballot.") from None
         BallotProxy.objects.filter(pk=proxy.pk).update(state=BallotProxy.State.USED)
     return tracker
+
+
+def proxy_candidates(ballot: Ballot, member: User) -> QuerySet[User]:
+    """Whom the member may name in the ballot (``choosable`` among those entitled to vote: the
+    roll, or before it is frozen the constituency)."""
+    if ballot.state == Ballot.State.DRAFT:
+        people = constituency(ballot)
+    else:
+        people = User.objects.filter(
+            pk__in=RollEntry.objects.filter(ballot=ballot).values("user_id")
+        )
+    body = rules_body(ballot)
+    if body is None:
+        return User.objects.none()
+    return choosable(
+        people, body=body, rows=BallotProxy.objects.filter(ballot=ballot), member=member
+    )
+
+
+def held_proxy(ballot: Ballot, *, holder: Any, member_id: int) -> User:
+    """The member whose proxy ``holder`` holds in the ballot, or "not found" (to anyone else
+    the member's id says nothing)."""
+    from iskra.core.errors import NotFound
+
+    proxy = (
+        _active(ballot)
+        .filter(member_id=member_id, holder_id=getattr(holder, "pk", None) or 0)
+        .select_related("member")
+        .first()
+    )
+    if proxy is None:
+        raise NotFound("You hold no proxy of that member in this ballot.")
+    return proxy.member

@@ -59,7 +59,7 @@ def proxies_held(meeting: Meeting, holder: Any) -> list[Proxy]:
     )
 
 
-def _unit_id(user: Any) -> int | None:
+def unit_of(user: Any) -> int | None:
     return Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True).first()
 
 
@@ -69,7 +69,7 @@ def check_choice(*, body: Body, actor: Any, holder: Any, rows: Any, where: str) 
     ``where``: "for this meeting", "in this ballot"). Called under the occasion's lock, so
     that two members naming the same proxy at once are counted in turn."""
     active = rows.filter(state="appointed")
-    if body.proxy_same_unit and _unit_id(holder) != _unit_id(actor):
+    if body.proxy_same_unit and unit_of(holder) != unit_of(actor):
         raise FieldError(
             "holder", f"{holder} is not in your unit: the standing orders ask for a proxy from it."
         )
@@ -237,17 +237,28 @@ def holder_for(meeting: Meeting, *, member: Any, holder: Any) -> Proxy:
 
 
 def proxy_candidates(meeting: Meeting, member: Any) -> QuerySet[User]:
-    """Whom the member may name: members of the body (of the member's own unit where the rules
-    say so), not the member, nobody who has named a proxy themselves or already holds the most
-    the rules allow, by name."""
-    candidates = body_members(meeting.body).exclude(pk=member.pk)
-    if meeting.body.proxy_same_unit:
-        candidates = candidates.filter(membership__unit_id=_unit_id(member) or 0)
-    others = active_proxies(meeting).exclude(member_id=member.pk)
+    """Whom the member may name for the meeting (``choosable`` among the body's members)."""
+    return choosable(
+        body_members(meeting.body),
+        body=meeting.body,
+        rows=Proxy.objects.filter(meeting=meeting),
+        member=member,
+    )
+
+
+def choosable(people: QuerySet[User], *, body: Body, rows: Any, member: Any) -> QuerySet[User]:
+    """Whom the member may name among ``people`` (a meeting's body, a ballot's roll): of the
+    member's own unit where the rules say so, not the member, nobody who has named a proxy
+    themselves or already holds the most the rules allow (``rows``: the occasion's proxies),
+    by name. The list ``check_choice`` would accept."""
+    candidates = people.exclude(pk=member.pk)
+    if body.proxy_same_unit:
+        candidates = candidates.filter(membership__unit_id=unit_of(member) or 0)
+    others = rows.filter(state="appointed").exclude(member_id=member.pk)
     full = (
         others.values("holder_id")
         .annotate(n=Count("pk"))
-        .filter(n__gte=meeting.body.proxy_cap)
+        .filter(n__gte=body.proxy_cap)
         .values("holder_id")
     )
     return (
