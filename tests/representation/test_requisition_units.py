@@ -49,6 +49,14 @@ def test_two_branches_decisions_make_it_valid(world: World, district: Body) -> N
             unit=world.branch_b,
             authority="Branch B meeting",
         )
+    # The body's own unit is not one of the units under it.
+    with pytest.raises(PermissionDenied, match="not a unit under"):
+        services.support_as_unit(
+            actor=fresh(world.officer),
+            requisition=requisition,
+            unit=world.district,
+            authority="District committee",
+        )
     with pytest.raises(DomainError, match="Say which decision"):
         services.support_as_unit(
             actor=fresh(world.secretary),

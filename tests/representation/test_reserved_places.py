@@ -137,7 +137,25 @@ def test_rules_are_checked_and_only_officers_set_them(world: World, conference: 
             at_least=1,
             from_delegates=2,
         )
-    assert ReservedPlace.objects.count() == 1
+    # Look-alikes are the same rule: full-width letters, an invisible character, other cases.
+    for lookalike in ["\uff37\uff2f\uff2d\uff25\uff2e", "women\u200b", "\u202ewomen", "WOMEN"]:
+        with pytest.raises(DomainError, match="already reserves places"):
+            reserved.add_reserved_place(
+                actor=fresh(world.officer),
+                body=conference,
+                label=lookalike,
+                at_least=1,
+                from_delegates=2,
+            )
+    young = reserved.add_reserved_place(
+        actor=fresh(world.officer),
+        body=conference,
+        label="\u0001young  members",
+        at_least=1,
+        from_delegates=2,
+    )
+    assert young.label == "young members"  # control characters and doubled spaces go
+    assert ReservedPlace.objects.count() == 2
 
 
 def test_a_claim_is_the_members_own_and_the_log_does_not_name_them(

@@ -19,7 +19,7 @@ from iskra.ballots.models import BallotProxy
 from iskra.ballots.permissions import load_ballot
 from iskra.ballots.schemas import TrackerOut, VoteIn
 from iskra.ballots.services import proxies
-from iskra.core.errors import DomainError, NotFound
+from iskra.core.errors import DomainError, PermissionDenied
 
 router = Router(tags=["ballots"])
 
@@ -128,7 +128,8 @@ def vote_as_proxy(
     ballot = load_ballot(user, ballot_id)
     member = User.objects.filter(pk=payload.member_id).first()
     if member is None:
-        raise NotFound("You hold no proxy of that member in this ballot.")
+        # As for anyone's id whose proxy you do not hold: an id's existence is not told.
+        raise PermissionDenied("You do not hold that member's proxy in this ballot.")
     tracker = services.cast_by_proxy(
         actor=user, ballot=ballot, member=member, answers=payload.answers
     )

@@ -109,7 +109,7 @@ def record_election(
     ).exists():
         # Not named: the id may be anyone's, whom this person may not know.
         raise FieldError(
-            "holder", f"The person named is not a member in good standing of {unit.name}."
+            "holder", "The person named is not a member in good standing of the constituency."
         )
     if (ballot is None) == (meeting is None):
         raise FieldError("how", "Say whether they were elected by a ballot or at a meeting.")

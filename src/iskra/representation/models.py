@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 
 
 class Eligible(models.Model):
@@ -333,6 +332,10 @@ class ReservedPlace(models.Model):
         "organisation.Body", on_delete=models.CASCADE, related_name="reserved_places"
     )
     label = models.CharField(max_length=60, help_text='Who the places are for, e.g. "women".')
+    # The label as compared (``reserved.label_key``: compatibility-normalised, case-folded, with
+    # no invisible characters), so "Women", a full-width WOMEN and "women" are one rule, in any
+    # database (SQLite's lower() folds only A to Z).
+    label_key = models.CharField(max_length=200, default="")
     at_least = models.PositiveSmallIntegerField(default=1)
     from_delegates = models.PositiveSmallIntegerField(
         default=2, help_text="Applies to a delegation of at least this many delegates."
@@ -345,7 +348,9 @@ class ReservedPlace(models.Model):
     class Meta:
         ordering = ["body", "label"]
         constraints = [
-            models.UniqueConstraint(Lower("label"), "body", name="one_reserved_place_per_label"),
+            models.UniqueConstraint(
+                fields=["body", "label_key"], name="one_reserved_place_per_label"
+            ),
             models.CheckConstraint(
                 condition=Q(at_least__gte=1, from_delegates__gte=1)
                 & Q(at_least__lte=models.F("from_delegates")),

@@ -264,7 +264,11 @@ def supporting_units(user: Any, requisition: Requisition) -> list[Unit]:
         return []
     body_path = requisition.body.unit.path
     done = RequisitionUnitSupport.objects.filter(requisition=requisition).values("unit_id")
-    units = Unit.objects.filter(path__startswith=body_path).exclude(pk__in=done)
+    units = (
+        Unit.objects.filter(path__startswith=body_path)
+        .exclude(pk=requisition.body.unit_id)
+        .exclude(pk__in=done)
+    )
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(path__startswith=path)
@@ -279,8 +283,9 @@ def support_as_unit(
     one of its officers with that decision named; with enough units it is valid."""
     requisition = _lock(requisition)
     body = requisition.body
-    if not unit.path.startswith(body.unit.path):
-        raise PermissionDenied(f"{unit.name} is not within {body.unit.name}.")
+    if not unit.path.startswith(body.unit.path) or unit.pk == body.unit_id:
+        # The units under the body's unit: its own officers' word is not a unit's decision.
+        raise PermissionDenied(f"{unit.name} is not a unit under {body.unit.name}.")
     if not is_officer_of(actor, unit):
         raise PermissionDenied(f"Only officers of {unit.name} record its decisions.")
     if not requisition.units_required:

@@ -9,6 +9,7 @@ delegate took back their claim) is shown as such; it is not undone."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,19 @@ from iskra.representation.models import ReservedPlace, ReservedPlaceClaim
 DELEGATE_BODIES = (Body.Kind.CONFERENCE, Body.Kind.COUNCIL)
 
 
+def clean_label(label: str) -> str:
+    """The label as shown: compatibility-normalised (full-width letters become plain ones), its
+    control and invisible format characters removed, its spaces collapsed."""
+    text = unicodedata.normalize("NFKC", label)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cf"})
+    return " ".join(text.split())
+
+
+def label_key(label: str) -> str:
+    """What makes two labels the same rule: the clean label, case-folded."""
+    return unicodedata.normalize("NFKC", clean_label(label).casefold())
+
+
 @transaction.atomic
 def add_reserved_place(
     *, actor: Any, body: Body, label: str, at_least: int, from_delegates: int
@@ -38,7 +52,7 @@ def add_reserved_place(
     )
     if body.kind not in DELEGATE_BODIES:
         raise DomainError("Reserved places are for conferences and councils of delegates.")
-    label = visible(label)
+    label = clean_label(visible(label))
     if not label:
         raise FieldError("label", 'Say who the places are for, e.g. "women".')
     if len(label) > 60:
@@ -51,13 +65,15 @@ def add_reserved_place(
             f"Enter a whole number from 1 to {from_delegates}: the places reserved cannot be more "
             "than the delegates of the smallest delegation it applies to.",
         )
-    if ReservedPlace.objects.filter(body=body, label__iexact=label).exists():
+    key = label_key(label)
+    if ReservedPlace.objects.filter(body=body, label_key=key).exists():
         raise FieldError("label", f"{body.name} already reserves places for {label}.")
     try:
         with transaction.atomic():
             place = ReservedPlace.objects.create(
                 body=body,
                 label=label,
+                label_key=key,
                 at_least=at_least,
                 from_delegates=from_delegates,
                 created_by=actor,
