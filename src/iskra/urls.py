@@ -7,6 +7,7 @@ from iskra.ballots.urls import motion_pages
 from iskra.home.urls import unit_pages
 from iskra.motions import urls as motions_urls
 from iskra.organisation import urls as organisation_urls
+from iskra.press import urls as press_urls
 
 admin.site.site_header = "Iskra administration"
 
@@ -39,6 +40,8 @@ urlpatterns = [
     path("", include("iskra.privacy.urls")),
     path("", include("iskra.representation.urls")),
     path("", include("iskra.search.urls")),
+    path("", include("iskra.press.urls")),
+    *press_urls.sitemap_urls,
     path("audit/", include("iskra.organisation.urls_audit")),
     path("admin/", admin.site.urls),
 ]

@@ -127,6 +127,13 @@ BODIES: dict[str, Any] = {
         "holder_id": "{member_user_id}",
         "meeting_id": "{meeting_id}",
     },
+    "POST /api/v1/publications/{publication_id}/articles": {"title": "T", "body": "B"},
+    "PATCH /api/v1/articles/{article_id}": {"title": "T", "body": "B"},
+    "POST /api/v1/articles/{article_id}/steps": {"step": "edited"},
+    "POST /api/v1/articles/{article_id}/comments": {"body": "Good."},
+    "PUT /api/v1/articles/{article_id}/edition": {"edition_id": "{edition_id}"},
+    "POST /api/v1/publications/{publication_id}/editions": {"number": 99, "date": "2099-01-01"},
+    "PUT /api/v1/publications/{publication_id}/staff/{user_id}": {"kind": "writer"},
     "POST /api/v1/meeting-records": {
         "body_id": "{body_id}",
         "title": "Held earlier",
@@ -201,6 +208,7 @@ BODIES: dict[str, Any] = {
 
 # Per-route values where one parameter name means different things.
 ROUTE_PARAMS: dict[str, dict[str, Any]] = {
+    "desk/articles/<int:article_id>/revisions/<int:number>/": {"number": 1},
     "calendar/<slug:token>.ics": {"token": "{feed_token}"},
     "ballots/<int:ballot_id>/v/<str:token>/": {"token": "not-a-credential"},
     # A sealed ballot's own pages and files ask about the demo's sealed ballot.
@@ -324,6 +332,19 @@ def _seed() -> dict[str, Any]:
     # The member's own notification: theirs to read, "not found" to everyone else.
     notify(users=[member], kind="matrix", title="For the matrix", url="/motions/")
     notification = member.notifications.get(kind="matrix")
+    # The paper: Riverside's secretary writes for it (a writer sees their own articles only);
+    # the article is another writer's letter on the desk.
+    from iskra.press import services as press
+    from iskra.press.models import Article, Edition, Publication
+
+    spark = Publication.objects.get(slug="the-spark")
+    press.set_role(
+        actor=User.objects.get(email="officer@example.org"),
+        publication=spark,
+        user=secretary,
+        kind="writer",
+    )
+    lead = Article.objects.get(edition__number=41, is_lead=True)
 
     people = {
         "anon": None,
@@ -375,6 +396,14 @@ def _seed() -> dict[str, Any]:
         "uidb64": "MQ",
         "tracker": "ABCD-EFGH",
         "verb": "open",
+        "publication_id": spark.pk,
+        "article_id": Article.objects.get(title__startswith="Letter:").pk,
+        "edition_id": Edition.objects.get(publication=spark, number=42).pk,
+        "slug": spark.slug,
+        "article_slug": lead.slug,
+        "section_slug": "news",
+        "number": 41,
+        "name": "edited",
     }
     return {"people": people, "values": values}
 

@@ -18,6 +18,7 @@ DEMO_LOGINS = [
     ("secretary@example.org", "secretary of Riverside branch"),
     ("officer@example.org", "national secretary (national officer)"),
     ("admin@example.org", "administrator (superuser)"),
+    ("editor@example.org", "editor of The Spark, the organisation's paper"),
     (
         "scrutineer@example.org",
         "independent scrutineer of the Riverside ballots; trustee 1 and credential authority of the sealed ballot",

@@ -273,3 +273,6 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
     seed_demo_delegates()
     seed_demo_requisition()
     seed_demo_proxies()
+    from iskra.demo.seed.press import seed_demo_press
+
+    seed_demo_press(person=_person, member=_member)

@@ -16,10 +16,11 @@ logger = logging.getLogger(__name__)
 
 def sweep() -> None:
     """Idempotent work that falls due with time: ballots closing, probation and suspension ends,
-    requisitioned meetings the officers did not call, notification emails."""
+    requisitioned meetings the officers did not call, scheduled articles, notification emails."""
     from iskra.ballots.services import close_due_ballots
     from iskra.core.notifications import send_due_notification_emails
     from iskra.members.services import complete_due_probations, end_due_suspensions
+    from iskra.press.services import publish_due
     from iskra.representation.byelections import close_due_nominations
     from iskra.representation.requisitions import run_clocks
     from iskra.representation.services import lapse_due_petitions
@@ -30,6 +31,7 @@ def sweep() -> None:
     lapse_due_petitions()
     run_clocks()
     close_due_nominations()
+    publish_due()
     send_due_notification_emails()
 
 

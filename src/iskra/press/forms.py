@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from iskra.core.widgets import MarkdownTextarea
+from iskra.organisation.models import Unit
+from iskra.press.models import Edition, Publication, Role, Section
+from iskra.press.services import MAX_BODY
+
+
+class PublicationForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="Published by", queryset=Unit.objects.none(), empty_label=None
+    )
+    name = forms.CharField(label="Name", max_length=120)
+    tagline = forms.CharField(label="Tagline", max_length=200, required=False)
+    is_public = forms.BooleanField(
+        label="Public: published articles are on the open web and in the feeds",
+        required=False,
+        initial=True,
+    )
+    sub_editing = forms.BooleanField(
+        label="Sub-editors check articles before an editor approves them",
+        required=False,
+        initial=True,
+    )
+    print_format = forms.ChoiceField(label="Printed as", choices=Publication.Format.choices)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(label="Headline", max_length=200)
+    standfirst = forms.CharField(
+        label="Standfirst",
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two sentences under the headline, in the feeds and when shared.",
+    )
+    body = forms.CharField(
+        label="Text",
+        max_length=MAX_BODY,
+        widget=MarkdownTextarea(attrs={"rows": 18}),
+        help_text="Markdown: a blank line between paragraphs, ## for a crosshead, "
+        "**bold**, *italic*, [a link](https://…).",
+    )
+    section = forms.ModelChoiceField(
+        label="Section", queryset=Section.objects.none(), required=False, empty_label="None"
+    )
+    byline = forms.CharField(
+        label="Byline",
+        max_length=120,
+        required=False,
+        help_text="As printed, e.g. “By a Riverside porter”. Empty: the writer's name.",
+    )
+    note = forms.CharField(
+        label="What you changed",
+        max_length=200,
+        required=False,
+        help_text="For the revision history (optional).",
+    )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, publication: Publication, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = publication.sections.all()  # type: ignore[attr-defined]
+
+
+class StepForm(forms.Form):
+    reason = forms.CharField(
+        label="Your word to the writer",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    at = forms.DateTimeField(
+        label="Publish at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EditionForm(forms.Form):
+    number = forms.IntegerField(label="Issue number", min_value=1, max_value=1_000_000)
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    pages = forms.IntegerField(label="Pages", min_value=1, max_value=64, initial=16)
+
+
+class PlaceForm(forms.Form):
+    edition = forms.ModelChoiceField(
+        label="Edition", queryset=Edition.objects.none(), required=False, empty_label="None"
+    )
+    is_lead = forms.BooleanField(label="The lead story (front page)", required=False)
+
+    def __init__(self, *args: Any, publication: Publication, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].queryset = publication.editions.all()  # type: ignore[attr-defined]
+
+
+class StaffForm(forms.Form):
+    email = forms.EmailField(label="The member's email address")
+    kind = forms.ChoiceField(label="Role", choices=Role.Kind.choices)
+
+
+class SectionForm(forms.Form):
+    name = forms.CharField(label="New section", max_length=60)

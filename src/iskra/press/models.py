@@ -1,0 +1,212 @@
+"""The organisation's publications: the paper, a journal, a branch bulletin.
+
+A publication has sections, people with a role on it (writer, sub-editor, editor), editions
+(issue number, date, pages) and articles. An article goes through the editorial workflow of
+``iskra.press.workflow`` (draft → submitted → edited → approved → scheduled → published); every
+save of its text is a revision, so editors see what changed; editors comment on it; whoever edits
+it holds a lock for a while so two people do not overwrite each other.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Publication(models.Model):
+    class Format(models.TextChoices):
+        TABLOID = "tabloid", "Tabloid (279 by 432 mm)"
+        A4 = "a4", "A4 (210 by 297 mm)"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        related_name="publications",
+        help_text="The unit that publishes it: its officers appoint the editors.",
+    )
+    tagline = models.CharField(max_length=200, blank=True)
+    is_public = models.BooleanField(
+        default=True,
+        help_text="Published articles are on the public site and in the feeds; otherwise "
+        "members only.",
+    )
+    sub_editing = models.BooleanField(
+        default=True,
+        help_text="Articles are sub-edited before an editor approves them (a small bulletin "
+        "may go straight from submitted to approved).",
+    )
+    print_format = models.CharField(max_length=10, choices=Format.choices, default=Format.TABLOID)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Section(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "slug"], name="press_section_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """Someone's role on a publication's staff."""
+
+    class Kind(models.TextChoices):
+        WRITER = "writer", "Writer"
+        SUB_EDITOR = "sub_editor", "Sub-editor"
+        EDITOR = "editor", "Editor"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="press_roles"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "user"], name="press_one_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.publication}"
+
+
+class Edition(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveIntegerField()
+    date = models.DateField()
+    pages = models.PositiveSmallIntegerField(default=16)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "number"], name="press_edition_number"),
+            models.CheckConstraint(
+                condition=Q(pages__gte=1) & Q(pages__lte=64), name="press_edition_pages"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication.name} no. {self.number}"
+
+
+class Article(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        EDITED = "edited", "Edited"
+        APPROVED = "approved", "Approved"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="articles")
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    is_lead = models.BooleanField(default=False, help_text="The lead story of its edition.")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    standfirst = models.CharField(max_length=400, blank=True)
+    body = models.TextField()
+    body_html = models.TextField(blank=True, help_text="The body rendered when it was saved.")
+    byline = models.CharField(max_length=120, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="press_articles"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "slug"], name="press_article_slug"),
+            models.UniqueConstraint(
+                fields=["edition"], condition=Q(is_lead=True), name="press_one_lead"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="press_published_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="scheduled") | Q(publish_at__isnull=False),
+                name="press_scheduled_when",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["publication", "state", "published_at"], name="press_public"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class Revision(models.Model):
+    """The article's text as one person saved it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    standfirst = models.CharField(max_length=400, blank=True)
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="press_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of {self.article_id}"
+
+
+class Comment(models.Model):
+    """An editor's (or the writer's) comment on an article, seen by the publication's staff."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.article_id}"
