@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "iskra.core.middleware.PageMethodsMiddleware",
     "iskra.accounts.middleware.NoStoreMiddleware",
     "iskra.apikit.middleware.ApiJsonErrorsMiddleware",
+    "iskra.core.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,6 +228,10 @@ def _database() -> dict[str, object]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The largest file any form or API call may upload (bytes): larger ones are dropped while the
+# request is read, never stored (iskra.core.uploads). Pictures for the paper are resized anyway.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -128,6 +128,11 @@ BODIES: dict[str, Any] = {
         "meeting_id": "{meeting_id}",
     },
     "POST /api/v1/publications/{publication_id}/articles": {"title": "T", "body": "B"},
+    "POST /api/v1/publications/{publication_id}/letters": {
+        "kind": "letter",
+        "title": "T",
+        "body": "B",
+    },
     "PATCH /api/v1/articles/{article_id}": {"title": "T", "body": "B"},
     "POST /api/v1/articles/{article_id}/steps": {"step": "edited"},
     "POST /api/v1/articles/{article_id}/comments": {"body": "Good."},
@@ -404,6 +409,8 @@ def _seed() -> dict[str, Any]:
         "section_slug": "news",
         "number": 41,
         "name": "edited",
+        "image_id": MISSING,
+        "digest": "0" * 64,
     }
     return {"people": people, "values": values}
 

@@ -9,14 +9,19 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status, UploadedFile
+from ninja import File as FileParam
+from ninja import Form as FormParam
 
 from iskra.accounts.api_auth import person, request_user
 from iskra.apikit.common import ERRORS
-from iskra.apikit.inputs import Input, OptionalId, PathId
+from iskra.apikit.inputs import NUL_MESSAGE, Input, OptionalId, PathId, has_nul
+from iskra.apikit.schemas import Error
 from iskra.core.errors import DomainError, NotFound
-from iskra.press import selectors, services
-from iskra.press.models import Article, Edition, Publication, Section
+from iskra.core.uploads import too_large
+from iskra.press import images, letters, pictures, selectors, services
+from iskra.press.models import Article, Edition, Image, Publication, Section
 from iskra.press.permissions import (
     can_read,
     can_see_on_desk,
@@ -59,11 +64,22 @@ class ArticleOut(Schema):
     edition_id: int | None
     is_lead: bool
     state: str
+    kind: str = Field(description="article; or a member's letter or report, sent in.")
+    image: ImageOut | None
     publish_at: dt.datetime | None
     published_at: dt.datetime | None
     revision: int | None = Field(description="The latest revision's number (the desk only).")
     url: str | None = Field(description="The public page, once published.")
     next_steps: list[str] = Field(description="The workflow steps you may take now.")
+
+
+class ImageOut(Schema):
+    id: int
+    url: str
+    caption: str
+    credit: str
+    width: int
+    height: int
 
 
 class ArticleIn(Input):
@@ -169,6 +185,8 @@ def _article_out(user: Any, article: Article) -> dict[str, Any]:
         "edition_id": article.edition_id,
         "is_lead": article.is_lead,
         "state": article.state,
+        "kind": article.kind,
+        "image": _image_out(article.image) if article.image_id else None,
         "publish_at": article.publish_at if desk else None,
         "published_at": article.published_at,
         "revision": latest,
@@ -176,6 +194,19 @@ def _article_out(user: Any, article: Article) -> dict[str, Any]:
         if article.is_published
         else None,
         "next_steps": [s.name for s in selectors.steps_for(user, article)] if desk else [],
+    }
+
+
+def _image_out(image: Image | None) -> dict[str, Any] | None:
+    if image is None:
+        return None
+    return {
+        "id": image.pk,
+        "url": reverse("press:image", args=[image.pk, image.digest]),
+        "caption": image.caption,
+        "credit": image.credit,
+        "width": image.width,
+        "height": image.height,
     }
 
 
@@ -197,7 +228,10 @@ def _section(publication: Publication, section_id: int | None) -> Section | None
 
 def _readable_article(user: Any, article_id: int) -> Article:
     article = (
-        Article.objects.select_related("publication__unit", "author").filter(pk=article_id).first()
+        Article.objects.select_related("publication__unit", "author", "image")
+        .defer("image__data")
+        .filter(pk=article_id)
+        .first()
     )
     if article is None:
         raise NotFound("No such article.")
@@ -408,3 +442,76 @@ def remove_role(request: HttpRequest, publication_id: PathId, user_id: PathId) -
     publication = load_desk(user, publication_id)
     services.set_role(actor=user, publication=publication, user=person(user_id), kind=None)
     return Status(204, None)
+
+
+class SendInIn(Input):
+    kind: Literal["letter", "report"]
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=8000)
+    byline: str = Field("", max_length=120)
+
+
+class SentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    state: str
+    created_at: dt.datetime
+
+
+@router.post("/publications/{publication_id}/letters", response={201: SentOut, **ERRORS})
+def send_in(request: HttpRequest, publication_id: PathId, payload: SendInIn) -> Any:
+    """Send the publication a letter or a report from the ground (members; the desk
+    moderates it). At most a few a day."""
+    user = request_user(request)
+    article = letters.send_in(
+        actor=user,
+        publication=_publication(user, publication_id),
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        byline=payload.byline,
+    )
+    return Status(201, article)
+
+
+@router.get("/publications/{publication_id}/letters", response={200: list[SentOut], **ERRORS})
+def my_letters(request: HttpRequest, publication_id: PathId) -> Any:
+    """What you have sent the publication, with where each stands."""
+    user = request_user(request)
+    return list(letters.sent_by(user, _publication(user, publication_id))[:100])
+
+
+@router.post("/articles/{article_id}/image", response={200: ArticleOut, 413: Error, **ERRORS})
+def attach_image(
+    request: HttpRequest,
+    article_id: PathId,
+    # ninja's way to declare an optional file and form fields (the call is the declaration).
+    image: UploadedFile | None = FileParam(None),  # type: ignore[type-arg]  # noqa: B008
+    caption: str = FormParam("", max_length=300),  # type: ignore[type-arg]
+    credit: str = FormParam("", max_length=120),  # type: ignore[type-arg]
+) -> Any:
+    """Put a picture on the article (multipart: ``image``, ``caption``, ``credit``): at most
+    20 MB; resized to 1600 pixels a side and stripped of its EXIF by the server."""
+    user = request_user(request)
+    article = load_desk_article(user, article_id)
+    size = too_large(request)
+    if size:
+        return Status(413, {"detail": images.too_large(size)})
+    if image is None:
+        raise DomainError("image: send the picture as the multipart field “image”.")
+    if has_nul(caption) or has_nul(credit):
+        raise DomainError(f"caption, credit: {NUL_MESSAGE}")
+    pictures.attach_image(
+        actor=user, article=article, source=image, size=image.size, caption=caption, credit=credit
+    )
+    return _article_out(user, load_desk_article(user, article_id))
+
+
+@router.delete("/articles/{article_id}/image", response={200: ArticleOut, **ERRORS})
+def remove_image(request: HttpRequest, article_id: PathId) -> Any:
+    """Take the picture off the article."""
+    user = request_user(request)
+    article = load_desk_article(user, article_id)
+    pictures.remove_image(actor=user, article=article)
+    return _article_out(user, load_desk_article(user, article_id))

@@ -116,3 +116,44 @@ class StaffForm(forms.Form):
 
 class SectionForm(forms.Form):
     name = forms.CharField(label="New section", max_length=60)
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(
+        label="Picture",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+        help_text="A JPEG, PNG, WebP or GIF of up to 20 MB. The server makes it at most 1600 "
+        "pixels a side and removes its EXIF (where and when it was taken, the phone).",
+    )
+    caption = forms.CharField(label="Caption", max_length=300, required=False)
+    credit = forms.CharField(
+        label="Credit", max_length=120, required=False, help_text="e.g. “Photo: Ann Lee”"
+    )
+
+
+class SendInForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you sending?",
+        choices=[
+            ("letter", "A letter to the paper"),
+            ("report", "A report from the ground (a picket, a stall, a meeting)"),
+        ],
+        widget=forms.RadioSelect,
+        initial="letter",
+    )
+    title = forms.CharField(label="Headline", max_length=200)
+    body = forms.CharField(
+        label="Your text",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Letters up to 3,000 characters, reports up to 8,000. The editors may cut it.",
+    )
+    byline = forms.CharField(
+        label="Sign it as",
+        max_length=120,
+        required=False,
+        help_text="e.g. “A Riverside porter”. Empty: your name.",
+    )

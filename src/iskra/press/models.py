@@ -115,6 +115,12 @@ class Article(models.Model):
         APPROVED = "approved", "Approved"
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        DECLINED = "declined", "Declined"
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        LETTER = "letter", "Letter"
+        REPORT = "report", "Report from the ground"
 
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="articles")
     section = models.ForeignKey(
@@ -124,6 +130,15 @@ class Article(models.Model):
         Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
     )
     is_lead = models.BooleanField(default=False, help_text="The lead story of its edition.")
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.ARTICLE,
+        help_text="Letters and reports are sent in by members through the publication's form.",
+    )
+    image = models.ForeignKey(
+        "Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
     standfirst = models.CharField(max_length=400, blank=True)
@@ -210,3 +225,30 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.article_id}"
+
+
+class Image(models.Model):
+    """A picture for an article, as the server re-encoded it: resized to at most
+    ``iskra.press.images.MAX_SIDE`` pixels a side, with no EXIF or other metadata (a phone's
+    photo carries where and when it was taken). Kept in the database, so every app server
+    serves it and a backup holds it."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="images")
+    data = models.BinaryField()
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, help_text="SHA-256 of data (the URL's cache key).")
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=120, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.caption or f"Image {self.pk}"
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.content_type == "image/png" else "jpg"

@@ -8,12 +8,14 @@ its columns onto the next page, and the next article starts below it."""
 
 from __future__ import annotations
 
+import base64
+
 from django.template.loader import render_to_string
 
 from iskra.core.errors import DomainError
 from iskra.core.pdf import render_pdf
 from iskra.press import selectors
-from iskra.press.models import Edition, Publication
+from iskra.press.models import Edition, Image, Publication
 
 # Page sizes and the columns an article's text runs in.
 SIZES: dict[str, tuple[str, int]] = {
@@ -30,6 +32,11 @@ def edition_pdf(edition: Edition, *, published_only: bool = True) -> bytes:
         )
     lead = next((a for a in articles if a.is_lead), articles[0])
     size, columns = SIZES.get(edition.publication.print_format, SIZES[Publication.Format.A4])
+    # Pictures go in as data: URIs (the renderer fetches nothing).
+    pictures = {
+        image.pk: f"data:{image.content_type};base64,{base64.b64encode(bytes(image.data)).decode()}"
+        for image in Image.objects.filter(pk__in=[a.image_id for a in articles if a.image_id])
+    }
     html = render_to_string(
         "press/print_edition.html",
         {
@@ -39,6 +46,7 @@ def edition_pdf(edition: Edition, *, published_only: bool = True) -> bytes:
             "rest": [a for a in articles if a.pk != lead.pk],
             "size": size,
             "columns": columns,
+            "pictures": pictures,
         },
     )
     return render_pdf(html)

@@ -20,6 +20,7 @@ def published(publication: Publication) -> QuerySet[Article]:
     return (
         Article.objects.filter(publication=publication, state=Article.State.PUBLISHED)
         .select_related("publication", "section", "author")
+        .defer("body")
         .order_by("-published_at", "-pk")
     )
 
@@ -33,8 +34,10 @@ def current_edition(publication: Publication) -> Edition | None:
 
 
 def edition_articles(edition: Edition, *, published_only: bool = True) -> list[Article]:
-    rows = Article.objects.filter(edition=edition).select_related(
-        "publication", "section", "author"
+    rows = (
+        Article.objects.filter(edition=edition)
+        .select_related("publication", "section", "author", "image")
+        .defer("image__data")
     )
     if published_only:
         rows = rows.filter(state=Article.State.PUBLISHED)

@@ -233,7 +233,11 @@ def take_lock(*, actor: Any, article: Article) -> Article:
     require(can_edit_text(actor, article), "You may not change this article now.")
     now = timezone.now()
     with transaction.atomic():
-        fresh = Article.objects.select_for_update().select_related("locked_by").get(pk=article.pk)
+        fresh = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("locked_by")
+            .get(pk=article.pk)
+        )
         holder = _lock_holder(fresh, now)
         if holder is not None and holder.pk != actor.pk:
             until = timezone.localtime(fresh.locked_until)
@@ -273,7 +277,11 @@ def save_text(
     _check_section(article.publication, section)
     now = timezone.now()
     with transaction.atomic():
-        fresh = Article.objects.select_for_update().select_related("locked_by").get(pk=article.pk)
+        fresh = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("locked_by")
+            .get(pk=article.pk)
+        )
         holder = _lock_holder(fresh, now)
         if holder is not None and holder.pk != actor.pk:
             raise DomainError(
@@ -400,10 +408,19 @@ def take_step(
             notify(
                 users=[fresh.author],
                 kind="press",
-                title=f"“{fresh.title}”: {fresh.get_state_display().lower()}",
-                url=reverse("press:article", args=[fresh.pk]),
+                title=f"“{fresh.title}”: {fresh.get_state_display().lower()}"
+                + (f" ({reason})" if reason and fresh.kind != Article.Kind.ARTICLE else ""),
+                url=_author_url(fresh),
             )
     return fresh
+
+
+def _author_url(article: Article) -> str:
+    """Where its author follows it: the desk, or for a member's letter or report (they are
+    not on the staff), the page of what they sent in."""
+    if article.kind == Article.Kind.ARTICLE:
+        return reverse("press:article", args=[article.pk])
+    return reverse("press:send_in", args=[article.publication.slug])
 
 
 def _publish(article: Article, now: datetime) -> None:

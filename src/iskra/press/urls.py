@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.press import views, views_public
+from iskra.press import views, views_media, views_public
 
 app_name = "press"
 
@@ -16,6 +16,8 @@ urlpatterns = [
         views_public.edition_print,
         name="edition_print",
     ),
+    path("press/<slug:slug>/send-in/", views_media.send_in, name="send_in"),
+    path("press/images/<int:image_id>/<str:digest>/", views_media.image, name="image"),
     path("press/<slug:slug>/feed/atom/", views_public.atom, name="atom"),
     path("press/<slug:slug>/feed/rss/", views_public.rss, name="rss"),
     # The editor's desk.
@@ -39,6 +41,12 @@ urlpatterns = [
     path("desk/articles/<int:article_id>/steps/<slug:name>/", views.step, name="step"),
     path("desk/articles/<int:article_id>/comments/", views.add_comment, name="comment"),
     path("desk/articles/<int:article_id>/edition/", views.place, name="place"),
+    path("desk/articles/<int:article_id>/picture/", views_media.picture, name="picture"),
+    path(
+        "desk/articles/<int:article_id>/picture/remove/",
+        views_media.remove_picture,
+        name="remove_picture",
+    ),
     path(
         "desk/articles/<int:article_id>/revisions/<int:number>/",
         views.revision,

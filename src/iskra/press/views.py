@@ -23,6 +23,7 @@ from iskra.press.forms import (
     ArticleForm,
     CommentForm,
     EditionForm,
+    ImageForm,
     PlaceForm,
     PublicationForm,
     SectionForm,
@@ -165,6 +166,7 @@ def article(request: HttpRequest, article_id: int) -> HttpResponseBase:
             "comments": list(item.comments.select_related("author")),
             "revisions": list(item.revisions.select_related("author")[:50]),
             "comment_form": kept_form(request, "comment", CommentForm),
+            "image_form": kept_form(request, "image", ImageForm),
             "place_form": PlaceForm(
                 publication=item.publication,
                 initial={"edition": item.edition_id, "is_lead": item.is_lead},

@@ -77,7 +77,8 @@ def front(request: HttpRequest, slug: str) -> HttpResponseBase:
 def read(request: HttpRequest, slug: str, article_slug: str) -> HttpResponseBase:
     publication = load_publication(request.user, slug)
     article = (
-        Article.objects.select_related("section", "author", "edition")
+        Article.objects.select_related("section", "author", "edition", "image")
+        .defer("image__data")
         .filter(publication=publication, slug=article_slug, state=Article.State.PUBLISHED)
         .first()
     )
@@ -91,6 +92,7 @@ def read(request: HttpRequest, slug: str, article_slug: str) -> HttpResponseBase
             "publication": publication,
             "article": article,
             "canonical": settings.SITE_URL + article_url(article),
+            "site_url": settings.SITE_URL,
             "on_desk": request.user.is_authenticated and can_use_desk(request.user, publication),
         },
     )

@@ -3,6 +3,7 @@ state, and who may take it. The desk's buttons, the services' checks and the API
 nothing else decides who moves an article where.
 
     draft → submitted → edited → approved → scheduled → published
+                      ↘ declined (a member's letter or report the desk does not take)
 
 A publication without sub-editing (``Publication.sub_editing`` off, e.g. a branch bulletin) lets
 its editors approve a submitted article straight away.
@@ -91,6 +92,16 @@ STEPS: tuple[Step, ...] = (
         help="Back to draft, with a comment saying what to change.",
     ),
     Step(
+        "decline",
+        "Decline",
+        frozenset({State.SUBMITTED, State.EDITED}),
+        State.DECLINED,
+        DESK,
+        needs_reason=True,
+        help="Not for this publication (a member's letter or report, say), with the reason, "
+        "which the sender is told.",
+    ),
+    Step(
         "unpublish",
         "Take down",
         frozenset({State.PUBLISHED}),
@@ -131,4 +142,5 @@ EDITABLE_BY: dict[str, frozenset[str]] = {
     State.APPROVED: EDITORS,
     State.SCHEDULED: EDITORS,
     State.PUBLISHED: EDITORS,  # a correction, kept as a revision
+    State.DECLINED: frozenset(),
 }
