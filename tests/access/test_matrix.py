@@ -128,6 +128,8 @@ BODIES: dict[str, Any] = {
         "meeting_id": "{meeting_id}",
     },
     "POST /api/v1/publications/{publication_id}/articles": {"title": "T", "body": "B"},
+    "POST /api/v1/publications/{publication_id}/leaflets": {"title": "T", "front": "F"},
+    "PUT /api/v1/leaflets/{leaflet_id}": {"title": "T", "front": "F"},
     "POST /api/v1/publications/{publication_id}/letters": {
         "kind": "letter",
         "title": "T",
@@ -340,7 +342,7 @@ def _seed() -> dict[str, Any]:
     # The paper: Riverside's secretary writes for it (a writer sees their own articles only);
     # the article is another writer's letter on the desk.
     from iskra.press import services as press
-    from iskra.press.models import Article, Edition, Publication
+    from iskra.press.models import Article, Edition, Leaflet, Publication
 
     spark = Publication.objects.get(slug="the-spark")
     press.set_role(
@@ -410,6 +412,7 @@ def _seed() -> dict[str, Any]:
         "number": 41,
         "name": "edited",
         "image_id": MISSING,
+        "leaflet_id": Leaflet.objects.get().pk,
         "digest": "0" * 64,
     }
     return {"people": people, "values": values}

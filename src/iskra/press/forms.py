@@ -6,7 +6,7 @@ from django import forms
 
 from iskra.core.widgets import MarkdownTextarea
 from iskra.organisation.models import Unit
-from iskra.press.models import Edition, Publication, Role, Section
+from iskra.press.models import Edition, Leaflet, Publication, Role, Section
 from iskra.press.services import MAX_BODY
 
 
@@ -156,4 +156,39 @@ class SendInForm(forms.Form):
         max_length=120,
         required=False,
         help_text="e.g. “A Riverside porter”. Empty: your name.",
+    )
+
+
+class LeafletForm(forms.Form):
+    title = forms.CharField(label="Headline", max_length=120)
+    layout = forms.ChoiceField(
+        label="Template", choices=Leaflet.Layout.choices, widget=forms.RadioSelect
+    )
+    size = forms.ChoiceField(label="Paper size", choices=Leaflet.Size.choices)
+    front = forms.CharField(
+        label="The front (the cover)",
+        max_length=6000,
+        widget=MarkdownTextarea(attrs={"rows": 8}),
+        help_text="Markdown. The headline is printed above it.",
+    )
+    back = forms.CharField(
+        label="The back (the pamphlet's pages)",
+        max_length=24000,
+        required=False,
+        widget=MarkdownTextarea(attrs={"rows": 12}),
+    )
+    qr_target = forms.ChoiceField(
+        label="The QR code leads to", choices=Leaflet.Target.choices, widget=forms.RadioSelect
+    )
+    qr_url = forms.URLField(
+        label="The address (for “another address”)",
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+    )
+    qr_label = forms.CharField(
+        label="Words beside the QR code",
+        max_length=80,
+        required=False,
+        help_text="e.g. “Join the union today”. Empty: “Join us”.",
     )

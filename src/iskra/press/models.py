@@ -252,3 +252,47 @@ class Image(models.Model):
     @property
     def extension(self) -> str:
         return "png" if self.content_type == "image/png" else "jpg"
+
+
+class Leaflet(models.Model):
+    """A leaflet (two sides) or a pamphlet (a cover, then pages) from the desk's templates, made
+    as a print-ready PDF with a QR code to the join page, the paper, or another address."""
+
+    class Layout(models.TextChoices):
+        LEAFLET = "leaflet", "Leaflet: two sides"
+        PAMPHLET = "pamphlet", "Pamphlet: a cover, then pages"
+
+    class Size(models.TextChoices):
+        A5 = "a5", "A5"
+        A4 = "a4", "A4"
+
+    class Target(models.TextChoices):
+        JOIN = "join", "The join page"
+        PAPER = "paper", "The publication's front page"
+        URL = "url", "Another address"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="leaflets")
+    title = models.CharField(max_length=120)
+    layout = models.CharField(max_length=10, choices=Layout.choices, default=Layout.LEAFLET)
+    size = models.CharField(max_length=4, choices=Size.choices, default=Size.A5)
+    front = models.TextField(help_text="The front (or the cover), in Markdown.")
+    back = models.TextField(blank=True, help_text="The back (or the pages), in Markdown.")
+    qr_target = models.CharField(max_length=6, choices=Target.choices, default=Target.JOIN)
+    qr_url = models.URLField(max_length=300, blank=True)
+    qr_label = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(qr_target="url") | ~Q(qr_url=""), name="press_leaflet_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.press import views, views_media, views_public
+from iskra.press import views, views_leaflets, views_media, views_public
 
 app_name = "press"
 
@@ -34,6 +34,14 @@ urlpatterns = [
     path("desk/<int:publication_id>/sections/", views.add_section, name="add_section"),
     path("desk/<int:publication_id>/editions/new/", views.new_edition, name="new_edition"),
     path("desk/editions/<int:edition_id>/", views.edition, name="edition"),
+    path("desk/<int:publication_id>/leaflets/", views_leaflets.index, name="leaflets"),
+    path("desk/<int:publication_id>/leaflets/new/", views_leaflets.edit, name="leaflet_new"),
+    path(
+        "desk/<int:publication_id>/leaflets/<int:leaflet_id>/",
+        views_leaflets.edit,
+        name="leaflet_edit",
+    ),
+    path("leaflets/<int:leaflet_id>.pdf", views_leaflets.pdf, name="leaflet_pdf"),
     path("desk/editions/<int:edition_id>/publish/", views.publish_edition, name="publish_edition"),
     path("desk/articles/<int:article_id>/", views.article, name="article"),
     path("desk/articles/<int:article_id>/edit/", views.edit, name="edit"),

@@ -187,3 +187,16 @@ def seed_demo_press(*, person: Any, member: Any) -> None:
         hour=7, minute=0, second=0, microsecond=0
     )
     press.take_step(actor=editor, article=scheduled, step="schedule", at=tomorrow)
+
+    from iskra.press.leaflets import save_leaflet
+
+    save_leaflet(
+        actor=editor,
+        publication=paper,
+        title="Save Riverside Library",
+        front="The council wants to close **Riverside Library** in March.\n\n"
+        "It is the only free place to study, print and get online in the ward.",
+        back="## Come to the public meeting\n\nThursday, 7 pm, Riverside Community Hall.\n\n"
+        "Riverside branch is organising library users, staff and neighbours to stop the cut.",
+        qr_label="Join us and fight the cut",
+    )
