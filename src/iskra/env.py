@@ -42,6 +42,19 @@ def env_int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name}={value!r} is not a whole number.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r} is not a number.") from None
+    if number < 0 or number != number:
+        raise ConfigurationError(f"{name}={value!r} must be zero or more.")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +18,7 @@ import dj_database_url
 from iskra.env import (
     ConfigurationError,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -120,6 +122,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "anymail",
     "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "iskra.core",
     "iskra.audit",
@@ -132,6 +135,7 @@ INSTALLED_APPS = [
     "iskra.ballots",
     "iskra.representation",
     "iskra.press",
+    "iskra.newsletter",
     "iskra.privacy",
     "iskra.home",
     "iskra.demo",
@@ -233,6 +237,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # request is read, never stored (iskra.core.uploads). Pictures for the paper are resized anyway.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -284,6 +289,17 @@ if IS_PRODUCTION and EMAIL_URL.split(":", 1)[0] in {"console", "file"}:
     )
 globals().update(parse_email_url(EMAIL_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The newsletter (iskra.newsletter): messages a second each worker sends (0: as fast as the
+# mail server takes them), how many workers share a send, the bounce score that stops delivery
+# to an address (a hard bounce counts 1, a soft one 0.5), and the sender's address.
+NEWSLETTER_RATE = env_float("NEWSLETTER_RATE", 50.0)
+NEWSLETTER_WORKERS = env_int("NEWSLETTER_WORKERS", 1)
+NEWSLETTER_BOUNCE_LIMIT = env_float("NEWSLETTER_BOUNCE_LIMIT", 5.0)
+NEWSLETTER_FROM = env_str("NEWSLETTER_FROM", "") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+# A provider's bounce and complaint webhooks (django-anymail) are served when this is set: the
+# "user:password" the provider sends with each call.
+ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET", "") or None}
 # Emails that must never be queued in the database (a voter's tracker code) are sent by a
 # thread of each app server process, outside the request; off, they are sent in the request.
 ISKRA_EMAIL_IN_BACKGROUND = env_bool("ISKRA_EMAIL_IN_BACKGROUND", True)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import include, path
@@ -41,10 +42,15 @@ urlpatterns = [
     path("", include("iskra.representation.urls")),
     path("", include("iskra.search.urls")),
     path("", include("iskra.press.urls")),
+    path("", include("iskra.newsletter.urls")),
     *press_urls.sitemap_urls,
     path("audit/", include("iskra.organisation.urls_audit")),
     path("admin/", admin.site.urls),
 ]
+
+# A provider's bounce and complaint webhooks (django-anymail), where one is configured.
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    urlpatterns.append(path("newsletter/anymail/", include("anymail.urls")))
 
 # The site's own error pages (templates 400/403/404/500 in core); under /api/ every error is
 # JSON instead (iskra.apikit.middleware).

@@ -130,6 +130,8 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/publications/{publication_id}/articles": {"title": "T", "body": "B"},
     "POST /api/v1/publications/{publication_id}/leaflets": {"title": "T", "front": "F"},
     "PUT /api/v1/leaflets/{leaflet_id}": {"title": "T", "front": "F"},
+    "PUT /api/v1/mailing-lists/{list_id}/subscription": {"subscribed": True},
+    "POST /api/v1/mailing-lists/{list_id}/sends": {"subject": "S", "intro": "I"},
     "POST /api/v1/publications/{publication_id}/letters": {
         "kind": "letter",
         "title": "T",
@@ -216,6 +218,7 @@ BODIES: dict[str, Any] = {
 # Per-route values where one parameter name means different things.
 ROUTE_PARAMS: dict[str, dict[str, Any]] = {
     "desk/articles/<int:article_id>/revisions/<int:number>/": {"number": 1},
+    "newsletter/<slug:slug>/subscribe/": {"slug": "the-spark-daily"},
     "calendar/<slug:token>.ics": {"token": "{feed_token}"},
     "ballots/<int:ballot_id>/v/<str:token>/": {"token": "not-a-credential"},
     # A sealed ballot's own pages and files ask about the demo's sealed ballot.
@@ -342,6 +345,7 @@ def _seed() -> dict[str, Any]:
     # The paper: Riverside's secretary writes for it (a writer sees their own articles only);
     # the article is another writer's letter on the desk.
     from iskra.press import services as press
+    from iskra.newsletter.models import MailingList, Send
     from iskra.press.models import Article, Edition, Leaflet, Publication
 
     spark = Publication.objects.get(slug="the-spark")
@@ -413,6 +417,8 @@ def _seed() -> dict[str, Any]:
         "name": "edited",
         "image_id": MISSING,
         "leaflet_id": Leaflet.objects.get().pk,
+        "list_id": MailingList.objects.get(slug="the-spark-daily").pk,
+        "send_id": Send.objects.get(status="draft").pk,
         "digest": "0" * 64,
     }
     return {"people": people, "values": values}

@@ -188,6 +188,10 @@ def seed_demo_press(*, person: Any, member: Any) -> None:
     )
     press.take_step(actor=editor, article=scheduled, step="schedule", at=tomorrow)
 
+    seed_demo_newsletter(
+        paper=paper, editor=editor, articles=list(Article.objects.filter(edition=last))
+    )
+
     from iskra.press.leaflets import save_leaflet
 
     save_leaflet(
@@ -199,4 +203,91 @@ def seed_demo_press(*, person: Any, member: Any) -> None:
         back="## Come to the public meeting\n\nThursday, 7 pm, Riverside Community Hall.\n\n"
         "Riverside branch is organising library users, staff and neighbours to stop the cut.",
         qr_label="Join us and fight the cut",
+    )
+
+
+def seed_demo_newsletter(*, paper: Any, editor: User, articles: list[Any]) -> None:
+    """The Spark daily: members and a few of the public subscribed (one address bouncing, one
+    waiting to confirm), yesterday's send delivered, today's a draft."""
+    from iskra.newsletter import sending, subscriptions
+    from iskra.newsletter.models import Delivery, Send, Subscriber
+
+    daily = subscriptions.create_list(
+        actor=editor,
+        publication=paper,
+        name="The Spark daily",
+        frequency="daily",
+        description="The day's news from the paper, every weekday morning.",
+    )
+    subscriptions.create_list(
+        actor=editor,
+        publication=paper,
+        name="Save Riverside Library",
+        frequency="campaign",
+        description="News of the campaign against the library's closure.",
+    )
+    for who in User.objects.filter(email__in=["member@example.org", "secretary@example.org"]):
+        subscriptions.set_member_subscription(actor=who, mailing_list=daily, on=True)
+    now = timezone.now()
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                mailing_list=daily,
+                email=f"reader{n}@example.net",
+                status=Subscriber.Status.ACTIVE,
+                created_at=now - timedelta(days=30 + n),
+                confirmed_at=now - timedelta(days=30 + n),
+            )
+            for n in range(12)
+        ]
+        + [
+            Subscriber(
+                mailing_list=daily,
+                email="newreader@example.net",
+                status=Subscriber.Status.PENDING,
+                created_at=now,
+            ),
+            Subscriber(
+                mailing_list=daily,
+                email="gone@example.net",
+                status=Subscriber.Status.BOUNCED,
+                bounce_score=5,
+                created_at=now - timedelta(days=90),
+            ),
+        ]
+    )
+    yesterday = sending.write_send(
+        actor=editor,
+        mailing_list=daily,
+        subject="The Spark daily: porters win back their break",
+        intro="Good morning. A win at Riverside Hospital, and three evictions stopped.",
+        articles=articles[:3],
+    )
+    html, text = sending.render(yesterday)
+    active = list(daily.subscribers.filter(status=Subscriber.Status.ACTIVE))
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                send=yesterday,
+                subscriber=s,
+                status=Delivery.Status.SENT,
+                sent_at=now - timedelta(days=1),
+            )
+            for s in active
+        ]
+    )
+    Send.objects.filter(pk=yesterday.pk).update(
+        html=html,
+        text=text,
+        status=Send.Status.SENT,
+        created_at=now - timedelta(days=1, hours=1),
+        queued_at=now - timedelta(days=1),
+        finished_at=now - timedelta(days=1),
+    )
+    sending.write_send(
+        actor=editor,
+        mailing_list=daily,
+        subject="The Spark daily: the strike ballot opens",
+        intro="The ballot opens on Monday: here is how to make sure your vote counts.",
+        articles=articles[3:],
     )
