@@ -344,8 +344,8 @@ def _seed() -> dict[str, Any]:
     notification = member.notifications.get(kind="matrix")
     # The paper: Riverside's secretary writes for it (a writer sees their own articles only);
     # the article is another writer's letter on the desk.
-    from iskra.press import services as press
     from iskra.newsletter.models import MailingList, Send
+    from iskra.press import services as press
     from iskra.press.models import Article, Edition, Leaflet, Publication
 
     spark = Publication.objects.get(slug="the-spark")
