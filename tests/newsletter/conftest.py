@@ -13,7 +13,11 @@ from aiosmtpd.controller import Controller
 
 from iskra.newsletter import subscriptions
 from iskra.newsletter.models import MailingList
-from tests.press.conftest import Paper, paper  # noqa: F401 - the fixture
+from tests.press import conftest as press_fixtures
+from tests.press.conftest import Paper
+
+# The paper's fixture, for the newsletter's tests too.
+paper = press_fixtures.paper
 
 
 @dataclass
