@@ -290,6 +290,9 @@ if IS_PRODUCTION and EMAIL_URL.split(":", 1)[0] in {"console", "file"}:
 globals().update(parse_email_url(EMAIL_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The currency of the paper's sales and fighting fund (an ISO 4217 code).
+CURRENCY = env_str("CURRENCY", "GBP") or "GBP"
+
 # The newsletter (iskra.newsletter): messages a second each worker sends (0: as fast as the
 # mail server takes them), how many workers share a send, the bounce score that stops delivery
 # to an address (a hard bounce counts 1, a soft one 0.5), and the sender's address.

@@ -131,6 +131,26 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/publications/{publication_id}/leaflets": {"title": "T", "front": "F"},
     "PUT /api/v1/leaflets/{leaflet_id}": {"title": "T", "front": "F"},
     "PUT /api/v1/mailing-lists/{list_id}/subscription": {"subscribed": True},
+    "POST /api/v1/publications/{publication_id}/sales": {
+        "unit_id": "{unit_id}",
+        "pitch": "Market",
+        "sold_on": "2026-01-01",
+        "copies": 3,
+        "money": "3.00",
+    },
+    "PUT /api/v1/editions/{edition_id}/bundles/{unit_id}": {"copies_wanted": 10},
+    "PUT /api/v1/publications/{publication_id}/targets/{unit_id}": {"copies_per_edition": 10},
+    "POST /api/v1/units/{unit_id}/contacts": {
+        "name": "Jo",
+        "email": "jo@example.net",
+        "consent": True,
+    },
+    "POST /api/v1/publications/{publication_id}/subscriptions": {
+        "unit_id": "{unit_id}",
+        "kind": "digital",
+        "name": "Pat",
+        "email": "pat@example.net",
+    },
     "POST /api/v1/mailing-lists/{list_id}/sends": {"subject": "S", "intro": "I"},
     "POST /api/v1/publications/{publication_id}/letters": {
         "kind": "letter",
@@ -346,7 +366,7 @@ def _seed() -> dict[str, Any]:
     # the article is another writer's letter on the desk.
     from iskra.newsletter.models import MailingList, Send
     from iskra.press import services as press
-    from iskra.press.models import Article, Edition, Leaflet, Publication
+    from iskra.press.models import Article, Contact, Edition, Leaflet, Publication
 
     spark = Publication.objects.get(slug="the-spark")
     press.set_role(
@@ -418,6 +438,8 @@ def _seed() -> dict[str, Any]:
         "image_id": MISSING,
         "leaflet_id": Leaflet.objects.get().pk,
         "list_id": MailingList.objects.get(slug="the-spark-daily").pk,
+        "contact_id": Contact.objects.get().pk,
+        "step": "done",
         "send_id": Send.objects.get(status="draft").pk,
         "digest": "0" * 64,
     }

@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 
+from iskra.accounts.models import User
 from iskra.core.widgets import MarkdownTextarea
+from iskra.decisions.models import Action
 from iskra.organisation.models import Unit
 from iskra.press.models import Edition, Leaflet, Publication, Role, Section
 from iskra.press.services import MAX_BODY
@@ -94,7 +96,9 @@ class CommentForm(forms.Form):
 
 class EditionForm(forms.Form):
     number = forms.IntegerField(label="Issue number", min_value=1, max_value=1_000_000)
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     pages = forms.IntegerField(label="Pages", min_value=1, max_value=64, initial=16)
 
 
@@ -192,3 +196,68 @@ class LeafletForm(forms.Form):
         required=False,
         help_text="e.g. “Join the union today”. Empty: “Join us”.",
     )
+
+
+class SaleForm(forms.Form):
+    pitch = forms.CharField(
+        label="Where (the pitch)", max_length=120, help_text="e.g. Riverside market, hospital gate"
+    )
+    sold_on = forms.DateField(
+        label="Day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    copies = forms.IntegerField(label="Copies sold", min_value=0, max_value=5000, initial=0)
+    money = forms.DecimalField(
+        label="Money taken for the papers", min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
+    fighting_fund = forms.DecimalField(
+        label="Given to the fighting fund", min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
+    seller: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Seller", queryset=User.objects.none(), required=False, empty_label="Me"
+    )
+    action: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Report it on an action",
+        queryset=Action.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="A decision's action counting papers sold: the copies are reported back on it.",
+    )
+
+    def __init__(self, *args: Any, sellers: Any, actions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seller"].queryset = sellers  # type: ignore[attr-defined]
+        self.fields["action"].queryset = actions  # type: ignore[attr-defined]
+        if not sellers.exists():
+            del self.fields["seller"]
+        if not actions.exists():
+            del self.fields["action"]
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label="Their name", max_length=120)
+    email = forms.EmailField(label="Email", max_length=254, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    note = forms.CharField(label="Note", max_length=300, required=False)
+    consent = forms.BooleanField(label="They agreed to be contacted by us", required=False)
+
+
+class BundleForm(forms.Form):
+    copies_wanted = forms.IntegerField(label="Copies wanted", min_value=0, max_value=100_000)
+    copies_delivered = forms.IntegerField(
+        label="Copies delivered", min_value=0, max_value=100_000, required=False
+    )
+
+
+class SubscriptionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("digital", "Digital"), ("print", "Print (posted)")]
+    )
+    name = forms.CharField(label="Reader's name", max_length=120)
+    email = forms.EmailField(label="Reader's email", max_length=254)
+    address = forms.CharField(
+        label="Postal address (print)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    months = forms.IntegerField(label="Months", min_value=1, max_value=36, initial=12)

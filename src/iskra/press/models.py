@@ -296,3 +296,152 @@ class Leaflet(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class BundleOrder(models.Model):
+    """The copies of an edition a branch (or any unit) orders, and how many reached it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="bundles")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    copies_wanted = models.PositiveIntegerField()
+    copies_delivered = models.PositiveIntegerField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "unit"], name="press_one_bundle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bundle of {self.edition_id} for {self.unit_id}"
+
+
+class Sale(models.Model):
+    """Papers sold at a pitch by a seller on a day: copies, the money taken for them, and what
+    was given to the fighting fund. Money is a Decimal in ``settings.CURRENCY``."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="sales")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="sales"
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pitch = models.CharField(max_length=120, help_text="Where: a market, a workplace gate.")
+    sold_on = models.DateField()
+    copies = models.PositiveIntegerField()
+    money = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    fighting_fund = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    action = models.ForeignKey(
+        "decisions.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    report = models.ForeignKey(
+        "decisions.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sold_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(money__gte=0) & Q(fighting_fund__gte=0), name="press_sale_money"
+            ),
+            models.CheckConstraint(
+                condition=Q(copies__gt=0) | Q(money__gt=0) | Q(fighting_fund__gt=0),
+                name="press_sale_something",
+            ),
+        ]
+        indexes = [models.Index(fields=["publication", "unit", "sold_on"], name="press_sales")]
+
+    def __str__(self) -> str:
+        return f"{self.copies} sold at {self.pitch}"
+
+
+class SalesTarget(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+")
+    copies_per_edition = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "unit"], name="press_one_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Target of {self.unit_id}"
+
+
+class Contact(models.Model):
+    """Someone met while selling who agreed to be contacted: on the branch's follow-up list."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    sale = models.ForeignKey(
+        Sale, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    consent = models.BooleanField(help_text="They agreed to be contacted by the organisation.")
+    invited_at = models.DateTimeField(null=True, blank=True, help_text="Sent the join link.")
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(consent=True), name="press_contact_consent"),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""), name="press_contact_reachable"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Contact {self.pk}"
+
+
+class PaperSubscription(models.Model):
+    """A reader's subscription to the paper, in print or digital, sold by a branch; the worker
+    reminds them by email before it runs out."""
+
+    class Kind(models.TextChoices):
+        PRINT = "print", "Print (posted)"
+        DIGITAL = "digital", "Digital"
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    address = models.TextField(blank=True, help_text="For print: where it is posted.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["ends_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="press_sub_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="print") | ~Q(address=""), name="press_sub_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subscription {self.pk}"

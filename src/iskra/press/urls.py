@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iskra.press import views, views_leaflets, views_media, views_public
+from iskra.press import views, views_leaflets, views_media, views_public, views_sales
 
 app_name = "press"
 
@@ -17,6 +17,29 @@ urlpatterns = [
         name="edition_print",
     ),
     path("press/<slug:slug>/send-in/", views_media.send_in, name="send_in"),
+    path("press/<slug:slug>/sales/", views_sales.league, name="league"),
+    path("press/<slug:slug>/sales/<int:unit_id>/", views_sales.branch, name="branch"),
+    path(
+        "press/<slug:slug>/sales/<int:unit_id>/record/",
+        views_sales.record_sale,
+        name="record_sale",
+    ),
+    path(
+        "press/<slug:slug>/sales/<int:unit_id>/contacts/",
+        views_sales.add_contact,
+        name="add_contact",
+    ),
+    path(
+        "press/<slug:slug>/sales/<int:unit_id>/subscriptions/",
+        views_sales.add_subscription,
+        name="add_subscription",
+    ),
+    path(
+        "press/<slug:slug>/sales/<int:unit_id>/bundles/<int:edition_id>/",
+        views_sales.set_bundle,
+        name="set_bundle",
+    ),
+    path("contacts/<int:contact_id>/<slug:step>/", views_sales.contact_step, name="contact_step"),
     path("press/images/<int:image_id>/<str:digest>/", views_media.image, name="image"),
     path("press/<slug:slug>/feed/atom/", views_public.atom, name="atom"),
     path("press/<slug:slug>/feed/rss/", views_public.rss, name="rss"),

@@ -191,6 +191,7 @@ def seed_demo_press(*, person: Any, member: Any) -> None:
     seed_demo_newsletter(
         paper=paper, editor=editor, articles=list(Article.objects.filter(edition=last))
     )
+    seed_demo_sales(paper=paper, editor=editor, last=last, nxt=nxt)
 
     from iskra.press.leaflets import save_leaflet
 
@@ -290,4 +291,89 @@ def seed_demo_newsletter(*, paper: Any, editor: User, articles: list[Any]) -> No
         subject="The Spark daily: the strike ballot opens",
         intro="The ballot opens on Monday: here is how to make sure your vote counts.",
         articles=articles[3:],
+    )
+
+
+def seed_demo_sales(*, paper: Any, editor: User, last: Any, nxt: Any) -> None:
+    """Every branch has a target; Riverside and Docklands sold number 41 at their pitches, with
+    the fighting fund; Riverside's bundle for 42 is ordered; a contact met at the market waits
+    for Riverside's follow-up; a reader's digital subscription runs out next week."""
+    from decimal import Decimal
+
+    from iskra.press import sales
+
+    secretary = User.objects.get(email="secretary@example.org")
+    member = User.objects.get(email="member@example.org")
+    branches = {u.name: u for u in Unit.objects.filter(name__endswith="Branch")}
+    for name, target in (
+        ("Riverside Branch", 40),
+        ("Hillside Branch", 25),
+        ("Docklands Branch", 30),
+        ("Old Town Branch", 20),
+    ):
+        sales.set_target(actor=editor, publication=paper, unit=branches[name], copies=target)
+    day = last.date
+    riverside = branches["Riverside Branch"]
+    market = sales.record_sale(
+        actor=secretary,
+        publication=paper,
+        unit=riverside,
+        seller=secretary,
+        pitch="Riverside market",
+        sold_on=day,
+        copies=14,
+        money=Decimal("14.00"),
+        fighting_fund=Decimal("6.50"),
+        edition=last,
+    )
+    sales.record_sale(
+        actor=member,
+        publication=paper,
+        unit=riverside,
+        seller=member,
+        pitch="Riverside Hospital gate",
+        sold_on=day + timedelta(days=1),
+        copies=9,
+        money=Decimal("9.00"),
+        fighting_fund=Decimal("3.00"),
+        edition=last,
+    )
+    docklands = branches["Docklands Branch"]
+    docklands_officer = User.objects.get(
+        pk=SeatHolding.objects.current()
+        .filter(seat__title="Docklands Branch Secretary")
+        .values_list("holder_id", flat=True)[0]
+    )
+    sales.record_sale(
+        actor=docklands_officer,
+        publication=paper,
+        unit=docklands,
+        seller=docklands_officer,
+        pitch="Docklands bus depot",
+        sold_on=day,
+        copies=21,
+        money=Decimal("21.00"),
+        fighting_fund=Decimal("12.00"),
+        edition=last,
+    )
+    sales.set_bundle(actor=secretary, edition=last, unit=riverside, wanted=40, delivered=40)
+    sales.set_bundle(actor=secretary, edition=nxt, unit=riverside, wanted=45)
+    sales.add_contact(
+        actor=secretary,
+        unit=riverside,
+        name="Jo Reader",
+        email="jo.reader@example.net",
+        note="Library user; wants to help the campaign",
+        consent=True,
+        sale=market,
+    )
+    sales.add_subscription(
+        actor=secretary,
+        publication=paper,
+        unit=riverside,
+        kind="digital",
+        name="Pat Subscriber",
+        email="pat@example.net",
+        months=12,
+        starts_on=timezone.localdate() - timedelta(days=358),
     )

@@ -20,6 +20,7 @@ def sweep() -> None:
     from iskra.ballots.services import close_due_ballots
     from iskra.core.notifications import send_due_notification_emails
     from iskra.members.services import complete_due_probations, end_due_suspensions
+    from iskra.press.sales import remind_due_subscriptions
     from iskra.press.services import publish_due
     from iskra.representation.byelections import close_due_nominations
     from iskra.representation.requisitions import run_clocks
@@ -32,6 +33,7 @@ def sweep() -> None:
     run_clocks()
     close_due_nominations()
     publish_due()
+    remind_due_subscriptions()
     send_due_notification_emails()
 
 
