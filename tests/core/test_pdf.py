@@ -169,4 +169,9 @@ def test_every_pdf_is_rendered_by_render_pdf() -> None:
         for path in src.rglob("*.py")
         if "render_pdf(" in path.read_text() and path.name != "pdf.py"
     )
-    assert callers == ["ballots/views.py", "motions/views_bulletins.py", "press/print.py"]
+    assert callers == [
+        "ballots/views.py",
+        "motions/views_bulletins.py",
+        "press/leaflets.py",
+        "press/print.py",
+    ]
