@@ -31,6 +31,7 @@ Iskra's own commands:
   iskra search reindex                          rebuild the search index (after iskra seed)
   iskra ballot export ID [-o FILE]              write a counted ballot's published record
   iskra ballot verify EXPORT                    check an export's hash chain and recount it
+  iskra newsletter bounces PATH                 read bounces and complaints from the bounce mailbox
   iskra check --deploy                          check production settings
 
 All Django management commands follow (iskra help COMMAND for one command's options).
