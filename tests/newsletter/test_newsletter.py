@@ -24,27 +24,13 @@ from iskra.press import services as press
 from iskra.press.models import Article
 from tests.conftest import make_member
 from tests.newsletter.conftest import Sink
-from tests.press.conftest import Paper
+from tests.press.conftest import Paper, published_article
 
 Status = Subscriber.Status
 
 
 def _article(paper: Paper) -> Article:
-    article = press.write_article(
-        actor=paper.writer,
-        publication=paper.publication,
-        title="Porters win",
-        standfirst="Back pay for all.",
-        body="We won.",
-    )
-    for actor, step in (
-        (paper.writer, "submit"),
-        (paper.sub_editor, "edited"),
-        (paper.editor, "approve"),
-        (paper.editor, "publish"),
-    ):
-        article = press.take_step(actor=actor, article=article, step=step)
-    return article
+    return published_article(paper, standfirst="Back pay for all.")
 
 
 def _subscribe(daily: MailingList, *emails: str) -> list[Subscriber]:

@@ -6,7 +6,7 @@ import pytest
 
 from iskra.accounts.models import User
 from iskra.press import services as press
-from iskra.press.models import Publication, Role, Section
+from iskra.press.models import Article, Publication, Role, Section
 from tests.conftest import World, fresh, make_member
 
 
@@ -55,3 +55,29 @@ def paper(world: World) -> Paper:
         other_writer=fresh(people["writer2"]),
         news=news,
     )
+
+
+def published_article(
+    paper: Paper,
+    title: str = "Porters win",
+    *,
+    standfirst: str = "They won.",
+    body: str = "We won.",
+) -> Article:
+    """An article by the writer, taken through every step of the workflow to published."""
+    article = press.write_article(
+        actor=paper.writer,
+        publication=paper.publication,
+        title=title,
+        standfirst=standfirst,
+        body=body,
+        section=paper.news,
+    )
+    for actor, step in (
+        (paper.writer, "submit"),
+        (paper.sub_editor, "edited"),
+        (paper.editor, "approve"),
+        (paper.editor, "publish"),
+    ):
+        article = press.take_step(actor=actor, article=article, step=step)
+    return article

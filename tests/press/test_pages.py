@@ -9,7 +9,7 @@ from django.test import Client
 
 from iskra.press import services as press
 from iskra.press.models import Article
-from tests.press.conftest import Paper
+from tests.press.conftest import Paper, published_article
 
 
 def _client(user: object | None = None) -> Client:
@@ -19,23 +19,8 @@ def _client(user: object | None = None) -> Client:
     return client
 
 
-def _published(paper: Paper, title: str = "Porters win", lead: bool = True) -> Article:
-    article = press.write_article(
-        actor=paper.writer,
-        publication=paper.publication,
-        title=title,
-        standfirst="They won.",
-        body="**Together** we won.",
-        section=paper.news,
-    )
-    for actor, step in (
-        (paper.writer, "submit"),
-        (paper.sub_editor, "edited"),
-        (paper.editor, "approve"),
-        (paper.editor, "publish"),
-    ):
-        article = press.take_step(actor=actor, article=article, step=step)
-    return article
+def _published(paper: Paper, title: str = "Porters win") -> Article:
+    return published_article(paper, title, body="**Together** we won.")
 
 
 def test_a_writer_writes_on_the_desk_and_a_bad_form_keeps_what_was_typed(paper: Paper) -> None:

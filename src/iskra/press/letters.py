@@ -10,18 +10,16 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from iskra.audit.services import record
 from iskra.core import ratelimit
 from iskra.core.errors import DomainError
-from iskra.core.markdown import render_markdown
 from iskra.core.notifications import notify
 from iskra.motions.permissions import is_active_member
 from iskra.organisation.permissions import require
-from iskra.press.models import Article, Publication, Revision, Role, Section
+from iskra.press.models import Article, Publication, Role, Section
 from iskra.press.permissions import can_read
-from iskra.press.services import FieldError, _check_text, _unique_slug
+from iskra.press.services import FieldError, _check_text, new_article
 
 # How many a member may send in a day, to one publication.
 PER_DAY = 5
@@ -56,31 +54,18 @@ def send_in(
         raise DomainError(
             f"You have sent {publication.name} {PER_DAY} today: send the next one tomorrow."
         )
-    now = timezone.now()
     section = Section.objects.filter(publication=publication, slug=SECTION_SLUGS[kind]).first()
     with transaction.atomic():
-        article = Article.objects.create(
+        article = new_article(
+            actor=actor,
             publication=publication,
             section=section,
             kind=kind,
-            title=title,
-            slug=_unique_slug(Article.objects, title, limit=80, publication=publication),
-            body=body,
-            body_html=str(render_markdown(body)),
-            byline=byline.strip()[:120],
-            author=actor,
             state=Article.State.SUBMITTED,
-            created_at=now,
-            updated_at=now,
-        )
-        Revision.objects.create(
-            article=article,
-            number=1,
             title=title,
             body=body,
-            author=actor,
+            byline=byline,
             note="Sent in",
-            created_at=now,
         )
         record(actor=actor, action="press.article.send_in", obj=article, data={"kind": kind})
         desk = Role.objects.filter(

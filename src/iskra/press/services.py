@@ -170,6 +170,49 @@ def _check_section(publication: Publication, section: Section | None) -> None:
         raise FieldError("section", f"That section is not one of {publication.name}'s.")
 
 
+def new_article(
+    *,
+    actor: Any,
+    publication: Publication,
+    section: Section | None,
+    title: str,
+    body: str,
+    standfirst: str = "",
+    byline: str = "",
+    kind: str = Article.Kind.ARTICLE,
+    state: str = Article.State.DRAFT,
+    note: str,
+) -> Article:
+    """The article and its first revision (inside the caller's transaction, checks done)."""
+    now = timezone.now()
+    article = Article.objects.create(
+        publication=publication,
+        section=section,
+        kind=kind,
+        state=state,
+        title=title,
+        slug=_unique_slug(Article.objects, title, limit=80, publication=publication),
+        standfirst=standfirst,
+        body=body,
+        body_html=str(render_markdown(body)),
+        byline=byline.strip()[:120],
+        author=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    Revision.objects.create(
+        article=article,
+        number=1,
+        title=title,
+        standfirst=standfirst,
+        body=body,
+        author=actor,
+        note=note,
+        created_at=now,
+    )
+    return article
+
+
 def write_article(
     *,
     actor: Any,
@@ -187,30 +230,16 @@ def write_article(
     )
     title, body, standfirst = _check_text(title, body, standfirst)
     _check_section(publication, section)
-    now = timezone.now()
     with transaction.atomic():
-        article = Article.objects.create(
+        article = new_article(
+            actor=actor,
             publication=publication,
             section=section,
             title=title,
-            slug=_unique_slug(Article.objects, title, limit=80, publication=publication),
             standfirst=standfirst,
             body=body,
-            body_html=str(render_markdown(body)),
-            byline=byline.strip()[:120],
-            author=actor,
-            created_at=now,
-            updated_at=now,
-        )
-        Revision.objects.create(
-            article=article,
-            number=1,
-            title=title,
-            standfirst=standfirst,
-            body=body,
-            author=actor,
+            byline=byline,
             note="First draft",
-            created_at=now,
         )
         record(actor=actor, action="press.article.write", obj=article, data={"title": title})
     return article
