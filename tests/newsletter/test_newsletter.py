@@ -276,3 +276,17 @@ def test_only_the_editors_send_and_bad_sends_are_refused(paper: Paper, daily: Ma
             actor=paper.world.outsider, mailing_list=daily, on=True
         )
     del other
+
+
+def test_a_refused_address_is_recorded_as_failed_and_the_rest_go(
+    paper: Paper, daily: MailingList, smtp: Sink, settings: Any
+) -> None:
+    settings.NEWSLETTER_RATE = 0
+    _subscribe(daily, "ann@example.org", "refused@example.org", "bob@example.org")
+    send = sending.write_send(actor=paper.editor, mailing_list=daily, subject="S", intro="Hi")
+    sending.queue_send(actor=paper.editor, send=send)
+    sending.deliver_batch(send.pk)
+    failed = Delivery.objects.get(status=Delivery.Status.FAILED)
+    assert failed.subscriber.email == "refused@example.org" and "No such user" in failed.error
+    assert sorted(m["To"] for m in smtp.messages) == ["ann@example.org", "bob@example.org"]
+    assert Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__isnull=False).count() == 2

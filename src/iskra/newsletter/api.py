@@ -4,14 +4,14 @@ and sends (write, test, send, progress, stop). The same services as the pages.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from iskra.accounts.api_auth import request_user
 from iskra.apikit.common import ERRORS
-from iskra.apikit.inputs import SEARCH, Input, PathId
+from iskra.apikit.inputs import MAX_ID, SEARCH, Input, PathId
 from iskra.core.errors import DomainError, NotFound
 from iskra.motions.permissions import is_active_member
 from iskra.newsletter import sending, subscriptions
@@ -55,7 +55,9 @@ class SubscriberFilter(Schema):
 class SendIn(Input):
     subject: str = Field(max_length=200)
     intro: str = Field("", max_length=20_000)
-    article_ids: list[int] = Field(default_factory=list, max_length=50)
+    article_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class SendOut(Schema):

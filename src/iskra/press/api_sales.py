@@ -26,7 +26,12 @@ from iskra.press.models import Contact, Edition, Sale
 
 router = Router(tags=["press"])
 
-Money = Field(Decimal(0), ge=0, le=100_000, max_digits=10, decimal_places=2)
+# Money in a body: a decimal string such as "12.50", never negative (a pattern of digits).
+MONEY_PATTERN = r"^[0-9]{1,6}(\.[0-9]{1,2})?$"
+
+
+def Money() -> Any:  # noqa: N802 - reads as a type in a schema
+    return Field("0", max_length=9, pattern=MONEY_PATTERN, description='e.g. "12.50"')
 
 
 class SaleIn(Input):
@@ -34,8 +39,8 @@ class SaleIn(Input):
     pitch: str = Field(max_length=120)
     sold_on: dt.date
     copies: int = Field(0, ge=0, le=sales.MAX_COPIES)
-    money: Decimal = Money
-    fighting_fund: Decimal = Money
+    money: str = Money()
+    fighting_fund: str = Money()
     seller_id: int | None = OptionalId(description="Officers: the member who sold; default you.")
     edition_id: int | None = OptionalId()
     action_id: int | None = OptionalId(description="A decision's action to report the copies on.")
