@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -192,3 +193,24 @@ def test_the_api_takes_a_letter(paper: Paper) -> None:
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 201 and response.json()["state"] == "submitted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_multipart_body_without_its_boundary_is_a_400(live_server: Any, paper: Paper) -> None:
+    """Found by the API fuzzer, over HTTP (it was a 500): a multipart Content-Type without its
+    boundary."""
+    import urllib.error
+    import urllib.request
+
+    article = _draft(paper)
+    _token, raw = issue_token(user=paper.writer, name="t")
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/articles/{article.pk}/image",
+        data=b"",
+        method="POST",
+        headers={"Content-Type": "multipart/form-data", "Authorization": f"Bearer {raw}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=30)
+    assert answer.value.code == 400
+    assert "boundary" in json.loads(answer.value.read())["detail"]

@@ -12,6 +12,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -83,6 +84,12 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(request, {"detail": MESSAGES[413]}, status=413)
     if isinstance(exc, SuspiciousOperation):
         return api.create_response(request, {"detail": MESSAGES[400]}, status=400)
+    if isinstance(exc, MultiPartParserError):
+        return api.create_response(
+            request,
+            {"detail": f"The multipart body cannot be read ({exc}): send it with its boundary."},
+            status=400,
+        )
     if isinstance(exc, PermissionDenied):
         return api.create_response(request, {"detail": str(exc) or MESSAGES[403]}, status=403)
     logging.getLogger("django.request").error(
