@@ -179,7 +179,11 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["publication", "state", "published_at"], name="press_public"),
+            # The newest first, ties by id: the index gives that order, so a front page or a
+            # feed reads 20 rows, not all of them sorted (SQLite sorted 10 000: bench/press_bench).
+            models.Index(
+                fields=["publication", "state", "-published_at", "-id"], name="press_public"
+            ),
         ]
 
     def __str__(self) -> str:

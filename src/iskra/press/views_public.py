@@ -240,7 +240,8 @@ class ArticleSitemap(Sitemap):  # type: ignore[type-arg]
         return (
             Article.objects.filter(state=Article.State.PUBLISHED, publication__is_public=True)
             .select_related("publication")
-            .order_by("-published_at", "pk")
+            .only("slug", "updated_at", "publication__slug")
+            .order_by("-published_at", "-pk")
         )
 
     def location(self, item: Article) -> str:
