@@ -63,13 +63,18 @@ def drop_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
+# The production settings' key in every bench: a bench that makes a session in its own process
+# (bench/press_bench.py) needs it valid on the served pass.
+BENCH_SECRET_KEY = "bench-only-" + "k" * 60
+
+
 def production_env(url: str, data_dir: str, **extra: str) -> dict[str, str]:
     """The production settings (ISKRA_ENV=production) on plain-HTTP loopback."""
     env = {
         **os.environ,
         "ISKRA_ENV": "production",
         "DATABASE_URL": url,
-        "SECRET_KEY": "bench-only-" + "k" * 60,
+        "SECRET_KEY": BENCH_SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "EMAIL_URL": "dummy://",
         "SECURE_SSL_REDIRECT": "0",

@@ -38,8 +38,12 @@ Measured, DEBUG off, as an anonymous reader (no session):
 - floors in the same run: ``/healthz`` (the whole stack and one ``SELECT 1``), an article read
   by its primary key, and a one-page trivial HTML rendered by ``iskra.core.pdf.render_pdf``.
 
+- leaflets: a two-sided A5 leaflet with its QR code and an A4 pamphlet (a cover and four
+  parts), through ``leaflets.leaflet_pdf`` and ``GET /leaflets/<id>.pdf`` in-process (warm) and
+  served: the A5 as a new server's first request, then warm.
+
 Targets (issue 14): an article page p95 <= 50 ms and the feeds <= 100 ms with 10 000 articles;
-a 16-page edition PDF <= 10 s. Leaflets are not measured.
+a 16-page edition PDF <= 10 s; a leaflet <= 2 s.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ SLUG = "bench-spark"
 ARTICLE_P95_MS = 50.0
 FEED_P95_MS = 100.0
 PDF_S = 10.0
+LEAFLET_S = 2.0
 TARGET_PAGES = 16
 SECTIONS = ["News", "Workplaces", "Housing", "Health", "International", "Theory", "Letters"]
 EDITIONS = 200
@@ -344,12 +349,45 @@ def _queries(client: Any, url: str) -> dict[str, Any]:
     }
 
 
+def make_leaflets(paper: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from iskra.accounts.models import User
+    from iskra.press.models import Leaflet
+
+    rng = random.Random(7)
+    now = timezone.now()
+    author = User.objects.order_by("pk").first()
+    Leaflet.objects.filter(publication=paper).delete()
+    common = {"publication": paper, "created_by": author, "created_at": now, "updated_at": now}
+    a5 = Leaflet.objects.create(
+        title="Save our hospital",
+        size=Leaflet.Size.A5,
+        layout=Leaflet.Layout.LEAFLET,
+        front="# Save our hospital\n\n" + _body(rng, 2),
+        back="## What you can do\n\n" + _body(rng, 3),
+        qr_target=Leaflet.Target.JOIN,
+        **common,
+    )
+    a4 = Leaflet.objects.create(
+        title="Why we organise",
+        size=Leaflet.Size.A4,
+        layout=Leaflet.Layout.PAMPHLET,
+        front="# Why we organise\n\n" + _sentence(rng, 20, 30),
+        back="\n\n".join(f"## Part {n}\n\n" + _body(rng, 6) for n in range(1, 5)),
+        qr_target=Leaflet.Target.PAPER,
+        **common,
+    )
+    return {"A5 leaflet": a5, "A4 pamphlet": a4}
+
+
 def measure(*, requests: int, pdfs: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
 
     from iskra.core.pdf import render_pdf
     from iskra.press import print as press_print
+    from iskra.press.leaflets import leaflet_pdf
     from iskra.press.models import Article, Edition, Publication
 
     paper = Publication.objects.get(slug=SLUG)
@@ -439,6 +477,36 @@ def measure(*, requests: int, pdfs: int) -> dict[str, Any]:
         len(html[-1]),
         html[-1].count("<img "),
     ]
+    # Leaflets (made here, so --reuse measures them too): the demo's kind, a two-sided A5 with
+    # its QR code, and an A4 pamphlet of a cover and several pages.
+    leaflets = make_leaflets(paper)
+    # A leaflet is for the organisation's members to print: a member signed in fetches it.
+    from django.conf import settings
+
+    from iskra.members.models import Membership, Status
+
+    reader = Membership.objects.filter(status=Status.MEMBER).select_related("user").first()
+    assert reader is not None
+    member = Client()
+    member.force_login(reader.user)
+
+    def member_get(url: str) -> Any:
+        response = member.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    for name, leaflet in leaflets.items():
+        results[f"leaflet: {name}, leaflet_pdf()"] = _timed(
+            pdfs * 5, lambda i, item=leaflet: leaflet_pdf(item), warmup=1
+        )
+        results[f"leaflet: {name}, pages"] = pdf_pages(leaflet_pdf(leaflet))
+        results[f"leaflet: {name}, GET (test client)"] = _timed(
+            pdfs * 5, lambda i, item=leaflet: member_get(f"/leaflets/{item.pk}.pdf"), warmup=1
+        )
+    results["leaflet_ids"] = {name: leaflet.pk for name, leaflet in leaflets.items()}
+    results["member_cookie"] = (
+        f"{settings.SESSION_COOKIE_NAME}={member.cookies[settings.SESSION_COOKIE_NAME].value}"
+    )
     results["article_paths"] = article_paths[:requests]
     results["edition_number"] = edition.number
     results["engine"] = connection.vendor
@@ -494,12 +562,13 @@ def served(url: str, data_dir: str, engine: dict[str, Any], *, requests: int, pd
     results: dict[str, Any] = {"collectstatic_s": collect_s}
     try:
         wait_ready(port)
+        leaflet_ids = engine["results"]["leaflet_ids"]
         paths = engine["results"]["article_paths"]
         number = engine["results"]["edition_number"]
 
-        def get(path: str) -> None:
+        def get(path: str, cookie: str = "") -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", path)
+            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
             response = conn.getresponse()
             body = response.read()
             conn.close()
@@ -513,6 +582,17 @@ def served(url: str, data_dir: str, engine: dict[str, Any], *, requests: int, pd
             ("sitemap.xml", lambda i: "/sitemap.xml", max(10, requests // 10)),
             ("floor: /healthz", lambda i: "/healthz", requests),
         ]
+        # A leaflet is a new server's first request (its worker's first PDF: WeasyPrint's
+        # start-up included, unless iskra.wsgi's warm-up has done it), then warm ones.
+        cookie = engine["results"]["member_cookie"]
+        first = f"/leaflets/{leaflet_ids['A5 leaflet']}.pdf"
+        results["leaflet: A5, the new server's first request"] = _timed(
+            1, lambda i: get(first, cookie), warmup=0
+        )
+        for name, pk in leaflet_ids.items():
+            results[f"leaflet: {name}, GET"] = _timed(
+                pdfs * 5, lambda i, p=f"/leaflets/{pk}.pdf": get(p, cookie), warmup=0
+            )
         for name, path, n in plan:
             results[name] = _timed(n, lambda i, p=path: get(p(i)))
         pdf_path = f"/press/{SLUG}/editions/{number}/print.pdf"
@@ -526,6 +606,8 @@ def served(url: str, data_dir: str, engine: dict[str, Any], *, requests: int, pd
 
 
 def main() -> int:
+    from ballot_harness import BENCH_SECRET_KEY
+
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--members", type=int, default=2_000)
@@ -564,6 +646,9 @@ def main() -> int:
             "ISKRA_ENV": "development",
             "DEBUG": "0",
             "ISKRA_DATA_DIR": data_dir,
+            # The served pass's key (bench/ballot_harness.py): the member's session made here
+            # must be valid there.
+            "SECRET_KEY": BENCH_SECRET_KEY,
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         argv = [
@@ -591,6 +676,7 @@ def main() -> int:
         engine_report["wall_s"] = round(time.perf_counter() - started, 1)
         engine_report["load_average_after"] = machine()["load_average"]
         engine_report["results"].pop("article_paths")
+        engine_report["results"].pop("member_cookie")
         report["engines"].append(engine_report)
         print(f"{engine}: done in {engine_report['wall_s']} s", file=sys.stderr)
     print(json.dumps(report, indent=2))
@@ -654,6 +740,26 @@ def print_tables(report: dict[str, Any]) -> None:
             )
         pages_bytes = results["print: pages, bytes"]
         print()
+        print("| leaflet PDF | n | p50 ms | max ms | ÷ trivial PDF (p50) |")
+        print("|---|---:|---:|---:|---:|")
+        leaflet_rows = {
+            k: v for k, v in results.items() if k.startswith("leaflet: ") and isinstance(v, dict)
+        }
+        leaflet_rows.update(
+            {f"{k} (served)": v for k, v in served_pages.items() if k.startswith("leaflet: ")}
+        )
+        for name, r in leaflet_rows.items():
+            print(
+                f"| {name.removeprefix('leaflet: ')} | {r['n']} | {r['p50_ms']} | {r['p99_ms']} | "
+                f"{r['p50_ms'] / pdf_floor['p50_ms']:.1f}x |"
+            )
+        slowest_leaflet = max(r["p99_ms"] for r in leaflet_rows.values())
+        print()
+        print(
+            f"- leaflets: pages {results['leaflet: A5 leaflet, pages']} (A5) and "
+            f"{results['leaflet: A4 pamphlet, pages']} (A4 pamphlet); the slowest "
+            f"{slowest_leaflet / 1000:.2f} s, {_verdict(slowest_leaflet / 1000, LEAFLET_S)} (<= 2)"
+        )
         print(
             f"- print edition: {results['print edition']['articles']} articles, "
             f"{pages_bytes[0]} pages, {pages_bytes[1]} bytes; "

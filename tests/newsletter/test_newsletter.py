@@ -153,6 +153,30 @@ def test_members_choose_on_their_newsletters_page(paper: Paper, daily: MailingLi
     assert Subscriber.objects.get(pk=sub.pk).status == Status.UNSUBSCRIBED
 
 
+def test_a_members_subscriptions_follow_a_change_of_address(
+    paper: Paper, daily: MailingList
+) -> None:
+    from iskra.accounts import account_changes
+    from iskra.accounts.email_links import email_change_token
+    from iskra.accounts.models import EmailChange, User
+
+    member = User.objects.get(pk=paper.world.member.pk)
+    sub = subscriptions.set_member_subscription(actor=member, mailing_list=daily, on=True)
+    Subscriber.objects.filter(pk=sub.pk).update(status=Status.BOUNCED, bounce_score=5)
+    # The new address had signed up by the public form before: the member's row stands.
+    _subscribe(daily, "new.address@example.org")
+    account_changes.request_email_change(
+        user=member, new_email="New.Address@example.org", password="correct horse battery"
+    )
+    change = EmailChange.objects.filter(user=member).latest("pk")
+    token = email_change_token(User.objects.get(pk=member.pk), change.new_email, change.pk)
+    account_changes.confirm_email_change(token=token)
+    rows = list(Subscriber.objects.filter(mailing_list=daily, email="new.address@example.org"))
+    assert [(r.pk, r.user_id, r.status, r.bounce_score) for r in rows] == [
+        (sub.pk, member.pk, Status.ACTIVE, 0)
+    ]
+
+
 DSN = """From MAILER-DAEMON Thu Dec  3 10:00:00 2026
 From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
 To: bounces@example.org

@@ -18,6 +18,7 @@ from django.utils import timezone
 from iskra.accounts import tasks
 from iskra.accounts.email_links import EMAIL_CHANGE_MAX_AGE, EMAIL_CHANGE_SALT
 from iskra.accounts.models import EmailChange, User
+from iskra.accounts.signals import email_changed
 from iskra.audit.services import record
 from iskra.core.errors import DomainError
 from iskra.core.tasks import send_after_commit
@@ -130,6 +131,7 @@ def confirm_email_change(*, token: str) -> User:
     change.state = EmailChange.State.CONFIRMED
     change.ended_at = timezone.now()
     change.save(update_fields=["state", "ended_at"])
+    email_changed.send(sender=User, user=user, old=old, new=new)
     record(
         actor=user,
         action="account.email_change",

@@ -9,6 +9,8 @@ class NewsletterConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
-        from iskra.newsletter.receivers import on_tracking
+        from iskra.accounts.signals import email_changed
+        from iskra.newsletter.receivers import on_email_changed, on_tracking
 
         tracking.connect(on_tracking, dispatch_uid="newsletter.tracking")
+        email_changed.connect(on_email_changed, dispatch_uid="newsletter.email_changed")

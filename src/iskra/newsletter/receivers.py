@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from iskra.newsletter.subscriptions import record_bounce, record_complaint, record_unsubscribe
+from iskra.newsletter.subscriptions import (
+    follow_email_change,
+    record_bounce,
+    record_complaint,
+    record_unsubscribe,
+)
 
 
 def on_tracking(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
@@ -27,3 +32,7 @@ def on_tracking(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
         record_complaint(email=email, subscriber_id=subscriber_id)
     elif kind == "unsubscribed":
         record_unsubscribe(email=email, subscriber_id=subscriber_id)
+
+
+def on_email_changed(sender: Any, user: Any, old: str, new: str, **kwargs: Any) -> None:
+    follow_email_change(user=user, new=new)

@@ -208,3 +208,23 @@ def record_unsubscribe(*, email: str, subscriber_id: int | None = None) -> int:
         .filter(status__in=[Status.ACTIVE, Status.PENDING])
         .update(status=Status.UNSUBSCRIBED, left_at=timezone.now())
     )
+
+
+def follow_email_change(*, user: Any, new: str) -> int:
+    """A member's subscriptions follow their account to its new address (called inside the
+    change's transaction). Where the new address was already on a list by the public form,
+    the member's own choice stands and the other row goes. The new address has no bounces:
+    a list stopped for bouncing starts again. Returns how many subscriptions moved."""
+    new = new.strip().lower()
+    moved = 0
+    for sub in Subscriber.objects.select_for_update().filter(user=user).exclude(email=new):
+        Subscriber.objects.filter(mailing_list_id=sub.mailing_list_id, email=new).exclude(
+            pk=sub.pk
+        ).delete()
+        sub.email = new
+        sub.bounce_score = Decimal(0)
+        if sub.status == Status.BOUNCED:
+            sub.status = Status.ACTIVE
+        sub.save(update_fields=["email", "bounce_score", "status"])
+        moved += 1
+    return moved

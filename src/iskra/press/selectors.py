@@ -17,9 +17,13 @@ PAGE = 20
 
 
 def published(publication: Publication) -> QuerySet[Article]:
+    # The publication is fetched apart (one more small query), not joined: joined, SQLite's
+    # planner reads the one-row publications table first and then sorts every published
+    # article instead of walking the index (33 ms instead of 0.1 ms with 10 000 articles).
     return (
         Article.objects.filter(publication=publication, state=Article.State.PUBLISHED)
-        .select_related("publication", "section", "author")
+        .select_related("section", "author")
+        .prefetch_related("publication")
         .defer("body")
         .order_by("-published_at", "-pk")
     )

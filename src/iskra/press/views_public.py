@@ -234,21 +234,29 @@ rss = _feed(RssFeed())
 
 
 class ArticleSitemap(Sitemap):  # type: ignore[type-arg]
+    """Rows of (publication id, slug, updated) rather than models, and each address made from
+    its publication's prefix: with 10 000 articles, building the models and reversing every
+    address took most of the page's second."""
+
     limit = 10_000
 
     def items(self) -> Any:
+        public = Publication.objects.filter(is_public=True).values_list("pk", flat=True)
         return (
-            Article.objects.filter(state=Article.State.PUBLISHED, publication__is_public=True)
-            .select_related("publication")
-            .only("slug", "updated_at", "publication__slug")
+            Article.objects.filter(state=Article.State.PUBLISHED, publication_id__in=list(public))
             .order_by("-published_at", "-pk")
+            .values_list("publication_id", "slug", "updated_at")
         )
 
-    def location(self, item: Article) -> str:
-        return reverse("press:read", args=[item.publication.slug, item.slug])
+    def location(self, item: tuple[int, str, Any]) -> str:
+        prefixes = self.__dict__.setdefault("_prefixes", {})
+        if item[0] not in prefixes:
+            slug = Publication.objects.values_list("slug", flat=True).get(pk=item[0])
+            prefixes[item[0]] = reverse("press:read", args=[slug, "-"])[:-2]
+        return f"{prefixes[item[0]]}{item[1]}/"
 
-    def lastmod(self, item: Article) -> Any:
-        return item.updated_at
+    def lastmod(self, item: tuple[int, str, Any]) -> Any:
+        return item[2]
 
 
 class EditionSitemap(Sitemap):  # type: ignore[type-arg]

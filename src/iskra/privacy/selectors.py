@@ -29,7 +29,10 @@ SKIP = {AuditEntry, AuditPersonalValue, Membership}
 # commitment, place on a roll...): the whole row is theirs. Through any other (``decided_by``,
 # ``created_by``, ``complainant``...) the row is mostly about someone else -- another member's
 # case, a motion many people proposed -- so the export says only that they are named in it.
-OWN = {"user", "author", "holder", "assignee", "reported_by", "member"}
+OWN = {"user", "author", "holder", "assignee", "reported_by", "member", "seller"}
+# Records that name a person by their email address, not their account: a newsletter signed
+# up for on the public form, a paper subscription or a contact recorded by a branch.
+BY_EMAIL = (("newsletter", "subscriber"), ("press", "papersubscription"), ("press", "contact"))
 
 
 def _is_secret(field: models.Field[Any, Any]) -> bool:
@@ -78,6 +81,13 @@ def personal_data(user: User) -> dict[str, Any]:
                 ]
             if exported:
                 sections[title] = exported
+    for label, name in BY_EMAIL:
+        model = apps.get_model(label, name)
+        rows = model._default_manager.filter(email__iexact=user.email).order_by("pk")
+        if any(f.name == "user" for f in model._meta.concrete_fields):
+            rows = rows.exclude(user=user)  # already above, by the account
+        if exported := [_row(r) for r in rows]:
+            sections[f"{label}.{name} (email)"] = exported
     return {
         "format": "iskra personal data export, version 1",
         "exported_at": timezone.now().isoformat(),

@@ -17,6 +17,7 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -114,4 +115,43 @@ def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
 
     RecallPetition.objects.filter(started_by=user).update(reason=REMOVED)
     RecallPetition.objects.filter(holding__holder=user).exclude(reply="").update(reply=REMOVED)
+    _erase_press(user=user, old_email=old_email, token=token)
     return pseudonym
+
+
+def _erase_press(*, user: User, old_email: str, token: str) -> None:
+    """The newsletter's rows with their address leave every list (the delivery counts stay);
+    the branch's records of a paper subscription or a contact at that address keep their
+    dates and counts without the name, address or phone;
+    a letter or report they sent that was never published is blanked with its revisions. What
+    the paper published stays as published, under the pseudonym (journalism, GDPR Art. 85)."""
+    from django.db.models import Q
+
+    from iskra.newsletter.models import Subscriber
+    from iskra.press.models import Article, Contact, PaperSubscription, Revision
+
+    rows = Subscriber.objects.filter(Q(user=user) | Q(email=old_email.strip().lower()))
+    for sub in rows.select_for_update():
+        sub.email = f"erased-{token}-{sub.pk}@{ERASED_DOMAIN}"
+        sub.user = None
+        sub.status = Subscriber.Status.UNSUBSCRIBED
+        sub.left_at = sub.left_at or timezone.now()
+        sub.save(update_fields=["email", "user", "status", "left_at"])
+    address = old_email.strip().lower()
+    erased = f"erased-{token}@{ERASED_DOMAIN}"
+    for paper_sub in PaperSubscription.objects.filter(email__iexact=address).select_for_update():
+        paper_sub.name, paper_sub.email = REMOVED[:120], erased
+        paper_sub.address = REMOVED if paper_sub.address else ""
+        paper_sub.save(update_fields=["name", "email", "address"])
+    Contact.objects.filter(email__iexact=address).update(
+        name=REMOVED[:120], email=erased, phone="", note=""
+    )
+    letters = Article.objects.filter(
+        author=user, kind__in=[Article.Kind.LETTER, Article.Kind.REPORT], published_at__isnull=True
+    )
+    Revision.objects.filter(article__in=letters).update(title=REMOVED, body=REMOVED)
+    for letter in letters.select_for_update():
+        letter.slug = f"removed-{letter.pk}"
+        letter.title, letter.body, letter.standfirst, letter.body_html = REMOVED, REMOVED, "", ""
+        letter.byline = ""
+        letter.save(update_fields=["slug", "title", "body", "standfirst", "body_html", "byline"])
