@@ -161,7 +161,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/articles/{article_id}/steps": {"step": "edited"},
     "POST /api/v1/articles/{article_id}/comments": {"body": "Good."},
     "PUT /api/v1/articles/{article_id}/edition": {"edition_id": "{edition_id}"},
-    "POST /api/v1/publications/{publication_id}/editions": {"number": 99, "date": "2099-01-01"},
+    "POST /api/v1/publications/{publication_id}/editions": {"number": 99, "date": "2026-11-01"},
     "PUT /api/v1/publications/{publication_id}/staff/{user_id}": {"kind": "writer"},
     "POST /api/v1/meeting-records": {
         "body_id": "{body_id}",

@@ -38,6 +38,9 @@ class Api:
             f"/api/v1{url}", data, content_type="application/json", **self.headers
         )
 
+    def delete(self, url: str) -> Any:
+        return self.client.delete(f"/api/v1{url}", **self.headers)
+
 
 def is_error(response: Any, status: int) -> None:
     assert response.status_code == status, response.content

@@ -27,7 +27,7 @@ def test_write_edit_publish_and_print(new_page: Any) -> None:
     sign_in(writer, _staff("writer"))
     writer.get_by_role("button", name="Menu").click()  # the phone's folded menu
     writer.get_by_role("link", name="Paper").click()
-    writer.get_by_role("link", name="The editor's desk").click()
+    writer.get_by_role("link", name="The desk: write and edit").click()
     writer.get_by_role("link", name="The Spark").click()
     writer.get_by_role("link", name="Write an article").click()
     assert violations(writer) == []

@@ -314,3 +314,19 @@ def test_a_refused_address_is_recorded_as_failed_and_the_rest_go(
     assert failed.subscriber.email == "refused@example.org" and "No such user" in failed.error
     assert sorted(m["To"] for m in smtp.messages) == ["ann@example.org", "bob@example.org"]
     assert Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__isnull=False).count() == 2
+
+
+def test_the_editor_ticks_articles_on_the_send_form(paper: Paper, daily: MailingList) -> None:
+    """Found by a volunteer: every ticked article was refused as "not a valid value"."""
+    first, second = _article(paper), published_article(paper, "Second story")
+    client = Client()
+    client.force_login(paper.editor)
+    url = f"/newsletter/lists/{daily.pk}/write/"
+    page = client.get(url).content.decode()
+    assert f'value="{first.pk}"' in page and f'value="{second.pk}"' in page
+    response = client.post(
+        url, {"subject": "Today", "intro": "Hi", "articles": [str(second.pk), str(first.pk)]}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    send = Send.objects.get()
+    assert sorted(send.article_ids) == sorted([first.pk, second.pk])

@@ -20,7 +20,7 @@ def _pages(leaflet: Leaflet) -> int:
 
 def test_a_two_sided_leaflet_with_a_qr_code_to_the_join_page(paper: Paper) -> None:
     leaflet = leaflets.save_leaflet(
-        actor=paper.writer,
+        actor=paper.editor,
         publication=paper.publication,
         title="Save our library",
         front="The council wants to close **Riverside Library**.",
@@ -38,15 +38,18 @@ def test_bad_leaflets_are_refused_with_nothing_written(paper: Paper) -> None:
         ({"title": ""}, "title"),
         ({"front": " "}, "front"),
         ({"qr_target": "url", "qr_url": "javascript:alert(1)"}, "https://"),
+        ({"qr_target": "url", "qr_url": "http://example.org/"}, "https://"),
         ({"size": "a3"}, "A5 or A4"),
     ):
         args = {"title": "T", "front": "F", **fields}
         with pytest.raises(DomainError, match=message):
-            leaflets.save_leaflet(actor=paper.writer, publication=paper.publication, **args)  # type: ignore[arg-type]
-    with pytest.raises(PermissionDenied):
-        leaflets.save_leaflet(
-            actor=paper.world.member, publication=paper.publication, title="T", front="F"
-        )
+            leaflets.save_leaflet(actor=paper.editor, publication=paper.publication, **args)  # type: ignore[arg-type]
+    # Writers and sub-editors do not: a saved leaflet is printed at once by every branch.
+    for someone in (paper.world.member, paper.writer, paper.sub_editor):
+        with pytest.raises(PermissionDenied):
+            leaflets.save_leaflet(
+                actor=someone, publication=paper.publication, title="T", front="F"
+            )
     assert not Leaflet.objects.exists()
 
 
@@ -54,6 +57,8 @@ def test_the_desk_makes_a_leaflet_and_a_member_prints_it(paper: Paper) -> None:
     client = Client()
     client.force_login(paper.writer)
     url = f"/desk/{paper.publication.pk}/leaflets/new/"
+    assert client.get(url).status_code == 403
+    client.force_login(paper.editor)
     page = client.post(
         url,
         {

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from PIL import Image as PILImage
 
 from iskra.accounts.services import issue_token
@@ -74,10 +75,21 @@ def test_the_desk_puts_a_picture_on_an_article_and_readers_get_it(paper: Paper) 
     assert (image.width, image.height, image.caption) == (800, 600, "The picket at dawn")
     url = f"/press/images/{image.pk}/{image.digest}/"
     assert url in client.get(f"/desk/articles/{article.pk}/").content.decode()
+    # A draft's picture is the staff's until the article is published.
+    assert client.get(url).status_code == 200
+    assert Client().get(url).status_code == 404
+    Article.objects.filter(pk=article.pk).update(
+        state=Article.State.PUBLISHED, published_at=timezone.now()
+    )
     got = Client().get(url)
     assert got.status_code == 200 and got["Content-Type"] == "image/jpeg"
-    assert "immutable" in got["Cache-Control"]
+    assert got["Cache-Control"] == "public, max-age=86400"
+    # Signed in: private, never stored (not "public, immutable" and "no-store" together).
+    assert client.get(url)["Cache-Control"] == "private, no-store"
     assert Client().get(f"/press/images/{image.pk}/{'0' * 64}/").status_code == 404
+    # Taken down, it is the staff's again.
+    Article.objects.filter(pk=article.pk).update(state=Article.State.APPROVED)
+    assert Client().get(url).status_code == 404
 
 
 def test_a_200_mb_upload_is_dropped_while_read_and_said_in_words(paper: Paper) -> None:

@@ -214,7 +214,7 @@ def test_the_branch_page_on_a_phone_records_a_sale_and_keeps_a_bad_one(paper: Pa
         follow=True,
     )
     page = response.content.decode()
-    assert "Ensure this value is greater than or equal to 0" in page and 'value="Gate"' in page
+    assert "An amount cannot be negative" in page and 'value="Gate"' in page
     assert not Sale.objects.exists()
     client.post(
         url + "record/",

@@ -13,15 +13,27 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import engines
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
 
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping: a name typed as "Tom & Jo" or
+    "<b>" reads as typed in a subject line or a text part, not as ``&amp;`` or ``&lt;b&gt;``."""
+    text: str = (
+        engines["django"]
+        .from_string("{% autoescape off %}{% include iskra_text_template %}{% endautoescape %}")
+        .render({**context, "iskra_text_template": template_name})
+    )
+    return text
+
+
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{template}_subject.txt", context).strip().replace("\n", " ")
-    text = render_to_string(f"{template}.txt", context)
+    subject = render_text(f"{template}_subject.txt", context).strip().replace("\n", " ")
+    text = render_text(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html
 

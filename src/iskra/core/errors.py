@@ -21,3 +21,9 @@ class NotFound(DomainError):
     """Missing, or not visible to this person: the two are deliberately indistinguishable."""
 
     status_code = 404
+
+
+class TooMany(DomainError):
+    """The person has done this as often as a day (or an hour) allows: 429."""
+
+    status_code = 429

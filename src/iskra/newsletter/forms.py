@@ -41,6 +41,10 @@ class SendForm(forms.Form):
 
     def __init__(self, *args: Any, publication: Publication, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["articles"].queryset = Article.objects.filter(  # type: ignore[attr-defined]
+        latest = Article.objects.filter(
             publication=publication, state=Article.State.PUBLISHED
-        ).order_by("-published_at")[:30]
+        ).order_by("-published_at", "-pk")
+        # The ids, not a sliced queryset: the field filters its queryset by the ticked ids,
+        # which a slice does not allow (every ticked article was refused as "not valid").
+        ids = list(latest.values_list("pk", flat=True)[:30])
+        self.fields["articles"].queryset = latest.filter(pk__in=ids)  # type: ignore[attr-defined]

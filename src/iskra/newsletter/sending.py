@@ -12,6 +12,7 @@ changed after).
 
 from __future__ import annotations
 
+import html as html_module
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -102,7 +103,7 @@ def render(send: Send) -> tuple[str, str]:
         "list": send.mailing_list,
         "publication": send.mailing_list.publication,
         "intro_html": intro_html,
-        "intro_text": strip_tags(str(intro_html)).strip(),
+        "intro_text": html_module.unescape(strip_tags(str(intro_html))).strip(),
         "articles": articles,
         "unsubscribe": PLACEHOLDER,
         "site_url": settings.SITE_URL,

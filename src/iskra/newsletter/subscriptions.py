@@ -49,6 +49,11 @@ def create_list(
         raise FieldError("name", "Give the newsletter a name.")
     if frequency not in MailingList.Frequency.values:
         raise FieldError("frequency", "Choose how often it goes out.")
+    if is_public and not publication.is_public:
+        raise FieldError(
+            "is_public",
+            f"{publication.name} is for members only: its newsletters are for members too.",
+        )
     stem = (slugify(name) or "newsletter")[:50]
     slug, n = stem, 1
     while MailingList.objects.filter(slug=slug).exists():

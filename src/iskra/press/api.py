@@ -90,7 +90,14 @@ class ArticleIn(Input):
     byline: str = Field("", max_length=120)
 
 
-class ArticleUpdate(ArticleIn):
+class ArticleUpdate(Input):
+    """Only the fields sent change (a PATCH): the others keep the article's current text."""
+
+    title: str | None = Field(None, max_length=200)
+    body: str | None = Field(None, max_length=MAX_BODY)
+    standfirst: str | None = Field(None, max_length=400)
+    section_id: int | None = OptionalId()
+    byline: str | None = Field(None, max_length=120)
     note: str = Field("", max_length=200)
     base_revision: int | None = Field(
         None,
@@ -315,14 +322,19 @@ def update_article(request: HttpRequest, article_id: PathId, payload: ArticleUpd
     ``base_revision``, over a newer revision)."""
     user = request_user(request)
     article = load_desk_article(user, article_id)
+    sent = payload.model_fields_set
     services.save_text(
         actor=user,
         article=article,
-        title=payload.title,
-        body=payload.body,
-        standfirst=payload.standfirst,
-        section=_section(article.publication, payload.section_id),
-        byline=payload.byline,
+        title=article.title if payload.title is None else payload.title,
+        body=article.body if payload.body is None else payload.body,
+        standfirst=article.standfirst if payload.standfirst is None else payload.standfirst,
+        section=(
+            _section(article.publication, payload.section_id)
+            if "section_id" in sent
+            else article.section
+        ),
+        byline=article.byline if payload.byline is None else payload.byline,
         note=payload.note,
         base_revision=payload.base_revision,
     )

@@ -272,6 +272,17 @@ def list_contacts(request: HttpRequest, unit_id: PathId) -> Any:
     return list(Contact.objects.filter(unit=unit)[:500])
 
 
+@router.delete("/contacts/{contact_id}", response={204: None, **ERRORS})
+def remove_contact(request: HttpRequest, contact_id: PathId) -> Any:
+    """Take someone off the unit's follow-up list (its officers)."""
+    user = request_user(request)
+    contact = Contact.objects.select_related("unit").filter(pk=contact_id).first()
+    if contact is None or not is_officer_of(user, contact.unit):
+        raise NotFound("No such contact.")
+    sales.remove_contact(actor=user, contact=contact)
+    return Status(204, None)
+
+
 @router.post(
     "/publications/{publication_id}/subscriptions", response={201: SubscriptionOut, **ERRORS}
 )

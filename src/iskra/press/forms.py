@@ -206,11 +206,21 @@ class SaleForm(forms.Form):
         label="Day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     copies = forms.IntegerField(label="Copies sold", min_value=0, max_value=5000, initial=0)
-    money = forms.DecimalField(
-        label="Money taken for the papers", min_value=0, max_digits=10, decimal_places=2, initial=0
+    # Text, read by the service's strict parser (plain digits, up to two decimals): a number
+    # field would take "1e3" as 1 000.
+    money = forms.CharField(
+        label="Money taken for the papers",
+        required=False,
+        max_length=12,
+        initial="0",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "pattern": r"[0-9]+(\.[0-9]{1,2})?"}),
     )
-    fighting_fund = forms.DecimalField(
-        label="Given to the fighting fund", min_value=0, max_digits=10, decimal_places=2, initial=0
+    fighting_fund = forms.CharField(
+        label="Given to the fighting fund",
+        required=False,
+        max_length=12,
+        initial="0",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "pattern": r"[0-9]+(\.[0-9]{1,2})?"}),
     )
     seller: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Seller", queryset=User.objects.none(), required=False, empty_label="Me"
@@ -234,6 +244,11 @@ class SaleForm(forms.Form):
 
 
 class ContactForm(forms.Form):
+    # Its own ids: the branch page shows it beside another form with the same field names.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "contact_%s")
+        super().__init__(*args, **kwargs)
+
     name = forms.CharField(label="Their name", max_length=120)
     email = forms.EmailField(label="Email", max_length=254, required=False)
     phone = forms.CharField(label="Phone", max_length=40, required=False)
@@ -249,6 +264,11 @@ class BundleForm(forms.Form):
 
 
 class SubscriptionForm(forms.Form):
+    # Its own ids: the branch page shows it beside another form with the same field names.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "subscription_%s")
+        super().__init__(*args, **kwargs)
+
     kind = forms.ChoiceField(
         label="Kind", choices=[("digital", "Digital"), ("print", "Print (posted)")]
     )

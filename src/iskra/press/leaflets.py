@@ -5,6 +5,7 @@ QR code is an SVG data: URI)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import segno
@@ -19,7 +20,7 @@ from iskra.core.markdown import render_markdown
 from iskra.core.pdf import render_pdf
 from iskra.organisation.permissions import require
 from iskra.press.models import Leaflet, Publication
-from iskra.press.permissions import role_of
+from iskra.press.permissions import is_editor
 from iskra.press.services import FieldError
 
 MAX_SIDE = 6000
@@ -45,7 +46,11 @@ def _check(
     if qr_target not in Leaflet.Target.values:
         raise FieldError("qr_target", "Choose where the QR code leads.")
     if qr_target == Leaflet.Target.URL:
-        if not qr_url.startswith(("https://", "http://")) or len(qr_url) > 300:
+        if (
+            not qr_url.startswith("https://")
+            or len(qr_url) > 300
+            or any(c.isspace() for c in qr_url)
+        ):
             raise FieldError("qr_url", "Give the full address, starting https://.")
     else:
         qr_url = ""
@@ -66,10 +71,10 @@ def save_leaflet(
     qr_url: str = "",
     qr_label: str = "",
 ) -> Leaflet:
-    """Make a leaflet, or change one (the publication's staff)."""
+    """Make a leaflet, or change one (the publication's editors: a leaflet is printed by every
+    branch as soon as it is saved, with no desk to pass through)."""
     require(
-        role_of(actor, publication) is not None,
-        f"Only the staff of {publication.name} make its leaflets.",
+        is_editor(actor, publication), f"Only the editors of {publication.name} make its leaflets."
     )
     title, front, back, qr_url = _check(
         title=title,
@@ -92,7 +97,13 @@ def save_leaflet(
             actor=actor,
             action="press.leaflet.save" if leaflet else "press.leaflet.create",
             obj=item,
-            data={"title": title, "layout": layout, "size": size},
+            data={
+                "title": title,
+                "layout": layout,
+                "size": size,
+                "qr": qr_url or qr_target,
+                "text_sha256": hashlib.sha256(f"{front}\0{back}".encode()).hexdigest(),
+            },
         )
     return item
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from iskra.audit.services import record
 from iskra.core import ratelimit
-from iskra.core.errors import DomainError
+from iskra.core.errors import TooMany
 from iskra.core.notifications import notify
 from iskra.motions.permissions import is_active_member
 from iskra.organisation.permissions import require
@@ -51,7 +51,7 @@ def send_in(
     if not ratelimit.allow(
         "press.send_in", f"{publication.pk}:{actor.pk}", limit=PER_DAY, window=86_400
     ):
-        raise DomainError(
+        raise TooMany(
             f"You have sent {publication.name} {PER_DAY} today: send the next one tomorrow."
         )
     section = Section.objects.filter(publication=publication, slug=SECTION_SLUGS[kind]).first()

@@ -65,6 +65,12 @@ def can_read(user: Any, publication: Publication) -> bool:
     )
 
 
+def sees_whole_desk(user: Any, publication: Publication) -> bool:
+    """Sub-editors and editors: every article on the desk, and editions before they are
+    published (with articles not yet approved in them)."""
+    return role_of(user, publication) in DESK
+
+
 def can_see_on_desk(user: Any, article: Article) -> bool:
     kind = role_of(user, article.publication)
     # Sub-editors and editors see the whole desk; writers their own articles.
@@ -110,6 +116,6 @@ def load_desk_article(user: Any, article_id: int) -> Article:
 
 def load_edition(user: Any, edition_id: int) -> Edition:
     edition = Edition.objects.select_related("publication__unit").filter(pk=edition_id).first()
-    if edition is None or not can_use_desk(user, edition.publication):
+    if edition is None or not sees_whole_desk(user, edition.publication):
         raise NotFound("No such edition on your desk.")
     return edition

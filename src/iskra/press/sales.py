@@ -9,6 +9,7 @@ and see the contacts and subscriptions; the publication's editors set the target
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iskra.audit.services import record
-from iskra.core.errors import DomainError
+from iskra.core.errors import DomainError, TooMany
 from iskra.core.tasks import send_after_commit
 from iskra.decisions.models import Action
 from iskra.decisions.services import report_back
@@ -38,13 +39,33 @@ from iskra.press.models import (
     SalesTarget,
 )
 from iskra.press.permissions import is_editor
-from iskra.press.services import FieldError
+from iskra.press.services import FieldError, clean_email
 
 # The most one sale may record (a typo of 10 000 copies is caught), and money's ceiling.
 MAX_COPIES = 5000
 MAX_MONEY = Decimal("100000")
 # Days before a subscription ends that its reader is reminded.
 REMIND_DAYS = 14
+# How far back a sale may be recorded, and how often a contact is sent the join page.
+SALES_BACK_DAYS = 366
+INVITE_AGAIN_DAYS = 7
+# Contacts one person may add in a day (a list of addresses to mail is not a contact list).
+CONTACTS_A_DAY = 40
+MONEY_PATTERN = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
+
+
+def in_reach(publication: Publication, unit: Unit) -> bool:
+    """Whether the unit is the publisher's or one below it: the units a paper is sold by."""
+    return unit.path.startswith(publication.unit.path)
+
+
+def edition_on(publication: Publication, day: date) -> Edition | None:
+    """The edition on sale that day: the latest published one dated that day or before."""
+    return (
+        Edition.objects.filter(publication=publication, published_at__isnull=False, date__lte=day)
+        .order_by("-date", "-number")
+        .first()
+    )
 
 
 def is_member_of(user: Any, unit: Unit) -> bool:
@@ -64,8 +85,16 @@ def can_sell_for(user: Any, unit: Unit) -> bool:
 
 
 def _money(value: Any, field: str) -> Decimal:
+    text = str(value if value not in (None, "") else "0").strip()
+    if isinstance(value, str) and not MONEY_PATTERN.fullmatch(text):
+        # Plain digits only: "1e3" is not a typo for 13 that becomes 1 000.
+        if re.fullmatch(r"-[0-9.]+", text):
+            raise FieldError(field, "An amount cannot be negative.")
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
+            raise FieldError(field, "Give the amount in whole pence or cents.")
+        raise FieldError(field, "Give an amount of money, such as 12.50.")
     try:
-        amount = Decimal(str(value if value not in (None, "") else "0"))
+        amount = Decimal(text)
     except InvalidOperation:
         raise FieldError(field, "Give an amount of money, such as 12.50.") from None
     if not amount.is_finite():
@@ -128,8 +157,14 @@ def record_sale(
         raise FieldError("copies", "Record copies sold, money taken or the fighting fund.")
     if sold_on > timezone.localdate():
         raise FieldError("sold_on", "A sale cannot be in the future.")
+    if sold_on < timezone.localdate() - timedelta(days=SALES_BACK_DAYS):
+        raise FieldError("sold_on", "Record sales of the last twelve months; check the year.")
+    if not in_reach(publication, unit):
+        raise FieldError("unit", f"{unit.name} does not sell {publication.name}.")
     if edition is not None and edition.publication_id != publication.pk:
         raise FieldError("edition", "That edition is of another publication.")
+    # Filed under the edition on sale that day, however it was recorded.
+    edition = edition or edition_on(publication, sold_on)
     with transaction.atomic():
         sale = Sale.objects.create(
             publication=publication,
@@ -178,7 +213,22 @@ def set_bundle(
     require(is_officer_of(actor, unit), f"Only officers of {unit.name} order its bundle.")
     if wanted < 0 or wanted > 100_000 or (delivered is not None and not 0 <= delivered <= 100_000):
         raise FieldError("copies_wanted", "Give a number of copies, 0 or more.")
+    if delivered is not None and delivered > wanted:
+        raise FieldError(
+            "copies_delivered", "More delivered than wanted: change the copies wanted first."
+        )
+    if not in_reach(edition.publication, unit):
+        raise FieldError("unit", f"{unit.name} does not sell {edition.publication.name}.")
     with transaction.atomic():
+        if edition.published_at is not None:
+            # Once the edition is out, the order stands; only what came is recorded.
+            earlier = BundleOrder.objects.filter(edition=edition, unit=unit).first()
+            if (earlier.copies_wanted if earlier else None) != wanted:
+                raise FieldError(
+                    "copies_wanted",
+                    f"Number {edition.number} is out: its order cannot change now, only the "
+                    "copies delivered.",
+                )
         bundle, _ = BundleOrder.objects.update_or_create(
             edition=edition,
             unit=unit,
@@ -203,6 +253,8 @@ def set_target(*, actor: Any, publication: Publication, unit: Unit, copies: int)
     require(is_editor(actor, publication), "Only the publication's editors set the targets.")
     if not 0 < copies <= 100_000:
         raise FieldError("copies", "Give a target of 1 copy or more.")
+    if not in_reach(publication, unit) or unit.pk == publication.unit_id:
+        raise FieldError("unit", f"Targets are for the units that sell {publication.name}.")
     with transaction.atomic():
         target, _ = SalesTarget.objects.update_or_create(
             publication=publication, unit=unit, defaults={"copies_per_edition": copies}
@@ -227,12 +279,19 @@ def add_contact(
     require(can_sell_for(actor, unit), f"Only members and officers of {unit.name} add contacts.")
     if not consent:
         raise FieldError("consent", "Only with their consent: ask them first.")
-    name, email, phone = name.strip(), email.strip().lower(), phone.strip()
+    name, email, phone = name.strip(), clean_email(email), phone.strip()
     if not name:
         raise FieldError("name", "Give their name.")
     if not email and not phone:
         raise FieldError("email", "Give an email address or a phone number.")
+    if any(c in phone for c in "\r\n"):
+        raise FieldError("phone", "Give the phone number on one line.")
     with transaction.atomic():
+        today = Contact.objects.filter(
+            created_by=actor, created_at__gte=timezone.now() - timedelta(days=1)
+        ).count()
+        if today >= CONTACTS_A_DAY:
+            raise TooMany(f"You have added {today} contacts today: that is the most a day.")
         contact = Contact.objects.create(
             unit=unit,
             sale=sale,
@@ -260,6 +319,13 @@ def invite_contact(*, actor: Any, contact: Contact) -> Contact:
     if not contact.email:
         raise DomainError("They gave no email address: phone them instead.")
     with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        since = timezone.now() - timedelta(days=INVITE_AGAIN_DAYS)
+        if contact.invited_at is not None and contact.invited_at > since:
+            raise DomainError(
+                f"They were sent the join page on {contact.invited_at:%-d %B}: give them a "
+                f"week before sending it again."
+            )
         contact.invited_at = timezone.now()
         contact.save(update_fields=["invited_at"])
         send_after_commit(
@@ -273,6 +339,15 @@ def invite_contact(*, actor: Any, contact: Contact) -> Contact:
         )
         record(actor=actor, action="press.contact.invite", obj=contact, unit=contact.unit)
     return contact
+
+
+def remove_contact(*, actor: Any, contact: Contact) -> None:
+    """Take someone off the follow-up list (they asked, or it was a mistake): the row goes; the
+    audit log keeps that it was removed, not who they were."""
+    require(is_officer_of(actor, contact.unit), "Only the unit's officers follow up contacts.")
+    with transaction.atomic():
+        record(actor=actor, action="press.contact.remove", obj=contact, unit=contact.unit)
+        contact.delete()
 
 
 def mark_followed_up(*, actor: Any, contact: Contact) -> Contact:
@@ -302,8 +377,12 @@ def add_subscription(
         raise FieldError("address", "A print subscription needs the address to post it to.")
     if not 1 <= months <= 36:
         raise FieldError("months", "A subscription runs 1 to 36 months.")
-    if not name.strip() or "@" not in email:
-        raise FieldError("email", "Give the reader's name and email address.")
+    if not name.strip():
+        raise FieldError("name", "Give the reader's name.")
+    if not clean_email(email):
+        raise FieldError("email", "Give the reader's email address.")
+    if not in_reach(publication, unit):
+        raise FieldError("unit", f"{unit.name} does not sell {publication.name}.")
     start = starts_on or timezone.localdate()
     month = start.month - 1 + months
     year, month = start.year + month // 12, month % 12 + 1

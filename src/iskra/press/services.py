@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from iskra.motions.permissions import is_active_member
 from iskra.organisation.models import Unit
 from iskra.organisation.permissions import is_officer_of, require
 from iskra.press.models import Article, Comment, Edition, Publication, Revision, Role, Section
+from iskra.press.notices import author_url, tell_the_desk
 from iskra.press.permissions import (
     can_edit_text,
     can_manage_staff,
@@ -40,6 +43,21 @@ class FieldError(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+def clean_email(value: str, field: str = "email") -> str:
+    """An address as the forms take it (one line, one @, a domain), lower-cased; else the
+    field's error. Empty stays empty: the caller says whether one is required."""
+    address = value.strip().lower()
+    if not address:
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise FieldError(field, "Enter a valid email address.") from None
+    if len(address) > 254:
+        raise FieldError(field, "Enter a valid email address.")
+    return address
 
 
 def _unique_slug(rows: Any, base: str, *, limit: int, **scope: Any) -> str:
@@ -414,6 +432,8 @@ def take_step(
         if chosen.needs_time:
             if at is None or at <= now:
                 raise FieldError("at", "Choose a time in the future to publish it.")
+            if at > now + timedelta(days=366):
+                raise FieldError("at", "Schedule it within the next year; check the year.")
             fresh.publish_at = at
         fresh.state = chosen.target
         if chosen.target == Article.State.PUBLISHED:
@@ -433,23 +453,16 @@ def take_step(
             obj=fresh,
             data={"to": fresh.state, "at": at.isoformat() if at else None},
         )
+        tell_the_desk(fresh, chosen.name, actor)
         if fresh.author_id != actor.pk:
             notify(
                 users=[fresh.author],
                 kind="press",
                 title=f"“{fresh.title}”: {fresh.get_state_display().lower()}"
                 + (f" ({reason})" if reason and fresh.kind != Article.Kind.ARTICLE else ""),
-                url=_author_url(fresh),
+                url=author_url(fresh),
             )
     return fresh
-
-
-def _author_url(article: Article) -> str:
-    """Where its author follows it: the desk, or for a member's letter or report (they are
-    not on the staff), the page of what they sent in."""
-    if article.kind == Article.Kind.ARTICLE:
-        return reverse("press:article", args=[article.pk])
-    return reverse("press:send_in", args=[article.publication.slug])
 
 
 def _publish(article: Article, now: datetime) -> None:
@@ -497,6 +510,12 @@ def create_edition(
     require(is_editor(actor, publication), "Only the publication's editors make editions.")
     if not 1 <= pages <= 64:
         raise FieldError("pages", "An edition has 1 to 64 pages.")
+    if not 1 <= number <= 100_000:
+        raise FieldError("number", "Give the edition's number, from 1.")
+    today = timezone.localdate()
+    # Back numbers may be entered (from 1900); a date more than a year ahead is a typo.
+    if not date(1900, 1, 1) <= on <= today + timedelta(days=366):
+        raise FieldError("date", "Give the edition's date: from 1900 to a year from now.")
     try:
         with transaction.atomic():
             edition = Edition.objects.create(

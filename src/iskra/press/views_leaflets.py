@@ -14,7 +14,7 @@ from iskra.core.web import domain_view, form_view
 from iskra.press import leaflets
 from iskra.press.forms import LeafletForm
 from iskra.press.models import Leaflet
-from iskra.press.permissions import can_read, load_desk, role_of
+from iskra.press.permissions import can_read, is_editor, load_desk
 from iskra.press.views import _user
 
 
@@ -37,8 +37,8 @@ def edit(
         item = Leaflet.objects.filter(pk=leaflet_id, publication=publication).first()
         if item is None:
             raise NotFound("No such leaflet.")
-    if role_of(user, publication) is None:
-        raise Denied(f"Only the staff of {publication.name} make its leaflets.")
+    if not is_editor(user, publication):
+        raise Denied(f"Only the editors of {publication.name} make its leaflets.")
     initial = (
         {
             "title": item.title,
@@ -88,5 +88,9 @@ def index(request: HttpRequest, publication_id: int) -> HttpResponseBase:
     return render(
         request,
         "press/leaflets.html",
-        {"publication": publication, "leaflets": list(publication.leaflets.all())},
+        {
+            "publication": publication,
+            "leaflets": list(publication.leaflets.all()),
+            "is_editor": is_editor(user, publication),
+        },
     )

@@ -17,8 +17,14 @@ from iskra.core.uploads import too_large
 from iskra.core.web import domain_view, form_view, keep_form, post_action
 from iskra.press import images, letters, pictures
 from iskra.press.forms import ImageForm, SendInForm
-from iskra.press.models import Image
-from iskra.press.permissions import can_edit_text, can_read, load_desk_article, load_publication
+from iskra.press.models import Article, Image
+from iskra.press.permissions import (
+    can_edit_text,
+    can_read,
+    load_desk_article,
+    load_publication,
+    role_of,
+)
 from iskra.press.views import _article_url, _user
 
 
@@ -73,21 +79,24 @@ def remove_picture(request: HttpRequest, article_id: int) -> HttpResponseBase:
 @login_not_required
 @domain_view
 def image(request: HttpRequest, image_id: int, digest: str) -> HttpResponseBase:
-    """A picture, for whoever may read its publication; its address names its digest, so a
-    picture of an article not yet published cannot be guessed."""
+    """A picture: for whoever may read its publication once an article showing it is
+    published; before that (or after it is taken down), for the publication's staff only. Its
+    address names its digest, so it cannot be guessed either way."""
     picture = Image.objects.select_related("publication").filter(pk=image_id).first()
-    if (
-        picture is None
-        or picture.digest != digest
-        or not can_read(request.user, picture.publication)
+    if picture is None or picture.digest != digest:
+        raise NotFound("No such picture.")
+    shown = picture.articles.filter(state=Article.State.PUBLISHED).exists()
+    if not (
+        (shown and can_read(request.user, picture.publication))
+        or role_of(request.user, picture.publication) is not None
     ):
         raise NotFound("No such picture.")
     response = HttpResponse(bytes(picture.data), content_type=picture.content_type)
-    response["Cache-Control"] = (
-        "public, max-age=31536000, immutable"
-        if picture.publication.is_public
-        else "private, max-age=3600"
-    )
+    if shown and picture.publication.is_public and not request.user.is_authenticated:
+        # A day, not a year: a picture taken down with its article leaves shared caches soon.
+        response["Cache-Control"] = "public, max-age=86400"
+    else:
+        response["Cache-Control"] = "private, no-store"  # signed in
     return response
 
 

@@ -24,7 +24,7 @@ from iskra.core.errors import DomainError, NotFound
 from iskra.core.web import domain_view
 from iskra.press import selectors
 from iskra.press.models import Article, Edition, Publication, Section
-from iskra.press.permissions import can_read, can_use_desk, load_publication
+from iskra.press.permissions import can_read, can_use_desk, load_publication, sees_whole_desk
 from iskra.press.print import edition_pdf
 
 
@@ -119,10 +119,10 @@ def section(request: HttpRequest, slug: str, section_slug: str) -> HttpResponseB
 def _edition(request: HttpRequest, slug: str, number: int) -> Edition:
     publication = load_publication(request.user, slug)
     edition = Edition.objects.filter(publication=publication, number=number).first()
-    # An edition is public once published; before that, its desk previews it.
+    # An edition is public once published; before that, its sub-editors and editors preview
+    # it (it may hold articles not yet approved, which writers and officers do not read).
     if edition is None or (
-        edition.published_at is None
-        and not (request.user.is_authenticated and can_use_desk(request.user, publication))
+        edition.published_at is None and not sees_whole_desk(request.user, publication)
     ):
         raise NotFound("No such edition.")
     edition.publication = publication

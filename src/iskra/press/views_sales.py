@@ -171,7 +171,6 @@ def record_sale(request: HttpRequest, slug: str, unit_id: int) -> HttpResponseBa
     if not form.is_valid():
         return keep_form(request, "sale", form, back)
     data = form.cleaned_data
-    editions = _editions(publication)
     try:
         sale = sales.record_sale(
             actor=user,
@@ -183,7 +182,6 @@ def record_sale(request: HttpRequest, slug: str, unit_id: int) -> HttpResponseBa
             copies=data["copies"],
             money=data["money"],
             fighting_fund=data["fighting_fund"],
-            edition=editions[0] if editions else None,
             action=data.get("action"),
         )
     except DomainError as exc:
@@ -293,5 +291,13 @@ def contact_step(request: HttpRequest, contact_id: int, step: str) -> HttpRespon
             lambda: sales.mark_followed_up(actor=user, contact=contact),
             then=back,
             success=f"{contact.name}: followed up.",
+        )
+    if step == "remove":
+        name = contact.name
+        return post_action(
+            request,
+            lambda: sales.remove_contact(actor=user, contact=contact),
+            then=back,
+            success=f"{name} is off the list.",
         )
     raise NotFound("No such step.")

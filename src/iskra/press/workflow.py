@@ -37,6 +37,12 @@ class Step:
     needs_time: bool = False
     # Shown on the desk to explain the step.
     help: str = ""
+    # From these states only editors may take it (what an editor approved, a sub-editor does
+    # not undo).
+    editors_only_from: frozenset[str] = frozenset()
+    # Not for a member's letter or report: its sender is not on the staff and cannot change it
+    # (the desk edits it, or declines it with the reason).
+    staff_articles_only: bool = False
 
 
 STEPS: tuple[Step, ...] = (
@@ -90,6 +96,8 @@ STEPS: tuple[Step, ...] = (
         DESK,
         needs_reason=True,
         help="Back to draft, with a comment saying what to change.",
+        editors_only_from=frozenset({State.APPROVED, State.SCHEDULED}),
+        staff_articles_only=True,
     ),
     Step(
         "decline",
@@ -128,6 +136,10 @@ def may_take(step: Step, *, kind: str | None, article: Article, user_id: int | N
     if kind is None or kind not in step.roles:
         return False
     if article.state not in sources(step, article.publication):
+        return False
+    if article.state in step.editors_only_from and kind not in EDITORS:
+        return False
+    if step.staff_articles_only and article.kind != Article.Kind.ARTICLE:
         return False
     if kind == Kind.WRITER and step.own_only_for_writers:
         return article.author_id == user_id
