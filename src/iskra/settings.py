@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "iskra.representation",
     "iskra.press",
     "iskra.newsletter",
+    "iskra.campaigns",
     "iskra.privacy",
     "iskra.home",
     "iskra.demo",

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("iskra.search.urls")),
     path("", include("iskra.press.urls")),
     path("", include("iskra.newsletter.urls")),
+    path("", include("iskra.campaigns.urls")),
     *press_urls.sitemap_urls,
     path("audit/", include("iskra.organisation.urls_audit")),
     path("admin/", admin.site.urls),

@@ -29,6 +29,7 @@ import csv
 import json
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from iskra.accounts.models import User
 from iskra.accounts.services import issue_token
@@ -134,7 +136,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/publications/{publication_id}/sales": {
         "unit_id": "{unit_id}",
         "pitch": "Market",
-        "sold_on": "2026-01-01",
+        "sold_on": "{today}",
         "copies": 3,
         "money": "3.00",
     },
@@ -161,7 +163,32 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/articles/{article_id}/steps": {"step": "edited"},
     "POST /api/v1/articles/{article_id}/comments": {"body": "Good."},
     "PUT /api/v1/articles/{article_id}/edition": {"edition_id": "{edition_id}"},
-    "POST /api/v1/publications/{publication_id}/editions": {"number": 99, "date": "2026-11-01"},
+    "POST /api/v1/publications/{publication_id}/editions": {"number": 99, "date": "{today}"},
+    "POST /api/v1/units/{unit_id}/events": {
+        "kind": "stall",
+        "title": "Stall",
+        "place": "Market",
+        "starts_at": "{event_start}",
+        "ends_at": "{event_end}",
+    },
+    "POST /api/v1/events/{event_id}/cancel": {"reason": "Rain"},
+    "POST /api/v1/events/{event_id}/shifts": {
+        "title": "Steward",
+        "starts_at": "{stall_start}",
+        "ends_at": "{stall_end}",
+        "needed": 2,
+    },
+    "PUT /api/v1/events/{event_id}": {
+        "kind": "stall",
+        "title": "Stall",
+        "place": "Market",
+        "starts_at": "{event_start}",
+        "ends_at": "{event_end}",
+    },
+    "POST /api/v1/events/{event_id}/check-ins": {"rsvp_id": "{rsvp_id}"},
+    "POST /api/v1/events/{event_id}/walk-ins": {"name": "Dee"},
+    "PUT /api/v1/events/{event_id}/report": {"attendance": 5},
+    "POST /api/v1/units/{unit_id}/campaigns": {"name": "C"},
     "PUT /api/v1/publications/{publication_id}/staff/{user_id}": {"kind": "writer"},
     "POST /api/v1/meeting-records": {
         "body_id": "{body_id}",
@@ -376,6 +403,10 @@ def _seed() -> dict[str, Any]:
         kind="writer",
     )
     lead = Article.objects.get(edition__number=41, is_lead=True)
+    from iskra.campaigns.models import Event, Rsvp
+
+    stall = Event.objects.get(kind="stall", unit=riverside)
+    member_rsvp = Rsvp.objects.get(event=stall, user=member)
 
     people = {
         "anon": None,
@@ -442,6 +473,18 @@ def _seed() -> dict[str, Any]:
         "step": "done",
         "send_id": Send.objects.get(status="draft").pk,
         "digest": "0" * 64,
+        "today": timezone.localdate().isoformat(),
+        "event_start": (timezone.now() + timedelta(days=2)).isoformat(),
+        "event_end": (timezone.now() + timedelta(days=2, hours=2)).isoformat(),
+        # Campaigns: Riverside's public stall (its organiser: Riverside's secretary), the
+        # member's RSVP to it, and the campaign.
+        "event_id": stall.pk,
+        "rsvp_id": member_rsvp.pk,
+        "rsvp_token": member_rsvp.token,
+        "campaign_slug": stall.campaign.slug,  # type: ignore[union-attr]
+        "shift_id": stall.shifts.order_by("pk").first().pk,  # type: ignore[union-attr]
+        "stall_start": stall.starts_at.isoformat(),
+        "stall_end": stall.ends_at.isoformat(),
     }
     return {"people": people, "values": values}
 

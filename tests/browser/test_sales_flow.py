@@ -32,7 +32,7 @@ def test_a_member_records_a_sale_and_the_secretary_follows_up(new_page: Any) -> 
     record.get_by_label("Copies sold").fill("6")
     record.get_by_label("Money taken for the papers").fill("-6")
     record.get_by_role("button", name="Record the sale").click()
-    expect(mo.get_by_role("main")).to_contain_text("greater than or equal to 0")
+    expect(mo.get_by_role("main")).to_contain_text("An amount cannot be negative")
     expect(mo.get_by_label("Where (the pitch)")).to_have_value("Hospital canteen")
     mo.get_by_label("Money taken for the papers").fill("6.00")
     mo.get_by_label("Given to the fighting fund").fill("2.50")

@@ -84,7 +84,7 @@ def can_sell_for(user: Any, unit: Unit) -> bool:
     return is_officer_of(user, unit) or is_member_of(user, unit)
 
 
-def _money(value: Any, field: str) -> Decimal:
+def parse_money(value: Any, field: str) -> Decimal:
     text = str(value if value not in (None, "") else "0").strip()
     if isinstance(value, str) and not MONEY_PATTERN.fullmatch(text):
         # Plain digits only: "1e3" is not a typo for 13 that becomes 1 000.
@@ -152,7 +152,7 @@ def record_sale(
         raise FieldError("copies", "Copies sold cannot be negative.")
     if copies > MAX_COPIES:
         raise FieldError("copies", f"More than {MAX_COPIES:,} copies at one pitch: check it.")
-    cash, fund = _money(money, "money"), _money(fighting_fund, "fighting_fund")
+    cash, fund = parse_money(money, "money"), parse_money(fighting_fund, "fighting_fund")
     if not copies and not cash and not fund:
         raise FieldError("copies", "Record copies sold, money taken or the fighting fund.")
     if sold_on > timezone.localdate():

@@ -32,7 +32,12 @@ SKIP = {AuditEntry, AuditPersonalValue, Membership}
 OWN = {"user", "author", "holder", "assignee", "reported_by", "member", "seller"}
 # Records that name a person by their email address, not their account: a newsletter signed
 # up for on the public form, a paper subscription or a contact recorded by a branch.
-BY_EMAIL = (("newsletter", "subscriber"), ("press", "papersubscription"), ("press", "contact"))
+BY_EMAIL = (
+    ("newsletter", "subscriber"),
+    ("press", "papersubscription"),
+    ("press", "contact"),
+    ("campaigns", "rsvp"),
+)
 
 
 def _is_secret(field: models.Field[Any, Any]) -> bool:

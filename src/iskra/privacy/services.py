@@ -17,6 +17,7 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -116,6 +117,12 @@ def erase_former_member(*, actor: Any, user: User, reason: str) -> str:
     RecallPetition.objects.filter(started_by=user).update(reason=REMOVED)
     RecallPetition.objects.filter(holding__holder=user).exclude(reply="").update(reply=REMOVED)
     _erase_press(user=user, old_email=old_email, token=token)
+    from iskra.campaigns.models import Rsvp
+
+    # Their RSVPs keep the events' counts, without their name, address or phone.
+    Rsvp.objects.filter(Q(user=user) | Q(email__iexact=old_email)).update(
+        name=pseudonym, email="", phone=""
+    )
     return pseudonym
 
 
@@ -125,7 +132,6 @@ def _erase_press(*, user: User, old_email: str, token: str) -> None:
     dates and counts without the name, address or phone;
     a letter or report they sent that was never published is blanked with its revisions. What
     the paper published stays as published, under the pseudonym (journalism, GDPR Art. 85)."""
-    from django.db.models import Q
 
     from iskra.newsletter.models import Subscriber
     from iskra.press.models import Article, Contact, PaperSubscription, Revision

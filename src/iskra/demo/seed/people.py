@@ -276,3 +276,6 @@ def seed_demo(*, secrets_dir: Path | None = None) -> None:
     from iskra.demo.seed.press import seed_demo_press
 
     seed_demo_press(person=_person, member=_member)
+    from iskra.demo.seed.campaigns import seed_demo_campaigns
+
+    seed_demo_campaigns()

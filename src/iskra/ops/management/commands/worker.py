@@ -18,6 +18,7 @@ def sweep() -> None:
     """Idempotent work that falls due with time: ballots closing, probation and suspension ends,
     requisitioned meetings the officers did not call, scheduled articles, notification emails."""
     from iskra.ballots.services import close_due_ballots
+    from iskra.campaigns.services import send_reminders
     from iskra.core.notifications import send_due_notification_emails
     from iskra.members.services import complete_due_probations, end_due_suspensions
     from iskra.press.sales import remind_due_subscriptions
@@ -34,6 +35,7 @@ def sweep() -> None:
     close_due_nominations()
     publish_due()
     remind_due_subscriptions()
+    send_reminders()
     send_due_notification_emails()
 
 
