@@ -38,7 +38,11 @@ def check_in(*, actor: Any, rsvp: Rsvp) -> Rsvp:
     require(can_organise(actor, rsvp.event.unit), "Only the event's organisers check people in.")
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=rsvp.event_id)
-        rsvp = Rsvp.objects.select_for_update().select_related("checked_in_by").get(pk=rsvp.pk)
+        rsvp = (
+            Rsvp.objects.select_for_update(of=("self",))
+            .select_related("checked_in_by")
+            .get(pk=rsvp.pk)
+        )
         if event.cancelled_at is not None:
             raise DomainError("This event is called off.")
         if rsvp.checked_in_at is not None:

@@ -70,7 +70,11 @@ def sign_up(*, actor: Any, shift: Shift) -> ShiftSignup:
     if not can_see(actor, shift.event):
         raise NotFound("No such shift.")
     with transaction.atomic():
-        locked = Shift.objects.select_for_update().select_related("event__unit").get(pk=shift.pk)
+        locked = (
+            Shift.objects.select_for_update(of=("self",))
+            .select_related("event__unit")
+            .get(pk=shift.pk)
+        )
         event = locked.event
         if event.cancelled_at is not None:
             raise DomainError("This event is called off.")

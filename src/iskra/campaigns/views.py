@@ -335,13 +335,15 @@ def door(request: HttpRequest, event_id: int) -> HttpResponseBase:
     rows = item.rsvps.exclude(status=Status.CANCELLED).select_related("checked_in_by")
     if query:
         rows = rows.filter(name__icontains=query)
-    people = list(rows.order_by("name", "pk")[:300])
+    shown = 300
+    people = list(rows.order_by("name", "pk")[: shown + 1])
     return render(
         request,
         "campaigns/door.html",
         {
             "event": item,
-            "people": people,
+            "people": people[:shown],
+            "more": len(people) > shown,
             "query": query,
             "checked_in": item.rsvps.filter(checked_in_at__isnull=False).count(),
             "going": services.going_count(item),
