@@ -184,6 +184,21 @@ def create_event(
     return event
 
 
+def _tell_everyone(event: Event, template: str, *, skip: set[int] | None = None) -> int:
+    """Email everyone coming or waiting (after commit); how many were told."""
+    told = 0
+    for rsvp in event.rsvps.exclude(status=Status.CANCELLED).exclude(email=""):
+        if skip and rsvp.pk in skip:
+            continue
+        send_after_commit(
+            to=rsvp.email,
+            template=f"campaigns/email/{template}",
+            context={"name": rsvp.name, "event": _about(event), "url": _rsvp_url(rsvp)},
+        )
+        told += 1
+    return told
+
+
 def change_event(
     *,
     actor: Any,
@@ -223,17 +238,8 @@ def change_event(
             event.reminded_at = None  # a reminder for the new time
         event.save()
         up = _move_up(event)
-        told = 0
-        if moved:
-            for rsvp in event.rsvps.exclude(status=Status.CANCELLED).exclude(email=""):
-                if rsvp in up:
-                    continue  # told already that a place is theirs, at the new time
-                send_after_commit(
-                    to=rsvp.email,
-                    template="campaigns/email/changed",
-                    context={"name": rsvp.name, "event": _about(event), "url": _rsvp_url(rsvp)},
-                )
-                told += 1
+        # Those just moved up are told already that a place is theirs, at the new time.
+        told = _tell_everyone(event, "changed", skip={r.pk for r in up}) if moved else 0
         record(
             actor=actor,
             action="event.change",
@@ -255,14 +261,7 @@ def cancel_event(*, actor: Any, event: Event, reason: str) -> Event:
             raise DomainError("It is already called off.")
         event.cancelled_at, event.cancel_reason = timezone.now(), reason.strip()[:300]
         event.save(update_fields=["cancelled_at", "cancel_reason"])
-        told = 0
-        for rsvp in event.rsvps.exclude(status=Status.CANCELLED).exclude(email=""):
-            send_after_commit(
-                to=rsvp.email,
-                template="campaigns/email/cancelled",
-                context={"name": rsvp.name, "event": _about(event), "url": _event_url(event)},
-            )
-            told += 1
+        told = _tell_everyone(event, "cancelled")
         record(
             actor=actor,
             action="event.cancel",
