@@ -117,6 +117,7 @@ def seed_event(rsvps: int) -> dict[str, Any]:
                 status="going" if n < rsvps - 50 else "waiting",
                 queued_at=now + timedelta(microseconds=n),
                 token=secrets.token_urlsafe(32),
+                door_code=secrets.token_urlsafe(32),
                 created_at=now,
             )
         )

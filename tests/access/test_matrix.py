@@ -481,6 +481,7 @@ def _seed() -> dict[str, Any]:
         "event_id": stall.pk,
         "rsvp_id": member_rsvp.pk,
         "rsvp_token": member_rsvp.token,
+        "door_code": member_rsvp.door_code,
         "campaign_slug": stall.campaign.slug,  # type: ignore[union-attr]
         "shift_id": stall.shifts.order_by("pk").first().pk,  # type: ignore[union-attr]
         "stall_start": stall.starts_at.isoformat(),

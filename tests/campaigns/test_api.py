@@ -61,7 +61,7 @@ def test_an_event_through_the_api(world: World) -> None:
         0,
         "waiting",
     )
-    code = Rsvp.objects.get(event_id=event_id, user=a).token
+    code = Rsvp.objects.get(event_id=event_id, user=a).door_code
     checked = organiser.post(f"/events/{event_id}/check-ins", {"code": code})
     assert checked.status_code == 200 and checked.json()["checked_in_at"]
     is_error(organiser.post(f"/events/{event_id}/check-ins", {"code": code}), 400)
@@ -113,3 +113,32 @@ def test_campaigns_through_the_api(world: World) -> None:
         400,
     )
     assert [c["name"] for c in Api(world.outsider).get("/campaigns").json()] == ["Save the depot"]
+
+
+def test_what_the_second_attack_found(world: World) -> None:
+    """A naive time (a 500), a title with a line break (every email about the event failed), a
+    sibling branch's action claimed by a campaign, a malformed walk-in address."""
+    organiser = Api(world.secretary)
+    start = (timezone.localtime() + timedelta(days=2)).replace(tzinfo=None, microsecond=0)
+    body = {
+        "kind": "stall",
+        "title": "Stall",
+        "place": "Market",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+    }
+    made = organiser.post(f"/units/{world.branch_a.pk}/events", body)
+    assert made.status_code == 201, made.content  # read as the organisation's local time
+    event_id = made.json()["id"]
+    is_error(
+        organiser.post(f"/units/{world.branch_a.pk}/events", {**body, "title": "A\r\nBcc: x"}),
+        400,
+    )
+    is_error(organiser.post(f"/events/{event_id}/walk-ins", {"name": "x", "email": "nope"}), 400)
+    theirs = branch_action(world)
+    is_error(
+        Api(world.other_secretary).post(
+            f"/units/{world.branch_b.pk}/campaigns", {"name": "Mine", "action_ids": [theirs.pk]}
+        ),
+        400,
+    )

@@ -53,9 +53,15 @@ def test_the_public_rsvps_with_consent_and_once_per_address(world: World, picket
         services.rsvp_public(
             event=picket, name="Pat", email="pat@example.net\nBcc: x@y.z", consent=True
         )
+    with pytest.raises(DomainError, match="one line"):
+        services.rsvp_public(event=picket, name="Pat\r\nBcc: x", email="p@x.org", consent=True)
     first = services.rsvp_public(event=picket, name="Pat", email="Pat@Example.net", consent=True)
     again = services.rsvp_public(event=picket, name="Pat", email="pat@example.net", consent=True)
     assert first.pk == again.pk and Rsvp.objects.count() == 1
+    # No place is taken until the address's owner confirms from the email.
+    assert first.status == Status.PENDING and services.places_left(picket) == 2
+    assert services.confirm_public(rsvp=first).status == Status.GOING
+    assert services.places_left(picket) == 1
     picket.is_public = False
     picket.save()
     with pytest.raises(NotFound):
@@ -108,7 +114,10 @@ def test_calling_it_off_tells_everyone_and_stops_rsvps(
 ) -> None:
     (a,) = members(world, 1)
     services.rsvp_member(actor=a, event=picket)
-    services.rsvp_public(event=picket, name="Pat", email="pat@example.net", consent=True)
+    services.confirm_public(
+        rsvp=services.rsvp_public(event=picket, name="Pat", email="pat@example.net", consent=True)
+    )
+    services.rsvp_public(event=picket, name="Unconfirmed", email="u@example.net", consent=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_event(actor=fresh(world.secretary), event=picket, reason="Strike won")
@@ -172,7 +181,12 @@ def test_the_pages_a_member_the_public_and_the_organiser_see(world: World, picke
     )
     pat = Rsvp.objects.get(email="pat@example.net")
     own = anon.get(f"/events/rsvp/{pat.token}/").content.decode()
+    assert "Yes, I am coming" in own and "Show this code" not in own
+    anon.post(f"/events/rsvp/{pat.token}/", {"do": "confirm"})
+    own = anon.get(f"/events/rsvp/{pat.token}/").content.decode()
     assert "Show this code at the door" in own and "data:image/svg+xml" in own
+    pat.refresh_from_db()
+    assert pat.status == Status.GOING and pat.token != pat.door_code
     ics = anon.get(f"/events/{picket.pk}.ics")
     assert ics["Content-Type"].startswith("text/calendar") and b"Picket at the depot" in ics.content
     member = Client()
@@ -188,8 +202,11 @@ def test_the_pages_a_member_the_public_and_the_organiser_see(world: World, picke
     assert "<strong>in</strong>" in row.content.decode()
     twice = organiser.post(f"/events/{picket.pk}/check-in/{pat.pk}/", HTTP_HX_REQUEST="true")
     assert "already checked in" in twice.content.decode()
-    scanned = organiser.get(f"/events/{picket.pk}/door/{pat.token}/").content.decode()
+    scanned = organiser.get(f"/events/{picket.pk}/door/{pat.door_code}/").content.decode()
     assert "Already checked in" in scanned
+    # The RSVP's own key does not open the door page, nor the door code the RSVP's page.
+    assert organiser.get(f"/events/{picket.pk}/door/{pat.token}/").status_code == 404
+    assert anon.get(f"/events/rsvp/{pat.door_code}/").status_code == 404
     # A members-only event is not found by the public.
     Event.objects.filter(pk=picket.pk).update(is_public=False)
     assert anon.get(f"/events/{picket.pk}/").status_code == 404

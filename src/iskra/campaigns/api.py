@@ -273,7 +273,7 @@ def check_in(request: HttpRequest, event_id: PathId, payload: CheckInIn) -> Any:
     found = (
         rows.filter(pk=payload.rsvp_id).first()
         if payload.rsvp_id is not None
-        else rows.filter(token=payload.code).first()
+        else rows.filter(door_code=payload.code).first()
     )
     if found is None:
         raise NotFound("No such name on this event's list.")

@@ -13,9 +13,8 @@ from django.utils import timezone
 from iskra.audit.services import record
 from iskra.campaigns.models import Event, EventReport, Rsvp
 from iskra.campaigns.permissions import can_organise
-from iskra.campaigns.services import MAX_TEXT, places_left
+from iskra.campaigns.services import MAX_TEXT, one_line, places_left
 from iskra.core.errors import DomainError
-from iskra.core.words import visible
 from iskra.decisions.models import Action
 from iskra.decisions.services import report_back
 from iskra.organisation.permissions import require
@@ -51,10 +50,10 @@ def check_in(*, actor: Any, rsvp: Rsvp) -> Rsvp:
             raise DomainError(f"{rsvp.name} is already checked in (at {at:%H:%M}, by {by}).")
         if rsvp.status == Status.CANCELLED:
             raise DomainError(f"{rsvp.name} said they were not coming: add them as a walk-in.")
-        if rsvp.status == Status.WAITING:
+        if rsvp.status in (Status.WAITING, Status.PENDING):
             left = places_left(event)
             if left is not None and left <= 0:
-                raise DomainError(f"{rsvp.name} is on the waiting list and the event is full.")
+                raise DomainError(f"{rsvp.name} has no place yet and the event is full.")
             rsvp.status = Status.GOING
         rsvp.checked_in_at, rsvp.checked_in_by = timezone.now(), actor
         rsvp.save(update_fields=["status", "checked_in_at", "checked_in_by"])
@@ -74,10 +73,9 @@ def add_walk_in(
     """Someone who came without an RSVP, checked in at once (the organiser decides whether a
     full room takes them). Their address is kept only with their consent."""
     require(can_organise(actor, event.unit), "Only the event's organisers check people in.")
-    name = name.strip()
-    if not visible(name):
-        raise FieldError("name", "Give their name.")
-    address = clean_email(email) if consent else ""
+    name = one_line(name, "name", "Give their name.")
+    address = clean_email(email)  # refused if it is not one, kept only with their consent
+    address = address if consent else ""
     phone = phone.strip() if consent else ""
     if any(c in phone for c in "\r\n") or len(phone) > 40:
         raise FieldError("phone", "Give the phone number on one line.")
@@ -99,6 +97,7 @@ def add_walk_in(
                 checked_in_at=now,
                 checked_in_by=actor,
                 token=secrets.token_urlsafe(32),
+                door_code=secrets.token_urlsafe(32),
                 created_at=now,
             )
             record(actor=actor, action="event.walk_in", obj=event, unit=event.unit)

@@ -97,6 +97,7 @@ class Rsvp(models.Model):
     gave a name and address and agreed to be contacted about it."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the email to be confirmed"
         GOING = "going", "Going"
         WAITING = "waiting", "On the waiting list"
         CANCELLED = "cancelled", "Not coming"
@@ -121,8 +122,10 @@ class Rsvp(models.Model):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # The RSVP's own link (its QR code at the door; cancelling without signing in).
+    # The RSVP's own page (confirming, cancelling without signing in) and, apart, the code its
+    # QR code shows at the door: whoever sees the QR code cannot cancel with it.
     token = models.CharField(max_length=43, unique=True)
+    door_code = models.CharField(max_length=43, unique=True)
     created_at = models.DateTimeField()
 
     class Meta:

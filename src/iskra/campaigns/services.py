@@ -6,6 +6,7 @@ row, so two people taking the last place get one place and one waiting-list spot
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,9 +68,12 @@ def create_campaign(
     actions: list[Action] | None = None,
 ) -> Campaign:
     require(can_organise(actor, unit), f"Only officers of {unit.name} start its campaigns.")
-    name = name.strip()
-    if not visible(name):
-        raise FieldError("name", "Give the campaign a name.")
+    name = one_line(name, "name", "Give the campaign a name.")
+    for action in actions or []:
+        # A decision's action for this unit, a unit above it or one below it: not a sibling's.
+        path = action.unit.path if action.unit else ""
+        if not path or not (unit.path.startswith(path) or path.startswith(unit.path)):
+            raise FieldError("actions", f"“{action.title}” is not an action of {unit.name}'s line.")
     if len(summary) > MAX_TEXT:
         raise FieldError("summary", f"Keep the summary to {MAX_TEXT:,} characters.")
     stem = (slugify(name, allow_unicode=True) or "campaign")[:70].strip("-") or "campaign"
@@ -94,6 +98,22 @@ def create_campaign(
     return campaign
 
 
+def one_line(value: str, field: str, message: str) -> str:
+    """A short text that goes into emails' subjects and greetings: no line breaks or other
+    control characters, not empty."""
+    value = visible(value)
+    if not value:
+        raise FieldError(field, message)
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise FieldError(field, "Keep it on one line.")
+    return value
+
+
+def aware(moment: datetime) -> datetime:
+    """A time without a zone is the organisation's local time (the API may send one)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 def _check_event(
     *,
     kind: str,
@@ -104,13 +124,10 @@ def _check_event(
     description: str,
     capacity: int | None,
 ) -> tuple[str, str]:
-    title, place = title.strip(), place.strip()
     if kind not in Event.Kind.values:
         raise FieldError("kind", "Choose what kind of event it is.")
-    if not visible(title):
-        raise FieldError("title", "Give the event a title.")
-    if not visible(place):
-        raise FieldError("place", "Say where it is.")
+    title = one_line(title, "title", "Give the event a title.")
+    place = one_line(place, "place", "Say where it is.")
     if len(description) > MAX_TEXT:
         raise FieldError("description", f"Keep it to {MAX_TEXT:,} characters.")
     now = timezone.now()
@@ -143,6 +160,7 @@ def create_event(
     action: Action | None = None,
 ) -> Event:
     require(can_organise(actor, unit), f"Only officers of {unit.name} organise its events.")
+    starts_at, ends_at = aware(starts_at), aware(ends_at)
     title, place = _check_event(
         kind=kind,
         title=title,
@@ -187,7 +205,7 @@ def create_event(
 def _tell_everyone(event: Event, template: str, *, skip: set[int] | None = None) -> int:
     """Email everyone coming or waiting (after commit); how many were told."""
     told = 0
-    for rsvp in event.rsvps.exclude(status=Status.CANCELLED).exclude(email=""):
+    for rsvp in event.rsvps.filter(status__in=[Status.GOING, Status.WAITING]).exclude(email=""):
         if skip and rsvp.pk in skip:
             continue
         send_after_commit(
@@ -215,6 +233,7 @@ def change_event(
     """Change an event; when its time or place changes, everyone coming or waiting is told.
     More places move the waiting list up; fewer take nobody's place away."""
     require(can_organise(actor, event.unit), "Only the event's organisers change it.")
+    starts_at, ends_at = aware(starts_at), aware(ends_at)
     title, place = _check_event(
         kind=kind,
         title=title,
@@ -331,7 +350,7 @@ def rsvp_member(*, actor: Any, event: Event) -> Rsvp:
             # A public RSVP with the member's address becomes theirs.
             rsvp = Rsvp.objects.select_for_update().filter(event=event, email=email).first()
         if rsvp is None:
-            rsvp = Rsvp(event=event, token=secrets.token_urlsafe(32), created_at=now)
+            rsvp = _new_rsvp(event, now)
         rsvp.user, rsvp.name, rsvp.email = actor, actor.full_name[:120], email
         rsvp.status, rsvp.queued_at = _status_for_newcomer(event), now
         rsvp.save()
@@ -342,19 +361,30 @@ def rsvp_member(*, actor: Any, event: Event) -> Rsvp:
     return rsvp
 
 
+def _new_rsvp(event: Event, now: datetime, **fields: Any) -> Rsvp:
+    return Rsvp(
+        event=event,
+        token=secrets.token_urlsafe(32),
+        door_code=secrets.token_urlsafe(32),
+        created_at=now,
+        **fields,
+    )
+
+
 def rsvp_public(*, event: Event, name: str, email: str, consent: bool, phone: str = "") -> Rsvp:
-    """Someone from the public says they are coming to a public event (with their consent to be
-    contacted about it). The same address twice is the same RSVP; the answer does not say
-    whether it was already there."""
+    """Someone from the public says they are coming to a public event, with their consent to be
+    contacted about it. Their place is taken only once they confirm from the email sent to the
+    address (so nobody fills an event with other people's addresses); the email does not repeat
+    what was typed. The same address twice is the same RSVP, and the answer does not say whether
+    it was already there."""
     if not event.is_public:
         raise NotFound("No such event.")
-    name, phone = name.strip(), phone.strip()
+    name = one_line(name, "name", "Give your name.")
+    phone = phone.strip()
     address = clean_email(email)
-    if not visible(name):
-        raise FieldError("name", "Give your name.")
     if not address:
         raise FieldError("email", "Give your email address: the details come by email.")
-    if any(c in phone for c in "\r\n") or len(phone) > 40:
+    if any(unicodedata.category(c) == "Cc" for c in phone) or len(phone) > 40:
         raise FieldError("phone", "Give the phone number on one line.")
     if not consent:
         raise FieldError("consent", "Tick the box to agree that we contact you about it.")
@@ -363,14 +393,38 @@ def rsvp_public(*, event: Event, name: str, email: str, consent: bool, phone: st
         rsvp = Rsvp.objects.select_for_update().filter(event=event, email=address).first()
         now = timezone.now()
         if rsvp is not None and rsvp.status != Status.CANCELLED:
-            return rsvp
-        if rsvp is None:
-            rsvp = Rsvp(event=event, email=address, token=secrets.token_urlsafe(32), created_at=now)
+            return rsvp  # already there (or waiting for its confirmation): nothing is sent
+        rsvp = rsvp or _new_rsvp(event, now, email=address)
         rsvp.name, rsvp.phone, rsvp.consent = name[:120], phone, True
-        rsvp.status, rsvp.queued_at = _status_for_newcomer(event), now
+        rsvp.status, rsvp.queued_at = Status.PENDING, now
         rsvp.save()
         # The public's names and addresses stay out of the append-only audit log.
         record(actor=None, action="event.rsvp_public", obj=event, unit=event.unit)
+        send_after_commit(
+            to=address,
+            template="campaigns/email/confirm",
+            context={"event": _about(event), "url": _rsvp_url(rsvp)},
+        )
+    return rsvp
+
+
+def confirm_public(*, rsvp: Rsvp) -> Rsvp:
+    """The button on the RSVP's page, from its email: the place is taken now (or the waiting
+    list joined), in the order of confirmation."""
+    with transaction.atomic():
+        event = _open_for_rsvp(rsvp.event)
+        rsvp = Rsvp.objects.select_for_update().get(pk=rsvp.pk)
+        if rsvp.status != Status.PENDING:
+            return rsvp
+        rsvp.status, rsvp.queued_at = _status_for_newcomer(event), timezone.now()
+        rsvp.save(update_fields=["status", "queued_at"])
+        record(
+            actor=None,
+            action="event.rsvp_confirm",
+            obj=event,
+            unit=event.unit,
+            data={"to": rsvp.status},
+        )
         _confirm(rsvp, event)
     return rsvp
 

@@ -187,7 +187,9 @@ def rsvp_public(request: HttpRequest, event_id: int) -> HttpResponseBase:
     except DomainError as exc:
         return keep_form(request, "rsvp", form, back, exc.message)
     # The same words whether or not the address was already on the list.
-    messages.success(request, "Thank you: the details are on their way to your inbox.")
+    messages.success(
+        request, "Thank you. To keep your place, confirm it from the email on its way to you."
+    )
     return back
 
 
@@ -200,6 +202,17 @@ def rsvp_page(request: HttpRequest, rsvp_token: str) -> HttpResponseBase:
     mine = Rsvp.objects.select_related("event__unit").filter(token=rsvp_token[:60]).first()
     if mine is None:
         raise NotFound("This link is not valid (or the event is gone).")
+    if request.method == "POST" and request.POST.get("do") == "confirm":
+        return post_action(
+            request,
+            lambda: services.confirm_public(rsvp=mine),
+            then=redirect("campaigns:rsvp", mine.token),
+            success=lambda r: (
+                "Confirmed: your place is kept."
+                if r.status == Status.GOING
+                else "Confirmed: it is full, so you are on the waiting list."
+            ),
+        )
     if request.method == "POST":
         return post_action(
             request,
@@ -207,7 +220,7 @@ def rsvp_page(request: HttpRequest, rsvp_token: str) -> HttpResponseBase:
             then=redirect("campaigns:rsvp", mine.token),
             success="Thank you for saying: your place goes to the next person waiting.",
         )
-    door = settings.SITE_URL + reverse("campaigns:scanned", args=[mine.event_id, mine.token])
+    door = settings.SITE_URL + reverse("campaigns:scanned", args=[mine.event_id, mine.door_code])
     return render(
         request,
         "campaigns/rsvp.html",
@@ -332,7 +345,9 @@ def door(request: HttpRequest, event_id: int) -> HttpResponseBase:
     user = _user(request)
     item = load_organised(user, event_id)
     query = request.GET.get("q", "").strip()[:60]
-    rows = item.rsvps.exclude(status=Status.CANCELLED).select_related("checked_in_by")
+    rows = item.rsvps.exclude(status__in=[Status.CANCELLED, Status.PENDING]).select_related(
+        "checked_in_by"
+    )
     if query:
         rows = rows.filter(name__icontains=query)
     shown = 300
@@ -382,12 +397,12 @@ def check_in(request: HttpRequest, event_id: int, rsvp_id: int) -> HttpResponseB
 
 @require_GET
 @domain_view
-def scanned(request: HttpRequest, event_id: int, rsvp_token: str) -> HttpResponseBase:
+def scanned(request: HttpRequest, event_id: int, door_code: str) -> HttpResponseBase:
     """The QR code's link, opened by the organiser's phone camera: whose it is, and a button."""
     user = _user(request)
     item = load_organised(user, event_id)
     person = (
-        Rsvp.objects.filter(token=rsvp_token[:60], event=item)
+        Rsvp.objects.filter(door_code=door_code[:60], event=item)
         .select_related("checked_in_by")
         .first()
     )

@@ -32,7 +32,8 @@ def render_text(template_name: str, context: dict[str, Any]) -> str:
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_text(f"{template}_subject.txt", context).strip().replace("\n", " ")
+    # One line whatever a value in it held (a header with a line break is refused by Django).
+    subject = " ".join(render_text(f"{template}_subject.txt", context).split())
     text = render_text(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html

@@ -58,8 +58,10 @@ def seed_demo_campaigns() -> None:
     )
     for person in [member, *others]:
         services.rsvp_member(actor=person, event=stall)
-    services.rsvp_public(
-        event=stall, name="Alex Rivera", email="alex.rivera@example.net", consent=True
+    services.confirm_public(
+        rsvp=services.rsvp_public(
+            event=stall, name="Alex Rivera", email="alex.rivera@example.net", consent=True
+        )
     )
     steward = shifts.add_shift(
         actor=secretary,
